@@ -1,0 +1,12 @@
+//! Purpose: the shared vocabulary of unhurried, pure — no async, no database, no chat SDK.
+//!
+//! Features and adapters both speak in these types: validated calendar values, the local-time →
+//! instant rule every schedule uses, working hours, the sync-ping classifier, the `/async`
+//! command grammar and the renderers for each platform's markup.
+
+pub mod calendar;
+pub mod classifier;
+pub mod command;
+pub mod markup;
+pub mod schedule;
+pub mod availability;
