@@ -4,9 +4,9 @@
 //! instant rule every schedule uses, working hours, the sync-ping classifier, the `/async`
 //! command grammar and the renderers for each platform's markup.
 
+pub mod availability;
 pub mod calendar;
 pub mod classifier;
 pub mod command;
 pub mod markup;
 pub mod schedule;
-pub mod availability;
