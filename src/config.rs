@@ -1,1 +1,524 @@
-//! Purpose: (being written)
+//! Purpose: typed settings, layered from the embedded `config/default.toml`, an optional
+//! `--config FILE` and `UNHURRIED_<SECTION>__<KEY>` environment variables; secrets only from the
+//! environment.
+//!
+//! Every key must exist in the default file (which documents it); anything else is rejected with
+//! the place it came from, the key and the reason, before the bot does anything.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use chrono::Duration;
+use secrecy::SecretString;
+use toml::{Table, Value};
+
+use crate::domain::calendar::{Timezone, Weekdays, WorkingHours, parse_duration};
+
+/// The default configuration, embedded so the binary runs without any file.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Prefix of environment variables that overlay settings (`UNHURRIED_NUDGE__GRACE=5s`).
+pub const ENV_PREFIX: &str = "UNHURRIED_";
+
+/// A setting that could not be accepted: where it came from, which key, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("config error in {origin}: `{key}`: {reason}")]
+pub struct ConfigError {
+    /// The file path or environment variable the bad value came from.
+    pub origin: String,
+    /// The dotted key (`nudge.grace`).
+    pub key: String,
+    /// What is wrong, in one sentence.
+    pub reason: String,
+}
+
+/// All settings, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Store location.
+    pub database: DatabaseSettings,
+    /// HTTP server.
+    pub http: HttpSettings,
+    /// Logging.
+    pub log: LogSettings,
+    /// Due-job scheduler.
+    pub scheduler: SchedulerSettings,
+    /// Defaults for members.
+    pub workspace: WorkspaceSettings,
+    /// Sync-ping nudges (SPEC §1).
+    pub nudge: NudgeSettings,
+    /// Standup defaults.
+    pub standup: StandupSettings,
+    /// Personal brief defaults.
+    pub brief: BriefSettings,
+    /// Slack endpoints.
+    pub slack: SlackSettings,
+    /// Discord endpoints.
+    pub discord: DiscordSettings,
+}
+
+/// `[database]`.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// sqlx URL of the store, `sqlite://unhurried.db` by default.
+    pub url: String,
+}
+
+/// `[http]`.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Listen address of the HTTP server.
+    pub addr: SocketAddr,
+}
+
+/// Log output style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable, for terminals.
+    Pretty,
+    /// One JSON object per line, for collectors.
+    Json,
+}
+
+/// `[log]`.
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    /// Output style.
+    pub format: LogFormat,
+    /// Default level filter (EnvFilter syntax); `RUST_LOG` overrides it.
+    pub level: String,
+}
+
+/// `[scheduler]`.
+#[derive(Debug, Clone)]
+pub struct SchedulerSettings {
+    /// How often due jobs are looked for.
+    pub tick: Duration,
+    /// How long a claimed job belongs to its worker before another may retry it.
+    pub lease: Duration,
+}
+
+/// `[workspace]`.
+#[derive(Debug, Clone)]
+pub struct WorkspaceSettings {
+    /// Zone of members who have not set one.
+    pub timezone: Timezone,
+    /// Default working hours.
+    pub hours: WorkingHours,
+    /// Default working days.
+    pub days: Weekdays,
+    /// Platform user ids with admin rights besides the platform's own admins.
+    pub admins: Vec<String>,
+}
+
+/// `[nudge]`.
+#[derive(Debug, Clone)]
+pub struct NudgeSettings {
+    /// Wait after a ping before prompting.
+    pub grace: Duration,
+    /// At most one prompt per sender per channel within this window.
+    pub cooldown: Duration,
+    /// Whether pings written as thread replies are nudged.
+    pub thread_replies: bool,
+    /// The async prompt text; `{sender}` is replaced by a mention of the sender.
+    pub text: String,
+    /// Extra greeting phrases for this workspace.
+    pub extra_greetings: Vec<String>,
+    /// Extra availability phrases for this workspace.
+    pub extra_availability: Vec<String>,
+    /// Extra meeting-request phrases for this workspace.
+    pub extra_meeting: Vec<String>,
+}
+
+/// `[standup]`.
+#[derive(Debug, Clone)]
+pub struct StandupSettings {
+    /// Default reminder delay; `None` when reminders are off.
+    pub reminder: Option<Duration>,
+}
+
+/// `[brief]`.
+#[derive(Debug, Clone)]
+pub struct BriefSettings {
+    /// Whether members get the personal brief unless they opt out.
+    pub default_on: bool,
+}
+
+/// `[slack]`.
+#[derive(Debug, Clone)]
+pub struct SlackSettings {
+    /// Slack Web API base URL.
+    pub api_url: String,
+}
+
+/// `[discord]`.
+#[derive(Debug, Clone)]
+pub struct DiscordSettings {
+    /// Discord REST base URL.
+    pub api_url: String,
+    /// Register `/async` globally instead of per guild.
+    pub global_commands: bool,
+}
+
+/// Credentials, read from the environment only. `Debug` never shows their values.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    /// `SLACK_BOT_TOKEN`: the bot's Web API token.
+    pub slack_bot_token: Option<SecretString>,
+    /// `SLACK_APP_TOKEN`: the Socket Mode app-level token.
+    pub slack_app_token: Option<SecretString>,
+    /// `SLACK_SIGNING_SECRET`: verifies Slack HTTP requests.
+    pub slack_signing_secret: Option<SecretString>,
+    /// `DISCORD_TOKEN`: the bot token.
+    pub discord_token: Option<SecretString>,
+    /// `DISCORD_PUBLIC_KEY`: verifies Discord HTTP interactions.
+    pub discord_public_key: Option<SecretString>,
+}
+
+impl Secrets {
+    /// Reads the platform secrets from `env`; empty values count as unset.
+    pub fn from_env(env: &BTreeMap<String, String>) -> Self {
+        let get = |name: &str| {
+            env.get(name).filter(|v| !v.trim().is_empty()).map(|v| SecretString::from(v.trim().to_owned()))
+        };
+        Secrets {
+            slack_bot_token: get("SLACK_BOT_TOKEN"),
+            slack_app_token: get("SLACK_APP_TOKEN"),
+            slack_signing_secret: get("SLACK_SIGNING_SECRET"),
+            discord_token: get("DISCORD_TOKEN"),
+            discord_public_key: get("DISCORD_PUBLIC_KEY"),
+        }
+    }
+}
+
+/// The process environment as a map, for [`Settings::load`] and [`Secrets::from_env`].
+pub fn process_env() -> BTreeMap<String, String> {
+    std::env::vars().collect()
+}
+
+impl Settings {
+    /// The embedded defaults alone.
+    pub fn defaults() -> Self {
+        Self::load(None, &BTreeMap::new()).expect("the embedded default config is valid")
+    }
+
+    /// Loads the embedded defaults, overlays `file` if given, then `UNHURRIED_*` variables of `env`.
+    pub fn load(file: Option<&Path>, env: &BTreeMap<String, String>) -> Result<Self, ConfigError> {
+        let mut layered = Layered::from_defaults();
+        if let Some(path) = file {
+            let origin = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+                origin: origin.clone(),
+                key: "-".into(),
+                reason: format!("cannot read the file: {e}"),
+            })?;
+            let table: Table = text.parse().map_err(|e: toml::de::Error| ConfigError {
+                origin: origin.clone(),
+                key: "-".into(),
+                reason: format!("not valid TOML: {}", e.message()),
+            })?;
+            layered.overlay_file(&table, &origin)?;
+        }
+        for (name, value) in env {
+            if let Some(rest) = name.strip_prefix(ENV_PREFIX) {
+                layered.overlay_env(name, rest, value)?;
+            }
+        }
+        layered.build()
+    }
+}
+
+/// The merged table plus where each leaf value came from.
+struct Layered {
+    table: Table,
+    origins: BTreeMap<String, String>,
+}
+
+impl Layered {
+    fn from_defaults() -> Self {
+        let table: Table = DEFAULT_TOML.parse().expect("config/default.toml is valid TOML");
+        Layered { table, origins: BTreeMap::new() }
+    }
+
+    fn default_leaf(&self, section: &str, key: &str) -> Option<&Value> {
+        self.table.get(section)?.as_table()?.get(key)
+    }
+
+    fn set(&mut self, section: &str, key: &str, value: Value, origin: &str) -> Result<(), ConfigError> {
+        let dotted = format!("{section}.{key}");
+        let error = |reason: String| ConfigError { origin: origin.to_owned(), key: dotted.clone(), reason };
+        let Some(default) = self.default_leaf(section, key) else {
+            return Err(error("unknown key (every key is listed in config/default.toml)".into()));
+        };
+        if default.type_str() != value.type_str() {
+            return Err(error(format!("expected a {}, found a {}", default.type_str(), value.type_str())));
+        }
+        if let Value::Array(items) = &value
+            && items.iter().any(|item| !item.is_str())
+        {
+            return Err(error("expected a list of strings".into()));
+        }
+        self.table[section].as_table_mut().expect("sections are tables").insert(key.to_owned(), value);
+        self.origins.insert(dotted, origin.to_owned());
+        Ok(())
+    }
+
+    fn overlay_file(&mut self, table: &Table, origin: &str) -> Result<(), ConfigError> {
+        for (section, body) in table {
+            let Some(body) = body.as_table() else {
+                return Err(ConfigError {
+                    origin: origin.to_owned(),
+                    key: section.clone(),
+                    reason: "expected a [section] of keys".into(),
+                });
+            };
+            if !self.table.contains_key(section) {
+                return Err(ConfigError {
+                    origin: origin.to_owned(),
+                    key: section.clone(),
+                    reason: "unknown section (every key is listed in config/default.toml)".into(),
+                });
+            }
+            for (key, value) in body {
+                self.set(section, key, value.clone(), origin)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Environment values are text; they are read as the type the default has.
+    fn overlay_env(&mut self, name: &str, rest: &str, raw: &str) -> Result<(), ConfigError> {
+        let origin = format!("environment variable {name}");
+        let bad_name = || ConfigError {
+            origin: origin.clone(),
+            key: rest.to_ascii_lowercase(),
+            reason: "unknown setting: name it UNHURRIED_<SECTION>__<KEY>, like UNHURRIED_NUDGE__GRACE".into(),
+        };
+        let (section, key) = rest.split_once("__").ok_or_else(bad_name)?;
+        let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
+        let default = self.default_leaf(&section, &key).ok_or_else(bad_name)?;
+        let typed_error = |expected: &str| ConfigError {
+            origin: origin.clone(),
+            key: format!("{section}.{key}"),
+            reason: format!("expected {expected}, found '{raw}'"),
+        };
+        let value = match default {
+            Value::Boolean(_) => Value::Boolean(match raw.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => true,
+                "false" | "0" | "no" | "off" => false,
+                _ => return Err(typed_error("true or false")),
+            }),
+            Value::Integer(_) => Value::Integer(raw.trim().parse().map_err(|_| typed_error("a whole number"))?),
+            Value::Array(_) => Value::Array(
+                raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect(),
+            ),
+            _ => Value::String(raw.to_owned()),
+        };
+        self.set(&section, &key, value, &origin)
+    }
+
+    fn origin_of(&self, dotted: &str) -> String {
+        self.origins.get(dotted).cloned().unwrap_or_else(|| "config/default.toml".to_owned())
+    }
+
+    fn leaf(&self, dotted: &str) -> &Value {
+        let (section, key) = dotted.split_once('.').expect("keys are section.key");
+        self.default_leaf(section, key).unwrap_or_else(|| panic!("{dotted} is missing from config/default.toml"))
+    }
+
+    fn string(&self, dotted: &str) -> String {
+        self.leaf(dotted).as_str().expect("type checked against the default").to_owned()
+    }
+
+    fn boolean(&self, dotted: &str) -> bool {
+        self.leaf(dotted).as_bool().expect("type checked against the default")
+    }
+
+    fn strings(&self, dotted: &str) -> Vec<String> {
+        let items = self.leaf(dotted).as_array().expect("type checked against the default");
+        items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+
+    /// Parses a string leaf, turning a failure into a [`ConfigError`] that names its origin.
+    fn parsed<T, E: fmt::Display>(
+        &self,
+        dotted: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<T, ConfigError> {
+        parse(&self.string(dotted)).map_err(|e| ConfigError {
+            origin: self.origin_of(dotted),
+            key: dotted.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
+    fn duration(&self, dotted: &str) -> Result<Duration, ConfigError> {
+        self.parsed(dotted, parse_duration)
+    }
+
+    fn positive_duration(&self, dotted: &str) -> Result<Duration, ConfigError> {
+        self.parsed(dotted, |text| match parse_duration(text) {
+            Ok(d) if d > Duration::zero() => Ok(d),
+            Ok(_) => Err("must be longer than 0s".to_owned()),
+            Err(e) => Err(e.to_string()),
+        })
+    }
+
+    fn url(&self, dotted: &str) -> Result<String, ConfigError> {
+        self.parsed(dotted, |text| {
+            if text.starts_with("https://") || text.starts_with("http://") {
+                Ok(text.trim_end_matches('/').to_owned())
+            } else {
+                Err(format!("'{text}' is not an http(s) URL"))
+            }
+        })
+    }
+
+    fn build(self) -> Result<Settings, ConfigError> {
+        Ok(Settings {
+            database: DatabaseSettings {
+                url: self.parsed("database.url", |url| {
+                    if url.starts_with("sqlite:") {
+                        Ok(url.to_owned())
+                    } else {
+                        Err(format!("'{url}' is not a sqlite: URL (SQLite is the only store so far)"))
+                    }
+                })?,
+            },
+            http: HttpSettings {
+                addr: self.parsed("http.addr", |a| {
+                    a.parse::<SocketAddr>().map_err(|_| format!("'{a}' is not an address like 127.0.0.1:8080"))
+                })?,
+            },
+            log: LogSettings {
+                format: self.parsed("log.format", |f| match f {
+                    "pretty" => Ok(LogFormat::Pretty),
+                    "json" => Ok(LogFormat::Json),
+                    other => Err(format!("'{other}' is not a log format: use pretty or json")),
+                })?,
+                level: self.parsed("log.level", |level| {
+                    tracing_subscriber::EnvFilter::try_new(level)
+                        .map(|_| level.to_owned())
+                        .map_err(|_| format!("'{level}' is not a log filter (like info or unhurried=debug)"))
+                })?,
+            },
+            scheduler: SchedulerSettings {
+                tick: self.parsed("scheduler.tick", |text| match parse_duration(text) {
+                    Ok(d) if d > Duration::zero() && d <= Duration::minutes(1) => Ok(d),
+                    Ok(_) => {
+                        Err("must be between 1s and 1m, so prompts are never late by more than a minute".to_owned())
+                    }
+                    Err(e) => Err(e.to_string()),
+                })?,
+                lease: self.positive_duration("scheduler.lease")?,
+            },
+            workspace: WorkspaceSettings {
+                timezone: self.parsed("workspace.timezone", str::parse::<Timezone>)?,
+                hours: self.parsed("workspace.hours", str::parse::<WorkingHours>)?,
+                days: self.parsed("workspace.days", str::parse::<Weekdays>)?,
+                admins: self.strings("workspace.admins"),
+            },
+            nudge: NudgeSettings {
+                grace: self.duration("nudge.grace")?,
+                cooldown: self.duration("nudge.cooldown")?,
+                thread_replies: self.boolean("nudge.thread_replies"),
+                text: self.parsed("nudge.text", |t| {
+                    if t.trim().is_empty() { Err("must not be empty") } else { Ok(t.to_owned()) }
+                })?,
+                extra_greetings: self.strings("nudge.extra_greetings"),
+                extra_availability: self.strings("nudge.extra_availability"),
+                extra_meeting: self.strings("nudge.extra_meeting"),
+            },
+            standup: StandupSettings {
+                reminder: self.parsed("standup.reminder", |text| match text.trim() {
+                    "off" => Ok(None),
+                    other => parse_duration(other).map(Some),
+                })?,
+            },
+            brief: BriefSettings { default_on: self.boolean("brief.default_on") },
+            slack: SlackSettings { api_url: self.url("slack.api_url")? },
+            discord: DiscordSettings {
+                api_url: self.url("discord.api_url")?,
+                global_commands: self.boolean("discord.global_commands"),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn the_embedded_defaults_match_the_spec() {
+        let s = Settings::defaults();
+        assert_eq!(s.database.url, "sqlite://unhurried.db");
+        assert_eq!(s.http.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.scheduler.tick, Duration::seconds(15));
+        assert_eq!(s.workspace.timezone, Timezone::UTC);
+        assert_eq!(s.workspace.hours.to_string(), "09:00-17:00");
+        assert_eq!(s.workspace.days, Weekdays::MON_FRI);
+        assert_eq!(s.nudge.grace, Duration::seconds(60));
+        assert_eq!(s.nudge.cooldown, Duration::hours(4));
+        assert!(!s.nudge.thread_replies);
+        assert_eq!(s.standup.reminder, Some(Duration::hours(2)));
+        assert_eq!(s.slack.api_url, "https://slack.com/api");
+        assert_eq!(s.discord.api_url, "https://discord.com");
+    }
+
+    #[test]
+    fn environment_variables_overlay_the_defaults() {
+        let s = Settings::load(
+            None,
+            &env(&[
+                ("UNHURRIED_NUDGE__GRACE", "5s"),
+                ("UNHURRIED_NUDGE__THREAD_REPLIES", "true"),
+                ("UNHURRIED_WORKSPACE__ADMINS", "U1, U2"),
+                ("UNHURRIED_STANDUP__REMINDER", "off"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.nudge.grace, Duration::seconds(5));
+        assert!(s.nudge.thread_replies);
+        assert_eq!(s.workspace.admins, vec!["U1", "U2"]);
+        assert_eq!(s.standup.reminder, None);
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_the_variable_and_key() {
+        let err = Settings::load(None, &env(&[("UNHURRIED_NUDGE__GRACE", "soon")])).unwrap_err();
+        assert_eq!(err.origin, "environment variable UNHURRIED_NUDGE__GRACE");
+        assert_eq!(err.key, "nudge.grace");
+        assert!(err.reason.contains("not a duration"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_environment_setting_is_rejected() {
+        let err = Settings::load(None, &env(&[("UNHURRIED_NUDGE__GRACEE", "5s")])).unwrap_err();
+        assert!(err.reason.contains("unknown setting"), "{err}");
+        let err = Settings::load(None, &env(&[("UNHURRIED_NOSECTION", "x")])).unwrap_err();
+        assert!(err.reason.contains("unknown setting"), "{err}");
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let secrets = Secrets::from_env(&env(&[
+            ("SLACK_BOT_TOKEN", "xoxb-sentinel-1111"),
+            ("SLACK_SIGNING_SECRET", "sentinel-signing-2222"),
+            ("DISCORD_TOKEN", "sentinel-discord-3333"),
+        ]));
+        let shown = format!("{secrets:?}");
+        for sentinel in ["xoxb-sentinel-1111", "sentinel-signing-2222", "sentinel-discord-3333"] {
+            assert!(!shown.contains(sentinel), "{shown}");
+        }
+        assert_eq!(secrets.slack_bot_token.unwrap().expose_secret(), "xoxb-sentinel-1111");
+        assert!(secrets.slack_app_token.is_none());
+    }
+}

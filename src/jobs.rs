@@ -1,1 +1,217 @@
-//! Purpose: (being written)
+//! Purpose: durable jobs — the only way the bot acts at a time rather than on an event.
+//!
+//! A job is a row with a unique key, a due instant and an optional expiry. A worker *claims* due
+//! jobs in one atomic statement before acting, with a lease: two workers never run the same job,
+//! and a job whose worker died between claim and finish is claimed again once its lease runs out.
+//! Recurring jobs insert their next occurrence themselves (from their handler), so a series can
+//! never fork. The missed-job policy is carried by the job: past its `expires_at` it is not run but
+//! handed to [`JobHandler::missed`] (a standup prompt whose member's working day has ended is
+//! recorded as missed — and only the one pending occurrence, never one per day of downtime).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+
+use crate::ports::{Clock, JobStore};
+
+/// A job to schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob {
+    /// What the job does (`standup_prompt`, `digest`, …): picks the handler branch.
+    pub kind: String,
+    /// Unique key: scheduling the same key twice is a no-op, which makes rescheduling idempotent.
+    pub key: String,
+    /// When the job becomes due.
+    pub due_at: DateTime<Utc>,
+    /// Past this instant the job is missed instead of run; `None` runs it however late.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Kind-specific data.
+    pub payload: Value,
+}
+
+/// A job this worker has claimed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedJob {
+    /// Store id.
+    pub id: i64,
+    /// What the job does.
+    pub kind: String,
+    /// Its unique key.
+    pub key: String,
+    /// When it was due.
+    pub due_at: DateTime<Utc>,
+    /// Past this instant it is missed.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Kind-specific data.
+    pub payload: Value,
+    /// How many times it has been claimed, this claim included.
+    pub attempts: i64,
+}
+
+impl ClaimedJob {
+    /// Whether the job's window closed before it could run (downtime, a long outage).
+    pub fn is_missed_at(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_some_and(|expiry| now > expiry)
+    }
+}
+
+/// How a claimed job ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobOutcome {
+    /// It ran.
+    Done,
+    /// Its window had closed; it was recorded as missed instead of run.
+    Missed,
+    /// A transient failure: try again at `at`.
+    Retry {
+        /// When to try again.
+        at: DateTime<Utc>,
+        /// What went wrong, for the log and the row.
+        error: String,
+    },
+    /// A permanent failure: never retried.
+    Failed {
+        /// What went wrong.
+        error: String,
+    },
+}
+
+/// Runs claimed jobs; implemented by the bot, which dispatches on [`ClaimedJob::kind`].
+#[async_trait]
+pub trait JobHandler: Send + Sync {
+    /// Performs a due job. An `Err` is retried with backoff.
+    async fn run(&self, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome>;
+
+    /// Records a job whose window closed before it ran (and schedules the next occurrence of a
+    /// recurring job).
+    async fn missed(&self, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()>;
+}
+
+/// How many attempts a failing job gets before it is marked failed.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// Wait before retry number `attempt` (1-based): 30 s doubling, at most one hour.
+pub fn retry_delay(attempt: i64) -> Duration {
+    let exponent = attempt.clamp(1, 8) - 1;
+    (Duration::seconds(30) * (1 << exponent)).min(Duration::hours(1))
+}
+
+/// Claims and runs due jobs for one worker.
+pub struct JobRunner<'a> {
+    /// Where jobs live.
+    pub store: &'a dyn JobStore,
+    /// Where `now` comes from.
+    pub clock: &'a dyn Clock,
+    /// This worker's identity in claims.
+    pub worker: &'a str,
+    /// How long a claim lasts.
+    pub lease: Duration,
+}
+
+/// How many jobs one claim takes at most; the rest wait for the next round of the same tick.
+const CLAIM_BATCH: u32 = 32;
+
+impl JobRunner<'_> {
+    /// Runs every job due now, in due order, until none is left; returns how many were handled.
+    pub async fn run_due(&self, handler: &dyn JobHandler) -> anyhow::Result<usize> {
+        let mut handled = 0;
+        loop {
+            let now = self.clock.now();
+            let batch = self.store.claim_due_jobs(self.worker, now, self.lease, CLAIM_BATCH).await?;
+            if batch.is_empty() {
+                return Ok(handled);
+            }
+            for job in batch {
+                self.run_one(handler, &job).await?;
+                handled += 1;
+            }
+        }
+    }
+
+    async fn run_one(&self, handler: &dyn JobHandler, job: &ClaimedJob) -> anyhow::Result<()> {
+        let now = self.clock.now();
+        let outcome = if job.is_missed_at(now) {
+            match handler.missed(job, now).await {
+                Ok(()) => JobOutcome::Missed,
+                Err(error) => self.failure(job, now, error),
+            }
+        } else {
+            match handler.run(job, now).await {
+                Ok(outcome) => outcome,
+                Err(error) => self.failure(job, now, error),
+            }
+        };
+        if let JobOutcome::Retry { error, .. } | JobOutcome::Failed { error } = &outcome {
+            tracing::warn!(job = %job.key, attempt = job.attempts, %error, "job failed");
+        }
+        if !self.store.finish_job(job.id, self.worker, &outcome, self.clock.now()).await? {
+            tracing::warn!(job = %job.key, "lost the claim on a job before finishing it; its new owner decides");
+        }
+        Ok(())
+    }
+
+    fn failure(&self, job: &ClaimedJob, now: DateTime<Utc>, error: anyhow::Error) -> JobOutcome {
+        let error = format!("{error:#}");
+        if job.attempts >= MAX_ATTEMPTS {
+            JobOutcome::Failed { error }
+        } else {
+            JobOutcome::Retry { at: now + retry_delay(job.attempts), error }
+        }
+    }
+}
+
+/// Runs due jobs every `tick` until `shutdown` resolves. The tick is read from the clock so the
+/// same loop serves production (system clock) and simulations (manual clock stepped by the caller).
+pub async fn run_scheduler(
+    runner: &JobRunner<'_>,
+    handler: &dyn JobHandler,
+    tick: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let tick = tick.to_std().unwrap_or(std::time::Duration::from_secs(15));
+    let mut interval = tokio::time::interval(tick);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => return,
+            _ = interval.tick() => {
+                if let Err(error) = runner.run_due(handler).await {
+                    tracing::error!(error = format!("{error:#}"), "running due jobs failed; retrying next tick");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_thirty_seconds_to_at_most_an_hour() {
+        assert_eq!(retry_delay(1), Duration::seconds(30));
+        assert_eq!(retry_delay(2), Duration::seconds(60));
+        assert_eq!(retry_delay(7), Duration::seconds(1920));
+        assert_eq!(retry_delay(8), Duration::hours(1));
+        assert_eq!(retry_delay(100), Duration::hours(1));
+    }
+
+    #[test]
+    fn a_job_is_missed_only_after_its_expiry() {
+        let at = |s| DateTime::from_timestamp(s, 0).unwrap();
+        let mut job = ClaimedJob {
+            id: 1,
+            kind: "k".into(),
+            key: "k:1".into(),
+            due_at: at(100),
+            expires_at: Some(at(200)),
+            payload: Value::Null,
+            attempts: 1,
+        };
+        assert!(!job.is_missed_at(at(200)));
+        assert!(job.is_missed_at(at(201)));
+        job.expires_at = None;
+        assert!(!job.is_missed_at(at(1_000_000)));
+    }
+}

@@ -1,1 +1,149 @@
-//! Purpose: (being written)
+//! Purpose: the contracts between the bot's features and the outside world — the clock and the
+//! store. Features hold them as `Arc<dyn …>`; adapters implement them (SQLite today, PostgreSQL
+//! later beside it), so no feature knows which database or clock it runs on.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+
+/// Where the bot reads the current instant. The system clock in production, a manual clock in
+/// tests and simulations: nothing else calls `Utc::now()`.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// A shared clock.
+pub type SharedClock = Arc<dyn Clock>;
+
+/// Failures of the store that callers branch on; anything else is an `anyhow` error to log.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process holds the database (SPEC §10 single-instance lock).
+    #[error(
+        "another unhurried process is already using {0}; stop it first (two processes on one database could both send)"
+    )]
+    Locked(String),
+    /// A database error, with context.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Held for the life of a process that sends messages; dropping it releases the database.
+pub trait InstanceGuard: Send + Sync {}
+
+/// Durable jobs with exactly-once claims (see [`crate::jobs`]).
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    /// Inserts a job unless one with the same key exists; returns whether it was inserted.
+    async fn schedule_job(&self, job: &NewJob, now: DateTime<Utc>) -> anyhow::Result<bool>;
+
+    /// Atomically claims up to `limit` jobs that are due at `now` — pending ones, and claimed
+    /// ones whose lease has run out (their worker died) — for `worker` until `now + lease`.
+    async fn claim_due_jobs(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> anyhow::Result<Vec<ClaimedJob>>;
+
+    /// Records how a claimed job ended. Returns false (and changes nothing) when `worker` no
+    /// longer holds the claim, so a worker that lost its lease cannot overwrite another's result.
+    async fn finish_job(
+        &self,
+        job_id: i64,
+        worker: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool>;
+
+    /// Cancels a pending job by key; returns whether one was cancelled.
+    async fn cancel_job(&self, key: &str, now: DateTime<Utc>) -> anyhow::Result<bool>;
+
+    /// The earliest due instant of a pending job, to sleep until it.
+    async fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>>;
+}
+
+/// The state of a standup run for one (standup, member, local date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunState {
+    /// Created; the prompt has not been sent.
+    Scheduled,
+    /// Prompted, not yet answered.
+    Prompted,
+    /// All questions answered.
+    Answered,
+    /// The member skipped the day.
+    Skipped,
+    /// The prompt's window passed without a prompt (downtime) or an answer.
+    Missed,
+    /// The member was out of office.
+    Away,
+}
+
+impl RunState {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Scheduled => "scheduled",
+            RunState::Prompted => "prompted",
+            RunState::Answered => "answered",
+            RunState::Skipped => "skipped",
+            RunState::Missed => "missed",
+            RunState::Away => "away",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Scheduled, Self::Prompted, Self::Answered, Self::Skipped, Self::Missed, Self::Away]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// The key of a standup run: the exactly-once unit of SPEC §3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunKey {
+    /// Store id of the standup.
+    pub standup_id: i64,
+    /// Store id of the member.
+    pub member_id: i64,
+    /// The member-local date of the run.
+    pub local_date: NaiveDate,
+}
+
+/// The store: everything unhurried keeps. One trait per concern keeps each small.
+#[async_trait]
+pub trait Store: JobStore + Send + Sync {
+    /// Takes the single-instance lock, or fails with [`StoreError::Locked`].
+    fn lock_instance(&self) -> Result<Box<dyn InstanceGuard>, StoreError>;
+
+    /// Whether the store answers (for `/healthz`).
+    async fn ping(&self) -> anyhow::Result<()>;
+
+    /// Records an inbound delivery id; returns false if it was seen before (a duplicate).
+    async fn record_delivery(&self, platform: &str, delivery_id: &str, now: DateTime<Utc>) -> anyhow::Result<bool>;
+
+    /// Creates the run for `key` in state `scheduled` unless it exists; returns whether it was created.
+    async fn create_run(&self, key: &RunKey, tz: &str, prompt_at: DateTime<Utc>) -> anyhow::Result<bool>;
+
+    /// Moves a run from `from` to `to` atomically; returns false if it was not in `from`.
+    async fn transition_run(
+        &self,
+        key: &RunKey,
+        from: RunState,
+        to: RunState,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool>;
+
+    /// The current state of a run.
+    async fn run_state(&self, key: &RunKey) -> anyhow::Result<Option<RunState>>;
+}
+
+/// A shared store.
+pub type SharedStore = Arc<dyn Store>;

@@ -55,10 +55,7 @@ impl Weekdays {
 
     /// The days in the set, Monday first.
     pub fn iter(self) -> impl Iterator<Item = Weekday> {
-        DAY_NAMES
-            .iter()
-            .map(|(_, d)| *d)
-            .filter(move |d| self.contains(*d))
+        DAY_NAMES.iter().map(|(_, d)| *d).filter(move |d| self.contains(*d))
     }
 
     /// Whether no day is in the set.
@@ -110,9 +107,7 @@ impl FromStr for Weekdays {
             _ => {}
         }
         let bad = || {
-            value_error(format!(
-                "'{spec}' is not a day spec: use daily, mon-fri, sun-thu or a list like mon,wed,fri"
-            ))
+            value_error(format!("'{spec}' is not a day spec: use daily, mon-fri, sun-thu or a list like mon,wed,fri"))
         };
         let mut days = Weekdays::empty();
         for part in spec.split(',') {
@@ -150,16 +145,10 @@ impl fmt::Display for Weekdays {
         let count = self.0.count_ones();
         if count >= 3 {
             for (_, start) in DAY_NAMES {
-                let run: Vec<Weekday> = std::iter::successors(Some(start), |d| Some(d.succ()))
-                    .take(count as usize)
-                    .collect();
+                let run: Vec<Weekday> =
+                    std::iter::successors(Some(start), |d| Some(d.succ())).take(count as usize).collect();
                 if run.iter().all(|d| self.contains(*d)) {
-                    return write!(
-                        f,
-                        "{}-{}",
-                        short_name(run[0]),
-                        short_name(run[run.len() - 1])
-                    );
+                    return write!(f, "{}-{}", short_name(run[0]), short_name(run[run.len() - 1]));
                 }
             }
         }
@@ -182,17 +171,9 @@ pub fn short_name(day: Weekday) -> &'static str {
 /// Parses a local time of day written `HH:MM` (24-hour clock, `9:30` accepted).
 pub fn parse_time_of_day(text: &str) -> Result<NaiveTime, ValueError> {
     let text = text.trim();
-    let bad = || {
-        value_error(format!(
-            "'{text}' is not a time: write HH:MM on a 24-hour clock, like 09:30"
-        ))
-    };
+    let bad = || value_error(format!("'{text}' is not a time: write HH:MM on a 24-hour clock, like 09:30"));
     let (h, m) = text.split_once(':').ok_or_else(bad)?;
-    if h.is_empty()
-        || h.len() > 2
-        || m.len() != 2
-        || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
-    {
+    if h.is_empty() || h.len() > 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
     let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
@@ -223,11 +204,7 @@ impl WorkingHours {
     /// Length of the working period.
     pub fn length(&self) -> Duration {
         let raw = self.end - self.start;
-        if raw <= Duration::zero() {
-            raw + Duration::days(1)
-        } else {
-            raw
-        }
+        if raw <= Duration::zero() { raw + Duration::days(1) } else { raw }
     }
 }
 
@@ -236,20 +213,11 @@ impl FromStr for WorkingHours {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let (start, end) = text.trim().split_once('-').ok_or_else(|| {
-            value_error(format!(
-                "'{}' is not a range of hours: write it like 09:00-17:30",
-                text.trim()
-            ))
+            value_error(format!("'{}' is not a range of hours: write it like 09:00-17:30", text.trim()))
         })?;
-        let hours = WorkingHours {
-            start: parse_time_of_day(start)?,
-            end: parse_time_of_day(end)?,
-        };
+        let hours = WorkingHours { start: parse_time_of_day(start)?, end: parse_time_of_day(end)? };
         if hours.start == hours.end {
-            return Err(value_error(format!(
-                "working hours '{}' are empty: start and end are equal",
-                text.trim()
-            )));
+            return Err(value_error(format!("working hours '{}' are empty: start and end are equal", text.trim())));
         }
         Ok(hours)
     }
@@ -257,12 +225,7 @@ impl FromStr for WorkingHours {
 
 impl fmt::Display for WorkingHours {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}-{}",
-            self.start.format("%H:%M"),
-            self.end.format("%H:%M")
-        )
+        write!(f, "{}-{}", self.start.format("%H:%M"), self.end.format("%H:%M"))
     }
 }
 
@@ -285,14 +248,9 @@ impl FromStr for Timezone {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim();
-        text.parse::<chrono_tz::Tz>()
-            .or_else(|_| chrono_tz::Tz::from_str_insensitive(text))
-            .map(Timezone)
-            .map_err(|_| {
-                value_error(format!(
-                    "'{text}' is not an IANA timezone (like Europe/Berlin or America/New_York)"
-                ))
-            })
+        text.parse::<chrono_tz::Tz>().or_else(|_| chrono_tz::Tz::from_str_insensitive(text)).map(Timezone).map_err(
+            |_| value_error(format!("'{text}' is not an IANA timezone (like Europe/Berlin or America/New_York)")),
+        )
     }
 }
 
@@ -305,11 +263,7 @@ impl fmt::Display for Timezone {
 /// Parses a duration written `30s`, `15m`, `4h`, `2d` or a sum like `1h30m`. `0s` is allowed.
 pub fn parse_duration(text: &str) -> Result<Duration, ValueError> {
     let text = text.trim();
-    let bad = || {
-        value_error(format!(
-            "'{text}' is not a duration: write it like 30s, 15m, 4h or 1h30m"
-        ))
-    };
+    let bad = || value_error(format!("'{text}' is not a duration: write it like 30s, 15m, 4h or 1h30m"));
     if text.is_empty() {
         return Err(bad());
     }
@@ -365,18 +319,9 @@ mod tests {
         assert_eq!(sun_thu.to_string(), "sun-thu");
         assert_eq!("mon-fri".parse::<Weekdays>().unwrap(), Weekdays::MON_FRI);
         assert_eq!("daily".parse::<Weekdays>().unwrap(), Weekdays::ALL);
-        assert_eq!(
-            "mon,wed,fri".parse::<Weekdays>().unwrap().to_string(),
-            "mon,wed,fri"
-        );
-        assert_eq!(
-            "Mon-Wed,sat".parse::<Weekdays>().unwrap().to_string(),
-            "mon,tue,wed,sat"
-        );
-        assert_eq!(
-            "fri-mon".parse::<Weekdays>().unwrap().to_string(),
-            "fri-mon"
-        );
+        assert_eq!("mon,wed,fri".parse::<Weekdays>().unwrap().to_string(), "mon,wed,fri");
+        assert_eq!("Mon-Wed,sat".parse::<Weekdays>().unwrap().to_string(), "mon,tue,wed,sat");
+        assert_eq!("fri-mon".parse::<Weekdays>().unwrap().to_string(), "fri-mon");
     }
 
     #[test]
@@ -389,33 +334,21 @@ mod tests {
 
     #[test]
     fn times_and_hours_parse_strictly() {
-        assert_eq!(
-            parse_time_of_day("9:30").unwrap(),
-            NaiveTime::from_hms_opt(9, 30, 0).unwrap()
-        );
+        assert_eq!(parse_time_of_day("9:30").unwrap(), NaiveTime::from_hms_opt(9, 30, 0).unwrap());
         for bad in ["24:00", "09:60", "0930", "9:3", "noon", "-1:00"] {
             assert!(parse_time_of_day(bad).is_err(), "{bad}");
         }
         let hours: WorkingHours = "09:00-17:30".parse().unwrap();
         assert_eq!(hours.to_string(), "09:00-17:30");
         assert_eq!(hours.length(), Duration::minutes(510));
-        assert_eq!(
-            "22:00-06:00".parse::<WorkingHours>().unwrap().length(),
-            Duration::hours(8)
-        );
+        assert_eq!("22:00-06:00".parse::<WorkingHours>().unwrap().length(), Duration::hours(8));
         assert!("09:00-09:00".parse::<WorkingHours>().is_err());
     }
 
     #[test]
     fn zones_are_iana_names_only() {
-        assert_eq!(
-            "Europe/Berlin".parse::<Timezone>().unwrap().name(),
-            "Europe/Berlin"
-        );
-        assert_eq!(
-            "europe/berlin".parse::<Timezone>().unwrap().name(),
-            "Europe/Berlin"
-        );
+        assert_eq!("Europe/Berlin".parse::<Timezone>().unwrap().name(), "Europe/Berlin");
+        assert_eq!("europe/berlin".parse::<Timezone>().unwrap().name(), "Europe/Berlin");
         let err = "Mars/Olympus".parse::<Timezone>().unwrap_err();
         assert!(err.0.contains("not an IANA timezone"));
     }

@@ -1,0 +1,147 @@
+//! Purpose: durable jobs in SQLite. A claim is one `UPDATE … RETURNING` inside `BEGIN IMMEDIATE`,
+//! so two workers (threads or processes) can never claim the same job.
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+
+use super::{SqliteStore, instant, secs};
+use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+use crate::ports::JobStore;
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: i64,
+    kind: String,
+    key: String,
+    due_at: i64,
+    expires_at: Option<i64>,
+    payload: String,
+    attempts: i64,
+}
+
+impl TryFrom<JobRow> for ClaimedJob {
+    type Error = anyhow::Error;
+
+    fn try_from(row: JobRow) -> anyhow::Result<Self> {
+        Ok(ClaimedJob {
+            id: row.id,
+            payload: serde_json::from_str(&row.payload)
+                .with_context(|| format!("job {} has a bad payload", row.key))?,
+            kind: row.kind,
+            key: row.key,
+            due_at: instant(row.due_at)?,
+            expires_at: row.expires_at.map(instant).transpose()?,
+            attempts: row.attempts,
+        })
+    }
+}
+
+#[async_trait]
+impl JobStore for SqliteStore {
+    async fn schedule_job(&self, job: &NewJob, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO jobs (kind, key, due_at, expires_at, payload, state, created_at)
+             VALUES (?, ?, ?, ?, ?, 'pending', ?)
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(&job.kind)
+        .bind(&job.key)
+        .bind(secs(job.due_at))
+        .bind(job.expires_at.map(secs))
+        .bind(job.payload.to_string())
+        .bind(secs(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    async fn claim_due_jobs(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> anyhow::Result<Vec<ClaimedJob>> {
+        let mut tx = self.begin_write().await?;
+        let mut rows: Vec<JobRow> = sqlx::query_as(
+            "UPDATE jobs SET state = 'claimed', claimed_by = ?, lease_until = ?, attempts = attempts + 1
+             WHERE id IN (
+                 SELECT id FROM jobs
+                 WHERE (state = 'pending' AND due_at <= ?) OR (state = 'claimed' AND lease_until <= ?)
+                 ORDER BY due_at, id LIMIT ?)
+             RETURNING id, kind, key, due_at, expires_at, payload, attempts",
+        )
+        .bind(worker)
+        .bind(secs(now + lease))
+        .bind(secs(now))
+        .bind(secs(now))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .context("cannot claim due jobs")?;
+        tx.commit().await?;
+        // RETURNING gives no order guarantee; jobs run in due order.
+        rows.sort_by_key(|row| (row.due_at, row.id));
+        rows.into_iter().map(ClaimedJob::try_from).collect()
+    }
+
+    async fn finish_job(
+        &self,
+        job_id: i64,
+        worker: &str,
+        outcome: &JobOutcome,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let (state, due_at, error) = match outcome {
+            JobOutcome::Done => ("done", None, None),
+            JobOutcome::Missed => ("missed", None, None),
+            JobOutcome::Retry { at, error } => ("pending", Some(secs(*at)), Some(error.as_str())),
+            JobOutcome::Failed { error } => ("failed", None, Some(error.as_str())),
+        };
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE jobs SET state = ?, due_at = COALESCE(?, due_at), last_error = COALESCE(?, last_error),
+                 claimed_by = NULL, lease_until = NULL,
+                 finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
+             WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
+        )
+        .bind(state)
+        .bind(due_at)
+        .bind(error)
+        .bind(state)
+        .bind(secs(now))
+        .bind(job_id)
+        .bind(worker)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    async fn cancel_job(&self, key: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let cancelled =
+            sqlx::query("UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE key = ? AND state = 'pending'")
+                .bind(secs(now))
+                .bind(key)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+        tx.commit().await?;
+        Ok(cancelled)
+    }
+
+    async fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let next: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(due_at) FROM jobs WHERE state = 'pending'").fetch_one(self.pool()).await?;
+        next.map(instant).transpose()
+    }
+}

@@ -1,0 +1,113 @@
+//! Purpose: the `unhurried` command line (SPEC §8). Each subcommand is a function that returns
+//! an exit code; `main.rs` only parses and dispatches.
+
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Settings, process_env};
+
+/// Exit code for bad input (config, arguments): nothing was run.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// unhurried — makes a team's chat asynchronous by default.
+#[derive(Debug, Parser)]
+#[command(name = "unhurried", version, about)]
+pub struct Cli {
+    /// A TOML file overlaid on the embedded defaults (config/default.toml shows every key).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: CliCommand,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Run the bot: migrations, then every platform with credentials, and the job scheduler.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Validate the configuration and show which platforms are enabled.
+    Check,
+    /// Print the next fire instants of a schedule, as UTC RFC 3339, one per line.
+    Schedule(ScheduleArgs),
+}
+
+/// Arguments of `unhurried schedule`.
+#[derive(Debug, clap::Args)]
+pub struct ScheduleArgs {
+    /// IANA timezone the schedule is evaluated in (`Europe/Berlin`).
+    #[arg(long)]
+    pub tz: String,
+    /// Local time of day, HH:MM.
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Day spec: daily, mon-fri, sun-thu, mon,wed,fri … (default daily).
+    #[arg(long)]
+    pub days: Option<String>,
+    /// A cron expression with seconds, instead of --at/--days.
+    #[arg(long)]
+    pub cron: Option<String>,
+    /// Print instants strictly after this RFC 3339 instant.
+    #[arg(long)]
+    pub from: String,
+    /// How many instants to print.
+    #[arg(long, default_value_t = 5)]
+    pub count: usize,
+}
+
+/// Loads settings for `cli`, printing a one-line error on failure.
+fn load_settings(cli: &Cli) -> Result<Settings, ExitCode> {
+    Settings::load(cli.config.as_deref(), &process_env()).map_err(|error| {
+        eprintln!("unhurried: {error}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> ExitCode {
+    match &cli.command {
+        CliCommand::Schedule(args) => schedule(args),
+        CliCommand::Serve => match load_settings(&cli) {
+            Ok(settings) => serve::serve(settings).await,
+            Err(code) => code,
+        },
+        CliCommand::Migrate => match load_settings(&cli) {
+            Ok(settings) => serve::migrate(settings).await,
+            Err(code) => code,
+        },
+        CliCommand::Check => match load_settings(&cli) {
+            Ok(settings) => serve::check(settings),
+            Err(code) => code,
+        },
+    }
+}
+
+fn schedule(args: &ScheduleArgs) -> ExitCode {
+    let lines = crate::domain::schedule::schedule_command_lines(
+        &args.tz,
+        args.at.as_deref(),
+        args.days.as_deref(),
+        args.cron.as_deref(),
+        &args.from,
+        args.count,
+    );
+    match lines {
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("unhurried schedule: {error}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}

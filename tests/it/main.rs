@@ -1,0 +1,4 @@
+//! The one integration-test binary (one binary links once and keeps target/ small).
+
+mod config_files;
+mod store;

@@ -1,0 +1,221 @@
+//! The SQLite store on real database files: migrations, exactly-once runs and job claims,
+//! the single-instance lock.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::json;
+use unhurried::adapters::sqlite::SqliteStore;
+use unhurried::jobs::{JobOutcome, NewJob};
+use unhurried::ports::{JobStore, RunKey, RunState, Store, StoreError};
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+async fn fresh_store(dir: &tempfile::TempDir) -> (SqliteStore, String) {
+    let url = format!("sqlite://{}", dir.path().join("unhurried.db").display());
+    (SqliteStore::open(&url).await.unwrap(), url)
+}
+
+fn job(key: &str, due: &str) -> NewJob {
+    NewJob { kind: "test".into(), key: key.into(), due_at: at(due), expires_at: None, payload: json!({"n": 1}) }
+}
+
+#[tokio::test]
+async fn migrations_apply_from_empty_and_again_as_a_no_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, url) = fresh_store(&dir).await;
+    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    for table in ["answers", "jobs", "members", "standup_runs", "inbound_deliveries", "outbox", "decisions", "nudges"] {
+        assert!(tables.iter().any(|t| t == table), "missing {table} in {tables:?}");
+    }
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(journal, "wal");
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(foreign_keys, 1);
+    drop(store);
+    SqliteStore::open(&url).await.expect("re-running migrations is a no-op");
+}
+
+async fn seed_standup(store: &SqliteStore) {
+    for sql in [
+        "INSERT INTO workspaces (id, platform, platform_id, created_at) VALUES (1, 'slack', 'T1', 0)",
+        "INSERT INTO members (id, workspace_id, platform_user_id, created_at) VALUES (1, 1, 'U1', 0)",
+        "INSERT INTO channels (id, workspace_id, platform_channel_id) VALUES (1, 1, 'C1')",
+        "INSERT INTO standups (id, workspace_id, name, channel_id, questions, recurrence, digest_at, digest_tz, created_at)
+         VALUES (1, 1, 'daily', 1, '[\"Today?\"]', '09:30 mon-fri', '17:00', 'UTC', 0)",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_run_for_the_same_standup_member_and_date_cannot_be_created_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fresh_store(&dir).await;
+    seed_standup(&store).await;
+    let key = RunKey { standup_id: 1, member_id: 1, local_date: NaiveDate::from_ymd_opt(2026, 3, 30).unwrap() };
+    let prompt_at = at("2026-03-30T07:30:00Z");
+    assert!(store.create_run(&key, "Europe/Berlin", prompt_at).await.unwrap());
+    assert!(!store.create_run(&key, "Europe/Berlin", prompt_at).await.unwrap());
+    let duplicate = sqlx::query(
+        "INSERT INTO standup_runs (standup_id, member_id, local_date, tz, prompt_at, state)
+         VALUES (1, 1, '2026-03-30', 'UTC', 0, 'scheduled')",
+    )
+    .execute(store.pool())
+    .await;
+    assert!(duplicate.is_err(), "the unique key must reject a second run row");
+    let now = at("2026-03-30T07:30:05Z");
+    assert!(store.transition_run(&key, RunState::Scheduled, RunState::Prompted, now).await.unwrap());
+    assert!(!store.transition_run(&key, RunState::Scheduled, RunState::Prompted, now).await.unwrap());
+    assert_eq!(store.run_state(&key).await.unwrap(), Some(RunState::Prompted));
+}
+
+#[tokio::test]
+async fn scheduling_the_same_job_key_twice_keeps_one_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fresh_store(&dir).await;
+    let now = at("2026-03-30T07:00:00Z");
+    assert!(store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T07:30:00Z"), now).await.unwrap());
+    assert!(!store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T08:30:00Z"), now).await.unwrap());
+    assert_eq!(store.next_due_at().await.unwrap(), Some(at("2026-03-30T07:30:00Z")));
+    assert!(store.claim_due_jobs("w", now, Duration::minutes(5), 10).await.unwrap().is_empty(), "not due yet");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_racing_for_the_same_due_jobs_run_each_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, url) = fresh_store(&dir).await;
+    // A second store on the same file: a separate pool, like a second worker process.
+    let second = SqliteStore::connect(&url).await.unwrap();
+    let now = at("2026-03-30T07:30:00Z");
+    for n in 0..50 {
+        first.schedule_job(&job(&format!("job:{n}"), "2026-03-30T07:29:00Z"), now).await.unwrap();
+    }
+    let workers: Vec<(Arc<SqliteStore>, &str)> = vec![(Arc::new(first), "a"), (Arc::new(second), "b")];
+    let handles: Vec<_> = workers
+        .into_iter()
+        .map(|(store, name)| {
+            tokio::spawn(async move {
+                let mut claimed = Vec::new();
+                loop {
+                    let batch = store.claim_due_jobs(name, now, Duration::minutes(5), 3).await.unwrap();
+                    if batch.is_empty() {
+                        return claimed;
+                    }
+                    for job in batch {
+                        assert!(store.finish_job(job.id, name, &JobOutcome::Done, now).await.unwrap());
+                        claimed.push(job.key);
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for handle in handles {
+        all.extend(handle.await.unwrap());
+    }
+    all.sort();
+    let before = all.len();
+    all.dedup();
+    assert_eq!(before, 50, "every job ran exactly once across both workers");
+    assert_eq!(all.len(), 50);
+}
+
+#[tokio::test]
+async fn a_job_whose_worker_died_is_claimed_again_after_its_lease() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fresh_store(&dir).await;
+    let now = at("2026-03-30T07:30:00Z");
+    store.schedule_job(&job("digest:1:2026-03-30", "2026-03-30T07:30:00Z"), now).await.unwrap();
+    let lease = Duration::minutes(5);
+    let claimed = store.claim_due_jobs("dead-worker", now, lease, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    // The worker crashes here, between claim and finish.
+    assert!(store.claim_due_jobs("new-worker", now + Duration::minutes(4), lease, 10).await.unwrap().is_empty());
+    let retried = store.claim_due_jobs("new-worker", now + lease, lease, 10).await.unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].attempts, 2);
+    assert!(!store.finish_job(retried[0].id, "dead-worker", &JobOutcome::Done, now + lease).await.unwrap());
+    assert!(store.finish_job(retried[0].id, "new-worker", &JobOutcome::Done, now + lease).await.unwrap());
+    assert!(store.claim_due_jobs("x", now + Duration::hours(1), lease, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_retried_job_waits_until_its_retry_instant() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fresh_store(&dir).await;
+    let now = at("2026-03-30T07:30:00Z");
+    store.schedule_job(&job("brief:1", "2026-03-30T07:30:00Z"), now).await.unwrap();
+    let claimed = store.claim_due_jobs("w", now, Duration::minutes(5), 10).await.unwrap();
+    let retry = JobOutcome::Retry { at: now + Duration::minutes(1), error: "rate limited".into() };
+    assert!(store.finish_job(claimed[0].id, "w", &retry, now).await.unwrap());
+    assert!(store.claim_due_jobs("w", now + Duration::seconds(59), Duration::minutes(5), 10).await.unwrap().is_empty());
+    assert_eq!(store.claim_due_jobs("w", now + Duration::minutes(1), Duration::minutes(5), 10).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_inbound_delivery_is_recorded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fresh_store(&dir).await;
+    let now = at("2026-03-30T07:30:00Z");
+    assert!(store.record_delivery("slack", "Ev0001", now).await.unwrap());
+    assert!(!store.record_delivery("slack", "Ev0001", now).await.unwrap());
+    assert!(store.record_delivery("discord", "Ev0001", now).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_second_store_on_the_same_file_cannot_take_the_instance_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, url) = fresh_store(&dir).await;
+    let guard = first.lock_instance().unwrap();
+    let second = SqliteStore::connect(&url).await.unwrap();
+    match second.lock_instance() {
+        Err(StoreError::Locked(path)) => assert!(path.ends_with("unhurried.db")),
+        Err(other) => panic!("expected Locked, got {other}"),
+        Ok(_) => panic!("two holders of one database"),
+    }
+    drop(guard);
+    second.lock_instance().expect("the lock is free once the first holder lets go");
+}
+
+#[test]
+fn a_second_serve_process_on_the_same_database_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("shared.db").display());
+    let serve = |stderr: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_unhurried"))
+            .arg("serve")
+            .env("UNHURRIED_DATABASE__URL", &url)
+            .env("UNHURRIED_LOG__LEVEL", "info")
+            .env_remove("RUST_LOG")
+            .env_remove("SLACK_BOT_TOKEN")
+            .env_remove("DISCORD_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .unwrap()
+    };
+    let mut first = serve(Stdio::piped());
+    let mut first_log = BufReader::new(first.stderr.take().unwrap());
+    let started = Instant::now();
+    let mut line = String::new();
+    while !line.contains("unhurried is running") {
+        line.clear();
+        assert!(first_log.read_line(&mut line).unwrap() > 0, "the first process exited early");
+        assert!(started.elapsed() < StdDuration::from_secs(60), "the first process did not start");
+    }
+    let second = serve(Stdio::piped()).wait_with_output().unwrap();
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(!second.status.success());
+    let message = String::from_utf8_lossy(&second.stderr);
+    assert!(message.contains("another unhurried process is already using"), "{message}");
+}
