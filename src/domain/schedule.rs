@@ -254,9 +254,11 @@ impl Recurrence {
 
     /// The next `count` fire instants strictly after `after`, increasing.
     pub fn upcoming(&self, tz: Tz, after: DateTime<Utc>, count: usize) -> Vec<DateTime<Utc>> {
-        std::iter::successors(self.next_after(tz, after), |last| self.next_after(tz, *last))
-            .take(count)
-            .collect()
+        std::iter::successors(self.next_after(tz, after), |last| {
+            self.next_after(tz, *last)
+        })
+        .take(count)
+        .collect()
     }
 
     /// The instant this recurrence fires for local `date` in `tz`: for weekly, its time on that
@@ -357,7 +359,9 @@ pub fn schedule_command_lines(
             days.map_or(Ok(Weekdays::ALL), str::parse)?,
         ),
         (None, Some(_), None) => {
-            return Err(value_error("--days needs --at HH:MM to say when on those days"));
+            return Err(value_error(
+                "--days needs --at HH:MM to say when on those days",
+            ));
         }
         (None, None, None) => {
             return Err(value_error(
@@ -376,4 +380,306 @@ pub fn schedule_command_lines(
         .into_iter()
         .map(|instant| instant.to_rfc3339_opts(SecondsFormat::Secs, true))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::{America, Asia, Australia, Europe, Pacific};
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn time(text: &str) -> NaiveTime {
+        parse_time_of_day(text).unwrap()
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn lines(instants: &[DateTime<Utc>]) -> Vec<String> {
+        instants
+            .iter()
+            .map(|i| i.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .collect()
+    }
+
+    #[test]
+    fn a_time_inside_the_spring_gap_is_shifted_by_the_gap_length() {
+        let instant = local_to_instant(Europe::Berlin, date("2026-03-29"), time("02:30"));
+        assert_eq!(instant, utc("2026-03-29T01:30:00Z"));
+        assert_eq!(
+            local_date_time_of(Europe::Berlin, instant).time(),
+            time("03:30")
+        );
+    }
+
+    #[test]
+    fn a_thirty_minute_gap_shifts_by_thirty_minutes() {
+        // Lord_Howe springs from +10:30 to +11:00 at 02:00 local.
+        let (instant, reading) = read_local(
+            Australia::Lord_Howe,
+            date("2026-10-04").and_time(time("02:15")),
+        );
+        assert_eq!(reading, LocalReading::Shifted);
+        assert_eq!(instant, utc("2026-10-03T15:45:00Z"));
+        assert_eq!(
+            local_date_time_of(Australia::Lord_Howe, instant).time(),
+            time("02:45")
+        );
+    }
+
+    #[test]
+    fn a_time_inside_the_fall_overlap_means_its_first_occurrence() {
+        let (instant, reading) =
+            read_local(Europe::Berlin, date("2026-10-25").and_time(time("02:30")));
+        assert_eq!(reading, LocalReading::Ambiguous);
+        assert_eq!(instant, utc("2026-10-25T00:30:00Z"));
+    }
+
+    #[test]
+    fn a_day_that_starts_at_one_in_the_morning_maps_midnight_to_one() {
+        let instant = local_to_instant(America::Santiago, date("2026-09-06"), NaiveTime::MIN);
+        assert_eq!(instant, utc("2026-09-06T04:00:00Z"));
+        assert_eq!(
+            local_date_time_of(America::Santiago, instant),
+            date("2026-09-06").and_time(time("01:00"))
+        );
+    }
+
+    #[test]
+    fn chatham_and_kathmandu_quarter_hour_offsets_are_kept() {
+        assert_eq!(
+            local_to_instant(Pacific::Chatham, date("2026-09-27"), time("03:00")),
+            utc("2026-09-26T14:15:00Z")
+        );
+        assert_eq!(
+            local_to_instant(Asia::Kathmandu, date("2026-03-29"), time("09:00")),
+            utc("2026-03-29T03:15:00Z")
+        );
+    }
+
+    #[test]
+    fn a_daily_time_in_the_gap_fires_once_at_the_shifted_instant() {
+        let daily = Recurrence::weekly(time("02:30"), Weekdays::ALL);
+        let fires = daily.upcoming(Europe::Berlin, utc("2026-03-27T12:00:00Z"), 3);
+        assert_eq!(
+            lines(&fires),
+            [
+                "2026-03-28T01:30:00Z",
+                "2026-03-29T01:30:00Z",
+                "2026-03-30T00:30:00Z"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_daily_time_in_the_overlap_fires_once_at_the_first_occurrence() {
+        let daily = Recurrence::weekly(time("02:30"), Weekdays::ALL);
+        let fires = daily.upcoming(Europe::Berlin, utc("2026-10-24T00:00:00Z"), 3);
+        assert_eq!(
+            lines(&fires),
+            [
+                "2026-10-24T00:30:00Z",
+                "2026-10-25T00:30:00Z",
+                "2026-10-26T01:30:00Z"
+            ]
+        );
+    }
+
+    #[test]
+    fn between_the_two_occurrences_the_second_does_not_fire() {
+        let daily = Recurrence::weekly(time("02:30"), Weekdays::ALL);
+        assert_eq!(
+            daily.next_after(Europe::Berlin, utc("2026-10-25T01:00:00Z")),
+            Some(utc("2026-10-26T01:30:00Z"))
+        );
+    }
+
+    #[test]
+    fn a_gap_shifted_match_that_lands_on_a_real_one_fires_once() {
+        let cron = Recurrence::cron("0 15,45 2,3 * * *").unwrap();
+        let fires = cron.upcoming(Europe::Berlin, utc("2026-03-29T00:00:00Z"), 3);
+        assert_eq!(
+            lines(&fires),
+            [
+                "2026-03-29T01:15:00Z",
+                "2026-03-29T01:45:00Z",
+                "2026-03-30T00:15:00Z"
+            ]
+        );
+        // Looking from inside the shifted hour still finds the shifted 02:45 → 03:45 CEST.
+        assert_eq!(
+            cron.next_after(Europe::Berlin, utc("2026-03-29T01:20:00Z")),
+            Some(utc("2026-03-29T01:45:00Z"))
+        );
+    }
+
+    #[test]
+    fn an_hourly_cron_fires_every_existing_and_shifted_local_half_hour_once() {
+        let hourly = Recurrence::cron("0 30 * * * *").unwrap();
+        let spring = hourly.upcoming(Europe::Berlin, utc("2026-03-28T23:00:00Z"), 4);
+        assert_eq!(
+            lines(&spring),
+            [
+                "2026-03-28T23:30:00Z",
+                "2026-03-29T00:30:00Z",
+                "2026-03-29T01:30:00Z",
+                "2026-03-29T02:30:00Z"
+            ]
+        );
+        // 02:30 happens twice on 25 Oct; by the rule it means the first, so 01:30Z is not a fire.
+        let fall = hourly.upcoming(Europe::Berlin, utc("2026-10-24T23:00:00Z"), 3);
+        assert_eq!(
+            lines(&fall),
+            [
+                "2026-10-24T23:30:00Z",
+                "2026-10-25T00:30:00Z",
+                "2026-10-25T02:30:00Z"
+            ]
+        );
+    }
+
+    #[test]
+    fn numeric_days_of_week_are_refused_with_a_hint_to_use_names() {
+        for expr in ["0 30 9 * * 1-5", "30 9 * * 1", "0 0 9 * * */2"] {
+            let err = Recurrence::cron(expr).unwrap_err();
+            assert!(err.0.contains("Mon-Fri") && !err.0.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_five_field_crontab_line_gets_a_zero_seconds_field() {
+        let five = Recurrence::cron("30 9 * * Mon-Fri").unwrap();
+        let six = Recurrence::cron("0 30 9 * * Mon-Fri").unwrap();
+        let after = utc("2026-03-27T12:00:00Z");
+        assert_eq!(
+            five.upcoming(Europe::Berlin, after, 3),
+            six.upcoming(Europe::Berlin, after, 3)
+        );
+        assert_eq!(five.to_string(), "cron 30 9 * * Mon-Fri");
+    }
+
+    #[test]
+    fn bad_cron_expressions_get_one_line_errors() {
+        for expr in ["", "0 30 9 * *  * * 2026", "every day", "0 61 9 * * Mon"] {
+            let err = Recurrence::cron(expr).unwrap_err();
+            assert!(!err.0.is_empty() && !err.0.contains('\n'), "{expr}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_stored_form_reads_back_to_the_same_recurrence() {
+        for text in [
+            "09:30 mon-fri",
+            "07:00 sun-thu",
+            "23:59:30 daily",
+            "cron 0 30 9 * * Mon-Fri",
+            "cron 30 9 * * *",
+            "cron @daily",
+        ] {
+            let recurrence: Recurrence = text.parse().unwrap();
+            assert_eq!(recurrence.to_string(), text);
+            assert_eq!(recurrence.to_string().parse::<Recurrence>(), Ok(recurrence));
+        }
+        assert_eq!(
+            "0 30 9 * * Mon".parse::<Recurrence>().unwrap().to_string(),
+            "cron 0 30 9 * * Mon"
+        );
+    }
+
+    #[test]
+    fn a_sun_thu_week_skips_friday_and_saturday() {
+        let weekly = Recurrence::weekly(time("09:00"), "sun-thu".parse().unwrap());
+        // 2026-04-02 is a Thursday; the next fire is Sunday 5 April, 09:00 in Jerusalem (+03).
+        assert_eq!(
+            weekly.next_after(Asia::Jerusalem, utc("2026-04-02T07:00:00Z")),
+            Some(utc("2026-04-05T06:00:00Z"))
+        );
+        assert_eq!(
+            weekly.occurrence_on(Asia::Jerusalem, date("2026-04-03")),
+            None
+        );
+    }
+
+    #[test]
+    fn a_cron_occurrence_on_a_date_is_its_earliest_instant() {
+        let cron = Recurrence::cron("0 0,30 2,3 * * *").unwrap();
+        assert_eq!(
+            cron.occurrence_on(Europe::Berlin, date("2026-03-29")),
+            Some(utc("2026-03-29T01:00:00Z"))
+        );
+        let sundays = Recurrence::cron("0 0 9 * * Sun").unwrap();
+        assert_eq!(
+            sundays.occurrence_on(Europe::Berlin, date("2026-03-30")),
+            None
+        );
+    }
+
+    #[test]
+    fn a_cron_limited_to_past_years_never_fires_again() {
+        let past = Recurrence::cron("0 0 9 * * * 2020").unwrap();
+        assert_eq!(
+            past.next_after(Europe::Berlin, utc("2026-01-01T00:00:00Z")),
+            None
+        );
+    }
+
+    #[test]
+    fn the_schedule_command_prints_utc_instants_after_from() {
+        let out = schedule_command_lines(
+            "Europe/Berlin",
+            Some("09:30"),
+            Some("mon-fri"),
+            None,
+            "2026-03-27T10:00:00+01:00",
+            3,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            [
+                "2026-03-30T07:30:00Z",
+                "2026-03-31T07:30:00Z",
+                "2026-04-01T07:30:00Z"
+            ]
+        );
+        let daily =
+            schedule_command_lines("UTC", Some("00:00"), None, None, "2026-01-01T00:00:00Z", 2)
+                .unwrap();
+        assert_eq!(daily, ["2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z"]);
+        let cron = schedule_command_lines(
+            "America/New_York",
+            None,
+            None,
+            Some("0 30 2 * * *"),
+            "2026-03-07T12:00:00Z",
+            2,
+        )
+        .unwrap();
+        assert_eq!(cron, ["2026-03-08T07:30:00Z", "2026-03-09T06:30:00Z"]);
+    }
+
+    #[test]
+    fn the_schedule_command_rejects_bad_input_with_one_line() {
+        let from = "2026-03-27T00:00:00Z";
+        let cases: [(&str, Option<&str>, Option<&str>, Option<&str>, &str); 8] = [
+            ("Mars/Base", Some("09:00"), None, None, from),
+            ("UTC", Some("9am"), None, None, from),
+            ("UTC", Some("09:00"), Some("mo-fr"), None, from),
+            ("UTC", Some("09:00"), None, None, "yesterday"),
+            ("UTC", Some("09:00"), None, Some("0 0 9 * * *"), from),
+            ("UTC", None, Some("mon"), Some("0 0 9 * * *"), from),
+            ("UTC", None, Some("mon"), None, from),
+            ("UTC", None, None, None, from),
+        ];
+        for (tz, at, days, cron, from) in cases {
+            let err = schedule_command_lines(tz, at, days, cron, from, 5).unwrap_err();
+            assert!(!err.0.is_empty() && !err.0.contains('\n'), "{err}");
+        }
+    }
 }
