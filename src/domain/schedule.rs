@@ -126,7 +126,8 @@ fn earliest_relevant_local(tz: Tz, after: DateTime<Utc>) -> NaiveDateTime {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CronRecurrence {
     text: String,
-    schedule: cron::Schedule,
+    // Boxed: the parsed schedule is a few hundred bytes and most recurrences are weekly.
+    schedule: Box<cron::Schedule>,
 }
 
 impl CronRecurrence {
@@ -200,7 +201,10 @@ impl Recurrence {
             let reason = e.to_string().replace('\n', " ");
             value_error(format!("'{text}' is not a cron expression: {reason}"))
         })?;
-        Ok(Recurrence::Cron(CronRecurrence { text, schedule }))
+        Ok(Recurrence::Cron(CronRecurrence {
+            text,
+            schedule: Box::new(schedule),
+        }))
     }
 
     /// The local date-times this recurrence matches, in increasing order, from about `from` on
