@@ -671,7 +671,15 @@ mod tests {
     #[test]
     fn the_schedule_command_rejects_bad_input_with_one_line() {
         let from = "2026-03-27T00:00:00Z";
-        let cases: [(&str, Option<&str>, Option<&str>, Option<&str>, &str); 8] = [
+        // (tz, at, days, cron, from)
+        type Case<'a> = (
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+        );
+        let cases: [Case; 8] = [
             ("Mars/Base", Some("09:00"), None, None, from),
             ("UTC", Some("9am"), None, None, from),
             ("UTC", Some("09:00"), Some("mo-fr"), None, from),
