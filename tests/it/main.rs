@@ -1,0 +1,3 @@
+//! The one integration-test binary (one binary keeps target/ and link times small).
+
+mod schedule;
