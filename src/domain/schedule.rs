@@ -165,7 +165,8 @@ impl Recurrence {
     /// 5-field crontab line (seconds taken as 0) or `@daily`-style shorthands.
     ///
     /// Numeric days of week are refused: the cron crate counts 1 = Sunday, so `1-5` would mean
-    /// Sunday to Thursday; names (`Mon-Fri`) say what is meant.
+    /// Sunday to Thursday; names (`Mon-Fri`) say what is meant. The cron crate matches no year
+    /// after 2100, so a cron recurrence stops firing there.
     pub fn cron(expr: &str) -> Result<Self, ValueError> {
         let text = expr.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() {
