@@ -576,3 +576,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn availability_agrees_with_its_own_periods_in_every_zone(
+        tz in any_zone(), date in any_date_until(2098), start in any_minute_of_day(),
+        end in any_minute_of_day(), bits in 0u8..128, minutes in 0i64..(3 * 24 * 60),
+    ) {
+        use unhurried::domain::availability::Availability;
+        use unhurried::domain::calendar::WorkingHours;
+        prop_assume!(start != end);
+        let member = Availability {
+            tz,
+            hours: WorkingHours { start, end },
+            days: Weekdays::from_bits(bits).unwrap_or(Weekdays::empty()),
+            out_of_office: vec![],
+        };
+        let instant = local_to_instant(tz, date, NaiveTime::MIN) + Duration::minutes(minutes);
+        let period = member.current_or_next_period(instant);
+        let inside = period.is_some_and(|(s, e)| s <= instant && instant < e);
+        prop_assert_eq!(member.is_working_at(instant), inside);
+        if let Some((s, e)) = period {
+            prop_assert!(s < e && instant < e);
+        }
+        if let Some(next) = member.next_working_start(instant) {
+            prop_assert!(next >= instant);
+            prop_assert!(member.is_working_at(next), "{} {} starts at {} but is not working", tz, member.hours, next);
+        } else {
+            prop_assert!(bits == 0 || period.is_none());
+        }
+    }
+}
