@@ -1,4 +1,5 @@
 //! The one integration-test binary (one binary links once and keeps target/ small).
 
 mod config_files;
+mod schedule;
 mod store;
