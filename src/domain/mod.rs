@@ -9,4 +9,5 @@ pub mod calendar;
 pub mod classifier;
 pub mod command;
 pub mod markup;
+pub mod platform;
 pub mod schedule;
