@@ -8,6 +8,7 @@ pub mod availability;
 pub mod calendar;
 pub mod classifier;
 pub mod command;
+pub mod events;
 pub mod markup;
 pub mod platform;
 pub mod schedule;

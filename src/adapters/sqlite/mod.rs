@@ -5,7 +5,9 @@
 //!
 //! Instants are stored as INTEGER Unix seconds (UTC); see `migrations/0001_init.sql`.
 
+mod directory;
 mod jobs;
+mod outbox;
 mod runs;
 
 use std::fs::{File, OpenOptions};

@@ -1,6 +1,10 @@
-//! Purpose: the contracts between the bot's features and the outside world — the clock and the
-//! store. Features hold them as `Arc<dyn …>`; adapters implement them (SQLite today, PostgreSQL
+//! Purpose: the contracts between the bot's features and the outside world — the clock, the
+//! store and the chat platform. Features hold them as `Arc<dyn …>`; adapters implement them (SQLite today, PostgreSQL
 //! later beside it), so no feature knows which database or clock it runs on.
+
+pub mod chat;
+pub mod directory;
+pub mod outbox;
 
 use std::sync::Arc;
 
@@ -8,6 +12,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+
+pub use chat::{ChatPlatform, Profile, SendError};
+pub use directory::{ChannelRecord, DirectoryStore, MemberChanges, MemberRecord};
+pub use outbox::{Delivery, OutboxStore, QueuedMessage};
 
 /// Where the bot reads the current instant. The system clock in production, a manual clock in
 /// tests and simulations: nothing else calls `Utc::now()`.
@@ -119,7 +127,7 @@ pub struct RunKey {
 
 /// The store: everything unhurried keeps. One trait per concern keeps each small.
 #[async_trait]
-pub trait Store: JobStore + Send + Sync {
+pub trait Store: JobStore + DirectoryStore + OutboxStore + Send + Sync {
     /// Takes the single-instance lock, or fails with [`StoreError::Locked`].
     fn lock_instance(&self) -> Result<Box<dyn InstanceGuard>, StoreError>;
 

@@ -1,0 +1,174 @@
+//! Purpose: what flows in and out of the bot, platform-neutral. Adapters translate a Slack or
+//! Discord event into an [`InboundEvent`], and an [`OutgoingMessage`] into an API call; features
+//! see only these.
+
+use serde::{Deserialize, Serialize};
+
+/// A chat message the bot saw in a channel or a DM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// Platform id of the workspace (Slack team, Discord guild).
+    pub workspace: String,
+    /// The platform's id of the message (Slack `ts`, Discord snowflake): the de-duplication key.
+    pub id: String,
+    /// Platform id of the channel (or DM channel).
+    pub channel: String,
+    /// Platform id of the author.
+    pub user: String,
+    /// The message text exactly as the platform delivered it (markup included).
+    pub text: String,
+    /// The id of the thread's parent message, for a reply in a thread.
+    pub thread: Option<String>,
+    /// Whether this is a direct message to the bot.
+    pub is_dm: bool,
+}
+
+/// A `/async` command as typed (Slack's slash command text, or Discord options rendered as text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandInvocation {
+    /// Platform id of the workspace.
+    pub workspace: String,
+    /// The platform's id of this invocation (trigger or interaction id), for de-duplication.
+    pub id: String,
+    /// Channel it was typed in.
+    pub channel: String,
+    /// Who typed it.
+    pub user: String,
+    /// The text after `/async`.
+    pub text: String,
+    /// Whether the platform says the user is an admin (Slack admin/owner, Discord Manage Server).
+    pub platform_admin: bool,
+}
+
+/// A member's answers to their open standup run, all at once (a form submission).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandupSubmission {
+    /// Platform id of the workspace.
+    pub workspace: String,
+    /// The platform's id of the submission, for de-duplication.
+    pub id: String,
+    /// Who answered.
+    pub user: String,
+    /// The standup's name.
+    pub standup: String,
+    /// One answer per question, in order.
+    pub answers: Vec<String>,
+}
+
+/// Something that happened on a platform, for the bot to handle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InboundEvent {
+    /// A new message (edits, deletions and bot messages never become events).
+    Message(ChatMessage),
+    /// A `/async` command.
+    Command(CommandInvocation),
+    /// Standup answers submitted in one go.
+    StandupSubmission(StandupSubmission),
+}
+
+/// Why the bot sends a message (SPEC §8 transcript `purpose`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// The daily standup prompt DM.
+    StandupPrompt,
+    /// The one reminder.
+    StandupReminder,
+    /// Confirmation of answers.
+    StandupAck,
+    /// A standup digest (or its edit).
+    Digest,
+    /// The async prompt in a ping's thread.
+    Nudge,
+    /// The private note that a mentioned member is off.
+    OffhoursNotice,
+    /// The personal morning brief.
+    Brief,
+    /// A reply to `/async …`.
+    CommandReply,
+    /// Confirmation that a decision was logged.
+    DecisionAck,
+    /// Anything else.
+    Other,
+}
+
+impl Purpose {
+    /// The transcript name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::StandupPrompt => "standup_prompt",
+            Purpose::StandupReminder => "standup_reminder",
+            Purpose::StandupAck => "standup_ack",
+            Purpose::Digest => "digest",
+            Purpose::Nudge => "nudge",
+            Purpose::OffhoursNotice => "offhours_notice",
+            Purpose::Brief => "brief",
+            Purpose::CommandReply => "command_reply",
+            Purpose::DecisionAck => "decision_ack",
+            Purpose::Other => "other",
+        }
+    }
+}
+
+/// Where a message goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Destination {
+    /// A direct message to a member.
+    Dm {
+        /// Platform user id.
+        user: String,
+    },
+    /// A new message in a channel.
+    Post {
+        /// Platform channel id.
+        channel: String,
+    },
+    /// A reply in the thread of `thread` (Slack `thread_ts`; Discord thread from the message).
+    ThreadReply {
+        /// Platform channel id.
+        channel: String,
+        /// Platform id of the thread's parent message.
+        thread: String,
+    },
+    /// A message only `user` sees (Slack ephemeral; Discord ephemeral interaction reply).
+    Ephemeral {
+        /// Platform channel id.
+        channel: String,
+        /// Platform user id.
+        user: String,
+    },
+    /// An edit of a message the bot sent earlier.
+    Update {
+        /// Platform channel id.
+        channel: String,
+        /// Platform id of the message to edit.
+        message: String,
+    },
+}
+
+/// A message the bot sends, already rendered in the platform's markup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingMessage {
+    /// Where it goes.
+    pub to: Destination,
+    /// Why it is sent.
+    pub purpose: Purpose,
+    /// The text exactly as the platform should receive it.
+    pub text: String,
+    /// The user ids this message is meant to ping — the only ones (Discord `allowed_mentions`).
+    pub mentions: Vec<String>,
+}
+
+impl OutgoingMessage {
+    /// A message that pings nobody.
+    pub fn new(to: Destination, purpose: Purpose, text: impl Into<String>) -> Self {
+        OutgoingMessage { to, purpose, text: text.into(), mentions: Vec::new() }
+    }
+
+    /// The same message, allowed to ping `users`.
+    pub fn pinging(mut self, users: impl IntoIterator<Item = String>) -> Self {
+        self.mentions.extend(users);
+        self
+    }
+}

@@ -1,0 +1,46 @@
+//! Purpose: the chat platform port — what the features may ask of Slack, Discord or the simulator.
+
+use async_trait::async_trait;
+
+use crate::domain::events::OutgoingMessage;
+use crate::domain::platform::Platform;
+
+/// What the platform says about a member.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Profile {
+    /// Display name.
+    pub name: String,
+    /// IANA zone, when the platform knows it (Slack does, Discord does not).
+    pub tz: Option<String>,
+    /// Whether the platform makes them an admin.
+    pub is_admin: bool,
+    /// Whether this is a bot account.
+    pub is_bot: bool,
+}
+
+/// A send that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// The recipient can never be reached this way (closed DMs, deactivated, not in channel).
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+    /// Try again later (rate limit, network).
+    #[error("transient failure: {0}")]
+    Transient(String),
+}
+
+/// A chat platform as the features see it.
+#[async_trait]
+pub trait ChatPlatform: Send + Sync {
+    /// Which platform this is (decides markup and limits).
+    fn platform(&self) -> Platform;
+
+    /// Sends a message; returns the platform's id of the sent message (for later edits/threads).
+    async fn send(&self, message: &OutgoingMessage) -> Result<String, SendError>;
+
+    /// Looks up a member's profile; `None` if the platform does not know them.
+    async fn profile(&self, workspace: &str, user: &str) -> anyhow::Result<Option<Profile>>;
+
+    /// A link to a message, for decisions; `None` where the platform has none.
+    async fn permalink(&self, channel: &str, message: &str) -> anyhow::Result<Option<String>>;
+}
