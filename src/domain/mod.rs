@@ -10,5 +10,6 @@ pub mod classifier;
 pub mod command;
 pub mod events;
 pub mod markup;
+pub mod member;
 pub mod platform;
 pub mod schedule;
