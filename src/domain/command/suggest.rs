@@ -6,20 +6,29 @@ use chrono_tz::TZ_VARIANTS;
 /// Most suggestions named in one error line.
 const MAX_SUGGESTIONS: usize = 3;
 
-/// Edit distance (insertions, deletions, substitutions) between two strings, by character.
+/// Edit distance between two strings, by character: insertions, deletions, substitutions and
+/// swaps of neighbours (`jion` → `join` is one typo, not two).
 pub(super) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = Vec::with_capacity(b.len() + 1);
-        current.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // rows[i][j] = distance between a[..i] and b[..j] (optimal string alignment).
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    rows[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 /// How many edits a typo of this length may need and still be suggested: short words allow one,
@@ -79,5 +88,35 @@ pub(super) fn or_list(items: &[&str]) -> String {
         [] => String::new(),
         [one] => (*one).to_owned(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_a_swap_of_neighbours_as_one_typo() {
+        assert_eq!(edit_distance("jion", "join"), 1);
+        assert_eq!(edit_distance("berln", "berlin"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn or_list_reads_as_prose() {
+        assert_eq!(or_list(&[]), "");
+        assert_eq!(or_list(&["A"]), "A");
+        assert_eq!(or_list(&["A", "B", "C"]), "A, B or C");
+    }
+
+    #[test]
+    fn suggest_word_offers_only_close_words() {
+        assert_eq!(
+            suggest_word("stnadup", &["standup", "stats"]),
+            Some("standup")
+        );
+        assert_eq!(suggest_word("zebra", &["standup", "stats"]), None);
     }
 }
