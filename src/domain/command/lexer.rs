@@ -166,3 +166,24 @@ pub(super) fn nothing_after(command: &str, rest: &str) -> Result<(), CommandErro
         )))
     }
 }
+
+/// Splits `a | b | c` into trimmed items, refusing empty ones.
+pub(super) fn split_pipes(text: &str, item: &str) -> Result<Vec<String>, CommandError> {
+    let items: Vec<String> = text.split('|').map(|s| s.trim().to_owned()).collect();
+    if let Some(at) = items.iter().position(String::is_empty) {
+        return Err(CommandError::new(format!(
+            "{} {} is empty: write something between the | separators.",
+            capitalised(item),
+            at + 1
+        )));
+    }
+    Ok(items)
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -7,6 +7,7 @@
 //! that it exists) so a command that parses can still be refused by its feature.
 
 mod lexer;
+mod options;
 mod standup;
 mod suggest;
 
@@ -19,7 +20,8 @@ use super::calendar::{Timezone, ValueError, Weekdays, WorkingHours};
 use lexer::{date, nothing_after, split_word};
 
 pub use lexer::MAX_STANDUP_NAME;
-pub use standup::{MAX_PREVIEW_DAYS, MAX_QUESTIONS, StandupCommand, StandupOptions};
+pub use options::StandupOptions;
+pub use standup::{MAX_PREVIEW_DAYS, MAX_QUESTIONS, StandupCommand};
 pub use suggest::suggest_zones;
 
 /// One parsed `/async` command.
