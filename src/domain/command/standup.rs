@@ -1,0 +1,220 @@
+//! Purpose: the `standup …` subcommands: taking part (join, skip, answer, preview) and managing
+//! (create, edit, delete, pause, resume; options are read in `options.rs`).
+
+use chrono::NaiveDate;
+
+use super::CommandError;
+use super::lexer::{date, days, nothing_after, split_pipes, split_word, standup_name, words};
+use super::options::{StandupOptions, parse_options};
+use super::suggest::suggest_word;
+
+/// Most questions a standup may ask (Discord modals hold at most five text inputs).
+pub const MAX_QUESTIONS: usize = 5;
+
+/// Furthest ahead `standup preview` looks, in days.
+pub const MAX_PREVIEW_DAYS: u32 = 31;
+
+/// A `standup …` command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandupCommand {
+    /// `standup list`: the standups here and whether I take part.
+    List,
+    /// `standup join <name>`.
+    Join(String),
+    /// `standup leave <name>`.
+    Leave(String),
+    /// `standup skip [<date>]`: skip today (or the given local date).
+    Skip(Option<NaiveDate>),
+    /// `standup answer [<name>] [a | b | c]`: answer now (early answers allowed). Without answers
+    /// the feature opens the question flow.
+    Answer {
+        /// The standup, when named (`answer daily` or `answer daily: a | b`).
+        standup: Option<String>,
+        /// The answers in question order; empty to be asked.
+        answers: Vec<String>,
+    },
+    /// `standup create <name> key=value…` (admin).
+    Create {
+        /// The new standup's name.
+        name: String,
+        /// Its settings; questions and a schedule are present.
+        options: StandupOptions,
+    },
+    /// `standup edit <name> key=value…` (admin); only the given settings change.
+    Edit {
+        /// The standup's name.
+        name: String,
+        /// The settings to change; at least one is present.
+        options: StandupOptions,
+    },
+    /// `standup delete <name>` (admin).
+    Delete(String),
+    /// `standup pause <name>` (admin).
+    Pause(String),
+    /// `standup resume <name>` (admin).
+    Resume(String),
+    /// `standup preview <name> [days]`: next prompts per member in their local time.
+    Preview {
+        /// The standup's name.
+        name: String,
+        /// How many days ahead, when given.
+        days: Option<u32>,
+    },
+}
+
+impl StandupCommand {
+    /// Whether only an admin may run this (create, edit, delete, pause, resume).
+    pub fn requires_admin(&self) -> bool {
+        matches!(
+            self,
+            StandupCommand::Create { .. }
+                | StandupCommand::Edit { .. }
+                | StandupCommand::Delete(_)
+                | StandupCommand::Pause(_)
+                | StandupCommand::Resume(_)
+        )
+    }
+}
+
+/// Sub-keywords of `standup`, for "did you mean" on a typo.
+const SUBCOMMANDS: [&str; 11] = [
+    "list", "join", "leave", "skip", "answer", "create", "edit", "delete", "pause", "resume",
+    "preview",
+];
+
+/// Parses the text after `standup`.
+pub(super) fn parse(text: &str) -> Result<StandupCommand, CommandError> {
+    let (sub, rest) = split_word(text);
+    let lower = sub.to_lowercase();
+    match lower.as_str() {
+        "list" => nothing_after("standup list", rest).map(|()| StandupCommand::List),
+        "join" => only_name("join", rest).map(StandupCommand::Join),
+        "leave" => only_name("leave", rest).map(StandupCommand::Leave),
+        "delete" => only_name("delete", rest).map(StandupCommand::Delete),
+        "pause" => only_name("pause", rest).map(StandupCommand::Pause),
+        "resume" => only_name("resume", rest).map(StandupCommand::Resume),
+        "skip" if rest.is_empty() => Ok(StandupCommand::Skip(None)),
+        "skip" => only_one("standup skip", rest)
+            .and_then(date)
+            .map(|day| StandupCommand::Skip(Some(day))),
+        "answer" => parse_answer(rest),
+        "preview" => parse_preview(rest),
+        "create" | "edit" => parse_manage(&lower, rest),
+        "" => Err(CommandError::new(
+            "Use `/async standup list`, `join <name>`, `leave <name>`, `skip`, `answer` or `preview <name>`. Try `/async help`.",
+        )),
+        _ => Err(match suggest_word(sub, &SUBCOMMANDS) {
+            Some(word) => CommandError::new(format!(
+                "I don't know `/async standup {sub}` — did you mean `/async standup {word}`?"
+            )),
+            None => CommandError::new(format!(
+                "I don't know `/async standup {sub}`. Try `/async help`."
+            )),
+        }),
+    }
+}
+
+/// Fails unless exactly one word follows `command`.
+fn only_one<'a>(command: &str, rest: &'a str) -> Result<&'a str, CommandError> {
+    let (word, extra) = split_word(rest);
+    if extra.is_empty() {
+        Ok(word)
+    } else {
+        Err(CommandError::new(format!(
+            "`/async {command}` takes one value, not `{rest}`."
+        )))
+    }
+}
+
+/// A subcommand that takes exactly one standup name.
+fn only_name(sub: &str, rest: &str) -> Result<String, CommandError> {
+    if rest.is_empty() {
+        return Err(CommandError::new(format!(
+            "Which standup? Like `/async standup {sub} daily`."
+        )));
+    }
+    standup_name(only_one(&format!("standup {sub}"), rest)?)
+}
+
+fn parse_preview(rest: &str) -> Result<StandupCommand, CommandError> {
+    let (name, more) = split_word(rest);
+    if name.is_empty() {
+        return Err(CommandError::new(
+            "Which standup? Like `/async standup preview daily 7`.",
+        ));
+    }
+    let name = standup_name(name)?;
+    let days = if more.is_empty() {
+        None
+    } else {
+        Some(days(
+            only_one("standup preview <name>", more)?,
+            MAX_PREVIEW_DAYS,
+        )?)
+    };
+    Ok(StandupCommand::Preview { name, days })
+}
+
+/// `answer`, `answer daily`, `answer a | b | c`, `answer daily: a | b | c`. A lone word is read
+/// as a standup name; with answers the name needs its colon, because the grammar cannot tell a
+/// standup name from the first word of an answer.
+fn parse_answer(rest: &str) -> Result<StandupCommand, CommandError> {
+    if rest.is_empty() {
+        return Ok(StandupCommand::Answer {
+            standup: None,
+            answers: Vec::new(),
+        });
+    }
+    let (first, after) = split_word(rest);
+    if after.is_empty() && standup_name(first).is_ok() {
+        return Ok(StandupCommand::Answer {
+            standup: Some(first.to_owned()),
+            answers: Vec::new(),
+        });
+    }
+    let named = first
+        .strip_suffix(':')
+        .filter(|name| standup_name(name).is_ok());
+    let (standup, text) = match named {
+        Some(name) => (Some(name.to_owned()), after),
+        None => (None, rest),
+    };
+    let answers = split_pipes(text, "answer")?;
+    if answers.len() > MAX_QUESTIONS {
+        return Err(CommandError::new(format!(
+            "That is {} answers; a standup has at most {MAX_QUESTIONS} questions. Separate answers with |.",
+            answers.len()
+        )));
+    }
+    Ok(StandupCommand::Answer { standup, answers })
+}
+
+fn parse_manage(sub: &str, rest: &str) -> Result<StandupCommand, CommandError> {
+    let (name, options) = split_word(rest);
+    if name.is_empty() {
+        return Err(CommandError::new(format!(
+            "Which standup? Like `/async standup {sub} daily at=09:30 questions=\"Yesterday?|Today?\"`."
+        )));
+    }
+    let name = standup_name(name)?;
+    let options = parse_options(&words(options)?)?;
+    if sub == "edit" {
+        if options.is_empty() {
+            return Err(CommandError::new(format!(
+                "Nothing to change: add options, like `/async standup edit {name} at=10:00`."
+            )));
+        }
+        return Ok(StandupCommand::Edit { name, options });
+    }
+    if options.questions.is_none() {
+        return Err(CommandError::new(
+            "A new standup needs questions, like questions=\"Yesterday?|Today?|Blockers?\".",
+        ));
+    }
+    if options.at.is_none() && options.cron.is_none() {
+        return Err(CommandError::new(
+            "A new standup needs a time: add at=09:30 (and days=mon-fri) or cron=\"0 30 9 * * Mon-Fri\".",
+        ));
+    }
+    Ok(StandupCommand::Create { name, options })
+}
