@@ -146,20 +146,25 @@ impl FromStr for NudgeMode {
     }
 }
 
-/// A command the user got wrong; the message is one friendly line shown to them as is.
+/// A command the user got wrong; the message is one friendly line for them.
+///
+/// The message quotes what the user typed, so render it with
+/// [`crate::domain::markup::Markup::user_text`] like any other user text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct CommandError(pub String);
 
 impl CommandError {
+    /// An error with this message, kept on one line: echoed user input may hold line breaks.
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        CommandError(message.into())
+        let message: String = message.into();
+        CommandError(message.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
 
 impl From<ValueError> for CommandError {
     fn from(error: ValueError) -> Self {
-        CommandError(format!("{}.", error.0))
+        CommandError::new(format!("{}.", error.0))
     }
 }
 

@@ -1,4 +1,5 @@
 use chrono::{Duration, NaiveDate, NaiveTime};
+use proptest::prelude::*;
 
 use super::*;
 
@@ -569,4 +570,32 @@ fn errors_from_the_value_parsers_keep_their_sentence() {
     let message: CommandError = "x".parse::<WorkingHours>().unwrap_err().into();
     assert!(message.0.starts_with("'x' is not a range of hours"));
     assert!(message.0.ends_with('.'));
+}
+
+#[test]
+fn errors_stay_on_one_line_when_the_input_has_line_breaks() {
+    assert_eq!(
+        err("tz Mars/\nOlympus"),
+        "'Mars/ Olympus' is not a timezone — use an IANA name like Europe/Berlin or America/New_York."
+    );
+}
+
+proptest! {
+    #[test]
+    fn any_input_parses_or_fails_with_one_line(text in any::<String>()) {
+        if let Err(CommandError(message)) = parse(&text) {
+            prop_assert!(!message.is_empty() && !message.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn command_like_input_parses_or_fails_with_one_line(
+        head in prop::sample::select(vec!["tz", "hours", "ooo", "standup create d", "standup edit d",
+            "standup answer", "standup preview d", "stats", "digest now", "nudge"]),
+        tail in "[a-z0-9=:|\"“” .,<>@#!/-]{0,30}",
+    ) {
+        if let Err(CommandError(message)) = parse(&format!("{head} {tail}")) {
+            prop_assert!(!message.is_empty() && !message.contains('\n'));
+        }
+    }
 }

@@ -190,7 +190,14 @@ fn render_token(inner: &str) -> Option<String> {
             .iter()
             .any(|scheme| target.len() > scheme.len() && starts_with_ignore_case(target, scheme)),
     };
-    keep.then(|| format!("<{inner}>"))
+    // Slack shows a link's label as written; broadcast words in it are made inert like any text.
+    keep.then(|| match label {
+        Some(label) => format!(
+            "<{target}|{}>",
+            neutralise_broadcast_words(label, &BROADCAST_WORDS)
+        ),
+        None => format!("<{target}>"),
+    })
 }
 
 /// A `<!…>` special command as inert text: broadcasts and user groups keep their name behind a

@@ -169,6 +169,10 @@ fn slack_special_commands_become_inert_text() {
         ("<!foo^bar>", "&lt;!foo^bar&gt;"),
         ("@channel and @Here", "@\u{200B}channel and @\u{200B}Here"),
         ("<@U1|x<!channel>>", "&lt;@U1|x@\u{200B}channel&gt;"),
+        (
+            "<https://x.example|@here>",
+            "<https://x.example|@\u{200B}here>",
+        ),
     ];
     for (input, expected) in cases {
         assert_eq!(slack().user_text(input), expected, "{input}");
