@@ -205,3 +205,19 @@ CREATE TABLE offhours_mentions (
     recipient_id  INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     at            INTEGER NOT NULL
 );
+
+-- Questions asked of a member in a channel that they have not answered yet (SPEC §4 open
+-- questions, §4 personal brief). Closed when the asked member replies in the thread.
+CREATE TABLE open_questions (
+    id            INTEGER PRIMARY KEY,
+    workspace_id  INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    channel       TEXT    NOT NULL,                -- platform channel id
+    message       TEXT    NOT NULL,                -- platform message id (the thread parent)
+    asker_id      INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    asked_id      INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    text          TEXT    NOT NULL,
+    asked_at      INTEGER NOT NULL,
+    answered_at   INTEGER,
+    UNIQUE (channel, message, asked_id)
+);
+CREATE INDEX open_questions_asked ON open_questions (asked_id, answered_at);

@@ -42,7 +42,12 @@ pub struct Bot {
 
 impl Bot {
     /// A bot on these ports.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, chat: Arc<dyn ChatPlatform>, settings: Arc<Settings>) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        chat: Arc<dyn ChatPlatform>,
+        settings: Arc<Settings>,
+    ) -> Self {
         let classifier = features::nudge::classifier_for(&settings);
         let markup = markup_for(chat.platform());
         let worker = format!("pid{}-{}", std::process::id(), clock.now().timestamp_micros());

@@ -15,9 +15,11 @@
 //! - [`cli`]: the `unhurried` subcommands.
 
 pub mod adapters;
+pub mod bot;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod features;
 pub mod jobs;
 pub mod ports;
 pub mod telemetry;

@@ -4,4 +4,5 @@
 //! - [`sqlite`]: the SQLite store (WAL, `BEGIN IMMEDIATE`, single-instance lock).
 
 pub mod clock;
+pub mod simulated;
 pub mod sqlite;

@@ -73,9 +73,6 @@ mod tests {
         assert_eq!(" Slack ".parse::<Platform>().unwrap(), Platform::Slack);
         assert_eq!("DISCORD".parse::<Platform>().unwrap(), Platform::Discord);
         let err = "teams".parse::<Platform>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "'teams' is not a platform: use slack or discord"
-        );
+        assert_eq!(err.to_string(), "'teams' is not a platform: use slack or discord");
     }
 }

@@ -83,7 +83,12 @@ pub trait DirectoryStore: Send + Sync {
 
     /// A member by platform id, created with workspace defaults on first sight; the bool says
     /// whether it was created now.
-    async fn ensure_member(&self, workspace_id: i64, user: &str, now: DateTime<Utc>) -> anyhow::Result<(MemberRecord, bool)>;
+    async fn ensure_member(
+        &self,
+        workspace_id: i64,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(MemberRecord, bool)>;
 
     /// A member by platform id, if known.
     async fn find_member(&self, workspace_id: i64, user: &str) -> anyhow::Result<Option<MemberRecord>>;

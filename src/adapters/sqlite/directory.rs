@@ -46,7 +46,8 @@ impl From<ChannelRow> for ChannelRecord {
     }
 }
 
-const MEMBER_COLUMNS: &str = "id, workspace_id, platform_user_id, display_name, tz, tz_source, tz_notice_sent, hours, days,
+const MEMBER_COLUMNS: &str =
+    "id, workspace_id, platform_user_id, display_name, tz, tz_source, tz_notice_sent, hours, days,
      brief_on, nudge_opt_out, is_admin, unreachable_since";
 
 impl SqliteStore {
@@ -125,11 +126,8 @@ impl DirectoryStore for SqliteStore {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS} FROM members WHERE workspace_id = ? AND platform_user_id = ? AND forgotten = 0"
         );
-        let row: Option<MemberRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(workspace_id)
-            .bind(user)
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<MemberRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(workspace_id).bind(user).fetch_optional(self.pool()).await?;
         match row {
             Some(row) => Ok(Some(self.member_record(row).await?)),
             None => Ok(None),
@@ -229,13 +227,11 @@ impl DirectoryStore for SqliteStore {
 
     async fn ensure_channel(&self, workspace_id: i64, channel: &str) -> anyhow::Result<ChannelRecord> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO channels (workspace_id, platform_channel_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(workspace_id)
-        .bind(channel)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("INSERT INTO channels (workspace_id, platform_channel_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(workspace_id)
+            .bind(channel)
+            .execute(&mut *tx)
+            .await?;
         let row: ChannelRow = sqlx::query_as(
             "SELECT id, workspace_id, platform_channel_id, name, nudge_mode FROM channels
              WHERE workspace_id = ? AND platform_channel_id = ?",

@@ -79,8 +79,10 @@ impl OutboxStore for SqliteStore {
     }
 
     async fn sent_ref(&self, id: i64) -> anyhow::Result<Option<String>> {
-        let platform_ref: Option<Option<String>> =
-            sqlx::query_scalar("SELECT platform_ref FROM outbox WHERE id = ?").bind(id).fetch_optional(self.pool()).await?;
+        let platform_ref: Option<Option<String>> = sqlx::query_scalar("SELECT platform_ref FROM outbox WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         Ok(platform_ref.flatten())
     }
 }

@@ -51,9 +51,7 @@ pub(super) fn words(text: &str) -> Result<Vec<String>, CommandError> {
         }
     }
     if in_quote {
-        return Err(CommandError::new(
-            "A quote is not closed: put a \" at the end of the quoted value.",
-        ));
+        return Err(CommandError::new("A quote is not closed: put a \" at the end of the quoted value."));
     }
     if in_word {
         words.push(current);
@@ -110,18 +108,14 @@ fn is_bare_id(word: &str) -> bool {
     let digits = !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit());
     let slack = word.len() >= 2
         && word.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        && word.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     word.len() <= 32 && (digits || slack)
 }
 
 /// Reads a standup name: 1–40 letters, digits, `-` or `_`.
 pub(super) fn standup_name(word: &str) -> Result<String, CommandError> {
     let valid = (1..=MAX_STANDUP_NAME).contains(&word.chars().count())
-        && word
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        && word.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
     if valid {
         Ok(word.to_owned())
     } else {
@@ -137,23 +131,14 @@ pub(super) fn date(word: &str) -> Result<NaiveDate, CommandError> {
     well_formed
         .then(|| NaiveDate::parse_from_str(word, "%Y-%m-%d").ok())
         .flatten()
-        .ok_or_else(|| {
-            CommandError::new(format!(
-                "`{word}` is not a date: write it as YYYY-MM-DD, like 2026-03-30."
-            ))
-        })
+        .ok_or_else(|| CommandError::new(format!("`{word}` is not a date: write it as YYYY-MM-DD, like 2026-03-30.")))
 }
 
 /// Reads a whole number of days between 1 and `max`.
 pub(super) fn days(word: &str, max: u32) -> Result<u32, CommandError> {
-    word.parse::<u32>()
-        .ok()
-        .filter(|n| (1..=max).contains(n))
-        .ok_or_else(|| {
-            CommandError::new(format!(
-                "`{word}` is not a number of days: use a whole number from 1 to {max}."
-            ))
-        })
+    word.parse::<u32>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+        CommandError::new(format!("`{word}` is not a number of days: use a whole number from 1 to {max}."))
+    })
 }
 
 /// Fails when words are left over after a command that takes nothing more.
@@ -161,9 +146,7 @@ pub(super) fn nothing_after(command: &str, rest: &str) -> Result<(), CommandErro
     if rest.is_empty() {
         Ok(())
     } else {
-        Err(CommandError::new(format!(
-            "`/async {command}` takes nothing after it (got `{rest}`). Try `/async help`."
-        )))
+        Err(CommandError::new(format!("`/async {command}` takes nothing after it (got `{rest}`). Try `/async help`.")))
     }
 }
 
@@ -182,8 +165,5 @@ pub(super) fn split_pipes(text: &str, item: &str) -> Result<Vec<String>, Command
 
 fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

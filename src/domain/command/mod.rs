@@ -209,9 +209,7 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
             "Write the decision after `/async decide`, like `/async decide We release on Tuesdays`.",
         )),
         "decide" => Ok(Command::Decide(rest.to_owned())),
-        "decisions" => Ok(Command::Decisions(
-            (!rest.is_empty()).then(|| rest.to_owned()),
-        )),
+        "decisions" => Ok(Command::Decisions((!rest.is_empty()).then(|| rest.to_owned()))),
         "stats" if rest.is_empty() => Ok(Command::Stats(None)),
         "stats" => lexer::days(rest, MAX_STATS_DAYS).map(|days| Command::Stats(Some(days))),
         _ => Err(unknown_command(head)),
@@ -230,39 +228,26 @@ fn unknown_command(head: &str) -> CommandError {
 /// Reads an IANA zone, suggesting close names on a typo.
 pub(super) fn parse_tz(rest: &str) -> Result<Timezone, CommandError> {
     if rest.is_empty() {
-        return Err(CommandError::new(
-            "Tell me your timezone, like `/async tz Europe/Berlin`.",
-        ));
+        return Err(CommandError::new("Tell me your timezone, like `/async tz Europe/Berlin`."));
     }
     if let Ok(zone) = rest.parse::<Timezone>() {
         return Ok(zone);
     }
     let suggestions = suggest_zones(rest);
     Err(CommandError::new(if suggestions.is_empty() {
-        format!(
-            "'{rest}' is not a timezone — use an IANA name like Europe/Berlin or America/New_York."
-        )
+        format!("'{rest}' is not a timezone — use an IANA name like Europe/Berlin or America/New_York.")
     } else {
-        format!(
-            "'{rest}' is not a timezone — did you mean {}?",
-            suggest::or_list(&suggestions)
-        )
+        format!("'{rest}' is not a timezone — did you mean {}?", suggest::or_list(&suggestions))
     }))
 }
 
 fn parse_hours(rest: &str) -> Result<Command, CommandError> {
     let (range, days) = split_word(rest);
     if range.is_empty() {
-        return Err(CommandError::new(
-            "Tell me your working hours, like `/async hours 09:00-17:30 mon-fri`.",
-        ));
+        return Err(CommandError::new("Tell me your working hours, like `/async hours 09:00-17:30 mon-fri`."));
     }
     let hours: WorkingHours = range.parse()?;
-    let days = if days.is_empty() {
-        None
-    } else {
-        Some(days.replace(' ', "").parse::<Weekdays>()?)
-    };
+    let days = if days.is_empty() { None } else { Some(days.replace(' ', "").parse::<Weekdays>()?) };
     Ok(Command::Hours { hours, days })
 }
 
@@ -296,9 +281,7 @@ fn on_off(command: &str, rest: &str) -> Result<bool, CommandError> {
     match rest.to_lowercase().as_str() {
         "on" => Ok(true),
         "off" => Ok(false),
-        _ => Err(CommandError::new(format!(
-            "Use `/async {command} on` or `/async {command} off`."
-        ))),
+        _ => Err(CommandError::new(format!("Use `/async {command} on` or `/async {command} off`."))),
     }
 }
 
@@ -308,9 +291,7 @@ fn parse_digest(rest: &str) -> Result<Command, CommandError> {
         "now" => DigestAction::Now,
         "preview" => DigestAction::Preview,
         _ => {
-            return Err(CommandError::new(
-                "Use `/async digest now <standup>` or `/async digest preview <standup>`.",
-            ));
+            return Err(CommandError::new("Use `/async digest now <standup>` or `/async digest preview <standup>`."));
         }
     };
     if name.is_empty() {
@@ -328,9 +309,7 @@ fn parse_digest(rest: &str) -> Result<Command, CommandError> {
 
 fn parse_nudge(rest: &str) -> Result<Command, CommandError> {
     if rest.is_empty() {
-        return Err(CommandError::new(
-            "Use `/async nudge on`, `/async nudge off` or `/async nudge dry-run`.",
-        ));
+        return Err(CommandError::new("Use `/async nudge on`, `/async nudge off` or `/async nudge dry-run`."));
     }
     rest.parse().map(Command::Nudge)
 }

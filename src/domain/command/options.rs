@@ -71,20 +71,13 @@ pub(super) fn parse_options(words: &[String]) -> Result<StandupOptions, CommandE
         };
         let key = canonical_key(key)?;
         if seen.contains(&key) {
-            return Err(CommandError::new(format!(
-                "`{key}` is given twice: keep one."
-            )));
+            return Err(CommandError::new(format!("`{key}` is given twice: keep one.")));
         }
         seen.push(key);
         let value = value.trim();
         if value.is_empty() {
-            let example = OPTION_KEYS
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map_or("", |(_, e)| e);
-            return Err(CommandError::new(format!(
-                "`{key}=` needs a value, like {key}={example}."
-            )));
+            let example = OPTION_KEYS.iter().find(|(k, _)| *k == key).map_or("", |(_, e)| e);
+            return Err(CommandError::new(format!("`{key}=` needs a value, like {key}={example}.")));
         }
         set_option(&mut options, key, value)?;
     }
@@ -95,11 +88,7 @@ pub(super) fn parse_options(words: &[String]) -> Result<StandupOptions, CommandE
 fn canonical_key(key: &str) -> Result<&'static str, CommandError> {
     let lower = key.trim().to_lowercase();
     // Scenario files say `digest_at`; accept it so admins can copy from them.
-    let lower = if lower == "digest_at" {
-        "digest".to_owned()
-    } else {
-        lower
-    };
+    let lower = if lower == "digest_at" { "digest".to_owned() } else { lower };
     if let Some((known, _)) = OPTION_KEYS.iter().find(|(k, _)| *k == lower) {
         return Ok(known);
     }
@@ -139,15 +128,11 @@ fn parse_questions(value: &str) -> Result<Vec<String>, CommandError> {
 }
 
 fn parse_blocker(value: &str) -> Result<usize, CommandError> {
-    value
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=MAX_QUESTIONS).contains(n))
-        .ok_or_else(|| {
-            CommandError::new(format!(
-                "blocker={value} is out of range: give the number of the blocker question, 1 to {MAX_QUESTIONS}."
-            ))
-        })
+    value.parse::<usize>().ok().filter(|n| (1..=MAX_QUESTIONS).contains(n)).ok_or_else(|| {
+        CommandError::new(format!(
+            "blocker={value} is out of range: give the number of the blocker question, 1 to {MAX_QUESTIONS}."
+        ))
+    })
 }
 
 fn parse_reminder(value: &str) -> Result<Option<Duration>, CommandError> {
@@ -156,9 +141,7 @@ fn parse_reminder(value: &str) -> Result<Option<Duration>, CommandError> {
     }
     let delay = parse_duration(value)?;
     if delay <= Duration::zero() {
-        return Err(CommandError::new(
-            "reminder=0s would remind at once: give a delay like 2h, or reminder=off.",
-        ));
+        return Err(CommandError::new("reminder=0s would remind at once: give a delay like 2h, or reminder=off."));
     }
     Ok(Some(delay))
 }
@@ -166,19 +149,14 @@ fn parse_reminder(value: &str) -> Result<Option<Duration>, CommandError> {
 /// Adds the members of a comma- or space-separated list, keeping the first of any repeats.
 fn add_members(options: &mut StandupOptions, value: &str) -> Result<(), CommandError> {
     let members = options.members.get_or_insert_with(Vec::new);
-    for word in value
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
-    {
+    for word in value.split(|c: char| c == ',' || c.is_whitespace()).filter(|w| !w.is_empty()) {
         let id = user_id(word)?;
         if !members.contains(&id) {
             members.push(id);
         }
     }
     if members.is_empty() {
-        return Err(CommandError::new(
-            "`members=` needs at least one member, like members=@ana,@bo.",
-        ));
+        return Err(CommandError::new("`members=` needs at least one member, like members=@ana,@bo."));
     }
     Ok(())
 }

@@ -77,10 +77,8 @@ impl StandupCommand {
 }
 
 /// Sub-keywords of `standup`, for "did you mean" on a typo.
-const SUBCOMMANDS: [&str; 11] = [
-    "list", "join", "leave", "skip", "answer", "create", "edit", "delete", "pause", "resume",
-    "preview",
-];
+const SUBCOMMANDS: [&str; 11] =
+    ["list", "join", "leave", "skip", "answer", "create", "edit", "delete", "pause", "resume", "preview"];
 
 /// Parses the text after `standup`.
 pub(super) fn parse(text: &str) -> Result<StandupCommand, CommandError> {
@@ -94,9 +92,7 @@ pub(super) fn parse(text: &str) -> Result<StandupCommand, CommandError> {
         "pause" => only_name("pause", rest).map(StandupCommand::Pause),
         "resume" => only_name("resume", rest).map(StandupCommand::Resume),
         "skip" if rest.is_empty() => Ok(StandupCommand::Skip(None)),
-        "skip" => only_one("standup skip", rest)
-            .and_then(date)
-            .map(|day| StandupCommand::Skip(Some(day))),
+        "skip" => only_one("standup skip", rest).and_then(date).map(|day| StandupCommand::Skip(Some(day))),
         "answer" => parse_answer(rest),
         "preview" => parse_preview(rest),
         "create" | "edit" => parse_manage(&lower, rest),
@@ -107,9 +103,7 @@ pub(super) fn parse(text: &str) -> Result<StandupCommand, CommandError> {
             Some(word) => CommandError::new(format!(
                 "I don't know `/async standup {sub}` — did you mean `/async standup {word}`?"
             )),
-            None => CommandError::new(format!(
-                "I don't know `/async standup {sub}`. Try `/async help`."
-            )),
+            None => CommandError::new(format!("I don't know `/async standup {sub}`. Try `/async help`.")),
         }),
     }
 }
@@ -120,18 +114,14 @@ fn only_one<'a>(command: &str, rest: &'a str) -> Result<&'a str, CommandError> {
     if extra.is_empty() {
         Ok(word)
     } else {
-        Err(CommandError::new(format!(
-            "`/async {command}` takes one value, not `{rest}`."
-        )))
+        Err(CommandError::new(format!("`/async {command}` takes one value, not `{rest}`.")))
     }
 }
 
 /// A subcommand that takes exactly one standup name.
 fn only_name(sub: &str, rest: &str) -> Result<String, CommandError> {
     if rest.is_empty() {
-        return Err(CommandError::new(format!(
-            "Which standup? Like `/async standup {sub} daily`."
-        )));
+        return Err(CommandError::new(format!("Which standup? Like `/async standup {sub} daily`.")));
     }
     standup_name(only_one(&format!("standup {sub}"), rest)?)
 }
@@ -139,19 +129,11 @@ fn only_name(sub: &str, rest: &str) -> Result<String, CommandError> {
 fn parse_preview(rest: &str) -> Result<StandupCommand, CommandError> {
     let (name, more) = split_word(rest);
     if name.is_empty() {
-        return Err(CommandError::new(
-            "Which standup? Like `/async standup preview daily 7`.",
-        ));
+        return Err(CommandError::new("Which standup? Like `/async standup preview daily 7`."));
     }
     let name = standup_name(name)?;
-    let days = if more.is_empty() {
-        None
-    } else {
-        Some(days(
-            only_one("standup preview <name>", more)?,
-            MAX_PREVIEW_DAYS,
-        )?)
-    };
+    let days =
+        if more.is_empty() { None } else { Some(days(only_one("standup preview <name>", more)?, MAX_PREVIEW_DAYS)?) };
     Ok(StandupCommand::Preview { name, days })
 }
 
@@ -160,21 +142,13 @@ fn parse_preview(rest: &str) -> Result<StandupCommand, CommandError> {
 /// standup name from the first word of an answer.
 fn parse_answer(rest: &str) -> Result<StandupCommand, CommandError> {
     if rest.is_empty() {
-        return Ok(StandupCommand::Answer {
-            standup: None,
-            answers: Vec::new(),
-        });
+        return Ok(StandupCommand::Answer { standup: None, answers: Vec::new() });
     }
     let (first, after) = split_word(rest);
     if after.is_empty() && standup_name(first).is_ok() {
-        return Ok(StandupCommand::Answer {
-            standup: Some(first.to_owned()),
-            answers: Vec::new(),
-        });
+        return Ok(StandupCommand::Answer { standup: Some(first.to_owned()), answers: Vec::new() });
     }
-    let named = first
-        .strip_suffix(':')
-        .filter(|name| standup_name(name).is_ok());
+    let named = first.strip_suffix(':').filter(|name| standup_name(name).is_ok());
     let (standup, text) = match named {
         Some(name) => (Some(name.to_owned()), after),
         None => (None, rest),

@@ -19,9 +19,7 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
+            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[i - 2][j - 2] + 1);
             }
@@ -63,12 +61,7 @@ pub fn suggest_zones(typed: &str) -> Vec<&'static str> {
         .collect();
     scored.sort();
     let best = scored.first().map(|(d, _, _)| *d);
-    scored
-        .into_iter()
-        .take_while(|(d, _, _)| Some(*d) == best)
-        .map(|(_, _, name)| name)
-        .take(MAX_SUGGESTIONS)
-        .collect()
+    scored.into_iter().take_while(|(d, _, _)| Some(*d) == best).map(|(_, _, name)| name).take(MAX_SUGGESTIONS).collect()
 }
 
 /// The known word closest to `typed`, if it is close enough to be a typo of it.
@@ -113,10 +106,7 @@ mod tests {
 
     #[test]
     fn suggest_word_offers_only_close_words() {
-        assert_eq!(
-            suggest_word("stnadup", &["standup", "stats"]),
-            Some("standup")
-        );
+        assert_eq!(suggest_word("stnadup", &["standup", "stats"]), Some("standup"));
         assert_eq!(suggest_word("zebra", &["standup", "stats"]), None);
     }
 }

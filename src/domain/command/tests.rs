@@ -13,10 +13,7 @@ fn err(text: &str) -> String {
         Ok(command) => panic!("{text:?} parsed as {command:?}"),
         Err(CommandError(message)) => message,
     };
-    assert!(
-        !message.contains('\n'),
-        "{text:?}: multi-line error {message:?}"
-    );
+    assert!(!message.contains('\n'), "{text:?}: multi-line error {message:?}");
     assert!(!message.is_empty());
     message
 }
@@ -66,12 +63,7 @@ fn keywords_are_case_insensitive() {
 
 #[test]
 fn commands_without_arguments_refuse_extra_words() {
-    for text in [
-        "me please",
-        "who is on",
-        "forget-me now",
-        "standup list all",
-    ] {
+    for text in ["me please", "who is on", "forget-me now", "standup list all"] {
         assert!(err(text).contains("takes nothing after it"), "{text}");
     }
 }
@@ -79,10 +71,7 @@ fn commands_without_arguments_refuse_extra_words() {
 #[test]
 fn unknown_commands_suggest_help_and_close_words() {
     let message = err("stnadup list");
-    assert!(
-        message.contains("did you mean `/async standup`"),
-        "{message}"
-    );
+    assert!(message.contains("did you mean `/async standup`"), "{message}");
     assert!(err("frobnicate").ends_with("Try `/async help`."));
     assert!(err("standup jion daily").contains("did you mean `/async standup join`"));
     assert!(err("standup").contains("Try `/async help`."));
@@ -90,23 +79,14 @@ fn unknown_commands_suggest_help_and_close_words() {
 
 #[test]
 fn tz_accepts_iana_names_in_any_case() {
-    assert_eq!(
-        ok("tz Europe/Berlin"),
-        Command::Tz("Europe/Berlin".parse().unwrap())
-    );
-    assert_eq!(
-        ok("tz america/new_york").to_owned(),
-        Command::Tz("America/New_York".parse().unwrap())
-    );
+    assert_eq!(ok("tz Europe/Berlin"), Command::Tz("Europe/Berlin".parse().unwrap()));
+    assert_eq!(ok("tz america/new_york").to_owned(), Command::Tz("America/New_York".parse().unwrap()));
     assert_eq!(ok("tz UTC"), Command::Tz(Timezone::UTC));
 }
 
 #[test]
 fn tz_typos_get_close_match_suggestions() {
-    assert_eq!(
-        err("tz Europe/Berln"),
-        "'Europe/Berln' is not a timezone — did you mean Europe/Berlin?"
-    );
+    assert_eq!(err("tz Europe/Berln"), "'Europe/Berln' is not a timezone — did you mean Europe/Berlin?");
     assert!(err("tz Berln").contains("did you mean Europe/Berlin"));
     assert!(err("tz America/New York").contains("America/New_York"));
     assert!(err("tz Sao Paulo").contains("America/Sao_Paulo"));
@@ -134,26 +114,14 @@ fn suggestions_are_few_and_best_first() {
 
 #[test]
 fn hours_take_a_range_and_optional_days() {
-    assert_eq!(
-        ok("hours 09:00-17:30"),
-        Command::Hours {
-            hours: "09:00-17:30".parse().unwrap(),
-            days: None
-        }
-    );
+    assert_eq!(ok("hours 09:00-17:30"), Command::Hours { hours: "09:00-17:30".parse().unwrap(), days: None });
     assert_eq!(
         ok("hours 08:00-16:00 sun-thu"),
-        Command::Hours {
-            hours: "08:00-16:00".parse().unwrap(),
-            days: Some("sun-thu".parse().unwrap())
-        }
+        Command::Hours { hours: "08:00-16:00".parse().unwrap(), days: Some("sun-thu".parse().unwrap()) }
     );
     assert_eq!(
         ok("hours 9:00-17:00 mon, wed, fri"),
-        Command::Hours {
-            hours: "09:00-17:00".parse().unwrap(),
-            days: Some("mon,wed,fri".parse().unwrap())
-        }
+        Command::Hours { hours: "09:00-17:00".parse().unwrap(), days: Some("mon,wed,fri".parse().unwrap()) }
     );
 }
 
@@ -168,27 +136,9 @@ fn bad_hours_are_one_line_errors() {
 
 #[test]
 fn ooo_takes_a_range_a_single_day_or_off() {
-    assert_eq!(
-        ok("ooo 2026-03-30..2026-04-03"),
-        Command::Ooo {
-            from: day("2026-03-30"),
-            to: day("2026-04-03")
-        }
-    );
-    assert_eq!(
-        ok("ooo 2026-03-30 .. 2026-04-03"),
-        Command::Ooo {
-            from: day("2026-03-30"),
-            to: day("2026-04-03")
-        }
-    );
-    assert_eq!(
-        ok("ooo 2026-03-30"),
-        Command::Ooo {
-            from: day("2026-03-30"),
-            to: day("2026-03-30")
-        }
-    );
+    assert_eq!(ok("ooo 2026-03-30..2026-04-03"), Command::Ooo { from: day("2026-03-30"), to: day("2026-04-03") });
+    assert_eq!(ok("ooo 2026-03-30 .. 2026-04-03"), Command::Ooo { from: day("2026-03-30"), to: day("2026-04-03") });
+    assert_eq!(ok("ooo 2026-03-30"), Command::Ooo { from: day("2026-03-30"), to: day("2026-03-30") });
     assert_eq!(ok("ooo OFF"), Command::OooOff);
 }
 
@@ -205,36 +155,18 @@ fn bad_ooo_ranges_are_one_line_errors() {
 fn brief_is_on_or_off() {
     assert_eq!(ok("brief on"), Command::Brief(true));
     assert_eq!(ok("brief off"), Command::Brief(false));
-    assert_eq!(
-        err("brief maybe"),
-        "Use `/async brief on` or `/async brief off`."
-    );
+    assert_eq!(err("brief maybe"), "Use `/async brief on` or `/async brief off`.");
     assert!(err("brief").contains("brief on"));
 }
 
 #[test]
 fn standup_participation_commands_take_a_name() {
     assert_eq!(standup("standup list"), StandupCommand::List);
-    assert_eq!(
-        standup("standup join daily"),
-        StandupCommand::Join("daily".into())
-    );
-    assert_eq!(
-        standup("standup leave team_sync-2"),
-        StandupCommand::Leave("team_sync-2".into())
-    );
-    assert_eq!(
-        standup("standup delete daily"),
-        StandupCommand::Delete("daily".into())
-    );
-    assert_eq!(
-        standup("standup pause daily"),
-        StandupCommand::Pause("daily".into())
-    );
-    assert_eq!(
-        standup("standup resume daily"),
-        StandupCommand::Resume("daily".into())
-    );
+    assert_eq!(standup("standup join daily"), StandupCommand::Join("daily".into()));
+    assert_eq!(standup("standup leave team_sync-2"), StandupCommand::Leave("team_sync-2".into()));
+    assert_eq!(standup("standup delete daily"), StandupCommand::Delete("daily".into()));
+    assert_eq!(standup("standup pause daily"), StandupCommand::Pause("daily".into()));
+    assert_eq!(standup("standup resume daily"), StandupCommand::Resume("daily".into()));
 }
 
 #[test]
@@ -250,10 +182,7 @@ fn standup_names_are_checked() {
 #[test]
 fn standup_skip_takes_an_optional_date() {
     assert_eq!(standup("standup skip"), StandupCommand::Skip(None));
-    assert_eq!(
-        standup("standup skip 2026-04-01"),
-        StandupCommand::Skip(Some(day("2026-04-01")))
-    );
+    assert_eq!(standup("standup skip 2026-04-01"), StandupCommand::Skip(Some(day("2026-04-01"))));
     assert!(err("standup skip tomorrow").contains("YYYY-MM-DD"));
     assert!(err("standup skip 2026-04-01 2026-04-02").contains("takes one value"));
 }
@@ -279,29 +208,14 @@ fn standup_answer_reads_a_name_and_pipe_separated_answers() {
 
 #[test]
 fn bad_standup_answers_are_one_line_errors() {
-    assert_eq!(
-        err("standup answer a || c"),
-        "Answer 2 is empty: write something between the | separators."
-    );
+    assert_eq!(err("standup answer a || c"), "Answer 2 is empty: write something between the | separators.");
     assert!(err("standup answer a|b|c|d|e|f").contains("at most 5 questions"));
 }
 
 #[test]
 fn standup_preview_takes_a_name_and_optional_days() {
-    assert_eq!(
-        standup("standup preview daily"),
-        StandupCommand::Preview {
-            name: "daily".into(),
-            days: None
-        }
-    );
-    assert_eq!(
-        standup("standup preview daily 7"),
-        StandupCommand::Preview {
-            name: "daily".into(),
-            days: Some(7)
-        }
-    );
+    assert_eq!(standup("standup preview daily"), StandupCommand::Preview { name: "daily".into(), days: None });
+    assert_eq!(standup("standup preview daily 7"), StandupCommand::Preview { name: "daily".into(), days: Some(7) });
     assert!(err("standup preview").contains("Which standup?"));
     assert!(err("standup preview daily 0").contains("1 to 31"));
     assert!(err("standup preview daily 99").contains("1 to 31"));
@@ -324,11 +238,7 @@ fn standup_create_reads_every_option() {
             days: Some(Weekdays::MON_FRI),
             cron: None,
             channel: Some("C123".into()),
-            questions: Some(vec![
-                "Yesterday?".into(),
-                "Today?".into(),
-                "Blockers?".into()
-            ]),
+            questions: Some(vec!["Yesterday?".into(), "Today?".into(), "Blockers?".into()]),
             blocker: Some(3),
             digest_at: Some(time(17, 0)),
             digest_tz: Some("Europe/Berlin".parse().unwrap()),
@@ -340,21 +250,15 @@ fn standup_create_reads_every_option() {
 
 #[test]
 fn standup_create_accepts_cron_smart_quotes_and_spaced_member_lists() {
-    let cron = options(
-        "standup create daily cron=“0 30 9 * * Mon-Fri” questions=“What did you do? | What next?”",
-    );
+    let cron = options("standup create daily cron=“0 30 9 * * Mon-Fri” questions=“What did you do? | What next?”");
     assert_eq!(cron.cron.as_deref(), Some("0 30 9 * * Mon-Fri"));
     assert_eq!(cron.questions.unwrap(), ["What did you do?", "What next?"]);
     let members = options(&format!("{CREATE} members=<@U1>, <@U2> <@U1>"));
     assert_eq!(members.members.unwrap(), ["U1", "U2"]);
-    let discord = options(&format!(
-        "{CREATE} members=<@!80351110224678912>,<@123> channel=<#456>"
-    ));
+    let discord = options(&format!("{CREATE} members=<@!80351110224678912>,<@123> channel=<#456>"));
     assert_eq!(discord.members.unwrap(), ["80351110224678912", "123"]);
     assert_eq!(discord.channel.as_deref(), Some("456"));
-    let bare = options(&format!(
-        "{CREATE} members=U1,W2 channel=C1 digest_at=17:00 reminder=off"
-    ));
+    let bare = options(&format!("{CREATE} members=U1,W2 channel=C1 digest_at=17:00 reminder=off"));
     assert_eq!(bare.members.unwrap(), ["U1", "W2"]);
     assert_eq!(bare.channel.as_deref(), Some("C1"));
     assert_eq!(bare.digest_at, Some(time(17, 0)));
@@ -376,13 +280,7 @@ fn standup_edit_changes_only_what_is_given() {
         panic!("not an edit");
     };
     assert_eq!(name, "daily");
-    assert_eq!(
-        options,
-        StandupOptions {
-            reminder: Some(None),
-            ..StandupOptions::default()
-        }
-    );
+    assert_eq!(options, StandupOptions { reminder: Some(None), ..StandupOptions::default() });
     assert!(err("standup edit daily").contains("Nothing to change"));
     assert!(ok("standup edit daily blocker=5").requires_admin());
 }
@@ -408,14 +306,8 @@ fn malformed_standup_options_are_one_line_errors() {
         ("digest_tz=Europe/Berln", "did you mean Europe/Berlin"),
         ("reminder=soon", "is not a duration"),
         ("reminder=0s", "reminder=0s would remind at once"),
-        (
-            "cron=\"0 30 9 * * Mon-Fri\" at=09:30",
-            "either cron= or at=/days=",
-        ),
-        (
-            "cron=\"0 30 9 * * *\" days=mon-fri",
-            "either cron= or at=/days=",
-        ),
+        ("cron=\"0 30 9 * * Mon-Fri\" at=09:30", "either cron= or at=/days="),
+        ("cron=\"0 30 9 * * *\" days=mon-fri", "either cron= or at=/days="),
         ("cron=0 30 9 * * Mon-Fri", "quote values with spaces"),
         ("cron=\"  \"", "`cron=` needs a value"),
         ("channel=#team", "which channel `#team` is"),
@@ -433,20 +325,8 @@ fn malformed_standup_options_are_one_line_errors() {
 
 #[test]
 fn digest_takes_an_action_and_a_standup() {
-    assert_eq!(
-        ok("digest now daily"),
-        Command::Digest {
-            action: DigestAction::Now,
-            standup: "daily".into()
-        }
-    );
-    assert_eq!(
-        ok("digest Preview daily"),
-        Command::Digest {
-            action: DigestAction::Preview,
-            standup: "daily".into()
-        }
-    );
+    assert_eq!(ok("digest now daily"), Command::Digest { action: DigestAction::Now, standup: "daily".into() });
+    assert_eq!(ok("digest Preview daily"), Command::Digest { action: DigestAction::Preview, standup: "daily".into() });
     assert!(err("digest later daily").contains("digest now <standup>"));
     assert!(err("digest now").contains("Which standup?"));
     assert!(err("digest now da ily").contains("not a standup name"));
@@ -476,10 +356,7 @@ fn decide_keeps_the_decision_text_as_written() {
 #[test]
 fn decisions_take_optional_search_words() {
     assert_eq!(ok("decisions"), Command::Decisions(None));
-    assert_eq!(
-        ok("decisions release train"),
-        Command::Decisions(Some("release train".into()))
-    );
+    assert_eq!(ok("decisions release train"), Command::Decisions(Some("release train".into())));
 }
 
 #[test]

@@ -8,10 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{
-    DISCORD_MESSAGE_LIMIT, Markup, TimeStyle, ZWSP, emphasise, is_plain_id,
-    neutralise_broadcast_words,
-};
+use super::{DISCORD_MESSAGE_LIMIT, Markup, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words};
 use crate::domain::platform::Platform;
 
 /// Broadcast words Discord turns into pings of a whole server or channel.
@@ -50,21 +47,13 @@ impl Markup for Discord {
             // An inline span may use a longer fence than any backtick run inside it.
             let longest = longest_run(&text, '`');
             let fence = "`".repeat(longest + 1);
-            let pad = if text.starts_with('`') || text.ends_with('`') {
-                " "
-            } else {
-                ""
-            };
+            let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
             format!("{fence}{pad}{text}{pad}{fence}")
         }
     }
 
     fn quote(&self, markup: &str) -> String {
-        markup
-            .split('\n')
-            .map(|line| format!("> {line}"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        markup.split('\n').map(|line| format!("> {line}")).collect::<Vec<_>>().join("\n")
     }
 
     fn bullet(&self, markup: &str) -> String {
@@ -72,33 +61,18 @@ impl Markup for Discord {
     }
 
     fn mention(&self, user_id: &str) -> String {
-        if is_plain_id(user_id) {
-            format!("<@{user_id}>")
-        } else {
-            self.literal(user_id)
-        }
+        if is_plain_id(user_id) { format!("<@{user_id}>") } else { self.literal(user_id) }
     }
 
     fn channel(&self, channel_id: &str) -> String {
-        if is_plain_id(channel_id) {
-            format!("<#{channel_id}>")
-        } else {
-            self.literal(channel_id)
-        }
+        if is_plain_id(channel_id) { format!("<#{channel_id}>") } else { self.literal(channel_id) }
     }
 
     fn link(&self, url: &str, label: &str) -> String {
         // `)` or a space would end the target early; the label is literal text.
-        let url = url
-            .replace(' ', "%20")
-            .replace('(', "%28")
-            .replace(')', "%29");
+        let url = url.replace(' ', "%20").replace('(', "%28").replace(')', "%29");
         let label = self.literal(label);
-        if label.is_empty() {
-            url
-        } else {
-            format!("[{label}]({url})")
-        }
+        if label.is_empty() { url } else { format!("[{label}]({url})") }
     }
 
     fn time(&self, instant: DateTime<Utc>, style: TimeStyle) -> String {
@@ -118,10 +92,7 @@ impl Markup for Discord {
         // escaped this way also stops user, channel and role mentions and timestamps.
         let mut out = String::with_capacity(text.len() + 8);
         for c in text.chars() {
-            if matches!(
-                c,
-                '\\' | '*' | '_' | '~' | '`' | '|' | '<' | '>' | '[' | ']' | '#'
-            ) {
+            if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '<' | '>' | '[' | ']' | '#') {
                 out.push('\\');
             }
             out.push(c);
@@ -181,10 +152,7 @@ pub struct AllowedMentions {
 impl AllowedMentions {
     /// Allows no pings at all.
     pub fn none() -> Self {
-        AllowedMentions {
-            parse: Vec::new(),
-            users: Vec::new(),
-        }
+        AllowedMentions { parse: Vec::new(), users: Vec::new() }
     }
 
     /// Allows exactly the users the rendered text mentions (the first
@@ -193,9 +161,6 @@ impl AllowedMentions {
     pub fn users_in(text: &str) -> Self {
         let mut users = mentioned_user_ids(text);
         users.truncate(ALLOWED_MENTIONS_MAX_USERS);
-        AllowedMentions {
-            parse: Vec::new(),
-            users,
-        }
+        AllowedMentions { parse: Vec::new(), users }
     }
 }

@@ -103,11 +103,9 @@ pub(crate) fn neutralise_broadcast_words(text: &str, words: &[&str]) -> String {
     for (i, c) in text.char_indices() {
         out.push(c);
         if c == '@'
-            && words.iter().any(|w| {
-                bytes
-                    .get(i + 1..i + 1 + w.len())
-                    .is_some_and(|b| b.eq_ignore_ascii_case(w.as_bytes()))
-            })
+            && words
+                .iter()
+                .any(|w| bytes.get(i + 1..i + 1 + w.len()).is_some_and(|b| b.eq_ignore_ascii_case(w.as_bytes())))
         {
             out.push(ZWSP);
         }
@@ -124,11 +122,7 @@ fn emphasise(markup: &str, marker: &str) -> String {
     }
     let start = markup.len() - markup.trim_start().len();
     let end = start + core.len();
-    format!(
-        "{}{marker}{core}{marker}{}",
-        &markup[..start],
-        &markup[end..]
-    )
+    format!("{}{marker}{core}{marker}{}", &markup[..start], &markup[end..])
 }
 
 /// Whether an id is a plain platform id (Slack `U024BE7LH`, Discord snowflake `123…`): only such

@@ -8,8 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    Markup, SLACK_SECTION_LIMIT, TimeStyle, ZWSP, emphasise, is_plain_id,
-    neutralise_broadcast_words, utc_fallback,
+    Markup, SLACK_SECTION_LIMIT, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words, utc_fallback,
 };
 use crate::domain::platform::Platform;
 
@@ -40,19 +39,11 @@ impl Markup for Slack {
     fn code(&self, text: &str) -> String {
         // Slack cannot escape a backtick inside code; a look-alike keeps the span closed.
         let inner = escape(text).replace('`', "\u{02CB}");
-        if inner.contains('\n') {
-            format!("```\n{inner}\n```")
-        } else {
-            format!("`{inner}`")
-        }
+        if inner.contains('\n') { format!("```\n{inner}\n```") } else { format!("`{inner}`") }
     }
 
     fn quote(&self, markup: &str) -> String {
-        markup
-            .split('\n')
-            .map(|line| format!(">{line}"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        markup.split('\n').map(|line| format!(">{line}")).collect::<Vec<_>>().join("\n")
     }
 
     fn bullet(&self, markup: &str) -> String {
@@ -62,30 +53,18 @@ impl Markup for Slack {
     }
 
     fn mention(&self, user_id: &str) -> String {
-        if is_plain_id(user_id) {
-            format!("<@{user_id}>")
-        } else {
-            self.literal(user_id)
-        }
+        if is_plain_id(user_id) { format!("<@{user_id}>") } else { self.literal(user_id) }
     }
 
     fn channel(&self, channel_id: &str) -> String {
-        if is_plain_id(channel_id) {
-            format!("<#{channel_id}>")
-        } else {
-            self.literal(channel_id)
-        }
+        if is_plain_id(channel_id) { format!("<#{channel_id}>") } else { self.literal(channel_id) }
     }
 
     fn link(&self, url: &str, label: &str) -> String {
         let url = escape(&encode_url_breakers(url));
         // `|` would end the URL early and `>` the token: the label is escaped like any text.
         let label = self.literal(label);
-        if label.is_empty() {
-            format!("<{url}>")
-        } else {
-            format!("<{url}|{label}>")
-        }
+        if label.is_empty() { format!("<{url}>") } else { format!("<{url}|{label}>") }
     }
 
     fn time(&self, instant: DateTime<Utc>, style: TimeStyle) -> String {
@@ -93,11 +72,7 @@ impl Markup for Slack {
             TimeStyle::DateTime => "{date_short_pretty} {time}",
             TimeStyle::Relative => "{ago}",
         };
-        format!(
-            "<!date^{}^{format}|{}>",
-            instant.timestamp(),
-            utc_fallback(instant)
-        )
+        format!("<!date^{}^{format}|{}>", instant.timestamp(), utc_fallback(instant))
     }
 
     fn user_text(&self, text: &str) -> String {
@@ -107,10 +82,7 @@ impl Markup for Slack {
         while let Some(open) = rest.find('<') {
             plain.push_str(&rest[..open]);
             let after = &rest[open + 1..];
-            let token = after
-                .find('>')
-                .map(|close| &after[..close])
-                .filter(|inner| !inner.contains('<'));
+            let token = after.find('>').map(|close| &after[..close]).filter(|inner| !inner.contains('<'));
             match token.and_then(render_token) {
                 Some(rendered) => {
                     out.push_str(&render_plain(&plain));
@@ -154,10 +126,7 @@ fn escape_keeping_entities(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
         match c {
-            '&' if ["&amp;", "&lt;", "&gt;"]
-                .iter()
-                .any(|e| text[i..].starts_with(e)) =>
-            {
+            '&' if ["&amp;", "&lt;", "&gt;"].iter().any(|e| text[i..].starts_with(e)) => {
                 out.push('&');
             }
             '&' => out.push_str("&amp;"),
@@ -192,10 +161,7 @@ fn render_token(inner: &str) -> Option<String> {
     };
     // Slack shows a link's label as written; broadcast words in it are made inert like any text.
     keep.then(|| match label {
-        Some(label) => format!(
-            "<{target}|{}>",
-            neutralise_broadcast_words(label, &BROADCAST_WORDS)
-        ),
+        Some(label) => format!("<{target}|{}>", neutralise_broadcast_words(label, &BROADCAST_WORDS)),
         None => format!("<{target}>"),
     })
 }
@@ -224,14 +190,9 @@ fn render_special(command: &str, label: Option<&str>) -> String {
 
 /// Percent-encodes the characters that would end a URL inside a `<url|label>` token early.
 fn encode_url_breakers(url: &str) -> String {
-    url.replace('|', "%7C")
-        .replace(' ', "%20")
-        .replace('<', "%3C")
-        .replace('>', "%3E")
+    url.replace('|', "%7C").replace(' ', "%20").replace('<', "%3C").replace('>', "%3E")
 }
 
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
-    text.as_bytes()
-        .get(..prefix.len())
-        .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
+    text.as_bytes().get(..prefix.len()).is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
 }

@@ -34,10 +34,7 @@ struct Packer {
 
 impl Packer {
     fn new(limit: usize) -> Self {
-        Packer {
-            limit,
-            current: None,
-        }
+        Packer { limit, current: None }
     }
 
     fn push(&mut self, piece: &str, messages: &mut Vec<String>) {
@@ -86,11 +83,7 @@ fn cut_line(line: &str, limit: usize) -> Vec<String> {
     let mut rest: Vec<char> = line.chars().collect();
     while rest.len() > limit {
         let window = &rest[..limit];
-        let cut = window
-            .iter()
-            .rposition(|c| c.is_whitespace())
-            .filter(|&at| at > 0)
-            .map_or(limit, |at| at + 1);
+        let cut = window.iter().rposition(|c| c.is_whitespace()).filter(|&at| at > 0).map_or(limit, |at| at + 1);
         pieces.push(rest[..cut].iter().collect());
         rest.drain(..cut);
     }

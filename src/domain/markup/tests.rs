@@ -5,18 +5,12 @@ use serde_json::Value;
 use super::discord::{AllowedMentions, mentioned_user_ids};
 use super::*;
 
-const SLACK_INJECTION: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/slack/injection/mrkdwn_injection_cases.json"
-);
-const SLACK_ESCAPING: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/slack/formatting/escaping_example.json"
-);
-const DISCORD_INJECTION: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/discord/injection/mention_injection_cases.json"
-);
+const SLACK_INJECTION: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/slack/injection/mrkdwn_injection_cases.json");
+const SLACK_ESCAPING: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/slack/formatting/escaping_example.json");
+const DISCORD_INJECTION: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/discord/injection/mention_injection_cases.json");
 
 fn fixture(path: &str) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -32,27 +26,14 @@ fn discord() -> &'static dyn Markup {
 }
 
 fn assert_no_slack_broadcast(text: &str, from: &str) {
-    for raw in [
-        "<!channel",
-        "<!here",
-        "<!everyone",
-        "<!group",
-        "<!subteam",
-        "<!",
-    ] {
-        assert!(
-            !text.contains(raw),
-            "{from:?} rendered as {text:?} keeps {raw}"
-        );
+    for raw in ["<!channel", "<!here", "<!everyone", "<!group", "<!subteam", "<!"] {
+        assert!(!text.contains(raw), "{from:?} rendered as {text:?} keeps {raw}");
     }
 }
 
 fn assert_no_discord_broadcast(text: &str, from: &str) {
     for live in ["@everyone", "@here", "<@&"] {
-        assert!(
-            !text.contains(live),
-            "{from:?} rendered as {text:?} keeps {live}"
-        );
+        assert!(!text.contains(live), "{from:?} rendered as {text:?} keeps {live}");
     }
 }
 
@@ -62,20 +43,14 @@ fn instant() -> DateTime<Utc> {
 
 #[test]
 fn every_slack_injection_case_is_inert_in_user_text_and_escaped_in_literal() {
-    let cases = fixture(SLACK_INJECTION)["cases"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let cases = fixture(SLACK_INJECTION)["cases"].as_array().unwrap().clone();
     assert!(cases.len() >= 7);
     for case in cases {
         let input = case["input"].as_str().unwrap();
         assert_no_slack_broadcast(&slack().user_text(input), input);
         // literal follows the fixture's three-escape rule; plain broadcast words additionally get
         // a zero-width space so `link_names` can never turn them into pings.
-        let expected = case["expected_escaped"]
-            .as_str()
-            .unwrap()
-            .replace("@here", "@\u{200B}here");
+        let expected = case["expected_escaped"].as_str().unwrap().replace("@here", "@\u{200B}here");
         assert_eq!(slack().literal(input), expected, "{input}");
     }
 }
@@ -103,10 +78,7 @@ fn slack_escaping_example_matches_the_documented_encoding() {
 
 #[test]
 fn every_discord_injection_case_is_inert_in_user_text() {
-    let cases = fixture(DISCORD_INJECTION)["cases"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let cases = fixture(DISCORD_INJECTION)["cases"].as_array().unwrap().clone();
     assert!(cases.len() >= 6);
     for case in cases {
         let input = case["input"].as_str().unwrap();
@@ -123,10 +95,7 @@ fn discord_docs_example_allows_only_the_user_it_names() {
     let text = discord().user_text("@here Hello <@&1234> and <@5678> 👋");
     assert_eq!(text, "@\u{200B}here Hello <@\u{200B}&1234> and <@5678> 👋");
     let allowed = AllowedMentions::users_in(&text);
-    assert_eq!(
-        serde_json::to_value(&allowed).unwrap(),
-        serde_json::json!({"parse": [], "users": ["5678"]})
-    );
+    assert_eq!(serde_json::to_value(&allowed).unwrap(), serde_json::json!({"parse": [], "users": ["5678"]}));
 }
 
 #[test]
@@ -140,14 +109,8 @@ fn mentioned_user_ids_reads_both_mention_forms_once_each_in_order() {
 fn slack_user_text_keeps_slack_markup_and_escapes_the_rest() {
     let kept = "ask <@U1> or <@W2|bob> in <#C3|team>, see <https://x.example/?a=1&amp;b=2|the doc> or <mailto:a@b.c>";
     assert_eq!(slack().user_text(kept), kept);
-    assert_eq!(
-        slack().user_text("a < b > c & d"),
-        "a &lt; b &gt; c &amp; d"
-    );
-    assert_eq!(
-        slack().user_text("&amp; &lt;x&gt; &nbsp;"),
-        "&amp; &lt;x&gt; &amp;nbsp;"
-    );
+    assert_eq!(slack().user_text("a < b > c & d"), "a &lt; b &gt; c &amp; d");
+    assert_eq!(slack().user_text("&amp; &lt;x&gt; &nbsp;"), "&amp; &lt;x&gt; &amp;nbsp;");
     assert_eq!(slack().user_text("<javascript:x>"), "&lt;javascript:x&gt;");
     assert_eq!(slack().user_text("<@U1 x>"), "&lt;@U1 x&gt;");
     assert_eq!(slack().user_text("<<@U1>>"), "&lt;<@U1>&gt;");
@@ -162,17 +125,11 @@ fn slack_special_commands_become_inert_text() {
         ("<!everyone>", "@\u{200B}everyone"),
         ("<!subteam^S0123|@devs>", "@\u{200B}devs"),
         ("<!subteam^S0123>", "@\u{200B}team"),
-        (
-            "<!date^1392734382^{date} at {time}|Feb 18, 2014 6:39 AM PST>",
-            "Feb 18, 2014 6:39 AM PST",
-        ),
+        ("<!date^1392734382^{date} at {time}|Feb 18, 2014 6:39 AM PST>", "Feb 18, 2014 6:39 AM PST"),
         ("<!foo^bar>", "&lt;!foo^bar&gt;"),
         ("@channel and @Here", "@\u{200B}channel and @\u{200B}Here"),
         ("<@U1|x<!channel>>", "&lt;@U1|x@\u{200B}channel&gt;"),
-        (
-            "<https://x.example|@here>",
-            "<https://x.example|@\u{200B}here>",
-        ),
+        ("<https://x.example|@here>", "<https://x.example|@\u{200B}here>"),
     ];
     for (input, expected) in cases {
         assert_eq!(slack().user_text(input), expected, "{input}");
@@ -186,18 +143,9 @@ fn times_use_each_platforms_native_markup_with_a_utc_fallback() {
         slack().time(instant(), TimeStyle::DateTime),
         format!("<!date^{unix}^{{date_short_pretty}} {{time}}|2026-03-27 09:30 UTC>")
     );
-    assert_eq!(
-        slack().time(instant(), TimeStyle::Relative),
-        format!("<!date^{unix}^{{ago}}|2026-03-27 09:30 UTC>")
-    );
-    assert_eq!(
-        discord().time(instant(), TimeStyle::DateTime),
-        format!("<t:{unix}:f>")
-    );
-    assert_eq!(
-        discord().time(instant(), TimeStyle::Relative),
-        format!("<t:{unix}:R>")
-    );
+    assert_eq!(slack().time(instant(), TimeStyle::Relative), format!("<!date^{unix}^{{ago}}|2026-03-27 09:30 UTC>"));
+    assert_eq!(discord().time(instant(), TimeStyle::DateTime), format!("<t:{unix}:f>"));
+    assert_eq!(discord().time(instant(), TimeStyle::Relative), format!("<t:{unix}:R>"));
 }
 
 #[test]
@@ -213,10 +161,7 @@ fn emphasis_wraps_the_text_but_not_its_surrounding_spaces() {
 fn mentions_and_channels_render_ids_and_refuse_markup_in_ids() {
     assert_eq!(slack().mention("U024BE7LH"), "<@U024BE7LH>");
     assert_eq!(slack().channel("C1"), "<#C1>");
-    assert_eq!(
-        discord().mention("80351110224678912"),
-        "<@80351110224678912>"
-    );
+    assert_eq!(discord().mention("80351110224678912"), "<@80351110224678912>");
     assert_eq!(discord().channel("123"), "<#123>");
     assert_eq!(slack().mention("U1><!channel"), "U1&gt;&lt;!channel");
     assert_no_discord_broadcast(&discord().mention("@everyone"), "@everyone");
@@ -228,14 +173,8 @@ fn links_keep_their_target_intact_and_escape_the_label() {
         slack().link("https://x.example/a?b=1&c=2", "a <doc>"),
         "<https://x.example/a?b=1&amp;c=2|a &lt;doc&gt;>"
     );
-    assert_eq!(
-        slack().link("https://x.example/a|b", ""),
-        "<https://x.example/a%7Cb>"
-    );
-    assert_eq!(
-        discord().link("https://x.example/(a)", "the [doc]"),
-        "[the \\[doc\\]](https://x.example/%28a%29)"
-    );
+    assert_eq!(slack().link("https://x.example/a|b", ""), "<https://x.example/a%7Cb>");
+    assert_eq!(discord().link("https://x.example/(a)", "the [doc]"), "[the \\[doc\\]](https://x.example/%28a%29)");
 }
 
 #[test]
@@ -277,10 +216,7 @@ fn parts(texts: &[&str]) -> Vec<String> {
 
 #[test]
 fn split_message_packs_parts_into_as_few_messages_as_fit() {
-    assert_eq!(
-        split_message(&parts(&["ab", "cd", "ef"]), 5),
-        ["ab\ncd", "ef"]
-    );
+    assert_eq!(split_message(&parts(&["ab", "cd", "ef"]), 5), ["ab\ncd", "ef"]);
     assert_eq!(split_message(&parts(&["ab", "cd"]), 100), ["ab\ncd"]);
     assert!(split_message(&[], 10).is_empty());
     // Characters, not bytes: four 3-byte characters fit a limit of 4.
@@ -290,14 +226,8 @@ fn split_message_packs_parts_into_as_few_messages_as_fit() {
 #[test]
 fn split_message_cuts_an_oversized_part_at_lines_then_words_then_anywhere() {
     assert_eq!(split_message(&parts(&["aa\nbb\ncc"]), 5), ["aa\nbb", "cc"]);
-    assert_eq!(
-        split_message(&parts(&["one two three"]), 8),
-        ["one two ", "three"]
-    );
-    assert_eq!(
-        split_message(&parts(&["abcdefghij"]), 4),
-        ["abcd", "efgh", "ij"]
-    );
+    assert_eq!(split_message(&parts(&["one two three"]), 8), ["one two ", "three"]);
+    assert_eq!(split_message(&parts(&["abcdefghij"]), 4), ["abcd", "efgh", "ij"]);
 }
 
 fn non_whitespace(text: &str) -> String {

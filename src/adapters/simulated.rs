@@ -1,0 +1,121 @@
+//! Purpose: an in-process chat platform for `unhurried simulate` and whole-bot tests. It records
+//! every message the bot sends, with the virtual time, as the transcript of SPEC §8, and answers
+//! profile lookups from the scenario's members.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::SecondsFormat;
+use serde::Serialize;
+
+use crate::domain::events::{Destination, OutgoingMessage};
+use crate::domain::platform::Platform;
+use crate::ports::{ChatPlatform, Clock, Profile, SendError};
+
+/// One transcript line (SPEC §8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TranscriptEntry {
+    /// Virtual time of the send, UTC RFC 3339.
+    pub at: String,
+    /// `dm`, `post`, `thread_reply`, `ephemeral` or `update`.
+    pub kind: &'static str,
+    /// Why it was sent.
+    pub purpose: &'static str,
+    /// Channel id, `null` for DMs.
+    pub channel: Option<String>,
+    /// Thread parent (thread replies) or the edited message (updates).
+    pub thread: Option<String>,
+    /// Recipient member id for DMs and ephemeral messages.
+    pub to: Option<String>,
+    /// The text as the platform would receive it.
+    pub text: String,
+    /// The platform id the simulator gave the sent message.
+    #[serde(skip)]
+    pub message_id: String,
+    /// Users the message may ping (Discord `allowed_mentions`).
+    #[serde(skip)]
+    pub mentions: Vec<String>,
+}
+
+/// The simulated platform.
+pub struct SimulatedPlatform {
+    platform: Platform,
+    clock: Arc<dyn Clock>,
+    profiles: HashMap<String, Profile>,
+    transcript: Mutex<Vec<TranscriptEntry>>,
+    /// Users whose DMs fail permanently (closed DMs), to exercise that path.
+    unreachable: Vec<String>,
+}
+
+impl SimulatedPlatform {
+    /// A platform whose members are `profiles` (by user id).
+    pub fn new(platform: Platform, clock: Arc<dyn Clock>, profiles: HashMap<String, Profile>) -> Self {
+        SimulatedPlatform { platform, clock, profiles, transcript: Mutex::new(Vec::new()), unreachable: Vec::new() }
+    }
+
+    /// Makes DMs to these users fail permanently.
+    pub fn with_unreachable(mut self, users: Vec<String>) -> Self {
+        self.unreachable = users;
+        self
+    }
+
+    /// Everything sent so far.
+    pub fn transcript(&self) -> Vec<TranscriptEntry> {
+        self.transcript.lock().expect("transcript lock").clone()
+    }
+
+    /// Removes and returns everything sent so far.
+    pub fn take_transcript(&self) -> Vec<TranscriptEntry> {
+        std::mem::take(&mut *self.transcript.lock().expect("transcript lock"))
+    }
+}
+
+#[async_trait]
+impl ChatPlatform for SimulatedPlatform {
+    fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    async fn send(&self, message: &OutgoingMessage) -> Result<String, SendError> {
+        let (kind, channel, thread, to) = match &message.to {
+            Destination::Dm { user } => {
+                if self.unreachable.contains(user) {
+                    return Err(SendError::Permanent(format!("cannot send messages to {user}")));
+                }
+                ("dm", None, None, Some(user.clone()))
+            }
+            Destination::Post { channel } => ("post", Some(channel.clone()), None, None),
+            Destination::ThreadReply { channel, thread } => {
+                ("thread_reply", Some(channel.clone()), Some(thread.clone()), None)
+            }
+            Destination::Ephemeral { channel, user } => ("ephemeral", Some(channel.clone()), None, Some(user.clone())),
+            Destination::Update { channel, message } => ("update", Some(channel.clone()), Some(message.clone()), None),
+        };
+        let mut transcript = self.transcript.lock().expect("transcript lock");
+        let message_id = match &message.to {
+            Destination::Update { message, .. } => message.clone(),
+            _ => format!("bot{}", transcript.len() + 1),
+        };
+        transcript.push(TranscriptEntry {
+            at: self.clock.now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            kind,
+            purpose: message.purpose.as_str(),
+            channel,
+            thread,
+            to,
+            text: message.text.clone(),
+            message_id: message_id.clone(),
+            mentions: message.mentions.clone(),
+        });
+        Ok(message_id)
+    }
+
+    async fn profile(&self, _workspace: &str, user: &str) -> anyhow::Result<Option<Profile>> {
+        Ok(self.profiles.get(user).cloned())
+    }
+
+    async fn permalink(&self, channel: &str, message: &str) -> anyhow::Result<Option<String>> {
+        Ok(Some(format!("https://chat.example/{channel}/{message}")))
+    }
+}

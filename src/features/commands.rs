@@ -1,0 +1,70 @@
+//! Purpose: `/async …` — parse, check admin rights, route to the feature, reply privately.
+//! Malformed or unauthorised commands get one private line and change nothing.
+
+use crate::bot::Bot;
+use crate::domain::command::{self, Command};
+use crate::domain::events::{CommandInvocation, Destination, OutgoingMessage, Purpose};
+use crate::domain::member::Member;
+use crate::features::{decisions, digest, nudge, preferences, standup, stats};
+
+/// Who ran a command, where.
+pub struct CommandContext<'a> {
+    /// Store id of the workspace.
+    pub workspace_id: i64,
+    /// The invocation as received.
+    pub invocation: &'a CommandInvocation,
+    /// The member who ran it.
+    pub member: Member,
+}
+
+/// A private reply to a command, and its purpose.
+pub struct Reply {
+    /// The rendered text.
+    pub text: String,
+    /// `command_reply` unless the feature says otherwise (a logged decision is `decision_ack`).
+    pub purpose: Purpose,
+}
+
+impl Reply {
+    /// A plain command reply.
+    pub fn text(text: impl Into<String>) -> Self {
+        Reply { text: text.into(), purpose: Purpose::CommandReply }
+    }
+}
+
+/// Handles one `/async` invocation.
+pub async fn handle(bot: &Bot, invocation: &CommandInvocation) -> anyhow::Result<()> {
+    let workspace_id = bot.workspace_id(&invocation.workspace).await?;
+    let member = bot.member(workspace_id, &invocation.workspace, &invocation.user).await?;
+    let is_admin = member.is_admin || invocation.platform_admin;
+    let ctx = CommandContext { workspace_id, invocation, member };
+    let reply = match command::parse(&invocation.text) {
+        Err(error) => Reply::text(error.0),
+        Ok(parsed) if parsed.requires_admin() && !is_admin => {
+            Reply::text("Only workspace admins can do that. Ask an admin, or try `/async help`.")
+        }
+        Ok(parsed) => route(bot, &ctx, parsed).await?,
+    };
+    let to = Destination::Ephemeral { channel: invocation.channel.clone(), user: invocation.user.clone() };
+    bot.send(workspace_id, vec![OutgoingMessage::new(to, reply.purpose, reply.text)]).await
+}
+
+async fn route(bot: &Bot, ctx: &CommandContext<'_>, parsed: Command) -> anyhow::Result<Reply> {
+    match parsed {
+        Command::Help => Ok(Reply::text(command::usage())),
+        Command::Me => preferences::me(bot, ctx).await,
+        Command::Tz(zone) => preferences::set_zone(bot, ctx, zone).await,
+        Command::Hours { hours, days } => preferences::set_hours(bot, ctx, hours, days).await,
+        Command::Ooo { from, to } => preferences::set_out_of_office(bot, ctx, Some((from, to))).await,
+        Command::OooOff => preferences::set_out_of_office(bot, ctx, None).await,
+        Command::Who => preferences::who(bot, ctx).await,
+        Command::Brief(on) => preferences::set_brief(bot, ctx, on).await,
+        Command::ForgetMe => preferences::forget_me(bot, ctx).await,
+        Command::Standup(standup_command) => standup::command(bot, ctx, standup_command).await,
+        Command::Digest { action, standup } => digest::command(bot, ctx, action, &standup).await,
+        Command::Nudge(mode) => nudge::command(bot, ctx, mode).await,
+        Command::Decide(text) => decisions::decide(bot, ctx, &text).await,
+        Command::Decisions(words) => decisions::list(bot, ctx, words.as_deref()).await,
+        Command::Stats(days) => stats::command(bot, ctx, days).await,
+    }
+}

@@ -1,0 +1,59 @@
+//! Purpose: what the bot does, one folder per behaviour. Each feature loads what it needs through
+//! the ports, decides with pure rules from `domain`, queues messages with [`Bot::send`] and saves
+//! through the store. No feature imports a chat SDK or a database driver.
+//!
+//! - [`commands`]: `/async …` parsing, admin checks, routing, private replies.
+//! - [`preferences`]: zone, hours, out-of-office, brief on/off, who, me, forget-me.
+//! - [`standup`]: prompts, reminders, answers, skips, standup management and previews.
+//! - [`digest`]: standup digests, their edits, splitting at platform limits.
+//! - [`nudge`]: sync pings → threaded async prompts, off-hours notices, conversions, open questions.
+//! - [`decisions`]: the decision log.
+//! - [`brief`]: the personal morning brief.
+//! - [`stats`]: participation, conversions, off-hours mentions.
+
+pub mod brief;
+pub mod commands;
+pub mod decisions;
+pub mod digest;
+pub mod nudge;
+pub mod preferences;
+pub mod standup;
+pub mod stats;
+pub mod texts;
+
+use chrono::{DateTime, Utc};
+
+use crate::bot::Bot;
+use crate::domain::events::ChatMessage;
+use crate::jobs::{ClaimedJob, JobOutcome};
+
+/// A chat message: DMs may be standup answers; channel messages may be decisions, pings,
+/// follow-ups to pings, or answers to open questions.
+pub async fn on_message(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
+    if message.is_dm {
+        return standup::on_direct_message(bot, message).await;
+    }
+    decisions::on_channel_message(bot, message).await?;
+    nudge::on_channel_message(bot, message).await
+}
+
+/// Runs a due job by kind.
+pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+    match job.kind.as_str() {
+        standup::PROMPT_JOB | standup::REMINDER_JOB => standup::run_job(bot, job, now).await,
+        digest::DIGEST_JOB => digest::run_job(bot, job, now).await,
+        nudge::GRACE_JOB => nudge::run_job(bot, job, now).await,
+        brief::BRIEF_JOB => brief::run_job(bot, job, now).await,
+        other => Ok(JobOutcome::Failed { error: format!("unknown job kind '{other}'") }),
+    }
+}
+
+/// Records a job whose window closed (and schedules what comes next).
+pub async fn missed_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+    match job.kind.as_str() {
+        standup::PROMPT_JOB | standup::REMINDER_JOB => standup::missed_job(bot, job, now).await,
+        digest::DIGEST_JOB => digest::missed_job(bot, job, now).await,
+        brief::BRIEF_JOB => brief::missed_job(bot, job, now).await,
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,108 @@
+//! Purpose: a member's own settings — zone (with close-match suggestions), working hours and days,
+//! out of office, the personal brief, `who`, `me` and `forget-me`. Every change that moves a
+//! member's schedule reschedules their pending prompts and brief.
+
+use chrono::NaiveDate;
+
+use crate::bot::Bot;
+use crate::domain::calendar::{Timezone, Weekdays, WorkingHours};
+use crate::domain::markup::TimeStyle;
+use crate::features::commands::{CommandContext, Reply};
+use crate::features::texts::preferences as texts;
+use crate::features::{brief, standup};
+use crate::ports::MemberChanges;
+
+/// `/async me`.
+pub async fn me(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
+    let standups = standup::standup_names_of(bot, ctx.member.id).await?;
+    let next = ctx
+        .member
+        .availability
+        .next_working_start(bot.now())
+        .map(|start| (start, bot.markup.time(start, TimeStyle::DateTime)));
+    Ok(Reply::text(texts::me(&ctx.member, &standups, next)))
+}
+
+/// `/async tz <zone>`.
+pub async fn set_zone(bot: &Bot, ctx: &CommandContext<'_>, zone: Timezone) -> anyhow::Result<Reply> {
+    let changes = MemberChanges { tz: Some((zone.name().to_owned(), "command".to_owned())), ..Default::default() };
+    bot.store.update_member(ctx.member.id, &changes).await?;
+    schedule_changed(bot, ctx).await?;
+    Ok(Reply::text(texts::zone_set(zone.name())))
+}
+
+/// `/async hours HH:MM-HH:MM [days]`.
+pub async fn set_hours(
+    bot: &Bot,
+    ctx: &CommandContext<'_>,
+    hours: WorkingHours,
+    days: Option<Weekdays>,
+) -> anyhow::Result<Reply> {
+    let changes =
+        MemberChanges { hours: Some(hours.to_string()), days: days.map(Weekdays::bits), ..Default::default() };
+    bot.store.update_member(ctx.member.id, &changes).await?;
+    schedule_changed(bot, ctx).await?;
+    let days = days.unwrap_or(ctx.member.availability.days);
+    Ok(Reply::text(texts::hours_set(&hours.to_string(), &days.to_string())))
+}
+
+/// `/async ooo from..to` (`Some`) or `/async ooo off` (`None`).
+pub async fn set_out_of_office(
+    bot: &Bot,
+    ctx: &CommandContext<'_>,
+    range: Option<(NaiveDate, NaiveDate)>,
+) -> anyhow::Result<Reply> {
+    let today = ctx.member.availability.local_now(bot.now()).date();
+    // Past ranges are history; keep only what still matters, plus the new range.
+    let mut ranges: Vec<(NaiveDate, NaiveDate)> =
+        ctx.member.availability.out_of_office.iter().filter(|r| r.to >= today).map(|r| (r.from, r.to)).collect();
+    let reply = match range {
+        Some((_, to)) if to < today => return Ok(Reply::text(texts::away_in_the_past(to))),
+        Some((from, to)) => {
+            ranges.push((from, to));
+            texts::away_set(from, to)
+        }
+        None => {
+            // Back now: ranges that started are ended, future ones are dropped too.
+            ranges.clear();
+            texts::back_in_office()
+        }
+    };
+    bot.store.set_out_of_office(ctx.member.id, &ranges).await?;
+    schedule_changed(bot, ctx).await?;
+    Ok(Reply::text(reply))
+}
+
+/// `/async brief on|off`.
+pub async fn set_brief(bot: &Bot, ctx: &CommandContext<'_>, on: bool) -> anyhow::Result<Reply> {
+    bot.store.update_member(ctx.member.id, &MemberChanges { brief_on: Some(on), ..Default::default() }).await?;
+    schedule_changed(bot, ctx).await?;
+    Ok(Reply::text(texts::brief_set(on)))
+}
+
+/// `/async who`: teammates' local time now and whether they are working.
+pub async fn who(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
+    let now = bot.now();
+    let defaults = bot.defaults();
+    let members = bot.store.members(ctx.workspace_id).await?;
+    let lines: Vec<String> = members
+        .iter()
+        .map(|record| crate::domain::member::Member::resolve(record, &defaults))
+        .map(|member| {
+            let next = member.availability.next_working_start(now);
+            texts::who_line(bot.markup, &member, now, next)
+        })
+        .collect();
+    Ok(Reply::text(lines.join("\n")))
+}
+
+/// `/async forget-me`.
+pub async fn forget_me(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
+    bot.store.forget_member(ctx.member.id).await?;
+    Ok(Reply::text(texts::forgotten()))
+}
+
+async fn schedule_changed(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<()> {
+    standup::reschedule_member(bot, ctx.workspace_id, ctx.member.id).await?;
+    brief::reschedule_member(bot, ctx.workspace_id, ctx.member.id).await
+}

@@ -1,0 +1,5 @@
+//! Purpose: the words of every message the bot sends, kept together so they can be reviewed and
+//! changed in one place: friendly, short, never shaming. One file per feature; each function takes
+//! the platform's [`Markup`](crate::domain::markup::Markup) and already-safe values.
+
+pub mod preferences;

@@ -1,0 +1,93 @@
+//! Texts of `/async me`, `tz`, `hours`, `ooo`, `who`, `brief`, `forget-me`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::markup::{Markup, TimeStyle};
+use crate::domain::member::Member;
+
+/// `/async tz` succeeded.
+pub fn zone_set(zone: &str) -> String {
+    format!("Your timezone is now {zone}. Prompts and briefs follow it from your next working day.")
+}
+
+/// `/async hours` succeeded.
+pub fn hours_set(hours: &str, days: &str) -> String {
+    format!("Your working hours are now {hours}, {days}. The bot will only DM you inside them.")
+}
+
+/// `/async ooo from..to` succeeded.
+pub fn away_set(from: NaiveDate, to: NaiveDate) -> String {
+    if from == to {
+        format!("You are out of office on {from}. No prompts that day, and you show as away in digests.")
+    } else {
+        format!("You are out of office from {from} to {to}. No prompts then, and you show as away in digests.")
+    }
+}
+
+/// `/async ooo` with a range that ended already.
+pub fn away_in_the_past(to: NaiveDate) -> String {
+    format!("That range ended on {to}, which is already past in your timezone. Nothing changed.")
+}
+
+/// `/async ooo off` succeeded.
+pub fn back_in_office() -> String {
+    "Welcome back: you are no longer out of office.".to_owned()
+}
+
+/// `/async brief on|off` succeeded.
+pub fn brief_set(on: bool) -> String {
+    if on {
+        "Your personal morning brief is on: one DM at the start of your day, only when something needs you.".to_owned()
+    } else {
+        "Your personal morning brief is off.".to_owned()
+    }
+}
+
+/// `/async forget-me` succeeded.
+pub fn forgotten() -> String {
+    "Done: your settings are deleted and your past standup answers now read \"former member\".".to_owned()
+}
+
+/// One line of `/async who`.
+pub fn who_line(markup: &dyn Markup, member: &Member, now: DateTime<Utc>, next_start: Option<DateTime<Utc>>) -> String {
+    let local = member.availability.local_now(now);
+    let name = if member.name.is_empty() { markup.mention(&member.user) } else { markup.literal(&member.name) };
+    let status = if member.availability.is_out_of_office(local.date()) {
+        "out of office".to_owned()
+    } else if member.availability.is_working_at(now) {
+        "working".to_owned()
+    } else {
+        match next_start {
+            Some(start) => format!("off until {}", markup.time(start, TimeStyle::DateTime)),
+            None => "off".to_owned(),
+        }
+    };
+    format!("{name} — {} local ({}), {status}", local.format("%a %H:%M"), member.availability.tz.name())
+}
+
+/// `/async me`.
+pub fn me(member: &Member, standups: &[String], next_start: Option<(DateTime<Utc>, String)>) -> String {
+    let a = &member.availability;
+    let zone = if member.tz_is_default {
+        format!("{} (the workspace default — set yours with `/async tz <zone>`)", a.tz.name())
+    } else {
+        a.tz.name().to_owned()
+    };
+    let away = if a.out_of_office.is_empty() {
+        "none".to_owned()
+    } else {
+        a.out_of_office.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    };
+    let standups = if standups.is_empty() { "none".to_owned() } else { standups.join(", ") };
+    let mut lines = vec![
+        format!("Timezone: {zone}"),
+        format!("Working hours: {} on {}", a.hours, a.days),
+        format!("Out of office: {away}"),
+        format!("Standups: {standups}"),
+        format!("Morning brief: {}", if member.brief_on { "on" } else { "off" }),
+    ];
+    if let Some((_, rendered)) = next_start {
+        lines.push(format!("Next working period starts {rendered}"));
+    }
+    lines.join("\n")
+}
