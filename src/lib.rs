@@ -22,4 +22,5 @@ pub mod domain;
 pub mod features;
 pub mod jobs;
 pub mod ports;
+pub mod simulation;
 pub mod telemetry;

@@ -37,6 +37,21 @@ pub enum CliCommand {
     Check,
     /// Print the next fire instants of a schedule, as UTC RFC 3339, one per line.
     Schedule(ScheduleArgs),
+    /// Run the real engine on a scenario with a virtual clock; print the transcript.
+    Simulate(SimulateArgs),
+}
+
+/// Arguments of `unhurried simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The scenario file (TOML, SPEC §8).
+    pub scenario: PathBuf,
+    /// Keep the store in this SQLite file instead of a temporary one.
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// One readable line per message instead of JSON lines.
+    #[arg(long)]
+    pub pretty: bool,
 }
 
 /// Arguments of `unhurried schedule`.
@@ -86,6 +101,37 @@ pub async fn run(cli: Cli) -> ExitCode {
             Ok(settings) => serve::check(settings),
             Err(code) => code,
         },
+        CliCommand::Simulate(args) => match load_settings(&cli) {
+            Ok(settings) => simulate(args, settings).await,
+            Err(code) => code,
+        },
+    }
+}
+
+async fn simulate(args: &SimulateArgs, settings: Settings) -> ExitCode {
+    crate::telemetry::init(settings.log.format, "warn");
+    let scenario = match crate::simulation::Scenario::load(&args.scenario) {
+        Ok(scenario) => scenario,
+        Err(error) => {
+            eprintln!("unhurried simulate: {error}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    match crate::simulation::run(scenario, settings, args.db.clone()).await {
+        Ok(run) => {
+            if args.pretty {
+                print!("{}", crate::simulation::pretty::render(&run.scenario, &run.transcript));
+            } else {
+                for entry in &run.transcript {
+                    println!("{}", serde_json::to_string(entry).expect("transcript entries serialize"));
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("unhurried simulate: {error:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -22,3 +22,8 @@ pub async fn missed_job(_bot: &Bot, _job: &ClaimedJob, _now: DateTime<Utc>) -> a
 pub async fn reschedule_member(_bot: &Bot, _workspace_id: i64, _member_id: i64) -> anyhow::Result<()> {
     Ok(())
 }
+
+/// Schedules a member's next brief if none is pending (idempotent).
+pub async fn ensure_scheduled(_bot: &Bot, _workspace_id: i64, _member_id: i64) -> anyhow::Result<()> {
+    Ok(())
+}

@@ -49,3 +49,33 @@ pub async fn reschedule_member(_bot: &Bot, _workspace_id: i64, _member_id: i64) 
 pub async fn standup_names_of(_bot: &Bot, _member_id: i64) -> anyhow::Result<Vec<String>> {
     Ok(Vec::new())
 }
+
+/// A standup as created by `/async standup create` or a simulation scenario.
+#[derive(Debug, Clone)]
+pub struct StandupSpec {
+    /// Name.
+    pub name: String,
+    /// Platform channel id of the report channel.
+    pub channel: String,
+    /// Platform user ids of the participants.
+    pub members: Vec<String>,
+    /// When prompts fire, in each member's zone.
+    pub recurrence: crate::domain::schedule::Recurrence,
+    /// 1–5 questions.
+    pub questions: Vec<String>,
+    /// 1-based index of the blocker question.
+    pub blocker_question: Option<usize>,
+    /// Local digest time.
+    pub digest_at: chrono::NaiveTime,
+    /// Digest zone.
+    pub digest_tz: crate::domain::calendar::Timezone,
+    /// Reminder delay, `None` for no reminder.
+    pub reminder: Option<chrono::Duration>,
+    /// Dates without prompts.
+    pub skipped_dates: Vec<chrono::NaiveDate>,
+}
+
+/// Creates a standup as `/async standup create` would, and schedules its jobs.
+pub async fn seed_standup(_bot: &Bot, _workspace_id: i64, _spec: &StandupSpec) -> anyhow::Result<()> {
+    Ok(())
+}
