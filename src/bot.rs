@@ -144,15 +144,22 @@ impl Bot {
 
     /// Runs every job due now, delivering what each queued; returns how many jobs ran.
     pub async fn run_due_jobs(&self) -> anyhow::Result<usize> {
+        let handled = self.decide_due_jobs().await?;
+        self.flush_outbox().await?;
+        Ok(handled)
+    }
+
+    /// Runs every job due now, leaving what they queued in the outbox for [`Bot::flush_outbox`].
+    /// The two halves are separate so a crash between them can be reproduced: whatever a job
+    /// decided is durable in the outbox and is delivered once by the next process.
+    pub async fn decide_due_jobs(&self) -> anyhow::Result<usize> {
         let runner = JobRunner {
             store: self.store.as_ref(),
             clock: self.clock.as_ref(),
             worker: &self.worker,
             lease: self.settings.scheduler.lease,
         };
-        let handled = runner.run_due(self).await?;
-        self.flush_outbox().await?;
-        Ok(handled)
+        runner.run_due(self).await
     }
 
     /// Delivers queued messages oldest first. A permanent failure of a DM marks the member
