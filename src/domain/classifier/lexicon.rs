@@ -55,6 +55,8 @@ pub(super) struct Lexicon {
     squeezed: HashMap<Box<str>, WordId>,
     /// Phrases indexed by their first word.
     starting: Vec<Vec<Phrase>>,
+    /// Words that may appear anywhere, even inside a phrase ("quick", "kurz", "please").
+    droppable: Vec<bool>,
 }
 
 impl Lexicon {
@@ -64,7 +66,15 @@ impl Lexicon {
             ids: HashMap::new(),
             squeezed: HashMap::new(),
             starting: Vec::new(),
+            droppable: Vec::new(),
         };
+        let mut buf = String::new();
+        for word in phrases::DROPPABLE {
+            normalize_into(word, &mut buf);
+            let id = lexicon.intern(&buf);
+            lexicon.droppable.resize(lexicon.ids.len(), false);
+            lexicon.droppable[id as usize] = true;
+        }
         let tables: [(&[&str], u16); 6] = [
             (phrases::GREETINGS, bits::GREETING),
             (phrases::AVAILABILITY, bits::AVAILABILITY),
@@ -88,6 +98,7 @@ impl Lexicon {
                 lexicon.add(phrase, class);
             }
         }
+        lexicon.starting.resize_with(lexicon.ids.len(), Vec::new);
         // In id order, so that the first-listed spelling owns a squeezed form, deterministically.
         let mut words: Vec<(&Box<str>, &WordId)> = lexicon.ids.iter().collect();
         words.sort_unstable_by_key(|&(_, &id)| id);
@@ -107,9 +118,10 @@ impl Lexicon {
         for token in Tokens::new(phrase) {
             if let Token::Word { text, .. } = token {
                 normalize_into(text, &mut buf);
-                let next = WordId::try_from(self.ids.len()).expect("fewer than 4 billion words");
-                let id = *self.ids.entry(buf.as_str().into()).or_insert(next);
-                words.push(id);
+                let id = self.intern(&buf);
+                if !self.is_droppable(id) {
+                    words.push(id);
+                }
             }
         }
         let Some(&first) = words.first() else { return };
@@ -129,6 +141,16 @@ impl Lexicon {
                 bits,
             });
         }
+    }
+
+    fn intern(&mut self, word: &str) -> WordId {
+        let next = WordId::try_from(self.ids.len()).expect("fewer than 4 billion words");
+        *self.ids.entry(word.into()).or_insert(next)
+    }
+
+    /// Whether a word carries nothing and is skipped wherever it appears.
+    pub(super) fn is_droppable(&self, id: WordId) -> bool {
+        self.droppable.get(id as usize).copied().unwrap_or(false)
     }
 
     /// The id of a message word, or `None` when no phrase uses it. `buf` is scratch space.

@@ -34,7 +34,7 @@ pub(super) enum Token<'a> {
 pub(super) enum Emoji {
     /// 👋 and friends: a greeting on its own.
     Wave,
-    /// 👍 ✅ 🙏 🎉: an acknowledgement, which answers rather than asks.
+    /// 👍 ✅ 🎉: an acknowledgement, which answers rather than asks.
     Ack,
     /// Anything else: decoration, ignored.
     Other,
@@ -80,7 +80,6 @@ const ACK_NAMES: &[&str] = &[
     "heavy_check_mark",
     "check",
     "ballot_box_with_check",
-    "pray",
     "tada",
     "partying_face",
     "100",
@@ -334,8 +333,8 @@ fn classify_emoji_name(name: &str) -> Emoji {
 fn classify_emoji_char(c: char) -> Emoji {
     match c {
         '👋' | '🙋' => Emoji::Wave,
-        '👍' | '👌' | '✅' | '✔' | '☑' | '🙏' | '🎉' | '🥳' | '💯' | '👏' | '🙌' | '🤝' | '🆗'
-        | '❤' | '💙' | '💚' | '💛' | '💜' | '🧡' | '🫡' | '🚀' => Emoji::Ack,
+        '👍' | '👌' | '✅' | '✔' | '☑' | '🎉' | '🥳' | '💯' | '👏' | '🙌' | '🤝' | '🆗' | '❤'
+        | '💙' | '💚' | '💛' | '💜' | '🧡' | '🫡' | '🚀' => Emoji::Ack,
         _ => Emoji::Other,
     }
 }

@@ -169,6 +169,7 @@ impl Classifier {
                         return Verdict::not(reasons::TOO_LONG);
                     }
                     units[len] = match self.lexicon.lookup(raw, &mut buf) {
+                        Some(id) if self.lexicon.is_droppable(id) => continue,
                         Some(id) => id,
                         None if !seen.name && could_be_name(raw, len, next) => {
                             seen.name = true;

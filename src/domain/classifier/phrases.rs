@@ -120,7 +120,7 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "can someone help", "can anyone help", "can somebody help", "anyone can help", "i need you",
     "need you", "sos", "urgent", "very urgent", "it's urgent", "its urgent", "urgent please",
     "asap", "it's important", "important?", "ping", "pinging", "pinging you", "just pinging",
-    "ping ping", "bump", "hello?",
+    "ping ping", "bump", 
     // Spanish
     "tienes un minuto", "tienes un momento", "tienes un segundo", "tienes un rato", "tienes tiempo",
     "tienes un minutito", "tiene un minuto", "tiene un momento", "tenés un minuto",
@@ -239,6 +239,19 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "시간 있으세요", "시간 괜찮아", "시간 괜찮으세요", "잠깐?", "계세요", "거기 있어", "거기 있어요", "자리에 계세요", "질문?", "질문 있어요",
     "질문이 있어요", "질문 하나", "질문 하나만요", "질문 하나 해도 돼요", "물어볼 게 있어요", "도와주세요", "도와줄 수 있어", "급해요", "급함",
     "긴급",
+    // More ways to ask for time or attention, across languages
+    "is now a good time", "is this a good time", "good time?", "bad time?", "knock knock",
+    "need to ask you something", "when are you free", "when are you available",
+    "when are you around", "when you free?", "what time works", "can i get your eyes on something",
+    "got a sec for me", "for me", "tienes un rato libre", "me echas una mano", "puedes hablar",
+    "estás por ahí", "tem um tempo", "você tem um tempo", "está por aí", "alguém pode me ajudar",
+    "hätte eine frage", "ich hätte eine frage", "hast du gerade zeit", "hai cinque minuti",
+    "mag ik je wat vragen", "hinner du", "har du en minut över", "masz sekundkę", "ты на связи",
+    "вы на связи", "на связи?", "на минуту", "можно на минуту", "ти на зв'язку", "на зв'язку?",
+    "uygun musun", "boş musun", "bakar mısın", "bir dakika?", "müsait misin acaba", "free hain",
+    "aap free hain", "ek minute milega", "suno", "ek baat suno", "zara suno", "相談があります", "ちょっと相談",
+    "相談いいですか", "ご相談です", "想问你", "有个问题想问你", "问你个问题", "想请教一下", "저기요", "질문 있습니다", "혹시 시간 되세요",
+    "여쭤볼 게 있어요", "dostępny?", "vrij?", "libre?", "livre?", "frei?", "ledig?",
 ];
 
 /// Requests for a call, a meeting or real-time talk, without an agenda.
@@ -345,6 +358,25 @@ pub(super) const MEETING: &[&str] = &[
     "통화 가능해요", "통화 가능", "통화 가능하세요", "통화 가능할까요", "통화 돼", "통화 돼요", "통화 되세요", "통화할 수 있어", "통화할 수 있어요",
     "통화 괜찮아요", "전화해 줘", "전화 주세요", "전화 가능해요", "전화해도 돼요", "얘기 좀 해요", "잠깐 얘기할 수 있어요", "회의?", "미팅?",
     "미팅 가능해요", "허들",
+    // More ways to ask for a call, across languages
+    "for a call", "for a chat", "for a sync", "for a huddle", "for a meeting", "to chat", "to talk",
+    "to call", "to sync", "to meet", "to speak", "to hop on a call", "when can we talk",
+    "when can we call", "when can we meet", "need to speak with you", "can we do a call",
+    "call me back", "call back?", "ring me when free", "necesito hablar contigo",
+    "podemos hacer una llamada", "hacer una llamada", "hablamos por teléfono",
+    "vamos fazer uma ligação", "pode falar", "podemos nos falar", "preciso falar com você",
+    "pour un call", "pour un appel", "pour une visio", "pour un point", "on peut se parler",
+    "on peut s'appeler rapidement", "können wir quatschen", "zeit für einen call",
+    "zeit für ein gespräch", "hast du zeit für einen call", "possiamo fare una call",
+    "ti posso chiamare", "posso chiamarti", "possiamo fare una chiamata", "tijd voor een call",
+    "kunnen we overleggen", "hinner du prata", "kan vi ta ett snack", "kan du ringa mig",
+    "kan du ringe meg", "kan du ringe mig", "tid til et opkald", "masz czas na call", "na call",
+    "zadzwonisz do mnie", "можешь говорить", "можете говорить", "удобно говорить",
+    "тебе удобно говорить", "набери", "набери меня", "можешь набрать", "можеш говорити",
+    "набери мене", "зручно говорити", "bir dakika konuşabilir miyiz", "konuşabilir miyiz",
+    "arayabilir misin", "beni arayabilir misin", "call kar sakte ho", "baat ho sakti hai",
+    "call pe aa sakte ho", "call karna hai", "今話せる", "ちょっと電話いい", "電話してもいい", "通話いいですか", "方便打个电话吗",
+    "可以打个电话吗", "语音一下吗", "视频会议", "여보세요", "통화돼요", "잠깐 통화 가능하세요", "통화 가능하세요",
 ];
 
 /// Asking frames that turn a bare phrase into a question ("are you" + "free"). Neutral alone.
@@ -362,45 +394,74 @@ pub(super) const ASKING: &[&str] = &[
 #[rustfmt::skip]
 pub(super) const FILLERS: &[&str] = &[
     // English
-    "please", "pls", "plz", "pleeease", "team", "all", "everyone", "everybody", "folks", "guys",
+    "team", "all", "everyone", "everybody", "folks", "guys",
     "y'all", "yall", "you all", "all of you", "people", "peeps", "gang", "crew", "friends", "fam",
-    "mate", "mates", "bro", "dude", "buddy", "boss", "sir", "ma'am", "just", "quick", "quickly",
-    "real quick", "really quick", "briefly", "for a sec", "for a second", "for a minute",
-    "for a moment", "for a bit", "now", "right now", "rn", "by any chance", "when you can",
+    "mate", "mates", "bro", "dude", "buddy", "boss", "sir", "ma'am", 
+    "for a sec", "for a second", "for a minute",
+    "for a moment", "for a bit", "right now", "rn", "by any chance", "when you can",
     "when you have a moment", "when you have a minute", "when you have a sec",
     "when you get a chance", "whenever you can", "when you're free", "if you have a sec",
-    "if you have a minute", "if you're free", "if you have time", "again", "so", "um", "uh", "hmm",
-    "again please", "sorry",
+    "if you have a minute", "if you're free", "if you have time", 
+    "sorry",
     // Spanish, Portuguese
     "por favor", "porfa", "porfis", "todos", "todas", "a todos", "equipo", "chicos", "chicas",
-    "gente", "amigos", "pessoal", "galera", "equipe", "por favor", "pf", "pfv", "ahora", "agora",
-    "rapidinho", "rápido", "cuando puedas", "quando puder",
+    "gente", "amigos", "pessoal", "galera", "equipe", "por favor", "pf", "pfv", 
+    "cuando puedas", "quando puder",
     // French
     "s'il te plaît", "s'il vous plaît", "stp", "svp", "à tous", "tout le monde", "les gars",
-    "l'équipe", "la team", "les amis", "vite fait", "rapidement", "maintenant",
+    "l'équipe", "la team", "les amis", "vite fait", "rapidement", 
     // German
-    "bitte", "alle", "zusammen", "leute", "ihr", "allerseits", "ihr lieben", "kollegen", "kurz",
-    "mal", "eben", "jetzt", "gerade",
+    "bitte", "alle", "zusammen", "leute", "ihr", "allerseits", "ihr lieben", "kollegen", 
+    
     // Italian
-    "per favore", "tutti", "a tutti", "ragazzi", "adesso", "ora", "veloce",
+    "per favore", "tutti", "a tutti", "ragazzi", 
     // Dutch
-    "alsjeblieft", "aub", "allemaal", "iedereen", "jongens", "lui", "even", "nu", "snel",
+    "alsjeblieft", "aub", "allemaal", "iedereen", "jongens", "lui", 
     // Scandinavian
-    "snälla", "alla", "allihopa", "allesammans", "folkens", "alle sammen", "sammen", "nå", "nu",
-    "lige", "kort",
+    "snälla", "alla", "allihopa", "allesammans", "folkens", "alle sammen", "sammen", "nå",
+    
     // Polish
-    "proszę", "wszystkim", "wszyscy", "ludzie", "zespole", "teraz", "szybko",
+    "proszę", "wszystkim", "wszyscy", "ludzie", "zespole", "szybko",
     // Russian, Ukrainian
-    "пожалуйста", "плиз", "всем", "все", "ребята", "коллеги", "народ", "друзья", "сейчас", "быстро",
-    "будь ласка", "усім", "всім", "друзі", "колеги", "зараз", "швидко",
+    "пожалуйста", "плиз", "всем", "все", "ребята", "коллеги", "народ", "друзья", "быстро",
+    "будь ласка", "усім", "всім", "друзі", "колеги", "швидко",
     // Turkish
-    "lütfen", "herkese", "arkadaşlar", "millet", "ekip", "hocam", "abi", "abla", "şimdi", "hemen",
+    "lütfen", "herkese", "arkadaşlar", "millet", "ekip", "hocam", "abi", "abla", 
     // Hindi (romanised)
-    "kripya", "plz yaar", "sabko", "sab", "dosto", "doston", "ji", "bhai", "yaar", "abhi", "kya",
+    "kripya", "plz yaar", "sabko", "sab", "dosto", "doston", "ji", "bhai", "yaar", "kya",
     "please ji",
     // Japanese, Chinese, Korean
     "皆さん", "みなさん", "みんな", "各位", "さん", "お願いします", "か", "ね", "よ", "です", "ですか", "今", "ちょっと", "大家", "请",
     "麻烦", "吗", "呢", "啊", "呀", "吧", "现在", "여러분", "님", "부탁드려요", "부탁해요", "지금", "요",
+    // More neutral words: adverbs of time and politeness
+    "when free", "for you", "cuando puedas", "quando puder", "quand tu peux", "quand vous pouvez",
+    "quando puoi", "wanneer je kan", "gerade", "方便", "可以", "能", "혹시", "acaba", "zara",
+];
+
+/// Words that carry nothing and may appear anywhere, even inside a phrase: "quick" in "a
+/// quick call", "kurz" in "kannst du mich kurz anrufen". Single words only.
+#[rustfmt::skip]
+pub(super) const DROPPABLE: &[&str] = &[
+    // English
+    "please", "pls", "plz", "pleeease", "just", "quick", "quickly", "real", "really", "short",
+    "small", "little", "tiny", "brief", "briefly", "so", "um", "uh", "hmm", "again", "actually",
+    "still",
+    // Spanish, Portuguese
+    "rápida", "rápido", "rapidito", "rapidinho", "rapidinha", "pequeña", "pequena", "breve",
+    "corta", "porfa",
+    // French, German, Italian
+    "rapide", "rapidement", "petite", "petit", "vite", "kurz", "kurze", "kurzer", "kurzen",
+    "kurzes", "mal", "eben", "schnell", "kleine", "veloce", "velocemente", "piccola", "rapida",
+    // Dutch, Scandinavian
+    "even", "snel", "snelle", "korte", "snabb", "snabbt", "lite", "liten", "rask", "raskt",
+    "hurtig", "hurtigt", "lige",
+    // Polish, Russian, Ukrainian, Turkish, Hindi
+    "szybkie", "szybki", "szybko", "krótkie", "krótka", "krótki", "быстрый", "быстро",
+    "короткий", "быстренько", "буквально", "швидке", "швидко", "коротке", "швиденько", "kısa",
+    "hızlı", "jaldi", "thoda",
+    // "now" in any language says when, not what
+    "now", "ahora", "agora", "maintenant", "jetzt", "gerade", "grad", "adesso", "ora", "nu",
+    "teraz", "сейчас", "зараз", "şimdi", "abhi", "hemen",
 ];
 
 /// Acknowledgements and thanks: they answer something, so they are never pings.
