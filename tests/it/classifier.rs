@@ -2,6 +2,7 @@
 //! clause always turns a ping into an ordinary message.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use unhurried::domain::classifier::{Classifier, PingKind};
@@ -207,6 +208,9 @@ const ASKS: &[&str] = &[
     "확인해 줄 수 있어요",
 ];
 
+/// Built once: compiling the phrase tables per case would dominate the test's run time.
+static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(Classifier::new);
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -224,7 +228,7 @@ proptest! {
             "https://acme.atlassian.net/browse/OPS-7",
         ])),
     ) {
-        let classifier = Classifier::new();
+        let classifier = &*CLASSIFIER;
         prop_assume!(classifier.classify(&ping).is_ping());
         let mut message = format!("{ping}{separator}{ask} {subject}?");
         if let Some(link) = link {

@@ -88,6 +88,13 @@ impl Lexicon {
                 lexicon.add(phrase, class);
             }
         }
+        for verb in phrases::MEETING_VERBS {
+            for noun in phrases::MEETING_NOUNS {
+                for article in ["", "a ", "an "] {
+                    lexicon.add(&format!("{verb} {article}{noun}"), bits::MEETING);
+                }
+            }
+        }
         let extra_tables = [
             (&extra.greetings, bits::GREETING),
             (&extra.availability, bits::AVAILABILITY),

@@ -152,6 +152,10 @@ impl Classifier {
         if text.contains('`') {
             return Verdict::not(reasons::CODE);
         }
+        // Checked up front so a link's reason wins over the "https" word that starts it.
+        if text.contains("://") || text.contains("www.") {
+            return Verdict::not(reasons::LINK);
+        }
         let mut seen = Seen::default();
         let mut units = [0 as WordId; MAX_UNITS];
         let mut len = 0;

@@ -186,6 +186,7 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "er du der", "er du ledig", "er du tilgjengelig", "snabb fråga", "en fråga", "kort fråga",
     "kort spørsmål", "et spørsmål", "et spørgsmål", "hurtigt spørgsmål", "raskt spørsmål",
     "kan jag fråga en sak", "kan jeg spørre om noe", "kan jeg spørge om noget", "behöver hjälp",
+    "jeg har et spørgsmål", "jeg har et spørsmål", "jag har en fråga",
     "jag behöver hjälp", "trenger hjelp", "jeg trenger hjelp", "har brug for hjælp", "hjälp",
     "hjelp", "hjælp", "brådskande", "det brådskar", "haster", "det haster", "akut",
     // Polish
@@ -241,6 +242,9 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "긴급",
     // More ways to ask for time or attention, across languages
     "is now a good time", "is this a good time", "good time?", "bad time?", "knock knock",
+    "when you have a moment", "when you have a minute", "when you have a sec",
+    "when you get a chance", "whenever you can", "when you're free", "if you have a sec",
+    "if you have a minute", "if you're free", "if you have time",
     "need to ask you something", "when are you free", "when are you available",
     "when are you around", "when you free?", "what time works", "can i get your eyes on something",
     "got a sec for me", "for me", "tienes un rato libre", "me echas una mano", "puedes hablar",
@@ -379,6 +383,22 @@ pub(super) const MEETING: &[&str] = &[
     "可以打个电话吗", "语音一下吗", "视频会议", "여보세요", "통화돼요", "잠깐 통화 가능하세요", "통화 가능하세요",
 ];
 
+/// English meeting requests are composed: each verb with each noun, with or without "a"/"an"
+/// ("hop on a huddle", "have a sync", "grab a call"). Combined by the lexicon.
+#[rustfmt::skip]
+pub(super) const MEETING_VERBS: &[&str] = &[
+    "hop on", "hop in", "hop into", "jump on", "jump in", "jump into", "get on", "get in", "have",
+    "do", "grab", "set up", "start", "join", "schedule", "need",
+];
+
+/// The nouns [`MEETING_VERBS`] combine with.
+#[rustfmt::skip]
+pub(super) const MEETING_NOUNS: &[&str] = &[
+    "call", "chat", "sync", "huddle", "zoom", "meeting", "catch up", "catch-up", "talk",
+    "video call", "voice call", "phone call", "meet", "google meet", "teams call", "vc",
+    "voice chat", "conversation", "discussion",
+];
+
 /// Asking frames that turn a bare phrase into a question ("are you" + "free"). Neutral alone.
 #[rustfmt::skip]
 pub(super) const ASKING: &[&str] = &[
@@ -387,7 +407,7 @@ pub(super) const ASKING: &[&str] = &[
     "somebody", "can we", "could we", "shall we", "should we", "can you", "could you", "would you",
     "will you", "do you want to", "wanna", "want to", "you wanna", "let's", "lets", "let me",
     "lemme", "can i", "could i", "may i", "do you", "did you", "are we", "we should", "you up for",
-    "up for",
+    "up for", "你", "您",
 ];
 
 /// Neutral words: addressees, politeness, "real quick". Allowed, but prove nothing alone.
@@ -399,9 +419,9 @@ pub(super) const FILLERS: &[&str] = &[
     "mate", "mates", "bro", "dude", "buddy", "boss", "sir", "ma'am", 
     "for a sec", "for a second", "for a minute",
     "for a moment", "for a bit", "right now", "rn", "by any chance", "when you can",
-    "when you have a moment", "when you have a minute", "when you have a sec",
-    "when you get a chance", "whenever you can", "when you're free", "if you have a sec",
-    "if you have a minute", "if you're free", "if you have time", 
+    
+    
+    
     "sorry",
     // Spanish, Portuguese
     "por favor", "porfa", "porfis", "todos", "todas", "a todos", "equipo", "chicos", "chicas",
