@@ -364,6 +364,11 @@ pub(super) const MEETING: &[&str] = &[
     "미팅 가능해요", "허들",
     // More ways to ask for a call, across languages
     "for a call", "for a chat", "for a sync", "for a huddle", "for a meeting", "to chat", "to talk",
+    "parler?", "discuter?", "en parler?", "s'appeler?", "hablar?", "llamarnos?", "falar?",
+    "conversar?", "ligar?", "reden?", "sprechen?", "quatschen?", "parlare?", "sentirci?",
+    "praten?", "prata?", "snakke?", "tale?", "ringe?", "ringa?", "pogadać?", "porozmawiać?",
+    "zadzwonić?", "поговорить?", "созвониться?", "поговорити?", "зідзвонитися?",
+    "konuşmak?", "baat?",
     "to call", "to sync", "to meet", "to speak", "to hop on a call", "when can we talk",
     "when can we call", "when can we meet", "need to speak with you", "can we do a call",
     "call me back", "call back?", "ring me when free", "necesito hablar contigo",
@@ -408,6 +413,17 @@ pub(super) const ASKING: &[&str] = &[
     "will you", "do you want to", "wanna", "want to", "you wanna", "let's", "lets", "let me",
     "lemme", "can i", "could i", "may i", "do you", "did you", "are we", "we should", "you up for",
     "up for", "你", "您",
+    // Other languages: subjects and verbs that frame a question ("tu" + "dispo ?")
+    "tú", "usted", "estás", "tienes", "puedes", "podemos", "hacemos", "hacemos una",
+    "hacemos un", "podemos hacer una", "podemos tener una", "você", "vc", "pode", "bora",
+    "bora uma", "vamos fazer uma", "fazemos uma", "rola uma", "tu", "vous", "t'es", "tu es",
+    "vous êtes", "est-ce que", "est", "on peut", "on fait un", "on fait une", "on se fait un",
+    "on peut faire un", "on peut faire une", "du", "bist du", "hast du", "kannst du",
+    "können wir", "sind sie", "wollen wir", "machen wir einen", "sei", "hai", "puoi",
+    "possiamo", "facciamo una", "facciamo un", "ben je", "heb je", "kun je", "kunnen we",
+    "zullen we", "är du", "kan du", "kan vi", "ska vi", "er du", "skal vi", "czy", "masz",
+    "możesz", "możemy", "ты", "вы", "можешь", "можем", "давай", "ти", "ви", "можеш", "можемо",
+    "aap", "tum", "kya aap", "kya tum",
 ];
 
 /// Neutral words: addressees, politeness, "real quick". Allowed, but prove nothing alone.
@@ -454,7 +470,9 @@ pub(super) const FILLERS: &[&str] = &[
     "皆さん", "みなさん", "みんな", "各位", "さん", "お願いします", "か", "ね", "よ", "です", "ですか", "今", "ちょっと", "大家", "请",
     "麻烦", "吗", "呢", "啊", "呀", "吧", "现在", "여러분", "님", "부탁드려요", "부탁해요", "지금", "요",
     // More neutral words: adverbs of time and politeness
-    "when free", "for you", "cuando puedas", "quando puder", "quand tu peux", "quand vous pouvez",
+    "when free", "for you", "with me", "with you", "conmigo", "contigo", "comigo", "avec moi",
+    "mit mir", "con me", "met mij", "med mig", "med meg", "ze mną", "со мной", "зі мною",
+    "benimle", "mi", "mu", "en", "cuando puedas", "quando puder", "quand tu peux", "quand vous pouvez",
     "quando puoi", "wanneer je kan", "gerade", "方便", "可以", "能", "혹시", "acaba", "zara",
 ];
 
