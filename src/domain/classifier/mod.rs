@@ -7,8 +7,9 @@
 //!    an acknowledgement emoji — makes it not a ping.
 //! 3. Every remaining word must be part of a known phrase (`phrases`, compiled by `lexicon`):
 //!    greetings, availability and meeting phrases, asking frames ("are you"), fillers
-//!    ("please", "team"), and at most one name after a greeting. One unknown word is a subject,
-//!    so the message is not a ping. This is what keeps precision high: lists only add recall.
+//!    ("please", "team"), and at most one name after a greeting; content-free words ("quick",
+//!    "kurz", "now") are skipped even inside phrases. One unknown word is a subject, so the
+//!    message is not a ping. This is what keeps precision high: lists only add recall.
 //! 4. The kind is the strongest phrase found: meeting request, then availability, then greeting;
 //!    mentions with nothing else are a bare mention.
 
