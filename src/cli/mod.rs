@@ -39,6 +39,8 @@ pub enum CliCommand {
     Schedule(ScheduleArgs),
     /// Run the real engine on a scenario with a virtual clock; print the transcript.
     Simulate(SimulateArgs),
+    /// Read JSON lines `{"text": "..."}` on stdin; write one verdict line per input.
+    Classify,
 }
 
 /// Arguments of `unhurried simulate`.
@@ -101,6 +103,10 @@ pub async fn run(cli: Cli) -> ExitCode {
             Ok(settings) => serve::check(settings),
             Err(code) => code,
         },
+        CliCommand::Classify => match load_settings(&cli) {
+            Ok(settings) => classify(&settings),
+            Err(code) => code,
+        },
         CliCommand::Simulate(args) => match load_settings(&cli) {
             Ok(settings) => simulate(args, settings).await,
             Err(code) => code,
@@ -133,6 +139,31 @@ async fn simulate(args: &SimulateArgs, settings: Settings) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Streams stdin to stdout line by line, so it works on a pipe of any length.
+fn classify(settings: &Settings) -> ExitCode {
+    use std::io::{BufRead as _, Write as _};
+    let classifier = crate::features::nudge::classifier_for(settings);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in std::io::stdin().lock().lines() {
+        let line = match line {
+            Ok(line) => line,
+            Err(error) => {
+                eprintln!("unhurried classify: cannot read stdin: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let verdict = crate::domain::classifier::classify_json_line(&classifier, &line);
+        if writeln!(out, "{verdict}").is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    if out.flush().is_err() {
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 fn schedule(args: &ScheduleArgs) -> ExitCode {

@@ -1,0 +1,294 @@
+//! Purpose: the phrase knowledge compiled for fast lookup, and the rule that decides whether a
+//! message's words are nothing but greetings and attention phrases.
+//!
+//! Words are normalised once (NFKC, lower case, Latin diacritics and apostrophes dropped) and
+//! interned to numbers; a phrase is a sequence of word numbers; a message is a ping candidate
+//! when a chain of phrases covers all its words exactly.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+use super::markup::{Token, Tokens};
+use super::phrases;
+
+/// Interned normalised word.
+pub(super) type WordId = u32;
+
+/// A capitalised word we do not know, read as a person's name ("hi Maria").
+pub(super) const NAME: WordId = WordId::MAX;
+
+/// The most words a ping can have; longer messages always say something.
+pub(super) const MAX_UNITS: usize = 32;
+
+/// Bits describing what a covering chain of phrases contained.
+pub(super) mod bits {
+    /// A greeting phrase ("hi", "buenos días").
+    pub const GREETING: u16 = 1;
+    /// An availability or attention phrase ("got a sec", "quick question").
+    pub const AVAILABILITY: u16 = 1 << 1;
+    /// A meeting request ("hop on a call", "созвонимся").
+    pub const MEETING: u16 = 1 << 2;
+    /// An asking frame ("are you", "can we"), which makes a one-word phrase a question.
+    pub const ASKING: u16 = 1 << 3;
+    /// An acknowledgement ("thanks", "lgtm"): answers, never asks.
+    pub const ACK: u16 = 1 << 4;
+    /// A phrase too ambiguous to count unless the message asks ("free?", "sync?").
+    pub const NEEDS_QUESTION: u16 = 1 << 5;
+    /// Neutral words ("please", "team", "real quick"): allowed, prove nothing.
+    pub const FILLER: u16 = 0;
+}
+
+/// No phrase word is longer than this (bytes); longer message words are not looked up.
+const MAX_WORD_BYTES: usize = 48;
+
+struct Phrase {
+    words: Box<[WordId]>,
+    bits: u16,
+}
+
+/// Phrase tables ready for matching. Built once per [`super::Classifier`].
+pub(super) struct Lexicon {
+    ids: HashMap<Box<str>, WordId>,
+    /// Words with letter runs squeezed ("hello" → "helo"), to read "heyyy" and "hellooo".
+    squeezed: HashMap<Box<str>, WordId>,
+    /// Phrases indexed by their first word.
+    starting: Vec<Vec<Phrase>>,
+    /// Words that may appear anywhere, even inside a phrase ("quick", "kurz", "please").
+    droppable: Vec<bool>,
+}
+
+impl Lexicon {
+    /// Compiles the built-in phrases plus workspace additions.
+    pub(super) fn new(extra: &super::ExtraPhrases) -> Self {
+        let mut lexicon =
+            Self { ids: HashMap::new(), squeezed: HashMap::new(), starting: Vec::new(), droppable: Vec::new() };
+        let mut buf = String::new();
+        for word in phrases::DROPPABLE {
+            normalize_into(word, &mut buf);
+            let id = lexicon.intern(&buf);
+            lexicon.droppable.resize(lexicon.ids.len(), false);
+            lexicon.droppable[id as usize] = true;
+        }
+        let tables: [(&[&str], u16); 6] = [
+            (phrases::GREETINGS, bits::GREETING),
+            (phrases::AVAILABILITY, bits::AVAILABILITY),
+            (phrases::MEETING, bits::MEETING),
+            (phrases::ASKING, bits::ASKING),
+            (phrases::FILLERS, bits::FILLER),
+            (phrases::ACKNOWLEDGEMENTS, bits::ACK),
+        ];
+        for (list, class) in tables {
+            for phrase in list {
+                lexicon.add(phrase, class);
+            }
+        }
+        for verb in phrases::MEETING_VERBS {
+            for noun in phrases::MEETING_NOUNS {
+                for article in ["", "a ", "an "] {
+                    lexicon.add(&format!("{verb} {article}{noun}"), bits::MEETING);
+                }
+            }
+        }
+        let extra_tables = [
+            (&extra.greetings, bits::GREETING),
+            (&extra.availability, bits::AVAILABILITY),
+            (&extra.meeting, bits::MEETING),
+        ];
+        for (list, class) in extra_tables {
+            for phrase in list {
+                lexicon.add(phrase, class);
+            }
+        }
+        lexicon.starting.resize_with(lexicon.ids.len(), Vec::new);
+        // In id order, so that the first-listed spelling owns a squeezed form, deterministically.
+        let mut words: Vec<(&Box<str>, &WordId)> = lexicon.ids.iter().collect();
+        words.sort_unstable_by_key(|&(_, &id)| id);
+        let squeezed = words.into_iter().map(|(word, &id)| (squeeze(word).into(), id));
+        for (key, id) in squeezed.collect::<Vec<(Box<str>, WordId)>>() {
+            lexicon.squeezed.entry(key).or_insert(id);
+        }
+        lexicon
+    }
+
+    /// Adds one phrase; a trailing `?` marks it as counting only in a question.
+    fn add(&mut self, phrase: &str, class: u16) {
+        let mut buf = String::new();
+        let mut words = Vec::new();
+        for token in Tokens::new(phrase) {
+            if let Token::Word { text, .. } = token {
+                normalize_into(text, &mut buf);
+                let id = self.intern(&buf);
+                if !self.is_droppable(id) {
+                    words.push(id);
+                }
+            }
+        }
+        let Some(&first) = words.first() else { return };
+        let needs_question = if phrase.trim_end().ends_with('?') { bits::NEEDS_QUESTION } else { 0 };
+        if self.starting.len() < self.ids.len() {
+            self.starting.resize_with(self.ids.len(), Vec::new);
+        }
+        let list = &mut self.starting[first as usize];
+        let bits = class | needs_question;
+        if !list.iter().any(|p| *p.words == *words && p.bits == bits) {
+            list.push(Phrase { words: words.into(), bits });
+        }
+    }
+
+    fn intern(&mut self, word: &str) -> WordId {
+        let next = WordId::try_from(self.ids.len()).expect("fewer than 4 billion words");
+        *self.ids.entry(word.into()).or_insert(next)
+    }
+
+    /// Whether a word carries nothing and is skipped wherever it appears.
+    pub(super) fn is_droppable(&self, id: WordId) -> bool {
+        self.droppable.get(id as usize).copied().unwrap_or(false)
+    }
+
+    /// The id of a message word, or `None` when no phrase uses it. `buf` is scratch space.
+    pub(super) fn lookup(&self, raw: &str, buf: &mut String) -> Option<WordId> {
+        if raw.len() > MAX_WORD_BYTES {
+            return None;
+        }
+        normalize_into(raw, buf);
+        if let Some(&id) = self.ids.get(buf.as_str()) {
+            return Some(id);
+        }
+        let squeezed = squeeze(buf);
+        if squeezed.len() == buf.len() {
+            return None;
+        }
+        self.squeezed.get(squeezed.as_str()).copied()
+    }
+
+    /// Whether a chain of phrases covers `units` exactly; if so, the union of the [`bits`] of
+    /// every such chain. A [`NAME`] may only open the message or follow a greeting; a phrase
+    /// marked [`bits::NEEDS_QUESTION`] only counts in a question or after an asking frame.
+    pub(super) fn cover(&self, units: &[WordId], has_question: bool) -> Option<u16> {
+        const REACHED: u16 = 1 << 8;
+        const AFTER_GREETING: u16 = 1 << 9;
+        let n = units.len();
+        if n > MAX_UNITS {
+            return None;
+        }
+        let mut reach = [0u16; MAX_UNITS + 1];
+        reach[0] = REACHED;
+        for i in 0..n {
+            let here = reach[i];
+            if here & REACHED == 0 {
+                continue;
+            }
+            let path = here & 0xFF;
+            if units[i] == NAME {
+                if i == 0 || here & AFTER_GREETING != 0 {
+                    reach[i + 1] |= REACHED | path;
+                }
+                continue;
+            }
+            for phrase in &self.starting[units[i] as usize] {
+                let end = i + phrase.words.len();
+                if end > n || units[i..end] != *phrase.words {
+                    continue;
+                }
+                // "free" alone is a status; "free?" and "are you free" ask.
+                let asked = has_question || path & bits::ASKING != 0;
+                if phrase.bits & bits::NEEDS_QUESTION != 0 && !asked {
+                    continue;
+                }
+                let mut next = REACHED | path | phrase.bits;
+                if phrase.bits & bits::GREETING != 0 {
+                    next |= AFTER_GREETING;
+                }
+                reach[end] |= next;
+            }
+        }
+        let found = reach[n];
+        if found & REACHED == 0 {
+            return None;
+        }
+        Some(found & 0xFF)
+    }
+}
+
+/// Normalises one word into `out`: NFKC, lower case, Latin diacritics and apostrophes dropped,
+/// so "Olá", "ola" and "OLÁ" meet, and "t'as" matches "tas".
+pub(super) fn normalize_into(raw: &str, out: &mut String) {
+    out.clear();
+    if raw.is_ascii() {
+        out.extend(raw.bytes().filter(|&b| b != b'\'').map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
+    for c in raw.nfkc().flat_map(char::to_lowercase) {
+        match c {
+            '\'' | '’' | 'ʼ' | '‘' => {}
+            'ß' => out.push_str("ss"),
+            'ı' => out.push('i'),
+            'ł' => out.push('l'),
+            'ø' => out.push('o'),
+            'đ' => out.push('d'),
+            'ё' => out.push('е'),
+            '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' => decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    out.push(d);
+                }
+            }),
+            _ if is_combining_mark(c) => {}
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Collapses runs of a repeated character to one ("heyyy" → "hey", "hello" → "helo").
+fn squeeze(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut last = None;
+    for c in word.chars() {
+        if last != Some(c) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalized(raw: &str) -> String {
+        let mut out = String::new();
+        normalize_into(raw, &mut out);
+        out
+    }
+
+    #[test]
+    fn normalisation_folds_case_width_diacritics_and_apostrophes() {
+        assert_eq!(normalized("Olá"), "ola");
+        assert_eq!(normalized("ＨＥＬＬＯ"), "hello");
+        assert_eq!(normalized("t’as"), "tas");
+        assert_eq!(normalized("Müsait"), "musait");
+        assert_eq!(normalized("misın"), "misin");
+        assert_eq!(normalized("Cześć"), "czesc");
+        assert_eq!(normalized("Grüß"), "gruss");
+        assert_eq!(normalized("ПРИВЕТ"), "привет");
+    }
+
+    #[test]
+    fn elongated_words_are_found_through_their_squeezed_form() {
+        let lexicon = Lexicon::new(&super::super::ExtraPhrases::default());
+        let mut buf = String::new();
+        let hey = lexicon.lookup("hey", &mut buf);
+        assert!(hey.is_some());
+        assert_eq!(lexicon.lookup("heyyyy", &mut buf), hey);
+        assert_eq!(lexicon.lookup("Hellooo", &mut buf), lexicon.lookup("hello", &mut buf));
+    }
+
+    #[test]
+    fn a_word_without_repeated_letters_is_not_matched_loosely() {
+        let lexicon = Lexicon::new(&super::super::ExtraPhrases::default());
+        let mut buf = String::new();
+        assert!(lexicon.lookup("cal", &mut buf).is_none(), "\"cal\" must not read as \"call\"");
+    }
+}

@@ -1,0 +1,539 @@
+//! Purpose: every phrase the classifier knows, in one place, grouped by role and language.
+//!
+//! Phrases are written naturally; they pass through the same tokenizer and normalisation as
+//! messages, so case, accents, apostrophes and spacing of Han/kana/Hangul do not matter here.
+//! A message is a ping only when these phrases cover *all* its words, so a list entry can never
+//! turn a message with a subject into a ping: adding a phrase only adds recall. Keep entries
+//! free of subjects ("a call about X" does not belong here).
+//!
+//! A trailing `?` marks a phrase too ambiguous to count on its own unless the message asks
+//! ("free?", "sync?") or an asking frame precedes it ("are you free").
+
+/// Greetings, including "how are you"-style openers.
+#[rustfmt::skip]
+pub(super) const GREETINGS: &[&str] = &[
+    // English
+    "hi", "hey", "hello", "hiya", "heya", "heyo", "howdy", "yo", "hey hey", "hi hi", "hello hello",
+    "hi there", "hey there", "hello there", "hey you", "sup", "wassup", "whassup", "what's up",
+    "whats up", "wazzup", "good morning", "morning", "mornin", "gm", "good afternoon", "afternoon",
+    "good evening", "evening", "good day", "g'day", "greetings", "ahoy", "hola", "how are you",
+    "how are ya", "how r u", "how are u", "how's it going", "how is it going", "how are things",
+    "how you doing", "how are you doing", "hope you're well", "hope you are well",
+    "hope you're doing well", "hope all is well", "happy monday", "happy friday",
+    "top of the morning",
+    // Spanish
+    "hola", "buenas", "buenos días", "buen día", "buenas tardes", "buenas noches", "qué tal",
+    "que tal", "cómo estás", "cómo están", "qué onda", "saludos", "holi", "buenas buenas",
+    // Portuguese
+    "olá", "oi", "oie", "opa", "bom dia", "boa tarde", "boa noite", "e aí", "eae", "eai",
+    "tudo bem", "tudo bom", "td bem", "tudo certo", "beleza", "blz", "salve", "como vai", "fala",
+    "fala aí",
+    // French
+    "bonjour", "salut", "bonsoir", "coucou", "bjr", "slt", "ça va", "comment ça va",
+    "comment allez-vous", "allô", "re", "rebonjour", "hello à tous",
+    // German
+    "hallo", "moin", "moin moin", "moinsen", "servus", "grüß gott", "grüezi", "grüss dich",
+    "guten morgen", "morgen", "guten tag", "tag", "guten abend", "hallöchen", "huhu", "tach",
+    "na du", "wie geht's", "wie gehts", "mahlzeit", "hi zusammen", "hallo zusammen",
+    // Italian
+    "ciao", "salve", "buongiorno", "buon giorno", "buonasera", "buon pomeriggio", "ehi", "ehilà",
+    "come va", "come stai", "tutto bene", "ciao ciao",
+    // Dutch
+    "hoi", "hallo", "hee", "hey hoi", "goedemorgen", "goedemiddag", "goedenavond", "dag",
+    "goeiemorgen", "hoe gaat het", "alles goed", "hai",
+    // Swedish, Danish, Norwegian
+    "hej", "hei", "hejsan", "hejhej", "hej hej", "hei hei", "hallå", "halløj", "tjena", "tja",
+    "tjenare", "god morgon", "godmorgon", "god morgen", "godmorgen", "goddag", "god dag", "morn",
+    "morna", "hur mår du", "hvordan går det", "läget",
+    // Polish
+    "cześć", "hej", "hejka", "siema", "siemka", "siemano", "witam", "witaj", "witajcie",
+    "dzień dobry", "dobry wieczór", "elo", "co słychać", "jak się masz",
+    // Russian
+    "привет", "приветик", "приветствую", "здравствуйте", "здравствуй", "здрасьте", "доброе утро",
+    "добрый день", "добрый вечер", "доброго утра", "доброго дня", "здарова", "хай", "салют", "ку",
+    "как дела", "как ты",
+    // Ukrainian
+    "привіт", "вітаю", "добрий день", "доброго дня", "доброго ранку", "добрий ранок",
+    "добрий вечір", "доброго вечора", "здоровенькі були", "як справи", "хай",
+    // Turkish
+    "merhaba", "merhabalar", "selam", "selamlar", "günaydın", "iyi günler", "iyi akşamlar", "naber",
+    "nasılsın", "nasılsınız", "slm", "mrb", "selamün aleyküm", "hayırlı sabahlar",
+    // Hindi (romanised and Devanagari)
+    "namaste", "namaskar", "namaskaar", "namastey", "kya haal hai", "kya hal hai", "kya haal",
+    "kaise ho", "kaise hain", "kaisa hai", "kaisi ho", "kya chal raha hai", "ram ram", "salaam",
+    "adaab", "sat sri akal", "suprabhat", "shubh prabhat", "नमस्ते", "नमस्कार", "प्रणाम",
+    "kya haal chaal",
+    // Japanese
+    "おはよう", "おはようございます", "こんにちは", "こんばんは", "もしもし", "やあ", "どうも", "お疲れ様です", "お疲れさまです", "おつかれさまです",
+    "お疲れ様", "お疲れさま", "おつかれ", "お疲れ", "ハロー", "おっす", "ども",
+    // Chinese
+    "你好", "您好", "你们好", "大家好", "早上好", "早安", "早", "上午好", "中午好", "下午好", "晚上好", "嗨", "哈喽", "哈囉", "哈罗",
+    "喂", "在么", "你好啊", "早啊",
+    // Korean
+    "안녕하세요", "안녕", "안녕하십니까", "좋은 아침", "좋은 아침입니다", "좋은 아침이에요", "하이", "반가워요", "반갑습니다", "수고하세요",
+    "수고하십니다",
+    // Others seen in multilingual teams
+    "ahoj", "čau", "nazdar", "dobrý den", "szia", "sziasztok", "terve", "moi", "moikka",
+    "hyvää huomenta", "bună", "buna ziua", "γεια", "γεια σου", "καλημέρα", "shalom", "salam",
+    "marhaba", "xin chào", "chào", "halo", "hai semua", "selamat pagi", "สวัสดี", "สวัสดีครับ",
+    "สวัสดีค่ะ", "kamusta", "zdravo", "bok",
+];
+
+/// Attention and availability phrases: asking for someone's time without saying what for.
+#[rustfmt::skip]
+pub(super) const AVAILABILITY: &[&str] = &[
+    // English: time
+    "got a sec", "got a second", "got a minute", "got a min", "got a moment", "got a mo",
+    "got a few", "got a few minutes", "got a few mins", "got a minute or two", "got time",
+    "got some time", "got a bit of time", "have a sec", "have a second", "have a minute",
+    "have a min", "have a moment", "have a few minutes", "have time", "have some time",
+    "do you have a sec", "do you have a second", "do you have a minute", "do you have a moment",
+    "do you have time", "do you have a few minutes", "have you got a minute", "have you got a sec",
+    "you got a sec", "you got a minute", "u got a sec", "got a sec for me", "a sec?", "a minute?",
+    "a moment?", "sec?", "minute?", "a moment of your time", "spare a minute", "spare a moment",
+    "can you spare a minute", "can you spare a sec", "one minute of your time",
+    // English: presence
+    "there?", "here?", "around?", "free?", "busy?", "available?", "online?", "awake?",
+    "still there?", "still around?", "at your desk?", "free now?", "around now?", "free right now?",
+    "anyone?", "anybody?", "someone?", "somebody?", "anyone around", "anybody around",
+    "anyone here", "anybody here", "anyone there", "anybody there", "anyone online", "anyone free",
+    "anyone available", "someone around", "who's around", "who is around", "who's online",
+    "anyone awake",
+    // English: questions without their question
+    "quick question", "quick q", "quick qn", "quick ques", "question", "a question", "one question",
+    "small question", "little question", "question for you", "q for you", "question for ya",
+    "quick question for you", "i have a question", "i have a quick question", "i've got a question",
+    "ive got a question", "got a question", "have a question", "i got a question",
+    "i have a small question", "can i ask you something", "can i ask you a question",
+    "can i ask you a quick question", "can i ask something", "can i ask a question",
+    "can i ask a quick question", "may i ask you something", "may i ask a question", "can i ask",
+    "may i ask", "could i ask you something", "i need to ask you something",
+    "i have something to ask", "something to ask you",
+    // English: interruption and help
+    "can i bother you", "can i bother you for a sec", "can i bother you for a second",
+    "sorry to bother you", "sorry to bother", "sorry to interrupt", "can i interrupt",
+    "can i borrow you", "can i steal you", "steal you for a sec", "can i grab you",
+    "can i grab a minute", "can i get a minute", "can i get a sec", "can i have a minute",
+    "can i pick your brain", "pick your brain", "need a hand", "i need a hand", "need help",
+    "i need help", "need your help", "i need your help", "need some help", "help", "help me",
+    "help please", "can you help", "can you help me", "could you help", "could you help me",
+    "can someone help", "can anyone help", "can somebody help", "anyone can help", "i need you",
+    "need you", "sos", "urgent", "very urgent", "it's urgent", "its urgent", "urgent please",
+    "asap", "it's important", "important?", "ping", "pinging", "pinging you", "just pinging",
+    "ping ping", "bump", 
+    // Spanish
+    "tienes un minuto", "tienes un momento", "tienes un segundo", "tienes un rato", "tienes tiempo",
+    "tienes un minutito", "tiene un minuto", "tiene un momento", "tenés un minuto",
+    "tenés un momento", "un minuto?", "un momento?", "un segundo?", "estás ahí", "estás?",
+    "estás por ahí", "estás disponible", "estás libre", "estás ocupado", "estás ocupada",
+    "está disponible", "alguien por ahí", "hay alguien", "alguien?", "una pregunta",
+    "pregunta rápida", "una preguntita", "tengo una pregunta", "tengo una duda", "una duda",
+    "duda rápida", "te puedo preguntar algo", "puedo preguntarte algo",
+    "puedo hacerte una pregunta", "te hago una pregunta", "me ayudas", "me puedes ayudar",
+    "puedes ayudarme", "necesito ayuda", "ayuda?", "necesito tu ayuda", "urgente", "es urgente",
+    "te molesto un momento", "te puedo molestar",
+    // Portuguese
+    "tem um minuto", "tem um minutinho", "tem um segundo", "tem um tempinho", "tem um momento",
+    "tem tempo", "você tem um minuto", "vc tem um minuto", "um minutinho", "tá aí", "ta ai",
+    "está aí", "você está aí", "vc ta ai", "vc tá aí", "tá por aí", "tá livre", "está livre",
+    "tá disponível", "está disponível", "tá ocupado", "alguém aí", "alguém?", "tem alguém aí",
+    "uma pergunta", "pergunta rápida", "uma dúvida", "dúvida rápida", "tenho uma dúvida",
+    "tenho uma pergunta", "posso te perguntar uma coisa", "posso perguntar uma coisa",
+    "posso fazer uma pergunta", "pode me ajudar", "me ajuda", "preciso de ajuda",
+    "preciso da sua ajuda", "ajuda?", "socorro", "é urgente", "posso te incomodar",
+    // French
+    "t'as une minute", "tu as une minute", "as-tu une minute", "vous avez une minute",
+    "avez-vous une minute", "t'as deux minutes", "tu as deux minutes", "t'as un moment",
+    "tu as un moment", "t'as un instant", "tu as un instant", "vous avez un moment", "une minute?",
+    "un instant?", "tu es là", "t'es là", "vous êtes là", "es-tu là", "êtes-vous là", "tu es dispo",
+    "t'es dispo", "dispo?", "vous êtes dispo", "tu es disponible", "vous êtes disponible",
+    "t'es libre", "tu es libre", "quelqu'un?", "quelqu'un est là", "il y a quelqu'un",
+    "y a quelqu'un", "quelqu'un de dispo", "une question", "petite question", "question rapide",
+    "j'ai une question", "j'ai une petite question", "je peux te poser une question",
+    "je peux te demander un truc", "je peux vous poser une question", "j'ai besoin d'aide",
+    "besoin d'aide", "tu peux m'aider", "vous pouvez m'aider", "de l'aide", "à l'aide", "urgent",
+    "c'est urgent", "je peux te déranger", "je te dérange",
+    // German
+    "hast du kurz zeit", "hast du zeit", "hast du eine minute", "hast du mal eine minute",
+    "hast du ne minute", "hast du 'ne minute", "hast du mal kurz", "hast du kurz",
+    "hast du einen moment", "hast du mal zeit", "haben sie kurz zeit", "haben sie eine minute",
+    "haben sie einen moment", "kurz zeit", "eine minute?", "einen moment?", "bist du da",
+    "bist du frei", "bist du verfügbar", "bist du erreichbar", "sind sie da", "jemand da",
+    "ist jemand da", "jemand online", "kurze frage", "eine frage", "ich habe eine frage",
+    "ich hab eine frage", "ich hab ne frage", "frage?", "darf ich dich was fragen",
+    "kann ich dich was fragen", "kann ich kurz was fragen", "darf ich kurz stören",
+    "kann ich kurz stören", "kurz stören", "brauche hilfe", "ich brauche hilfe", "kannst du helfen",
+    "kannst du mir helfen", "hilfe?", "dringend", "es ist dringend", "eilig",
+    // Italian
+    "hai un minuto", "hai un attimo", "hai un secondo", "hai un momento", "hai tempo",
+    "hai due minuti", "ha un minuto", "ha un attimo", "un attimo?", "ci sei", "sei lì", "sei li",
+    "sei libero", "sei libera", "sei disponibile", "c'è qualcuno", "qualcuno?", "una domanda",
+    "domanda veloce", "domandina", "ho una domanda", "posso farti una domanda",
+    "posso chiederti una cosa", "mi aiuti", "puoi aiutarmi", "mi puoi aiutare", "aiuto?", "urgente",
+    "è urgente", "posso disturbarti",
+    // Dutch
+    "heb je even", "heb je even tijd", "heb je een minuutje", "heb je een momentje", "heb je tijd",
+    "heb je een minuut", "heeft u even", "heeft u even tijd", "even tijd", "ben je daar",
+    "ben je er", "ben je beschikbaar", "ben je vrij", "ben je online", "is er iemand", "iemand?",
+    "snelle vraag", "korte vraag", "een vraag", "vraagje", "ik heb een vraag",
+    "mag ik je iets vragen", "kan ik je iets vragen", "kun je helpen", "kun je me helpen",
+    "kan je me helpen", "hulp nodig", "ik heb hulp nodig", "hulp?", "dringend",
+    "mag ik even storen",
+    // Swedish, Danish, Norwegian
+    "har du en sekund", "har du en minut", "har du ett ögonblick", "har du tid", "har du lite tid",
+    "har du en stund", "har du et øyeblikk", "har du et minutt", "har du et øjeblik",
+    "har du lige et øjeblik", "har du lige tid", "har du tid nå", "är du där", "är du ledig",
+    "er du der", "er du ledig", "er du tilgjengelig", "snabb fråga", "en fråga", "kort fråga",
+    "kort spørsmål", "et spørsmål", "et spørgsmål", "hurtigt spørgsmål", "raskt spørsmål",
+    "kan jag fråga en sak", "kan jeg spørre om noe", "kan jeg spørge om noget", "behöver hjälp",
+    "jeg har et spørgsmål", "jeg har et spørsmål", "jag har en fråga",
+    "jag behöver hjälp", "trenger hjelp", "jeg trenger hjelp", "har brug for hjælp", "hjälp",
+    "hjelp", "hjælp", "brådskande", "det brådskar", "haster", "det haster", "akut",
+    // Polish
+    "masz chwilę", "masz chwilkę", "masz minutę", "masz moment", "masz czas", "masz sekundę",
+    "ma pan chwilę", "ma pani chwilę", "jesteś?", "jesteś tam", "jesteś dostępny",
+    "jesteś dostępna", "jesteś wolny", "jesteś wolna", "jest ktoś", "ktoś?", "szybkie pytanie",
+    "krótkie pytanie", "mam pytanie", "pytanie?", "pytanko", "mogę o coś zapytać",
+    "mogę zadać pytanie", "możesz pomóc", "możesz mi pomóc", "potrzebuję pomocy", "pomocy",
+    "pomoc?", "pilne", "to pilne", "pilnie",
+    // Russian
+    "есть минутка", "есть минута", "есть секунда", "есть секундочка", "есть время",
+    "есть пара минут", "у тебя есть минутка", "у вас есть минутка", "у тебя есть время", "ты тут",
+    "ты здесь", "ты на месте", "вы тут", "вы здесь", "вы на месте", "ты свободен", "ты свободна",
+    "вы свободны", "свободен", "свободна", "ты занят", "ты занята", "есть кто", "есть кто-нибудь",
+    "кто-нибудь?", "кто-нибудь тут", "вопрос?", "есть вопрос", "быстрый вопрос", "короткий вопрос",
+    "маленький вопрос", "у меня вопрос", "можно вопрос", "можно спросить", "можно тебя спросить",
+    "можно вас спросить", "нужна помощь", "нужна твоя помощь", "помоги", "помогите", "поможешь",
+    "можешь помочь", "срочно", "это срочно", "на минутку", "можно тебя на минутку", "можно отвлечь",
+    "можно тебя отвлечь", "можно вас отвлечь",
+    // Ukrainian
+    "є хвилинка", "є хвилина", "є секунда", "є час", "маєш хвилинку", "маєш хвилину", "маєш час",
+    "ти тут", "ти на місці", "ви тут", "ти вільний", "ти вільна", "ви вільні", "є хто", "є хтось",
+    "хтось тут", "хтось?", "питання?", "є питання", "швидке питання", "коротке питання",
+    "маю питання", "можна питання", "можна запитати", "можна спитати", "потрібна допомога",
+    "допоможи", "допоможіть", "можеш допомогти", "терміново", "це терміново", "можна відволікти",
+    "можна тебе відволікти",
+    // Turkish
+    "müsait misin", "müsait misiniz", "müsaitsen", "müsait?", "bir dakikan var mı",
+    "bir dakikanız var mı", "bi dakikan var mı", "vaktin var mı", "vaktiniz var mı", "bir saniye?",
+    "bi saniye?", "orada mısın", "orda mısın", "burada mısın", "kimse var mı", "bir sorum var",
+    "bi sorum var", "sorum var", "soru?", "kısa bir soru", "hızlı bir soru", "sorabilir miyim",
+    "bir şey sorabilir miyim", "bi şey sorabilir miyim", "bir şey soracağım", "yardım?",
+    "yardım edebilir misin", "yardıma ihtiyacım var", "acil", "acil durum", "çok acil",
+    // Hindi (romanised)
+    "free ho", "free ho kya", "aap free ho", "tum free ho", "kya aap free ho", "free hai",
+    "time hai", "time hai kya", "thoda time hai", "ek minute?", "ek minute hai", "ek min?",
+    "busy ho", "busy ho kya", "online ho", "ho kya", "hai kya", "wahan ho", "ek sawal hai",
+    "ek sawaal hai", "sawaal hai", "sawal hai", "ek question hai", "question hai", "madad chahiye",
+    "help chahiye", "help karo", "help kar do", "urgent hai", "jaldi",
+    // Japanese
+    "ちょっといい", "ちょっといいですか", "ちょっとよろしいですか", "今いい", "今いいですか", "いまいい", "いま大丈夫", "今大丈夫", "今大丈夫ですか",
+    "お時間ありますか", "お時間いただけますか", "少しお時間いいですか", "少しいいですか", "時間ある", "時間ありますか", "ちょっと時間ある", "いますか", "いる？",
+    "質問?", "質問です", "質問があります", "ちょっと質問", "ちょっと質問いいですか", "質問いいですか", "聞いてもいい", "聞いてもいいですか", "助けて",
+    "手伝って", "手伝ってください", "急ぎ", "至急", "緊急",
+    // Chinese
+    "在吗", "在嗎", "在不在", "你在吗", "您在吗", "有空吗", "有空嗎", "你有空吗", "现在有空吗", "有时间吗", "有時間嗎", "忙吗", "你忙吗",
+    "方便吗", "现在方便吗", "有个问题", "有個問題", "问个问题", "問個問題", "请教一下", "我有个问题", "问一下", "打扰一下", "打擾一下", "打扰了",
+    "帮个忙", "帮帮忙", "能帮我吗", "急", "紧急", "急事", "有人吗", "有人在吗",
+    // Korean
+    "잠깐 시간 돼", "잠깐 시간 돼요", "잠깐 시간 되세요", "잠깐 시간 있어요", "시간 돼", "시간 돼요", "시간 되세요", "시간 있어", "시간 있어요",
+    "시간 있으세요", "시간 괜찮아", "시간 괜찮으세요", "잠깐?", "계세요", "거기 있어", "거기 있어요", "자리에 계세요", "질문?", "질문 있어요",
+    "질문이 있어요", "질문 하나", "질문 하나만요", "질문 하나 해도 돼요", "물어볼 게 있어요", "도와주세요", "도와줄 수 있어", "급해요", "급함",
+    "긴급",
+    // More ways to ask for time or attention, across languages
+    "is now a good time", "is this a good time", "good time?", "bad time?", "knock knock",
+    "when you have a moment", "when you have a minute", "when you have a sec",
+    "when you get a chance", "whenever you can", "when you're free", "if you have a sec",
+    "if you have a minute", "if you're free", "if you have time",
+    "need to ask you something", "when are you free", "when are you available",
+    "when are you around", "when you free?", "what time works", "can i get your eyes on something",
+    "got a sec for me", "for me", "tienes un rato libre", "me echas una mano", "puedes hablar",
+    "estás por ahí", "tem um tempo", "você tem um tempo", "está por aí", "alguém pode me ajudar",
+    "hätte eine frage", "ich hätte eine frage", "hast du gerade zeit", "hai cinque minuti",
+    "mag ik je wat vragen", "hinner du", "har du en minut över", "masz sekundkę", "ты на связи",
+    "вы на связи", "на связи?", "на минуту", "можно на минуту", "ти на зв'язку", "на зв'язку?",
+    "uygun musun", "boş musun", "bakar mısın", "bir dakika?", "müsait misin acaba", "free hain",
+    "aap free hain", "ek minute milega", "suno", "ek baat suno", "zara suno", "相談があります", "ちょっと相談",
+    "相談いいですか", "ご相談です", "想问你", "有个问题想问你", "问你个问题", "想请教一下", "저기요", "질문 있습니다", "혹시 시간 되세요",
+    "여쭤볼 게 있어요", "dostępny?", "vrij?", "libre?", "livre?", "frei?", "ledig?",
+];
+
+/// Requests for a call, a meeting or real-time talk, without an agenda.
+#[rustfmt::skip]
+pub(super) const MEETING: &[&str] = &[
+    // English
+    "call", "call me", "call me when you can", "call me asap", "can you call me",
+    "could you call me", "call you", "can i call you", "may i call you", "can i call",
+    "give me a call", "give me a ring", "ring me", "phone me", "quick call", "a quick call",
+    "call now", "call?", "a call?", "phone call", "call real quick", "hop on a call",
+    "hop on a quick call", "jump on a call", "jump on a quick call", "get on a call",
+    "get on a quick call", "have a call", "have a quick call", "do a call", "do a quick call",
+    "hop on zoom", "jump on zoom", "hop on a zoom", "zoom?", "zoom call", "quick zoom",
+    "hop on meet", "google meet?", "teams call", "video call", "voice call", "facetime",
+    "hop in vc", "join vc", "vc?", "jump in voice", "hop in voice", "voice chat", "talk?",
+    "can we talk", "could we talk", "let's talk", "lets talk", "we need to talk", "need to talk",
+    "i need to talk to you", "need to talk to you", "speak?", "can we speak", "can i speak to you",
+    "can i talk to you", "chat?", "quick chat", "can we chat", "let's chat", "have a quick chat",
+    "huddle", "huddle?", "let's huddle", "quick huddle", "start a huddle", "meet?", "can we meet",
+    "let's meet", "meeting?", "quick meeting", "can we have a meeting", "meeting now", "sync?",
+    "can we sync", "let's sync", "quick sync", "sync up", "sync up?", "catch up?", "quick catch up",
+    "quick catch-up", "can we catch up", "let's catch up", "got time for a call",
+    "have time for a call", "free for a call", "time for a call", "available for a call",
+    "up for a call", "do you have time to talk", "got a minute to talk", "have a minute to talk",
+    "time to talk", "free to talk", "can you talk", "can you talk now", "are you free to talk",
+    "free for a chat",
+    // Spanish
+    "hacemos una llamada", "hacemos un call", "llamada?", "llamada rápida", "una llamada",
+    "una llamada rápida", "me llamas", "llámame", "te llamo", "puedo llamarte", "nos llamamos",
+    "podemos hablar", "hablamos", "hablamos un momento", "podemos llamarnos", "videollamada",
+    "reunión?", "reunión rápida", "nos reunimos", "podemos reunirnos", "un call", "una call",
+    "tienes tiempo para una llamada", "charlamos", "podemos charlar",
+    // Portuguese
+    "bora uma call", "bora call", "bora conversar", "vamos fazer uma call", "vamos conversar",
+    "podemos conversar", "podemos falar", "vamos falar", "uma call rápida", "call rápida",
+    "me liga", "te ligo", "posso te ligar", "pode me ligar", "ligação?", "uma ligação",
+    "podemos fazer uma ligação", "reunião?", "chamada?", "videochamada", "bate-papo",
+    "fazemos uma call", "rola uma call",
+    // French
+    "on peut s'appeler", "on s'appelle", "on peut faire un appel", "un appel", "appel?",
+    "appelle-moi", "appelez-moi", "tu peux m'appeler", "je peux t'appeler", "on fait un call",
+    "un call", "call rapide", "on peut parler", "on peut discuter", "on en parle",
+    "on se fait un point", "un point", "point rapide", "petit point", "on se voit", "réunion?",
+    "visio", "on fait une visio", "une visio", "on s'appelle vite fait",
+    // German
+    "kurzer call", "kurzen call", "call?", "können wir telefonieren", "können wir reden",
+    "können wir sprechen", "können wir kurz sprechen", "können wir kurz reden", "kurz telefonieren",
+    "telefonieren", "kurzer anruf", "ruf mich an", "ruf mich mal an", "kannst du mich anrufen",
+    "kann ich dich anrufen", "wollen wir telefonieren", "sollen wir telefonieren",
+    "können wir uns treffen", "lass uns reden", "lass uns sprechen", "lass uns telefonieren",
+    "kurzes meeting", "kurzes gespräch", "können wir uns abstimmen",
+    "können wir uns kurz abstimmen", "kurz abstimmen", "kurz sprechen", "kurz quatschen",
+    // Italian
+    "facciamo una call", "facciamo una chiamata", "una call veloce", "call veloce",
+    "possiamo sentirci", "ci sentiamo", "sentiamoci", "possiamo parlare", "possiamo parlarne",
+    "chiamami", "mi chiami", "ti chiamo", "posso chiamarti", "chiamata?", "una chiamata",
+    "riunione?", "facciamo un punto", "un punto veloce", "facciamo una riunione",
+    "ci vediamo su zoom",
+    // Dutch
+    "zullen we even bellen", "zullen we bellen", "kunnen we bellen", "kunnen we even bellen",
+    "bellen", "even bellen", "bel me", "bel me even", "kun je me bellen", "kan ik je bellen",
+    "kunnen we praten", "kunnen we even praten", "even sparren", "kunnen we even sparren",
+    "korte call", "kort overleg", "overleg?", "zullen we afspreken", "even overleggen",
+    "kunnen we even overleggen",
+    // Swedish, Danish, Norwegian
+    "ska vi ringas", "ska vi ringa", "kan vi ringas", "kan vi ringa", "kan vi prata", "ring mig",
+    "ring meg", "skal vi ringe", "kan vi ringe", "kan vi snakke", "kan vi tale",
+    "skal vi tage et opkald", "et opkald", "samtal?", "kort samtal", "möte?", "møde?", "møte?",
+    "kort möte", "et kort møte", "kan vi ses", "kan vi ta en call", "skal vi snakke",
+    "ska vi ta ett samtal",
+    // Polish
+    "możemy zadzwonić", "możemy pogadać", "możemy porozmawiać", "zadzwonisz", "zadzwoń",
+    "zadzwoń do mnie", "mogę zadzwonić", "mogę do ciebie zadzwonić", "zdzwonimy się", "szybki call",
+    "spotkanie?", "możemy się spotkać", "krótka rozmowa", "pogadamy", "porozmawiamy", "rozmowa?",
+    // Russian
+    "созвонимся", "давай созвонимся", "можем созвониться", "созвон", "созвониться",
+    "можно созвониться", "быстрый созвон", "позвони", "позвони мне", "позвоните", "позвоните мне",
+    "можешь позвонить", "могу позвонить", "можно позвонить", "давай поговорим", "можем поговорить",
+    "поговорим", "нужно поговорить", "надо поговорить", "давай обсудим", "встретимся", "колл",
+    "звонок?", "зум",
+    // Ukrainian
+    "зідзвонимось", "зідзвонимося", "давай зідзвонимось", "можемо зідзвонитися", "зідзвон",
+    "подзвони", "подзвони мені", "можеш подзвонити", "можна подзвонити", "можу подзвонити",
+    "поговоримо", "давай поговоримо", "можемо поговорити", "треба поговорити", "дзвінок?",
+    "зустрінемось", "созвонимось",
+    // Turkish
+    "arayabilir miyim", "seni arayabilir miyim", "sizi arayabilir miyim", "arar mısın",
+    "beni arar mısın", "ara beni", "beni ara", "görüşebilir miyiz", "konuşabilir miyiz",
+    "konuşalım", "görüşelim", "bir call yapalım", "call yapalım", "call yapabilir miyiz",
+    "toplantı?", "kısa bir toplantı", "telefonla konuşalım", "kısa bir görüşme",
+    // Hindi (romanised)
+    "call karein", "call karen", "call kare", "call karte hain", "call kar sakte hain", "call karo",
+    "mujhe call karo", "call kar lo", "call kar", "baat karein", "baat kar sakte hain",
+    "baat karni hai", "baat karte hain", "meeting karein", "phone karo", "call pe aao",
+    "call pe aa jao",
+    // Japanese
+    "電話できる", "電話できますか", "電話いい", "電話いいですか", "電話してもいいですか", "通話できる", "通話できますか", "通話?", "電話?", "話せる",
+    "話せますか", "少し話せますか", "ちょっと話せる", "ちょっと話せますか", "会議?", "ミーティング?", "ミーティングできますか", "打ち合わせ?",
+    "打ち合わせできますか", "ハドル", "電話ください",
+    // Chinese
+    "打个电话", "打個電話", "打电话", "打電話", "通个电话", "能打电话吗", "可以打电话吗", "电话?", "電話?", "开个会", "開個會", "开会?",
+    "语音?", "语音一下", "视频?", "视频一下", "聊一下", "聊聊", "能聊一下吗", "可以聊聊吗", "方便通话吗", "方便说话吗", "通话",
+    // Korean
+    "통화 가능해요", "통화 가능", "통화 가능하세요", "통화 가능할까요", "통화 돼", "통화 돼요", "통화 되세요", "통화할 수 있어", "통화할 수 있어요",
+    "통화 괜찮아요", "전화해 줘", "전화 주세요", "전화 가능해요", "전화해도 돼요", "얘기 좀 해요", "잠깐 얘기할 수 있어요", "회의?", "미팅?",
+    "미팅 가능해요", "허들",
+    // More ways to ask for a call, across languages
+    "for a call", "for a chat", "for a sync", "for a huddle", "for a meeting", "to chat", "to talk",
+    "parler?", "discuter?", "en parler?", "s'appeler?", "hablar?", "llamarnos?", "falar?",
+    "conversar?", "ligar?", "reden?", "sprechen?", "quatschen?", "parlare?", "sentirci?",
+    "praten?", "prata?", "snakke?", "tale?", "ringe?", "ringa?", "pogadać?", "porozmawiać?",
+    "zadzwonić?", "поговорить?", "созвониться?", "поговорити?", "зідзвонитися?",
+    "konuşmak?", "baat?",
+    "to call", "to sync", "to meet", "to speak", "to hop on a call", "when can we talk",
+    "when can we call", "when can we meet", "need to speak with you", "can we do a call",
+    "call me back", "call back?", "ring me when free", "necesito hablar contigo",
+    "podemos hacer una llamada", "hacer una llamada", "hablamos por teléfono",
+    "vamos fazer uma ligação", "pode falar", "podemos nos falar", "preciso falar com você",
+    "pour un call", "pour un appel", "pour une visio", "pour un point", "on peut se parler",
+    "on peut s'appeler rapidement", "können wir quatschen", "zeit für einen call",
+    "zeit für ein gespräch", "hast du zeit für einen call", "possiamo fare una call",
+    "ti posso chiamare", "posso chiamarti", "possiamo fare una chiamata", "tijd voor een call",
+    "kunnen we overleggen", "hinner du prata", "kan vi ta ett snack", "kan du ringa mig",
+    "kan du ringe meg", "kan du ringe mig", "tid til et opkald", "masz czas na call", "na call",
+    "zadzwonisz do mnie", "можешь говорить", "можете говорить", "удобно говорить",
+    "тебе удобно говорить", "набери", "набери меня", "можешь набрать", "можеш говорити",
+    "набери мене", "зручно говорити", "bir dakika konuşabilir miyiz", "konuşabilir miyiz",
+    "arayabilir misin", "beni arayabilir misin", "call kar sakte ho", "baat ho sakti hai",
+    "call pe aa sakte ho", "call karna hai", "今話せる", "ちょっと電話いい", "電話してもいい", "通話いいですか", "方便打个电话吗",
+    "可以打个电话吗", "语音一下吗", "视频会议", "여보세요", "통화돼요", "잠깐 통화 가능하세요", "통화 가능하세요",
+];
+
+/// English meeting requests are composed: each verb with each noun, with or without "a"/"an"
+/// ("hop on a huddle", "have a sync", "grab a call"). Combined by the lexicon.
+#[rustfmt::skip]
+pub(super) const MEETING_VERBS: &[&str] = &[
+    "hop on", "hop in", "hop into", "jump on", "jump in", "jump into", "get on", "get in", "have",
+    "do", "grab", "set up", "start", "join", "schedule", "need",
+];
+
+/// The nouns [`MEETING_VERBS`] combine with.
+#[rustfmt::skip]
+pub(super) const MEETING_NOUNS: &[&str] = &[
+    "call", "chat", "sync", "huddle", "zoom", "meeting", "catch up", "catch-up", "talk",
+    "video call", "voice call", "phone call", "meet", "google meet", "teams call", "vc",
+    "voice chat", "conversation", "discussion",
+];
+
+/// Asking frames that turn a bare phrase into a question ("are you" + "free"). Neutral alone.
+#[rustfmt::skip]
+pub(super) const ASKING: &[&str] = &[
+    "you", "u", "ya", "are you", "r u", "are u", "r you", "ru", "are ya", "you still",
+    "are you still", "is anyone", "is anybody", "is someone", "anyone", "anybody", "someone",
+    "somebody", "can we", "could we", "shall we", "should we", "can you", "could you", "would you",
+    "will you", "do you want to", "wanna", "want to", "you wanna", "let's", "lets", "let me",
+    "lemme", "can i", "could i", "may i", "do you", "did you", "are we", "we should", "you up for",
+    "up for", "你", "您",
+    // Other languages: subjects and verbs that frame a question ("tu" + "dispo ?")
+    "tú", "usted", "estás", "tienes", "puedes", "podemos", "hacemos", "hacemos una",
+    "hacemos un", "podemos hacer una", "podemos tener una", "você", "vc", "pode", "bora",
+    "bora uma", "vamos fazer uma", "fazemos uma", "rola uma", "tu", "vous", "t'es", "tu es",
+    "vous êtes", "est-ce que", "est", "on peut", "on fait un", "on fait une", "on se fait un",
+    "on peut faire un", "on peut faire une", "du", "bist du", "hast du", "kannst du",
+    "können wir", "sind sie", "wollen wir", "machen wir einen", "sei", "hai", "puoi",
+    "possiamo", "facciamo una", "facciamo un", "ben je", "heb je", "kun je", "kunnen we",
+    "zullen we", "är du", "kan du", "kan vi", "ska vi", "er du", "skal vi", "czy", "masz",
+    "możesz", "możemy", "ты", "вы", "можешь", "можем", "давай", "ти", "ви", "можеш", "можемо",
+    "aap", "tum", "kya aap", "kya tum",
+];
+
+/// Neutral words: addressees, politeness, "real quick". Allowed, but prove nothing alone.
+#[rustfmt::skip]
+pub(super) const FILLERS: &[&str] = &[
+    // English
+    "team", "all", "everyone", "everybody", "folks", "guys",
+    "y'all", "yall", "you all", "all of you", "people", "peeps", "gang", "crew", "friends", "fam",
+    "mate", "mates", "bro", "dude", "buddy", "boss", "sir", "ma'am", 
+    "for a sec", "for a second", "for a minute",
+    "for a moment", "for a bit", "right now", "rn", "by any chance", "when you can",
+    
+    
+    
+    "sorry",
+    // Spanish, Portuguese
+    "por favor", "porfa", "porfis", "todos", "todas", "a todos", "equipo", "chicos", "chicas",
+    "gente", "amigos", "pessoal", "galera", "equipe", "por favor", "pf", "pfv", 
+    "cuando puedas", "quando puder",
+    // French
+    "s'il te plaît", "s'il vous plaît", "stp", "svp", "à tous", "tout le monde", "les gars",
+    "l'équipe", "la team", "les amis", "vite fait", "rapidement", 
+    // German
+    "bitte", "alle", "zusammen", "leute", "ihr", "allerseits", "ihr lieben", "kollegen", 
+    
+    // Italian
+    "per favore", "tutti", "a tutti", "ragazzi", 
+    // Dutch
+    "alsjeblieft", "aub", "allemaal", "iedereen", "jongens", "lui", 
+    // Scandinavian
+    "snälla", "alla", "allihopa", "allesammans", "folkens", "alle sammen", "sammen", "nå",
+    
+    // Polish
+    "proszę", "wszystkim", "wszyscy", "ludzie", "zespole", "szybko",
+    // Russian, Ukrainian
+    "пожалуйста", "плиз", "всем", "все", "ребята", "коллеги", "народ", "друзья", "быстро",
+    "будь ласка", "усім", "всім", "друзі", "колеги", "швидко",
+    // Turkish
+    "lütfen", "herkese", "arkadaşlar", "millet", "ekip", "hocam", "abi", "abla", 
+    // Hindi (romanised)
+    "kripya", "plz yaar", "sabko", "sab", "dosto", "doston", "ji", "bhai", "yaar", "kya",
+    "please ji",
+    // Japanese, Chinese, Korean
+    "皆さん", "みなさん", "みんな", "各位", "さん", "お願いします", "か", "ね", "よ", "です", "ですか", "今", "ちょっと", "大家", "请",
+    "麻烦", "吗", "呢", "啊", "呀", "吧", "现在", "여러분", "님", "부탁드려요", "부탁해요", "지금", "요",
+    // More neutral words: adverbs of time and politeness
+    "when free", "for you", "with me", "with you", "conmigo", "contigo", "comigo", "avec moi",
+    "mit mir", "con me", "met mij", "med mig", "med meg", "ze mną", "со мной", "зі мною",
+    "benimle", "mi", "mu", "en", "cuando puedas", "quando puder", "quand tu peux", "quand vous pouvez",
+    "quando puoi", "wanneer je kan", "gerade", "方便", "可以", "能", "혹시", "acaba", "zara",
+];
+
+/// Words that carry nothing and may appear anywhere, even inside a phrase: "quick" in "a
+/// quick call", "kurz" in "kannst du mich kurz anrufen". Single words only.
+#[rustfmt::skip]
+pub(super) const DROPPABLE: &[&str] = &[
+    // English
+    "please", "pls", "plz", "pleeease", "just", "quick", "quickly", "real", "really", "short",
+    "small", "little", "tiny", "brief", "briefly", "so", "um", "uh", "hmm", "again", "actually",
+    "still",
+    // Spanish, Portuguese
+    "rápida", "rápido", "rapidito", "rapidinho", "rapidinha", "pequeña", "pequena", "breve",
+    "corta", "porfa",
+    // French, German, Italian
+    "rapide", "rapidement", "petite", "petit", "vite", "kurz", "kurze", "kurzer", "kurzen",
+    "kurzes", "mal", "eben", "schnell", "kleine", "veloce", "velocemente", "piccola", "rapida",
+    // Dutch, Scandinavian
+    "even", "snel", "snelle", "korte", "snabb", "snabbt", "lite", "liten", "rask", "raskt",
+    "hurtig", "hurtigt", "lige",
+    // Polish, Russian, Ukrainian, Turkish, Hindi
+    "szybkie", "szybki", "szybko", "krótkie", "krótka", "krótki", "быстрый", "быстро",
+    "короткий", "быстренько", "буквально", "швидке", "швидко", "коротке", "швиденько", "kısa",
+    "hızlı", "jaldi", "thoda",
+    // "now" in any language says when, not what
+    "now", "ahora", "agora", "maintenant", "jetzt", "gerade", "grad", "adesso", "ora", "nu",
+    "teraz", "сейчас", "зараз", "şimdi", "abhi", "hemen",
+];
+
+/// Acknowledgements and thanks: they answer something, so they are never pings.
+#[rustfmt::skip]
+pub(super) const ACKNOWLEDGEMENTS: &[&str] = &[
+    "thanks", "thank you", "thx", "thnx", "thanx", "ty", "tysm", "tks", "cheers", "ok", "okay",
+    "okey", "k", "kk", "lgtm", "sgtm", "sure", "yes", "yep", "yeah", "yup", "no", "nope", "done",
+    "noted", "got it", "will do", "roger", "ack", "np", "cool", "nice", "great", "perfect",
+    "awesome", "agreed", "merged", "fixed", "approved", "bye", "cya", "brb", "afk", "gracias",
+    "vale", "listo", "obrigado", "obrigada", "valeu", "merci", "d'accord", "danke", "passt",
+    "alles klar", "grazie", "perfetto", "dank je", "bedankt", "tack", "takk", "tak", "dzięki",
+    "dziękuję", "спасибо", "ок", "ладно", "понял", "дякую", "добре", "teşekkürler", "tamam",
+    "sağol", "dhanyavaad", "shukriya", "theek hai", "ありがとう", "了解", "承知しました", "谢谢", "好的", "收到",
+    "감사합니다", "네", "알겠습니다",
+];
+
+/// Answers that mean "nothing to report" (standup blockers). Matched against the whole answer.
+#[rustfmt::skip]
+pub(super) const NONE_WORDS: &[&str] = &[
+    // English
+    "none", "nothing", "no", "nope", "n/a", "na", "nil", "null", "nah", "-", "--", "---", "—", "–",
+    "no blockers", "no blocker", "none so far", "nothing so far", "nothing blocking",
+    "nothing today", "none today", "not really", "no blockers today", "all good", "nothing atm",
+    // Spanish, Portuguese
+    "nada", "ninguno", "ninguna", "ningún bloqueo", "sin bloqueos", "nenhum", "nenhuma", "não",
+    "nao", "sem bloqueios",
+    // French, German, Italian, Dutch
+    "rien", "aucun", "aucune", "non", "néant", "keine", "kein", "keiner", "nichts", "nein",
+    "nessuno", "niente", "nulla", "geen", "niets", "nee",
+    // Scandinavian, Polish
+    "inga", "ingen", "inget", "intet", "ingenting", "nej", "nei", "brak", "nic", "nie",
+    // Russian, Ukrainian, Turkish, Hindi
+    "нет", "ничего", "никаких", "ні", "немає", "нічого", "yok", "hiç", "hayır", "hiçbiri", "nahi",
+    "nahin", "kuch nahi", "koi nahi", "कुछ नहीं", "नहीं",
+    // Japanese, Chinese, Korean
+    "なし", "無し", "ない", "特になし", "特に無し", "ありません", "无", "無", "没有", "沒有", "없음", "없어요", "없습니다", "없다",
+];

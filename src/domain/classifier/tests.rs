@@ -1,0 +1,227 @@
+//! Unit tests of the rules, named as the behaviour they pin down.
+
+use super::*;
+
+fn kind(text: &str) -> Option<PingKind> {
+    Classifier::new().classify(text).kind
+}
+
+fn assert_ping(kind_expected: PingKind, texts: &[&str]) {
+    let classifier = Classifier::new();
+    for text in texts {
+        let verdict = classifier.classify(text);
+        assert_eq!(verdict.kind, Some(kind_expected), "{text:?}: {}", verdict.reason);
+    }
+}
+
+fn assert_not_ping(texts: &[&str]) {
+    let classifier = Classifier::new();
+    for text in texts {
+        let verdict = classifier.classify(text);
+        assert_eq!(verdict.kind, None, "{text:?} was taken for a ping: {}", verdict.reason);
+    }
+}
+
+#[test]
+fn greetings_alone_or_with_mentions_are_greeting_pings() {
+    assert_ping(
+        PingKind::Greeting,
+        &[
+            "hi",
+            "hey <@U1>",
+            "good morning!",
+            "hola",
+            "👋",
+            "heyyy",
+            "hiii!!",
+            "Hi Maria",
+            "olá",
+            "buenos días <@U1>",
+            "moin",
+            "привет",
+            "おはよう",
+            "你好",
+            "안녕하세요",
+            "namaste",
+            "kya haal hai",
+            "hey <@U1> :wave:",
+        ],
+    );
+}
+
+#[test]
+fn availability_phrases_without_a_subject_are_availability_pings() {
+    assert_ping(
+        PingKind::Availability,
+        &[
+            "got a sec?",
+            "you there?",
+            "are you there?",
+            "r u there",
+            "quick question",
+            "ping",
+            "urgent!!",
+            "¿tienes un minuto?",
+            "tem um minuto?",
+            "t'as une minute ?",
+            "hast du kurz Zeit?",
+            "masz chwilę?",
+            "есть минутка?",
+            "müsait misin?",
+            "free ho?",
+            "ちょっといい？",
+            "有空吗",
+            "잠깐 시간 돼?",
+            "Maria, got a sec?",
+            "<@U1> ping",
+        ],
+    );
+}
+
+#[test]
+fn meeting_requests_without_an_agenda_are_meeting_pings() {
+    assert_ping(
+        PingKind::MeetingRequest,
+        &[
+            "can we hop on a call?",
+            "huddle?",
+            "call me when you can",
+            "bora uma call?",
+            "kurzer Call?",
+            "созвонимся?",
+            "call karein?",
+            "打个电话?",
+            "통화 가능해요?",
+            "hi <@U1>, can we talk?",
+        ],
+    );
+}
+
+#[test]
+fn mentions_with_only_punctuation_are_bare_mentions() {
+    assert_ping(PingKind::BareMention, &["<@U1>", "<@U1> ??", "<@U1> <@U2>", "<@!123> …", "<!here>"]);
+}
+
+#[test]
+fn a_greeting_followed_by_a_question_is_not_a_ping() {
+    assert_not_ping(&[
+        "hi, can you review PR 123?",
+        "hey <@U1> can you look at the failing deploy",
+        "hello! where is the VPN config?",
+        "hola, ¿dónde está el contrato?",
+        "Hi Maria, is staging down?",
+    ]);
+}
+
+#[test]
+fn quick_question_with_its_question_is_not_a_ping() {
+    assert_not_ping(&["quick question: do we support Safari?", "quick q - which branch is prod?"]);
+}
+
+#[test]
+fn a_meeting_request_with_an_agenda_is_not_a_ping() {
+    assert_not_ping(&[
+        "can we call Thursday about the Q3 budget? agenda in the doc",
+        "can we hop on a call about the migration plan?",
+        "Budget call?",
+        "call at 3pm?",
+        "can we talk tomorrow?",
+    ]);
+}
+
+#[test]
+fn ping_call_sync_and_hello_used_as_nouns_or_in_code_are_not_pings() {
+    assert_not_ping(&[
+        "ping me when the build is green",
+        "ping time to eu-west is 20ms",
+        "the call to the geocoder returns 429s",
+        "the sync job failed again",
+        "`hello`",
+        "```ping```",
+        "hello world runs fine",
+        "call me maybe is stuck in my head",
+        "sync is broken",
+    ]);
+}
+
+#[test]
+fn thanks_and_acknowledgements_are_not_pings() {
+    assert_not_ping(&[
+        "thanks!",
+        "ok",
+        "👍",
+        "lgtm",
+        "👍👍",
+        ":+1:",
+        "<@U1> 👍",
+        "thanks <@U1>!",
+        "ok, call me",
+        "merci",
+        "danke",
+        "спасибо",
+        "ありがとう",
+        "谢谢",
+        "got it",
+    ]);
+}
+
+#[test]
+fn links_numbers_channels_and_times_make_a_message_substantive() {
+    assert_not_ping(&[
+        "hey https://example.com",
+        "hi <https://example.com|doc>",
+        "<@U1> <#C1|incidents>",
+        "<@U1> 42",
+        "<@U1> <t:1700000000:R>",
+        "got 5 min?",
+    ]);
+}
+
+#[test]
+fn a_lone_question_mark_or_emoji_is_not_a_ping() {
+    assert_not_ping(&["?", "??", "…", "", "   ", "👀", "🎉"]);
+}
+
+#[test]
+fn ambiguous_one_word_phrases_count_only_in_a_question() {
+    assert_eq!(kind("free"), None);
+    assert_eq!(kind("free?"), Some(PingKind::Availability));
+    assert_eq!(kind("you free"), Some(PingKind::Availability));
+    assert_eq!(kind("un momento"), None, "\"wait a moment\"");
+}
+
+#[test]
+fn an_opening_capitalised_word_is_a_name_only_when_addressed() {
+    assert_eq!(kind("Maria, call?"), Some(PingKind::MeetingRequest));
+    assert_eq!(kind("Budget call?"), None);
+    assert_eq!(kind("Hi Maria Jones"), None, "two unknown words are a subject");
+}
+
+#[test]
+fn workspace_phrases_extend_the_built_in_lists() {
+    let classifier = Classifier::with_extra_phrases(ExtraPhrases {
+        greetings: vec!["ahoy matey".into()],
+        availability: vec!["standup?".into()],
+        meeting: vec!["war room".into()],
+    });
+    assert_eq!(classifier.classify("ahoy matey <@U1>").kind, Some(PingKind::Greeting));
+    assert_eq!(classifier.classify("standup?").kind, Some(PingKind::Availability));
+    assert_eq!(classifier.classify("war room?").kind, Some(PingKind::MeetingRequest));
+    assert_eq!(Classifier::new().classify("war room?").kind, None);
+}
+
+#[test]
+fn every_verdict_names_its_rule() {
+    let classifier = Classifier::new();
+    for text in ["hi", "thanks", "see https://x.y", "<@U1>", "what is up with prod"] {
+        assert!(!classifier.classify(text).reason.is_empty());
+    }
+    assert_eq!(classifier.classify("`x`").reason, "contains code");
+}
+
+#[test]
+fn kind_names_match_the_wire_format() {
+    for kind in [PingKind::Greeting, PingKind::Availability, PingKind::MeetingRequest, PingKind::BareMention] {
+        assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
+    }
+}
