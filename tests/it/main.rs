@@ -1,6 +1,7 @@
 //! The one integration-test binary (one binary links once and keeps target/ small).
 
 mod config_files;
+mod decisions;
 mod nudge;
 mod preferences;
 mod schedule;
