@@ -278,6 +278,9 @@ pub trait BriefStore: Send + Sync {
     /// cancelled, and `job` is inserted, or re-armed if it was cancelled before.
     async fn replace_brief_job(&self, member_id: i64, job: &NewJob, now: DateTime<Utc>) -> anyhow::Result<()>;
 
+    /// Cancels the member's pending jobs of this kind (their brief was turned off).
+    async fn cancel_member_jobs(&self, kind: &str, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<u64>;
+
     /// Blocker answers in a workspace's standups at or after `since`.
     async fn blockers_since(&self, workspace_id: i64, since: DateTime<Utc>) -> anyhow::Result<Vec<BlockerRecord>>;
 

@@ -1,5 +1,6 @@
 //! The one integration-test binary (one binary links once and keeps target/ small).
 
+mod brief;
 mod config_files;
 mod decisions;
 mod nudge;

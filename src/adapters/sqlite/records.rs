@@ -137,6 +137,22 @@ impl BriefStore for SqliteStore {
         Ok(())
     }
 
+    async fn cancel_member_jobs(&self, kind: &str, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let cancelled = sqlx::query(
+            "UPDATE jobs SET state = 'cancelled', finished_at = ?
+             WHERE kind = ? AND state = 'pending' AND json_extract(payload, '$.member_id') = ?",
+        )
+        .bind(secs(now))
+        .bind(kind)
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(cancelled)
+    }
+
     async fn blockers_since(&self, workspace_id: i64, since: DateTime<Utc>) -> anyhow::Result<Vec<BlockerRecord>> {
         let rows: Vec<BlockerRow> = sqlx::query_as(
             "SELECT m.id AS author_id, m.platform_user_id AS author_user, m.display_name AS author_name,

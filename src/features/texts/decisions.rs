@@ -52,5 +52,5 @@ pub fn list(markup: &dyn Markup, decisions: &[DecisionRecord], query: Option<&st
 
 /// The header of decisions in a brief.
 pub fn since_header(markup: &dyn Markup, since: DateTime<Utc>) -> String {
-    format!("Decisions logged since {}:", markup.time(since, TimeStyle::DateTime))
+    format!("Decisions logged since {}", markup.time(since, TimeStyle::DateTime))
 }
