@@ -13,7 +13,8 @@ pub enum NudgeState {
     Waiting,
     /// The async prompt was sent.
     Sent,
-    /// A real follow-up came within the grace period, or nudges were turned off.
+    /// A real follow-up came within the grace period, nudges were turned off, or the grace job
+    /// ran too late (downtime) to be worth a prompt.
     Cancelled,
     /// The channel is in dry-run: logged only.
     DryRun,

@@ -91,3 +91,61 @@ async fn turning_the_brief_off_stops_it() {
     t.run_until("2026-03-31T09:00:00Z").await;
     assert!(briefs(&t.sent()).is_empty());
 }
+
+#[tokio::test]
+async fn a_blocker_that_names_the_member_is_in_their_brief() {
+    let mut t = team().await;
+    t.sent();
+    // A standup answer as the standup feature stores it (that feature is built separately).
+    let pool = t.store.pool();
+    let workspace_id = t.bot.workspace_id(WORKSPACE).await.unwrap();
+    let carol = t.bot.member(workspace_id, WORKSPACE, "U3").await.unwrap();
+    let channel = t.bot.store.ensure_channel(workspace_id, "C1").await.unwrap();
+    let friday = 1_774_612_800_i64; // 2026-03-27T12:00:00Z
+    let standup: i64 = sqlx::query_scalar(
+        "INSERT INTO standups (workspace_id, name, channel_id, questions, blocker_question, recurrence, digest_at,
+             digest_tz, created_at)
+         VALUES (?, 'daily', ?, '[\"Blockers?\"]', 1, '09:30 mon-fri', '17:00', 'Europe/Berlin', ?) RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(channel.id)
+    .bind(friday)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let run: i64 = sqlx::query_scalar(
+        "INSERT INTO standup_runs (standup_id, member_id, local_date, tz, prompt_at, state, prompted_at, answered_at)
+         VALUES (?, ?, '2026-03-27', 'Europe/Berlin', ?, 'answered', ?, ?) RETURNING id",
+    )
+    .bind(standup)
+    .bind(carol.id)
+    .bind(friday)
+    .bind(friday)
+    .bind(friday)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO answers (run_id, question_index, text, is_blocker, answered_at, updated_at)
+         VALUES (?, 0, 'waiting on <@U2> for the staging keys <!channel>', 1, ?, ?)",
+    )
+    .bind(run)
+    .bind(friday)
+    .bind(friday)
+    .execute(pool)
+    .await
+    .unwrap();
+
+    t.run_until("2026-03-30T08:00:00Z").await;
+    let sent = t.sent();
+    let sent = briefs(&sent);
+    assert_eq!(sent.len(), 1, "only bob is named: {sent:?}");
+    assert_eq!(sent[0].to.as_deref(), Some("U2"));
+    assert!(sent[0].text.contains("Blockers that name you"), "{}", sent[0].text);
+    assert!(sent[0].text.contains("carol") && sent[0].text.contains("staging keys"), "{}", sent[0].text);
+    assert!(!sent[0].text.contains("<!channel>"), "{}", sent[0].text);
+
+    t.command("U1", "C1", "stats").await;
+    let stats = t.sent().remove(0).text;
+    assert!(stats.contains("1 of 1 runs answered (100%)"), "{stats}");
+}

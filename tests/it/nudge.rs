@@ -184,3 +184,28 @@ async fn a_follow_up_in_the_thread_converts_the_ping_and_shows_in_stats() {
     let stats = &sent.last().unwrap().text;
     assert!(stats.contains("Sync pings nudged: 1, followed up with a real question: 1"), "{stats}");
 }
+
+#[tokio::test]
+async fn with_thread_replies_on_a_ping_in_a_thread_is_answered_in_that_thread() {
+    let mut settings = Settings::defaults();
+    settings.nudge.thread_replies = true;
+    let members = [("U1", profile("alice", Some("Europe/Berlin")))];
+    let mut t = TestBot::new(Platform::Slack, FRIDAY_MORNING, settings, &members).await;
+    let parent = t.message("U3", "C1", "release notes for 2.4 are in the doc, please review by Monday", None).await;
+    t.message("U1", "C1", "hi", Some(&parent)).await;
+    t.run_for(Duration::minutes(2)).await;
+    let sent = t.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].thread.as_deref(), Some(parent.as_str()), "Slack threads are one level deep");
+}
+
+#[tokio::test]
+async fn a_ping_whose_grace_period_ended_long_ago_during_downtime_is_not_prompted() {
+    let mut t = slack_team().await;
+    t.message("U1", "C1", "hi", None).await;
+    // The process was down for two hours: no job ran in between.
+    t.clock.advance(Duration::hours(2));
+    t.restart().await;
+    t.run_for(Duration::minutes(1)).await;
+    assert!(t.sent().is_empty());
+}

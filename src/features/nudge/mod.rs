@@ -88,7 +88,11 @@ async fn record_ping(
     let mut mentioned = Vec::new();
     for user in rules::mentioned_users(&message.text) {
         if user != message.user {
-            mentioned.push(bot.member(workspace_id, &message.workspace, &user).await?.id);
+            let member = bot.member(workspace_id, &message.workspace, &user).await?;
+            if rules::away_at(&member.availability, now).is_some() {
+                bot.store.record_offhours_mention(workspace_id, member.id, now).await?;
+            }
+            mentioned.push(member.id);
         }
     }
     bot.schedule(NewJob {
@@ -139,7 +143,7 @@ pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow:
     }
     let channel = bot.store.channel(nudge.channel_id).await?;
     let last = bot.store.last_prompted_at(nudge.channel_id, nudge.sender_id).await?;
-    let next = if channel.nudge_mode == NudgeMode::Off.as_str() {
+    let next = if channel.nudge_mode == NudgeMode::Off.as_str() || rules::is_stale(job.due_at, now) {
         NudgeState::Cancelled
     } else if rules::in_cooldown(last, now, bot.settings.nudge.cooldown) {
         NudgeState::Suppressed

@@ -41,6 +41,15 @@ pub fn in_cooldown(last: Option<DateTime<Utc>>, now: DateTime<Utc>, cooldown: Du
     last.is_some_and(|last| now - last < cooldown)
 }
 
+/// How late a grace job may still prompt (minutes): after downtime, a prompt about an hour-old
+/// ping is noise, and the conversation has moved on.
+pub const STALE_AFTER_MINUTES: i64 = 60;
+
+/// Whether a ping whose grace period ended at `due_at` is too old to prompt about at `now`.
+pub fn is_stale(due_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - due_at > Duration::minutes(STALE_AFTER_MINUTES)
+}
+
 /// Why a member cannot be reached right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Away {
@@ -113,6 +122,13 @@ mod tests {
         assert!(!in_cooldown(None, now, Duration::hours(4)));
         assert!(in_cooldown(Some(utc("2026-03-27T08:00:01Z")), now, Duration::hours(4)));
         assert!(!in_cooldown(Some(utc("2026-03-27T08:00:00Z")), now, Duration::hours(4)));
+    }
+
+    #[test]
+    fn a_prompt_more_than_an_hour_late_is_stale() {
+        let due = utc("2026-03-27T12:00:00Z");
+        assert!(!is_stale(due, utc("2026-03-27T13:00:00Z")));
+        assert!(is_stale(due, utc("2026-03-27T13:00:01Z")));
     }
 
     #[test]
