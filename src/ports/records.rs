@@ -107,12 +107,13 @@ pub trait NudgeStore: Send + Sync {
     /// When the sender was last prompted (or would have been, in dry-run) in a channel.
     async fn last_prompted_at(&self, channel_id: i64, sender_id: i64) -> anyhow::Result<Option<DateTime<Utc>>>;
 
-    /// Marks the sent nudge on `ping_message` by `sender_id` converted (once); returns whether it was.
+    /// Marks converted (once) the sender's prompted pings whose prompt went to `thread`: a ping
+    /// that is the thread's parent, or a ping written in that thread; returns whether any was.
     async fn mark_converted(
         &self,
         channel_id: i64,
         sender_id: i64,
-        ping_message: &str,
+        thread: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool>;
 

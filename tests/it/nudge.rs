@@ -197,6 +197,10 @@ async fn with_thread_replies_on_a_ping_in_a_thread_is_answered_in_that_thread() 
     let sent = t.sent();
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].thread.as_deref(), Some(parent.as_str()), "Slack threads are one level deep");
+    t.message("U1", "C1", "I need the 2.4 changelog reviewed by legal before Monday's release", Some(&parent)).await;
+    t.command("U1", "C1", "stats").await;
+    let stats = t.sent().remove(0).text;
+    assert!(stats.contains("Sync pings nudged: 1, followed up with a real question: 1"), "{stats}");
 }
 
 #[tokio::test]

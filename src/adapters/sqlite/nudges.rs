@@ -119,22 +119,24 @@ impl NudgeStore for SqliteStore {
         &self,
         channel_id: i64,
         sender_id: i64,
-        ping_message: &str,
+        thread: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE nudges SET converted_at = ?
-             WHERE channel_id = ? AND sender_id = ? AND ping_message = ? AND state = 'sent' AND converted_at IS NULL",
+             WHERE channel_id = ? AND sender_id = ? AND (ping_message = ? OR thread = ?)
+               AND state = 'sent' AND converted_at IS NULL",
         )
         .bind(secs(now))
         .bind(channel_id)
         .bind(sender_id)
-        .bind(ping_message)
+        .bind(thread)
+        .bind(thread)
         .execute(&mut *tx)
         .await?
         .rows_affected()
-            == 1;
+            > 0;
         tx.commit().await?;
         Ok(changed)
     }
