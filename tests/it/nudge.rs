@@ -213,3 +213,15 @@ async fn a_ping_whose_grace_period_ended_long_ago_during_downtime_is_not_prompte
     t.run_for(Duration::minutes(1)).await;
     assert!(t.sent().is_empty());
 }
+
+#[tokio::test]
+async fn a_ping_survives_a_restart_during_its_grace_period() {
+    let mut t = slack_team().await;
+    let ping = t.message("U1", "C1", "can we hop on a call?", None).await;
+    t.run_for(Duration::seconds(30)).await;
+    t.restart().await;
+    t.run_for(Duration::minutes(2)).await;
+    let sent = t.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].thread.as_deref(), Some(ping.as_str()));
+}
