@@ -87,16 +87,19 @@ impl Bot {
     /// A member by platform id, created on first sight with what the platform says about them.
     pub async fn member(&self, workspace_id: i64, workspace: &str, user: &str) -> anyhow::Result<Member> {
         let (mut record, created) = self.store.ensure_member(workspace_id, user, self.now()).await?;
-        if created && let Some(profile) = self.chat.profile(workspace, user).await? {
+        if created {
+            let profile = self.chat.profile(workspace, user).await?.unwrap_or_default();
             let tz = profile.tz.filter(|tz| tz.parse::<crate::domain::calendar::Timezone>().is_ok());
             let changes = MemberChanges {
                 name: Some(profile.name),
                 tz: tz.map(|tz| (tz, "platform".to_owned())),
                 is_admin: Some(profile.is_admin),
+                brief_on: Some(self.settings.brief.default_on),
                 ..MemberChanges::default()
             };
             self.store.update_member(record.id, &changes).await?;
             record = self.store.member(record.id).await?;
+            features::brief::ensure_scheduled(self, workspace_id, record.id).await?;
         }
         Ok(Member::resolve(&record, &self.defaults()))
     }

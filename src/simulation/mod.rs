@@ -193,7 +193,7 @@ async fn seed(bot: &Bot, scenario: &Scenario) -> anyhow::Result<()> {
             let ranges: Vec<_> = spec.ooo.iter().map(|r| (r.from, r.to)).collect();
             bot.store.set_out_of_office(member.id, &ranges).await?;
         }
-        brief::ensure_scheduled(bot, workspace_id, member.id).await?;
+        brief::reschedule_member(bot, workspace_id, member.id).await?;
     }
     for spec in &scenario.channels {
         let channel = bot.store.ensure_channel(workspace_id, &spec.id).await?;

@@ -12,7 +12,7 @@ use unhurried::bot::Bot;
 use unhurried::config::Settings;
 use unhurried::domain::events::{ChatMessage, CommandInvocation, InboundEvent};
 use unhurried::domain::platform::Platform;
-use unhurried::ports::{Clock as _, Profile};
+use unhurried::ports::{Clock as _, JobStore as _, Profile};
 
 /// The workspace id every test bot lives in.
 pub const WORKSPACE: &str = "T1";
@@ -110,10 +110,18 @@ impl TestBot {
     /// Moves the clock to `until` one scheduler tick at a time, running due jobs at each tick.
     pub async fn run_until(&mut self, until: &str) {
         let until: DateTime<Utc> = until.parse().unwrap();
-        let tick = self.settings.scheduler.tick;
+        let tick = self.settings.scheduler.tick.num_seconds();
         self.bot.run_due_jobs().await.unwrap();
-        while self.clock.now() + tick <= until {
-            self.clock.advance(tick);
+        // Ticks at which nothing is due change nothing: jump to the first tick at or after the
+        // next due job, keeping the live tick grid.
+        while let Some(due) = self.store.next_due_at().await.unwrap() {
+            let now = self.clock.now();
+            let ticks = ((due - now).num_seconds().max(1) + tick - 1) / tick;
+            let next_tick = now + Duration::seconds(ticks * tick);
+            if next_tick > until {
+                break;
+            }
+            self.clock.set(next_tick);
             self.bot.run_due_jobs().await.unwrap();
         }
         if self.clock.now() < until {

@@ -7,7 +7,9 @@
 
 mod directory;
 mod jobs;
+mod nudges;
 mod outbox;
+mod records;
 mod runs;
 
 use std::fs::{File, OpenOptions};

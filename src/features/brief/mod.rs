@@ -1,29 +1,148 @@
-//! Purpose: the personal morning brief (SPEC §4). (Being written.)
+//! Purpose: the personal morning brief (SPEC §4) — one DM at the start of a member's working
+//! day with what needs them: questions waiting for their reply, blockers that name them, and
+//! decisions logged since their previous working day. Nothing is sent when it would be empty,
+//! and never outside working hours or on a day out of office.
+//!
+//! One `brief` job per member and local date (key `brief:{member}:{date}`), so scheduling is
+//! idempotent; each run schedules the next working day's.
+//!
+//! - [`rules`]: when a brief is due, what window it covers, which blockers name a member.
 
-use chrono::{DateTime, Utc};
+pub mod rules;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
 
 use crate::bot::Bot;
-use crate::jobs::{ClaimedJob, JobOutcome};
+use crate::domain::events::{Destination, OutgoingMessage, Purpose};
+use crate::domain::member::Member;
+use crate::features::decisions;
+use crate::features::texts::{brief as texts, decisions as decision_texts};
+use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 
 /// Job kind: one member's brief on one local date.
 pub const BRIEF_JOB: &str = "brief";
 
-/// Sends a due brief (when it has something in it) and schedules the next.
-pub async fn run_job(_bot: &Bot, job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    Ok(JobOutcome::Failed { error: format!("{} is not handled yet", job.kind) })
+/// How far back news go for a member with no previous working day (days).
+const FALLBACK_WINDOW_DAYS: i64 = 7;
+
+/// Whether a member gets briefs. New members start with `brief.default_on`; `/async brief` changes it.
+fn wants_brief(member: &Member) -> bool {
+    member.brief_on
 }
 
-/// A brief whose morning passed during downtime: skipped, next one scheduled.
-pub async fn missed_job(_bot: &Bot, _job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<()> {
+/// The job for the member's first brief at or after `at_or_after`; `None` if they never work.
+fn next_job(workspace_id: i64, member: &Member, at_or_after: DateTime<Utc>) -> Option<NewJob> {
+    let slot = rules::next_slot(&member.availability, at_or_after)?;
+    Some(NewJob {
+        kind: BRIEF_JOB.to_owned(),
+        key: format!("brief:{}:{}", member.id, slot.local_date),
+        due_at: slot.due_at,
+        expires_at: Some(slot.expires_at),
+        payload: json!({ "member_id": member.id, "workspace_id": workspace_id, "local_date": slot.local_date }),
+    })
+}
+
+/// Schedules a member's next brief unless one is scheduled: call when a member is first seen.
+/// Idempotent (the job key is unique per member and local date).
+pub async fn ensure_scheduled(bot: &Bot, workspace_id: i64, member_id: i64) -> anyhow::Result<()> {
+    let member = bot.member_by_id(member_id).await?;
+    if !wants_brief(&member) {
+        return Ok(());
+    }
+    if let Some(job) = next_job(workspace_id, &member, bot.now()) {
+        bot.schedule(job).await?;
+    }
     Ok(())
 }
 
 /// Recomputes a member's next brief after their zone, hours or brief setting changed.
-pub async fn reschedule_member(_bot: &Bot, _workspace_id: i64, _member_id: i64) -> anyhow::Result<()> {
+pub async fn reschedule_member(bot: &Bot, workspace_id: i64, member_id: i64) -> anyhow::Result<()> {
+    let member = bot.member_by_id(member_id).await?;
+    let now = bot.now();
+    match next_job(workspace_id, &member, now).filter(|_| wants_brief(&member)) {
+        Some(job) => bot.store.replace_brief_job(member.id, &job, now).await,
+        None => bot.store.cancel_member_jobs(BRIEF_JOB, member.id, now).await.map(drop),
+    }
+}
+
+/// Sends a due brief (when it has something in it) and schedules the next.
+pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+    let (Some(member_id), Some(workspace_id)) = ids(job) else {
+        return Ok(JobOutcome::Failed { error: "the job has no member_id or workspace_id".to_owned() });
+    };
+    let member = bot.member_by_id(member_id).await?;
+    if !wants_brief(&member) {
+        // Turned off: `reschedule_member` schedules again if it is turned back on.
+        return Ok(JobOutcome::Done);
+    }
+    // Checked again at run time: hours or out-of-office may have changed since scheduling.
+    if member.availability.is_working_at(now) && !member.unreachable {
+        send_brief(bot, workspace_id, &member, job.due_at, now).await?;
+    }
+    schedule_after(bot, workspace_id, &member, job.due_at.max(now)).await?;
+    Ok(JobOutcome::Done)
+}
+
+/// A brief whose morning passed during downtime: skipped, next one scheduled.
+pub async fn missed_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let (Some(member_id), Some(workspace_id)) = ids(job) else {
+        return Ok(());
+    };
+    let member = bot.member_by_id(member_id).await?;
+    if wants_brief(&member) {
+        schedule_after(bot, workspace_id, &member, now).await?;
+    }
     Ok(())
 }
 
-/// Schedules a member's next brief if none is pending (idempotent).
-pub async fn ensure_scheduled(_bot: &Bot, _workspace_id: i64, _member_id: i64) -> anyhow::Result<()> {
+fn ids(job: &ClaimedJob) -> (Option<i64>, Option<i64>) {
+    let id = |name: &str| job.payload.get(name).and_then(serde_json::Value::as_i64);
+    (id("member_id"), id("workspace_id"))
+}
+
+async fn schedule_after(bot: &Bot, workspace_id: i64, member: &Member, after: DateTime<Utc>) -> anyhow::Result<()> {
+    if let Some(job) = next_job(workspace_id, member, after + Duration::seconds(1)) {
+        bot.schedule(job).await?;
+    }
     Ok(())
+}
+
+/// Composes and queues the brief of the working day that started at `day_start`.
+async fn send_brief(
+    bot: &Bot,
+    workspace_id: i64,
+    member: &Member,
+    day_start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let since = rules::previous_period_start(&member.availability, day_start)
+        .unwrap_or(day_start - Duration::days(FALLBACK_WINDOW_DAYS));
+    let mut questions = Vec::new();
+    for question in bot.store.open_questions_for(member.id).await? {
+        let link = bot.chat.permalink(&question.channel, &question.message).await?;
+        questions.push(texts::question(bot.markup, &question, link.as_deref()));
+    }
+    let blockers: Vec<String> = bot
+        .store
+        .blockers_since(workspace_id, since)
+        .await?
+        .iter()
+        .filter(|b| b.author_id != member.id && rules::names(&b.text, &member.user))
+        .map(|b| texts::blocker(bot.markup, b))
+        .collect();
+    // The member's own decisions are not news to them.
+    let decisions: Vec<String> = decisions::decisions_since(bot, workspace_id, since)
+        .await?
+        .iter()
+        .filter(|d| d.author_user.as_deref() != Some(member.user.as_str()))
+        .map(|d| decision_texts::line(bot.markup, d))
+        .collect();
+    let header = decision_texts::since_header(bot.markup, since);
+    let Some(text) = texts::brief(bot.markup, &questions, &blockers, &header, &decisions) else {
+        tracing::debug!(member = member.id, %now, "nothing for the brief today");
+        return Ok(());
+    };
+    let to = Destination::Dm { user: member.user.clone() };
+    bot.send(workspace_id, vec![OutgoingMessage::new(to, Purpose::Brief, text)]).await
 }
