@@ -125,10 +125,11 @@ fn emphasise(markup: &str, marker: &str) -> String {
     format!("{}{marker}{core}{marker}{}", &markup[..start], &markup[end..])
 }
 
-/// Whether an id is a plain platform id (Slack `U024BE7LH`, Discord snowflake `123…`): only such
-/// ids are put inside mention markup, so an id can never smuggle markup into a message.
+/// Whether an id is a plain platform id (Slack `U024BE7LH`, Discord snowflake `123…`, or a test
+/// double's `U_ALICE`): only such ids are put inside mention markup, so an id can never smuggle
+/// markup (`<`, `>`, `|`, `!`, `&`) into a message.
 fn is_plain_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// The UTC fallback shown where a platform cannot localise a time (`2026-03-27 09:30 UTC`).
