@@ -5,6 +5,7 @@
 pub mod chat;
 pub mod directory;
 pub mod outbox;
+pub mod standups;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 pub use chat::{ChatPlatform, Profile, SendError};
 pub use directory::{ChannelRecord, DirectoryStore, MemberChanges, MemberRecord};
 pub use outbox::{Delivery, OutboxStore, QueuedMessage};
+pub use standups::{AnswerRecord, DigestRecord, RunRecord, StandupRecord, StandupStore};
 
 /// Where the bot reads the current instant. The system clock in production, a manual clock in
 /// tests and simulations: nothing else calls `Utc::now()`.
@@ -127,7 +129,7 @@ pub struct RunKey {
 
 /// The store: everything unhurried keeps. One trait per concern keeps each small.
 #[async_trait]
-pub trait Store: JobStore + DirectoryStore + OutboxStore + Send + Sync {
+pub trait Store: JobStore + DirectoryStore + OutboxStore + StandupStore + Send + Sync {
     /// Takes the single-instance lock, or fails with [`StoreError::Locked`].
     fn lock_instance(&self) -> Result<Box<dyn InstanceGuard>, StoreError>;
 

@@ -5,10 +5,12 @@
 //!
 //! Instants are stored as INTEGER Unix seconds (UTC); see `migrations/0001_init.sql`.
 
+mod digests;
 mod directory;
 mod jobs;
 mod outbox;
 mod runs;
+mod standups;
 
 use std::fs::{File, OpenOptions};
 use std::path::PathBuf;
