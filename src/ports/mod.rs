@@ -17,7 +17,7 @@ use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 pub use chat::{ChatPlatform, Profile, SendError};
 pub use directory::{ChannelRecord, DirectoryStore, MemberChanges, MemberRecord};
 pub use outbox::{Delivery, OutboxStore, QueuedMessage};
-pub use standups::{AnswerRecord, DigestRecord, RunRecord, StandupRecord, StandupStore};
+pub use standups::{AnswerRecord, DigestRecord, NewDigest, RunRecord, StandupRecord, StandupStore};
 
 /// Where the bot reads the current instant. The system clock in production, a manual clock in
 /// tests and simulations: nothing else calls `Utc::now()`.

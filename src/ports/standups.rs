@@ -96,6 +96,23 @@ pub struct DigestRecord {
     pub content: String,
 }
 
+/// A digest to record.
+#[derive(Debug, Clone)]
+pub struct NewDigest<'a> {
+    /// Store id of the standup.
+    pub standup_id: i64,
+    /// Unique per standup: the digest-zone date, or a manual digest's own key.
+    pub key: &'a str,
+    /// Runs whose answers it carries.
+    pub run_ids: &'a [i64],
+    /// JSON snapshot of what was composed.
+    pub content: &'a str,
+    /// Store id of the workspace (for the outbox).
+    pub workspace_id: i64,
+    /// The messages to post, in order.
+    pub chunks: &'a [OutgoingMessage],
+}
+
 /// Standups, runs, answers and digests.
 #[async_trait]
 pub trait StandupStore: Send + Sync {
@@ -144,8 +161,13 @@ pub trait StandupStore: Send + Sync {
 
     /// Creates the run in `state` (away, skipped, missed, answered) unless it exists, or moves a
     /// `scheduled`/`prompted` run to `state`; returns the run.
-    async fn settle_run(&self, key: &RunKey, tz: &str, state: RunState, now: DateTime<Utc>)
-    -> anyhow::Result<RunRecord>;
+    async fn settle_run(
+        &self,
+        key: &RunKey,
+        tz: &str,
+        state: RunState,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<RunRecord>;
 
     /// Marks the reminder of a prompted run as sent and queues it in one transaction; false (and
     /// nothing queued) if the run is no longer waiting or was reminded already.
@@ -185,18 +207,9 @@ pub trait StandupStore: Send + Sync {
         limit: u32,
     ) -> anyhow::Result<Vec<(NaiveDate, bool)>>;
 
-    /// Records a digest, marks `run_ids`' answers as carried by it and queues its chunks, all in
+    /// Records a digest, marks its runs' answers as carried by it and queues its chunks, all in
     /// one transaction; `None` (nothing done) if a digest with this key exists.
-    async fn record_digest(
-        &self,
-        standup_id: i64,
-        key: &str,
-        run_ids: &[i64],
-        content: &str,
-        workspace_id: i64,
-        chunks: &[OutgoingMessage],
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Option<i64>>;
+    async fn record_digest(&self, digest: &NewDigest<'_>, now: DateTime<Utc>) -> anyhow::Result<Option<i64>>;
 
     /// A digest by store id.
     async fn digest(&self, digest_id: i64) -> anyhow::Result<Option<DigestRecord>>;

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::standups::{enqueue_in, parse_date};
 use super::{SqliteStore, instant, secs};
 use crate::domain::events::OutgoingMessage;
-use crate::ports::{AnswerRecord, DigestRecord, RunKey, RunRecord, RunState, StandupRecord, StandupStore};
+use crate::ports::{AnswerRecord, DigestRecord, NewDigest, RunKey, RunRecord, RunState, StandupRecord, StandupStore};
 
 #[derive(sqlx::FromRow)]
 struct AnswerRow {
@@ -212,16 +212,8 @@ impl StandupStore for SqliteStore {
         rows.into_iter().map(|(date, blocker)| Ok((parse_date(&date)?, blocker))).collect()
     }
 
-    async fn record_digest(
-        &self,
-        standup_id: i64,
-        key: &str,
-        run_ids: &[i64],
-        content: &str,
-        workspace_id: i64,
-        chunks: &[OutgoingMessage],
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Option<i64>> {
+    async fn record_digest(&self, digest: &NewDigest<'_>, now: DateTime<Utc>) -> anyhow::Result<Option<i64>> {
+        let NewDigest { standup_id, key, run_ids, content, workspace_id, chunks } = *digest;
         let mut tx = self.begin_write().await?;
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO digests (standup_id, local_date, posted_at, content) VALUES (?, ?, ?, ?)
@@ -270,7 +262,11 @@ impl StandupStore for SqliteStore {
 
     async fn save_digest_content(&self, digest_id: i64, content: &str) -> anyhow::Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE digests SET content = ? WHERE id = ?").bind(content).bind(digest_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE digests SET content = ? WHERE id = ?")
+            .bind(content)
+            .bind(digest_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -56,9 +56,14 @@ impl RunRow {
     fn into_record(self) -> anyhow::Result<RunRecord> {
         Ok(RunRecord {
             id: self.id,
-            key: RunKey { standup_id: self.standup_id, member_id: self.member_id, local_date: parse_date(&self.local_date)? },
+            key: RunKey {
+                standup_id: self.standup_id,
+                member_id: self.member_id,
+                local_date: parse_date(&self.local_date)?,
+            },
             prompt_at: instant(self.prompt_at)?,
-            state: RunState::parse(&self.state).with_context(|| format!("run {} has state '{}'", self.id, self.state))?,
+            state: RunState::parse(&self.state)
+                .with_context(|| format!("run {} has state '{}'", self.id, self.state))?,
             prompted_at: self.prompted_at.map(instant).transpose()?,
             reminded_at: self.reminded_at.map(instant).transpose()?,
             answered_at: self.answered_at.map(instant).transpose()?,
@@ -94,10 +99,11 @@ impl SqliteStore {
     }
 
     pub(super) async fn standups_where(&self, condition: &str, bind: i64) -> anyhow::Result<Vec<StandupRecord>> {
-        let rows: Vec<StandupRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{STANDUP_SELECT} WHERE {condition} ORDER BY s.name")))
-            .bind(bind)
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<StandupRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{STANDUP_SELECT} WHERE {condition} ORDER BY s.name")))
+                .bind(bind)
+                .fetch_all(self.pool())
+                .await?;
         let mut standups = Vec::with_capacity(rows.len());
         for row in rows {
             standups.push(self.standup_record(row).await?);
@@ -106,11 +112,12 @@ impl SqliteStore {
     }
 
     pub(super) async fn standup_by_name(&self, workspace_id: i64, name: &str) -> anyhow::Result<Option<StandupRecord>> {
-        let row: Option<StandupRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{STANDUP_SELECT} WHERE s.workspace_id = ? AND s.name = ?")))
-            .bind(workspace_id)
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<StandupRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{STANDUP_SELECT} WHERE s.workspace_id = ? AND s.name = ?")))
+                .bind(workspace_id)
+                .bind(name)
+                .fetch_optional(self.pool())
+                .await?;
         match row {
             Some(row) => Ok(Some(self.standup_record(row).await?)),
             None => Ok(None),

@@ -2,4 +2,6 @@
 //! changed in one place: friendly, short, never shaming. One file per feature; each function takes
 //! the platform's [`Markup`](crate::domain::markup::Markup) and already-safe values.
 
+pub mod digest;
 pub mod preferences;
+pub mod standup;
