@@ -1,7 +1,6 @@
 //! Digests through the whole bot: every answer in exactly one digest, late-side members "later
 //! today" with a platform time, edits after a digest update it, long digests split whole.
 
-use chrono::Duration;
 use unhurried::adapters::simulated::TranscriptEntry;
 use unhurried::domain::platform::Platform;
 
@@ -96,5 +95,25 @@ async fn a_long_digest_splits_within_discords_limit_without_cutting_an_answer() 
         let long = format!("{user} worked on things ").repeat(12);
         assert_eq!(posts.iter().filter(|p| p.text.contains(long.trim())).count(), 1, "answer of {user} cut or missing");
     }
-    let _ = Duration::zero();
+}
+
+#[tokio::test]
+async fn digest_preview_is_private_and_digest_now_posts_once_without_repeating_answers() {
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &[("U1", profile("alice", Some("Europe/Berlin")))]).await;
+    seed(&t, &spec(&["U1"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, "U1", &["shipped it", "b", "none"]).await;
+    t.sent();
+    t.command("U1", "C1", "digest preview daily").await;
+    t.command("U1", "C1", "digest now daily").await;
+    t.command("U1", "C1", "digest now nope").await;
+    t.run_until("2026-03-30T16:00:00Z").await;
+    let sent = t.sent();
+    assert_eq!(sent[0].kind, "ephemeral");
+    assert!(sent[0].text.contains("shipped it"), "{}", sent[0].text);
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2, "the manual one now, the scheduled one at 17:00");
+    assert!(posts[0].text.contains("shipped it"));
+    assert!(!posts[1].text.contains("shipped it"), "{}", posts[1].text);
+    assert!(sent.iter().any(|m| m.kind == "ephemeral" && m.text.contains("no standup called 'nope'")));
 }

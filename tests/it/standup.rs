@@ -280,3 +280,32 @@ async fn managing_standups_by_command_gives_one_line_replies() {
     t.run_until("2026-03-30T08:00:00Z").await;
     assert_eq!(sent_at(&t.sent(), "U1", "standup_prompt"), ["2026-03-30T07:30:00Z"]);
 }
+
+#[tokio::test]
+async fn pausing_stops_prompts_and_digests_and_resuming_brings_them_back() {
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &[("U1", profile("alice", Some("Europe/Berlin")))]).await;
+    seed(&t, &spec(&["U1"], "Europe/Berlin", Some(Duration::hours(2)))).await;
+    t.command("U1", "C1", "standup pause daily").await;
+    t.run_until("2026-03-31T00:00:00Z").await;
+    t.command("U1", "C1", "standup resume daily").await;
+    t.run_until("2026-04-01T00:00:00Z").await;
+    let sent = t.sent();
+    assert_eq!(sent_at(&sent, "U1", "standup_prompt"), ["2026-03-31T07:30:00Z"]);
+    let digests: Vec<_> = sent.iter().filter(|m| m.purpose == "digest").map(|m| m.at.as_str()).collect();
+    assert_eq!(digests, ["2026-03-31T15:00:00Z"]);
+}
+
+#[tokio::test]
+async fn leaving_stops_prompts_and_a_zone_change_moves_them() {
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1", "U2"], "Europe/Berlin", None)).await;
+    t.command("U2", "C1", "standup leave daily").await;
+    t.command("U1", "C1", "tz Asia/Tokyo").await;
+    t.command("U1", "C1", "me").await;
+    t.run_until("2026-03-31T00:00:00Z").await;
+    let sent = t.sent();
+    assert!(sent[2].text.contains("daily"), "me lists the standup: {}", sent[2].text);
+    assert_eq!(sent_at(&sent, "U1", "standup_prompt"), ["2026-03-30T00:30:00Z"]);
+    assert!(sent_at(&sent, "U2", "standup_prompt").is_empty());
+}

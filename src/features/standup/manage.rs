@@ -97,7 +97,8 @@ async fn create(bot: &Bot, workspace_id: i64, spec: &StandupSpec) -> anyhow::Res
     Ok(Ok(standup))
 }
 
-/// Creates a standup for the simulator exactly as `/async standup create` would.
+/// Creates a standup for the simulator exactly as `/async standup create` would. Members the bot
+/// has not met yet are created with the workspace defaults, so seed members (zone, hours) first.
 pub async fn seed_standup(bot: &Bot, workspace_id: i64, spec: &StandupSpec) -> anyhow::Result<()> {
     create(bot, workspace_id, spec).await?.map_err(|message| anyhow::anyhow!(message))?;
     Ok(())
@@ -166,7 +167,8 @@ pub async fn create_command(
 async fn save(bot: &Bot, before: &StandupRecord, after: &StandupRecord, digest_changed: bool) -> anyhow::Result<()> {
     let channel = bot.store.ensure_channel(after.workspace_id, &after.channel).await?;
     bot.store.save_standup(after, channel.id).await?;
-    for member_id in &before.members {
+    // Members who stay keep today's reminder; their prompt job is replaced by `schedule_all`.
+    for member_id in before.members.iter().filter(|id| after.paused || !after.members.contains(id)) {
         unschedule_member(bot, before.id, *member_id).await?;
     }
     schedule_all(bot, after).await?;

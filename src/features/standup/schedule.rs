@@ -209,7 +209,9 @@ async fn schedule_reminder(
 /// A due reminder: sent once, only while the run waits and the member is working.
 pub async fn run_reminder(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let payload = payload_of(job)?;
-    let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
+    let Some(standup) = bot.store.standup(payload.standup_id).await?.filter(|s| !s.paused) else {
+        return Ok(JobOutcome::Done);
+    };
     let Some(run) = bot.store.run(&payload.key()).await? else { return Ok(JobOutcome::Done) };
     let member: Member = bot.member_by_id(payload.member_id).await?;
     if run.state != RunState::Prompted || member.unreachable || !member.availability.is_working_at(now) {
