@@ -117,3 +117,24 @@ async fn digest_preview_is_private_and_digest_now_posts_once_without_repeating_a
     assert!(!posts[1].text.contains("shipped it"), "{}", posts[1].text);
     assert!(sent.iter().any(|m| m.kind == "ephemeral" && m.text.contains("no standup called 'nope'")));
 }
+
+#[tokio::test]
+async fn blockers_lead_with_their_day_count_and_the_unanswered_are_named_with_their_prompt_time() {
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1", "U2"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, "U1", &["a", "b", "waiting on the VPN"]).await;
+    t.run_until("2026-03-31T08:00:00Z").await;
+    submit(&t, "U1", &["c", "d", "still the VPN"]).await;
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2);
+    let text = &posts[1].text;
+    assert!(text.contains("alice (day 2): still the VPN"), "{text}");
+    assert!(text.find("Blockers").unwrap() < text.find("*alice*").unwrap(), "{text}");
+    // 09:30 Berlin on Tuesday is 07:30Z.
+    assert!(text.contains("bob: prompted <!date^1774942200^"), "{text}");
+    assert!(!text.contains("<@U2>"), "{text}");
+}
