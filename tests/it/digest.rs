@@ -138,3 +138,32 @@ async fn blockers_lead_with_their_day_count_and_the_unanswered_are_named_with_th
     assert!(text.contains("bob: prompted <!date^1774942200^"), "{text}");
     assert!(!text.contains("<@U2>"), "{text}");
 }
+
+#[tokio::test]
+async fn a_digest_shows_new_decisions_open_questions_and_converted_pings() {
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1"], "Europe/Berlin", None)).await;
+    let pool = t.store.pool().clone();
+    let channel: i64 = sqlx::query_scalar("SELECT id FROM channels").fetch_one(&pool).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM members ORDER BY id").fetch_all(&pool).await.unwrap();
+    let at = 1_774_860_000; // 2026-03-30T08:40:00Z, after the standup was created
+    sqlx::query("INSERT INTO decisions (workspace_id, author_id, channel_id, text, created_at) VALUES (1, ?, ?, 'Ship on Fridays <!channel>', ?)")
+        .bind(ids[0]).bind(channel).bind(at).execute(&pool).await.unwrap();
+    sqlx::query("INSERT INTO open_questions (workspace_id, channel, message, asker_id, asked_id, text, asked_at) VALUES (1, 'C1', 'm9', ?, ?, 'where is the VPN config?', ?)")
+        .bind(ids[0]).bind(ids[1]).bind(at).execute(&pool).await.unwrap();
+    sqlx::query("INSERT INTO nudges (workspace_id, channel_id, sender_id, ping_message, kind, state, created_at, converted_at) VALUES (1, ?, ?, 'm8', 'greeting', 'sent', ?, ?)")
+        .bind(channel).bind(ids[1]).bind(at).bind(at + 60).execute(&pool).await.unwrap();
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2);
+    let first = &posts[0].text;
+    assert!(first.contains("Decisions since the last digest"), "{first}");
+    assert!(first.contains("Ship on Fridays") && !first.contains("<!channel>"), "{first}");
+    assert!(first.contains("for bob: where is the VPN config?"), "{first}");
+    assert!(first.contains("1 ping became an async question"), "{first}");
+    let second = &posts[1].text;
+    assert!(!second.contains("Ship on Fridays") && second.contains("0 pings"), "only new ones: {second}");
+    assert!(second.contains("where is the VPN config?"), "still open: {second}");
+}
