@@ -309,3 +309,23 @@ async fn leaving_stops_prompts_and_a_zone_change_moves_them() {
     assert_eq!(sent_at(&sent, "U1", "standup_prompt"), ["2026-03-30T00:30:00Z"]);
     assert!(sent_at(&sent, "U2", "standup_prompt").is_empty());
 }
+
+#[tokio::test]
+async fn preview_lists_next_prompts_in_platform_time_flagging_dst_holidays_and_out_of_office() {
+    let mut t = bot(Platform::Discord, "2026-03-26T12:00:00Z", &[("101", profile("alice", None))]).await;
+    t.command("101", "7", "tz Europe/Berlin").await;
+    t.command("101", "7", "ooo 2026-03-31..2026-03-31").await;
+    let mut daily = spec(&["101"], "Europe/Berlin", None);
+    daily.skipped_dates = vec!["2026-04-01".parse().unwrap()];
+    seed(&t, &daily).await;
+    t.sent();
+    t.command("101", "7", "standup preview daily 7").await;
+    let sent = t.sent();
+    let text = &sent[0].text;
+    assert_eq!(sent[0].kind, "ephemeral");
+    assert!(text.contains("<t:1774600200:f>"), "Friday 09:30 CET: {text}");
+    assert!(text.contains("<t:1774855800:f> (clocks change before this)"), "Monday 09:30 CEST: {text}");
+    assert!(text.contains("2026-03-31: out of office"), "{text}");
+    assert!(text.contains("2026-04-01: skipped (holiday)"), "{text}");
+    assert!(!text.contains("<@101>"), "{text}");
+}
