@@ -6,7 +6,55 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
 use crate::domain::events::OutgoingMessage;
-use crate::ports::{RunKey, RunState};
+
+/// The state of a standup run for one (standup, member, local date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunState {
+    /// Created; the prompt has not been sent.
+    Scheduled,
+    /// Prompted, not yet answered.
+    Prompted,
+    /// All questions answered.
+    Answered,
+    /// The member skipped the day.
+    Skipped,
+    /// The prompt's window passed without a prompt (downtime) or an answer.
+    Missed,
+    /// The member was out of office.
+    Away,
+}
+
+impl RunState {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Scheduled => "scheduled",
+            RunState::Prompted => "prompted",
+            RunState::Answered => "answered",
+            RunState::Skipped => "skipped",
+            RunState::Missed => "missed",
+            RunState::Away => "away",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Scheduled, Self::Prompted, Self::Answered, Self::Skipped, Self::Missed, Self::Away]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// The key of a standup run: the exactly-once unit of SPEC §3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunKey {
+    /// Store id of the standup.
+    pub standup_id: i64,
+    /// Store id of the member.
+    pub member_id: i64,
+    /// The member-local date of the run.
+    pub local_date: NaiveDate,
+}
 
 /// A standup as stored, with its report channel's platform id and its members' store ids.
 #[derive(Debug, Clone, PartialEq)]
