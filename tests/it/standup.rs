@@ -329,3 +329,15 @@ async fn preview_lists_next_prompts_in_platform_time_flagging_dst_holidays_and_o
     assert!(text.contains("2026-04-01: skipped (holiday)"), "{text}");
     assert!(!text.contains("<@101>"), "{text}");
 }
+
+#[tokio::test]
+async fn a_prompt_due_during_downtime_goes_out_late_the_same_working_day() {
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &[("U1", profile("alice", Some("Europe/Berlin")))]).await;
+    seed(&t, &spec(&["U1"], "Europe/Berlin", Some(Duration::hours(2)))).await;
+    t.clock.set("2026-03-30T12:00:00Z".parse().unwrap());
+    t.restart().await;
+    t.run_until("2026-03-31T07:31:00Z").await;
+    let sent = t.sent();
+    assert_eq!(sent_at(&sent, "U1", "standup_prompt"), ["2026-03-30T12:00:00Z", "2026-03-31T07:30:00Z"]);
+    assert_eq!(sent_at(&sent, "U1", "standup_reminder"), ["2026-03-30T14:00:00Z"]);
+}
