@@ -341,3 +341,18 @@ async fn a_prompt_due_during_downtime_goes_out_late_the_same_working_day() {
     assert_eq!(sent_at(&sent, "U1", "standup_prompt"), ["2026-03-30T12:00:00Z", "2026-03-31T07:30:00Z"]);
     assert_eq!(sent_at(&sent, "U1", "standup_reminder"), ["2026-03-30T14:00:00Z"]);
 }
+
+#[tokio::test]
+async fn answers_from_someone_outside_the_standup_are_refused_kindly() {
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
+    let mut t = bot(Platform::Slack, "2026-03-30T08:00:00Z", &members).await;
+    seed(&t, &spec(&["U1"], "Europe/Berlin", None)).await;
+    submit(&t, "U2", &["a", "b", "c"]).await;
+    t.command("U2", "C1", "standup answer daily").await;
+    t.run_until("2026-03-30T16:00:00Z").await;
+    let sent = t.sent();
+    assert!(sent[0].kind == "dm" && sent[0].purpose == "standup_ack", "{:?}", sent[0]);
+    assert!(sent[0].text.contains("don't take part in daily"), "{}", sent[0].text);
+    assert!(sent[1].text.contains("don't take part in daily"), "{}", sent[1].text);
+    assert!(sent.iter().filter(|m| m.purpose == "digest").all(|m| !m.text.contains("bob")));
+}

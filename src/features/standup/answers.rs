@@ -59,6 +59,9 @@ pub async fn answer_all(
     if answers.len() > standup.questions.len() {
         return Ok(texts::too_many_answers(answers.len(), standup.questions.len()));
     }
+    if !standup.members.contains(&member.id) {
+        return Ok(texts::not_a_member(&standup.name));
+    }
     let now = bot.now();
     let Some(target) = target(bot, standup, member, now).await? else { return Ok(texts::nothing_to_answer()) };
     let (run_id, edit) = match target {
@@ -130,6 +133,9 @@ pub async fn on_direct_message(bot: &Bot, message: &ChatMessage) -> anyhow::Resu
 /// `/async standup answer` without answers: sends the current question by DM, opening today's
 /// run when nothing is open (the member asked for it, so no working-hours wait).
 pub async fn ask_now(bot: &Bot, workspace_id: i64, standup: &StandupRecord, member: &Member) -> anyhow::Result<String> {
+    if !standup.members.contains(&member.id) {
+        return Ok(texts::not_a_member(&standup.name));
+    }
     let now = bot.now();
     match target(bot, standup, member, now).await? {
         Some(Target::Open(run)) => {

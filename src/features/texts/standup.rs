@@ -56,6 +56,11 @@ pub fn nothing_to_answer() -> String {
     "There's nothing to answer right now: your next standup prompt will come at its usual time.".to_owned()
 }
 
+/// Answers for a standup the member does not take part in.
+pub fn not_a_member(name: &str) -> String {
+    format!("You don't take part in {name}: join it first with `/async standup join {name}`.")
+}
+
 /// A submission named a standup that does not exist.
 pub fn unknown_standup(name: &str) -> String {
     format!("There is no standup called '{name}'. See `/async standup list`.")
