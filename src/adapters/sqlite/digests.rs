@@ -146,8 +146,10 @@ impl StandupStore for SqliteStore {
     ) -> anyhow::Result<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO answers (run_id, question_index, text, is_blocker, answered_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)
+            // A run's answers travel together: a new answer to a run a digest carried (a question
+            // added since) belongs to that digest, never to a second one.
+            "INSERT INTO answers (run_id, question_index, text, is_blocker, answered_at, updated_at, digest_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT MAX(digest_id) FROM answers WHERE run_id = ?1))
              ON CONFLICT (run_id, question_index) DO UPDATE SET text = excluded.text,
                  is_blocker = excluded.is_blocker, updated_at = excluded.updated_at",
         )
