@@ -6,11 +6,12 @@ pub mod chat;
 pub mod directory;
 pub mod outbox;
 pub mod records;
+pub mod standups;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 
@@ -21,6 +22,7 @@ pub use records::{
     BlockerRecord, BriefStore, DecisionRecord, DecisionStore, NewDecision, NewNudge, NewQuestion, NudgeRecord,
     NudgeState, NudgeStore, OpenQuestion, QuestionStore, StatsCounts,
 };
+pub use standups::{AnswerRecord, DigestRecord, NewDigest, RunKey, RunRecord, RunState, StandupRecord, StandupStore};
 
 /// Where the bot reads the current instant. The system clock in production, a manual clock in
 /// tests and simulations: nothing else calls `Utc::now()`.
@@ -81,59 +83,19 @@ pub trait JobStore: Send + Sync {
     async fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>>;
 }
 
-/// The state of a standup run for one (standup, member, local date).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunState {
-    /// Created; the prompt has not been sent.
-    Scheduled,
-    /// Prompted, not yet answered.
-    Prompted,
-    /// All questions answered.
-    Answered,
-    /// The member skipped the day.
-    Skipped,
-    /// The prompt's window passed without a prompt (downtime) or an answer.
-    Missed,
-    /// The member was out of office.
-    Away,
-}
-
-impl RunState {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunState::Scheduled => "scheduled",
-            RunState::Prompted => "prompted",
-            RunState::Answered => "answered",
-            RunState::Skipped => "skipped",
-            RunState::Missed => "missed",
-            RunState::Away => "away",
-        }
-    }
-
-    /// Reads a stored name.
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::Scheduled, Self::Prompted, Self::Answered, Self::Skipped, Self::Missed, Self::Away]
-            .into_iter()
-            .find(|s| s.as_str() == text)
-    }
-}
-
-/// The key of a standup run: the exactly-once unit of SPEC §3.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunKey {
-    /// Store id of the standup.
-    pub standup_id: i64,
-    /// Store id of the member.
-    pub member_id: i64,
-    /// The member-local date of the run.
-    pub local_date: NaiveDate,
-}
-
 /// The store: everything unhurried keeps. One trait per concern keeps each small.
 #[async_trait]
 pub trait Store:
-    JobStore + DirectoryStore + OutboxStore + NudgeStore + QuestionStore + DecisionStore + BriefStore + Send + Sync
+    JobStore
+    + DirectoryStore
+    + OutboxStore
+    + StandupStore
+    + NudgeStore
+    + QuestionStore
+    + DecisionStore
+    + BriefStore
+    + Send
+    + Sync
 {
     /// Takes the single-instance lock, or fails with [`StoreError::Locked`].
     fn lock_instance(&self) -> Result<Box<dyn InstanceGuard>, StoreError>;
@@ -143,21 +105,6 @@ pub trait Store:
 
     /// Records an inbound delivery id; returns false if it was seen before (a duplicate).
     async fn record_delivery(&self, platform: &str, delivery_id: &str, now: DateTime<Utc>) -> anyhow::Result<bool>;
-
-    /// Creates the run for `key` in state `scheduled` unless it exists; returns whether it was created.
-    async fn create_run(&self, key: &RunKey, tz: &str, prompt_at: DateTime<Utc>) -> anyhow::Result<bool>;
-
-    /// Moves a run from `from` to `to` atomically; returns false if it was not in `from`.
-    async fn transition_run(
-        &self,
-        key: &RunKey,
-        from: RunState,
-        to: RunState,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<bool>;
-
-    /// The current state of a run.
-    async fn run_state(&self, key: &RunKey) -> anyhow::Result<Option<RunState>>;
 }
 
 /// A shared store.

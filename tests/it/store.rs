@@ -9,8 +9,9 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
 use unhurried::adapters::sqlite::SqliteStore;
+use unhurried::domain::events::{Destination, OutgoingMessage, Purpose};
 use unhurried::jobs::{JobOutcome, NewJob};
-use unhurried::ports::{JobStore, RunKey, RunState, Store, StoreError};
+use unhurried::ports::{JobStore, RunKey, RunState, StandupStore, Store, StoreError};
 
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
@@ -62,9 +63,10 @@ async fn a_run_for_the_same_standup_member_and_date_cannot_be_created_twice() {
     let (store, _) = fresh_store(&dir).await;
     seed_standup(&store).await;
     let key = RunKey { standup_id: 1, member_id: 1, local_date: NaiveDate::from_ymd_opt(2026, 3, 30).unwrap() };
-    let prompt_at = at("2026-03-30T07:30:00Z");
-    assert!(store.create_run(&key, "Europe/Berlin", prompt_at).await.unwrap());
-    assert!(!store.create_run(&key, "Europe/Berlin", prompt_at).await.unwrap());
+    let now = at("2026-03-30T07:30:05Z");
+    let prompt = OutgoingMessage::new(Destination::Dm { user: "U1".into() }, Purpose::StandupPrompt, "Time for daily");
+    assert!(store.prompt_run(&key, "Europe/Berlin", 1, &prompt, now).await.unwrap());
+    assert!(!store.prompt_run(&key, "Europe/Berlin", 1, &prompt, now).await.unwrap(), "a second prompt is refused");
     let duplicate = sqlx::query(
         "INSERT INTO standup_runs (standup_id, member_id, local_date, tz, prompt_at, state)
          VALUES (1, 1, '2026-03-30', 'UTC', 0, 'scheduled')",
@@ -72,10 +74,16 @@ async fn a_run_for_the_same_standup_member_and_date_cannot_be_created_twice() {
     .execute(store.pool())
     .await;
     assert!(duplicate.is_err(), "the unique key must reject a second run row");
-    let now = at("2026-03-30T07:30:05Z");
-    assert!(store.transition_run(&key, RunState::Scheduled, RunState::Prompted, now).await.unwrap());
-    assert!(!store.transition_run(&key, RunState::Scheduled, RunState::Prompted, now).await.unwrap());
-    assert_eq!(store.run_state(&key).await.unwrap(), Some(RunState::Prompted));
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE purpose = 'standup_prompt'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(queued, 1, "the prompt is queued with its run, once");
+    assert_eq!(store.run(&key).await.unwrap().unwrap().state, RunState::Prompted);
+    let answered = store.settle_run(&key, "Europe/Berlin", RunState::Answered, now).await.unwrap();
+    assert_eq!(answered.state, RunState::Answered);
+    let skipped = store.settle_run(&key, "Europe/Berlin", RunState::Skipped, now).await.unwrap();
+    assert_eq!(skipped.state, RunState::Answered, "an answered run stays answered");
 }
 
 #[tokio::test]

@@ -5,12 +5,13 @@
 //!
 //! Instants are stored as INTEGER Unix seconds (UTC); see `migrations/0001_init.sql`.
 
+mod digests;
 mod directory;
 mod jobs;
 mod nudges;
 mod outbox;
 mod records;
-mod runs;
+mod standups;
 
 use std::fs::{File, OpenOptions};
 use std::path::PathBuf;
@@ -150,23 +151,5 @@ impl Store for SqliteStore {
             == 1;
         tx.commit().await?;
         Ok(inserted)
-    }
-
-    async fn create_run(&self, key: &crate::ports::RunKey, tz: &str, prompt_at: DateTime<Utc>) -> anyhow::Result<bool> {
-        runs::create_run(self, key, tz, prompt_at).await
-    }
-
-    async fn transition_run(
-        &self,
-        key: &crate::ports::RunKey,
-        from: crate::ports::RunState,
-        to: crate::ports::RunState,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<bool> {
-        runs::transition_run(self, key, from, to, now).await
-    }
-
-    async fn run_state(&self, key: &crate::ports::RunKey) -> anyhow::Result<Option<crate::ports::RunState>> {
-        runs::run_state(self, key).await
     }
 }

@@ -1,31 +1,290 @@
-//! Purpose: standup digests (SPEC §4). (Being written.)
+//! Purpose: standup digests (SPEC §4) — one `digest` job per standup and digest-zone date; each
+//! posts what no digest carried yet (every answer in exactly one digest), and an answer edited
+//! after its digest updates the posted message. [`compose`] decides the words.
 
-use chrono::{DateTime, Utc};
+pub mod compose;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::bot::Bot;
+use crate::domain::calendar::Timezone;
 use crate::domain::command::DigestAction;
+use crate::domain::events::{Destination, OutgoingMessage, Purpose};
+use crate::domain::member::Member;
+use crate::domain::schedule::{local_date_of, local_to_instant};
 use crate::features::commands::{CommandContext, Reply};
-use crate::jobs::{ClaimedJob, JobOutcome};
+use crate::features::standup::schedule::{prompt_prefix, recurrence_of};
+use crate::features::texts::{digest as texts, standup as standup_texts};
+use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+use crate::ports::{AnswerRecord, NewDigest, RunKey, RunState, StandupRecord};
+
+use compose::{DigestContent, Entry, Pending, Waiting, blocker_streak, render};
 
 /// Job kind: post one standup's digest for one digest-zone date.
 pub const DIGEST_JOB: &str = "digest";
 
-/// Posts a due digest and schedules the next.
-pub async fn run_job(_bot: &Bot, job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    Ok(JobOutcome::Failed { error: format!("{} is not handled yet", job.kind) })
+/// How many digest-zone dates ahead the next digest is looked for.
+const SEARCH_DAYS: usize = 400;
+
+/// How far back a blocker streak is counted (answered runs).
+const STREAK_LIMIT: u32 = 60;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DigestPayload {
+    standup_id: i64,
+    date: NaiveDate,
 }
 
-/// A digest whose time passed during downtime.
+fn digest_tz(standup: &StandupRecord) -> chrono_tz::Tz {
+    standup.digest_tz.parse::<Timezone>().map_or(chrono_tz::UTC, |tz| tz.0)
+}
+
+fn prefix(standup_id: i64) -> String {
+    format!("{DIGEST_JOB}:{standup_id}:")
+}
+
+/// Schedules the first digest after `after_date` (digest zone) whose time is still to come.
+async fn schedule_after(bot: &Bot, standup: &StandupRecord, from: NaiveDate) -> anyhow::Result<()> {
+    let tz = digest_tz(standup);
+    let recurrence = recurrence_of(standup)?;
+    let now = bot.now();
+    for date in from.iter_days().take(SEARCH_DAYS) {
+        if recurrence.occurrence_on(tz, date).is_none() || standup.skipped_dates.contains(&date) {
+            continue;
+        }
+        let due = local_to_instant(tz, date, standup.digest_at);
+        if due <= now {
+            continue;
+        }
+        let payload = DigestPayload { standup_id: standup.id, date };
+        let key = format!("{}{date}", prefix(standup.id));
+        let job = NewJob {
+            kind: DIGEST_JOB.to_owned(),
+            key,
+            due_at: due,
+            expires_at: None,
+            payload: serde_json::to_value(payload)?,
+        };
+        bot.schedule(job).await?;
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// Schedules a new standup's first digest.
+pub async fn schedule_first(bot: &Bot, standup: &StandupRecord) -> anyhow::Result<()> {
+    schedule_after(bot, standup, local_date_of(digest_tz(standup), bot.now())).await
+}
+
+/// Replaces the pending digest after the digest time, zone or days changed.
+pub async fn reschedule(bot: &Bot, standup: &StandupRecord) -> anyhow::Result<()> {
+    unschedule(bot, standup.id).await?;
+    schedule_first(bot, standup).await
+}
+
+/// Drops the pending digest of a deleted standup.
+pub async fn unschedule(bot: &Bot, standup_id: i64) -> anyhow::Result<()> {
+    bot.store.drop_pending_jobs(&prefix(standup_id)).await?;
+    Ok(())
+}
+
+/// Posts a due digest and schedules the next. Run late after downtime, it posts once and the
+/// next one is the first still to come: never one digest per missed day.
+pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+    let payload: DigestPayload = serde_json::from_value(job.payload.clone())?;
+    let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
+    if !standup.paused {
+        post(bot, &standup, &payload.date.to_string(), payload.date, now).await?;
+    }
+    schedule_after(bot, &standup, payload.date + Duration::days(1)).await?;
+    Ok(JobOutcome::Done)
+}
+
+/// Digest jobs never expire, so they are never missed.
 pub async fn missed_job(_bot: &Bot, _job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn display_name(member: &Member) -> String {
+    if member.name.is_empty() { member.user.clone() } else { member.name.clone() }
+}
+
+/// Gathers what the digest shows now; also returns the runs whose answers it carries.
+async fn gather(
+    bot: &Bot,
+    standup: &StandupRecord,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(DigestContent, Vec<i64>)> {
+    let mut members: HashMap<i64, Member> = HashMap::new();
+    for id in &standup.members {
+        members.insert(*id, bot.member_by_id(*id).await?);
+    }
+    let answers = bot.store.undigested_answers(standup.id).await?;
+    let mut runs: Vec<(i64, Vec<AnswerRecord>)> = Vec::new();
+    for answer in answers {
+        match runs.iter_mut().find(|(run, _)| *run == answer.run_id) {
+            Some((_, list)) => list.push(answer),
+            None => runs.push((answer.run_id, vec![answer])),
+        }
+    }
+    let mut content = DigestContent { standup: standup.name.clone(), date: Some(date), ..DigestContent::default() };
+    for (run_id, answers) in &runs {
+        let member_id = answers[0].member_id;
+        if let std::collections::hash_map::Entry::Vacant(slot) = members.entry(member_id) {
+            slot.insert(bot.member_by_id(member_id).await?);
+        }
+        content.entries.push(entry(bot, standup, &members[&member_id], *run_id, answers).await?);
+    }
+    let answered: Vec<i64> = runs.iter().map(|(_, a)| a[0].member_id).collect();
+    for id in &standup.members {
+        let member = &members[id];
+        if answered.contains(id) || member.unreachable {
+            continue;
+        }
+        classify_member(bot, standup, member, now, &mut content).await?;
+    }
+    let since = bot.store.last_digest_at(standup.id).await?.unwrap_or(standup.created_at);
+    content.decisions = bot.store.decisions_between(standup.workspace_id, since, now).await?;
+    for (asked_id, text) in bot.store.open_questions(standup.workspace_id).await? {
+        let name = match bot.member_by_id(asked_id).await {
+            Ok(member) => display_name(&member),
+            Err(_) => "a former member".to_owned(),
+        };
+        content.open_questions.push((name, text));
+    }
+    content.converted = bot.store.converted_pings_between(standup.workspace_id, since, now).await?;
+    Ok((content, runs.into_iter().map(|(run, _)| run).collect()))
+}
+
+/// One member's block, with their blocker and its streak.
+async fn entry(
+    bot: &Bot,
+    standup: &StandupRecord,
+    member: &Member,
+    run_id: i64,
+    answers: &[AnswerRecord],
+) -> anyhow::Result<Entry> {
+    let pairs = answers
+        .iter()
+        .map(|a| (standup.questions.get(a.question_index).cloned().unwrap_or_default(), a.text.clone()))
+        .collect();
+    let blocker = match answers.iter().find(|a| a.is_blocker) {
+        Some(answer) => {
+            let history = bot.store.blocker_history(standup.id, member.id, answer.local_date, STREAK_LIMIT).await?;
+            Some((answer.text.clone(), blocker_streak(&history).max(1)))
+        }
+        None => None,
+    };
+    Ok(Entry { run_id, name: display_name(member), answers: pairs, blocker })
+}
+
+/// Away, skipping, or still to come (and when) for a member without answers in this digest.
+async fn classify_member(
+    bot: &Bot,
+    standup: &StandupRecord,
+    member: &Member,
+    now: DateTime<Utc>,
+    content: &mut DigestContent,
+) -> anyhow::Result<()> {
+    let today = local_date_of(member.tz(), now);
+    let name = display_name(member);
+    if member.is_away_on(today) {
+        content.away.push(name);
+        return Ok(());
+    }
+    let run = bot.store.run(&RunKey { standup_id: standup.id, member_id: member.id, local_date: today }).await?;
+    match run.map(|r| (r.state, r.prompted_at)) {
+        Some((RunState::Skipped, _)) => content.skipped.push(name),
+        Some((RunState::Prompted, Some(at))) => content.pending.push(Pending { name, waiting: Waiting::Prompted, at }),
+        // Answered and shown in an earlier digest today, or missed: nothing to say.
+        Some(_) => {}
+        None => {
+            if let Some(open) = bot.store.open_run_of(member.id).await?.filter(|r| r.key.standup_id == standup.id)
+                && let Some(at) = open.prompted_at
+            {
+                content.pending.push(Pending { name, waiting: Waiting::Prompted, at });
+            } else if let Some((at, _)) = bot.store.pending_job(&prompt_prefix(standup.id, member.id)).await? {
+                let waiting = if local_date_of(member.tz(), at) == today { Waiting::LaterToday } else { Waiting::Next };
+                content.pending.push(Pending { name, waiting, at });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Composes and posts a digest under `key` (exactly once per key), marking its answers.
+async fn post(
+    bot: &Bot,
+    standup: &StandupRecord,
+    key: &str,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let (content, runs) = gather(bot, standup, date, now).await?;
+    let chunks: Vec<OutgoingMessage> = render(bot.markup, &content)
+        .into_iter()
+        .map(|text| OutgoingMessage::new(Destination::Post { channel: standup.channel.clone() }, Purpose::Digest, text))
+        .collect();
+    let snapshot = serde_json::to_string(&content)?;
+    let digest = NewDigest {
+        standup_id: standup.id,
+        key,
+        run_ids: &runs,
+        content: &snapshot,
+        workspace_id: standup.workspace_id,
+        chunks: &chunks,
+    };
+    bot.store.record_digest(&digest, now).await?;
+    Ok(())
+}
+
+/// Re-renders a posted digest after an answer in it changed, and edits its messages.
+pub async fn refresh(bot: &Bot, digest_id: i64) -> anyhow::Result<()> {
+    let Some(digest) = bot.store.digest(digest_id).await? else { return Ok(()) };
+    let Some(standup) = bot.store.standup(digest.standup_id).await? else { return Ok(()) };
+    let mut content: DigestContent = serde_json::from_str(&digest.content)?;
+    for entry in &mut content.entries {
+        let answers = bot.store.answers_of_run(entry.run_id).await?;
+        if let Some(first) = answers.first() {
+            let member = bot.member_by_id(first.member_id).await?;
+            *entry = self::entry(bot, &standup, &member, entry.run_id, &answers).await?;
+        }
+    }
+    bot.store.save_digest_content(digest_id, &serde_json::to_string(&content)?).await?;
+    let chunks = render(bot.markup, &content);
+    let mut messages = Vec::new();
+    for (index, text) in chunks.into_iter().enumerate() {
+        let existing = match digest.outbox_ids.get(index) {
+            Some(id) => bot.store.sent_ref(*id).await?,
+            None => None,
+        };
+        let to = match existing {
+            Some(message) => Destination::Update { channel: standup.channel.clone(), message },
+            // The edit made the digest longer than the messages it had: the rest is a new post.
+            None => Destination::Post { channel: standup.channel.clone() },
+        };
+        messages.push(OutgoingMessage::new(to, Purpose::Digest, text));
+    }
+    bot.send(standup.workspace_id, messages).await
+}
+
 /// `/async digest now|preview <name>`.
-pub async fn command(
-    _bot: &Bot,
-    _ctx: &CommandContext<'_>,
-    _action: DigestAction,
-    _standup: &str,
-) -> anyhow::Result<Reply> {
-    Ok(Reply::text("Digests are not available yet."))
+pub async fn command(bot: &Bot, ctx: &CommandContext<'_>, action: DigestAction, name: &str) -> anyhow::Result<Reply> {
+    let Some(standup) = bot.store.standup_named(ctx.workspace_id, name).await? else {
+        return Ok(Reply::text(standup_texts::unknown_standup(name)));
+    };
+    let now = bot.now();
+    let date = local_date_of(digest_tz(&standup), now);
+    Ok(Reply::text(match action {
+        DigestAction::Preview => render(bot.markup, &gather(bot, &standup, date, now).await?.0).join("\n"),
+        DigestAction::Now => {
+            // A manual digest has its own key, so the scheduled one for today still posts later.
+            post(bot, &standup, &format!("{date} now {}", now.timestamp()), date, now).await?;
+            texts::posted(bot.markup, &standup.name, &standup.channel)
+        }
+    }))
 }

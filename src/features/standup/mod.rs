@@ -1,14 +1,25 @@
 //! Purpose: standups — prompts at each member's local time, one reminder, answers (one question
 //! at a time in DMs, or all at once), skips, early answers, and standup management.
-//! (Being written.)
+//!
+//! - [`schedule`]: when each member is prompted, and the prompt/reminder jobs.
+//! - [`answers`]: where answers go, DM conversations, edits.
+//! - [`manage`]: `/async standup …` and the simulator's [`seed_standup`].
+
+pub mod answers;
+pub mod manage;
+pub mod schedule;
 
 use chrono::{DateTime, Utc};
 
 use crate::bot::Bot;
 use crate::domain::command::StandupCommand;
 use crate::domain::events::{ChatMessage, StandupSubmission};
+use crate::domain::schedule::local_date_of;
 use crate::features::commands::{CommandContext, Reply};
+use crate::features::texts::standup as texts;
 use crate::jobs::{ClaimedJob, JobOutcome};
+
+pub use manage::{StandupSpec, seed_standup};
 
 /// Job kind: prompt one member for one standup on one local date.
 pub const PROMPT_JOB: &str = "standup_prompt";
@@ -16,66 +27,107 @@ pub const PROMPT_JOB: &str = "standup_prompt";
 pub const REMINDER_JOB: &str = "standup_reminder";
 
 /// A DM to the bot: the answer to the current question of the member's open run, if any.
-pub async fn on_direct_message(_bot: &Bot, _message: &ChatMessage) -> anyhow::Result<()> {
-    Ok(())
+pub async fn on_direct_message(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
+    answers::on_direct_message(bot, message).await
 }
 
 /// All answers at once (a form submission or a scenario `standup_answer`).
-pub async fn on_submission(_bot: &Bot, _submission: &StandupSubmission) -> anyhow::Result<()> {
-    Ok(())
+pub async fn on_submission(bot: &Bot, submission: &StandupSubmission) -> anyhow::Result<()> {
+    answers::on_submission(bot, submission).await
 }
 
 /// Runs a prompt or reminder job.
-pub async fn run_job(_bot: &Bot, job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    Ok(JobOutcome::Failed { error: format!("{} is not handled yet", job.kind) })
+pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+    match job.kind.as_str() {
+        PROMPT_JOB => schedule::run_prompt(bot, job, now).await,
+        _ => schedule::run_reminder(bot, job, now).await,
+    }
 }
 
-/// Records a prompt whose working day ended before it could be sent.
-pub async fn missed_job(_bot: &Bot, _job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<()> {
-    Ok(())
+/// Records a prompt whose working day ended before it could be sent (a late reminder is dropped).
+pub async fn missed_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+    match job.kind.as_str() {
+        PROMPT_JOB => schedule::prompt_missed(bot, job, now).await,
+        _ => Ok(()),
+    }
 }
 
 /// `/async standup …`.
-pub async fn command(_bot: &Bot, _ctx: &CommandContext<'_>, _command: StandupCommand) -> anyhow::Result<Reply> {
-    Ok(Reply::text("Standups are not available yet."))
+pub async fn command(bot: &Bot, ctx: &CommandContext<'_>, command: StandupCommand) -> anyhow::Result<Reply> {
+    let named = |name: String| async move {
+        Ok::<_, anyhow::Error>((bot.store.standup_named(ctx.workspace_id, &name).await?, name))
+    };
+    let text = match command {
+        StandupCommand::List => manage::list(bot, ctx).await?,
+        StandupCommand::Skip(date) => manage::skip(bot, ctx, date).await?,
+        StandupCommand::Create { name, options } => manage::create_command(bot, ctx, name, options).await?,
+        StandupCommand::Answer { standup, answers } => answer_command(bot, ctx, standup, answers).await?,
+        StandupCommand::Edit { name, options } => match named(name).await? {
+            (Some(standup), _) => manage::edit(bot, ctx, standup, options).await?,
+            (None, name) => texts::unknown_standup(&name),
+        },
+        StandupCommand::Delete(name) => match named(name).await? {
+            (Some(standup), _) => manage::delete(bot, standup).await?,
+            (None, name) => texts::unknown_standup(&name),
+        },
+        StandupCommand::Pause(name) => match named(name).await? {
+            (Some(standup), _) => manage::set_paused(bot, standup, true).await?,
+            (None, name) => texts::unknown_standup(&name),
+        },
+        StandupCommand::Resume(name) => match named(name).await? {
+            (Some(standup), _) => manage::set_paused(bot, standup, false).await?,
+            (None, name) => texts::unknown_standup(&name),
+        },
+        StandupCommand::Join(name) => match named(name).await? {
+            (Some(standup), _) => manage::join(bot, ctx, standup, true).await?,
+            (None, name) => texts::unknown_standup(&name),
+        },
+        StandupCommand::Leave(name) => match named(name).await? {
+            (Some(standup), _) => manage::join(bot, ctx, standup, false).await?,
+            (None, name) => texts::unknown_standup(&name),
+        },
+        StandupCommand::Preview { name, days } => match named(name).await? {
+            (Some(standup), _) => manage::preview(bot, &standup, days).await?,
+            (None, name) => texts::unknown_standup(&name),
+        },
+    };
+    Ok(Reply::text(text))
+}
+
+/// `/async standup answer [name] [a | b | c]`.
+async fn answer_command(
+    bot: &Bot,
+    ctx: &CommandContext<'_>,
+    standup: Option<String>,
+    answers: Vec<String>,
+) -> anyhow::Result<String> {
+    let mine = bot.store.standups_of(ctx.member.id).await?;
+    let standup = match standup {
+        Some(name) => match bot.store.standup_named(ctx.workspace_id, &name).await? {
+            Some(standup) => standup,
+            None => return Ok(texts::unknown_standup(&name)),
+        },
+        None if mine.len() == 1 => mine.into_iter().next().expect("one standup"),
+        None if mine.is_empty() => return Ok(texts::no_standups()),
+        None => return Ok(texts::which_standup(&mine.into_iter().map(|s| s.name).collect::<Vec<_>>())),
+    };
+    if answers.is_empty() {
+        return answers::ask_now(bot, ctx.workspace_id, &standup, &ctx.member).await;
+    }
+    answers::answer_all(bot, &standup, &ctx.member, &answers).await
 }
 
 /// Recomputes a member's pending prompts after their zone, hours, days or out-of-office changed.
-pub async fn reschedule_member(_bot: &Bot, _workspace_id: i64, _member_id: i64) -> anyhow::Result<()> {
+pub async fn reschedule_member(bot: &Bot, _workspace_id: i64, member_id: i64) -> anyhow::Result<()> {
+    let member = bot.member_by_id(member_id).await?;
+    let today = local_date_of(member.tz(), bot.now());
+    for standup in bot.store.standups_of(member_id).await? {
+        schedule::schedule_next(bot, &standup, member_id, today, false).await?;
+    }
     Ok(())
 }
 
 /// Names of the standups a member takes part in (for `/async me`).
-pub async fn standup_names_of(_bot: &Bot, _member_id: i64) -> anyhow::Result<Vec<String>> {
-    Ok(Vec::new())
-}
-
-/// A standup as created by `/async standup create` or a simulation scenario.
-#[derive(Debug, Clone)]
-pub struct StandupSpec {
-    /// Name.
-    pub name: String,
-    /// Platform channel id of the report channel.
-    pub channel: String,
-    /// Platform user ids of the participants.
-    pub members: Vec<String>,
-    /// When prompts fire, in each member's zone.
-    pub recurrence: crate::domain::schedule::Recurrence,
-    /// 1–5 questions.
-    pub questions: Vec<String>,
-    /// 1-based index of the blocker question.
-    pub blocker_question: Option<usize>,
-    /// Local digest time.
-    pub digest_at: chrono::NaiveTime,
-    /// Digest zone.
-    pub digest_tz: crate::domain::calendar::Timezone,
-    /// Reminder delay, `None` for no reminder.
-    pub reminder: Option<chrono::Duration>,
-    /// Dates without prompts.
-    pub skipped_dates: Vec<chrono::NaiveDate>,
-}
-
-/// Creates a standup as `/async standup create` would, and schedules its jobs.
-pub async fn seed_standup(_bot: &Bot, _workspace_id: i64, _spec: &StandupSpec) -> anyhow::Result<()> {
-    Ok(())
+pub async fn standup_names_of(bot: &Bot, member_id: i64) -> anyhow::Result<Vec<String>> {
+    Ok(bot.store.standups_of(member_id).await?.into_iter().map(|s| s.name).collect())
 }

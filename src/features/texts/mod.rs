@@ -4,6 +4,8 @@
 
 pub mod brief;
 pub mod decisions;
+pub mod digest;
 pub mod nudge;
 pub mod preferences;
+pub mod standup;
 pub mod stats;

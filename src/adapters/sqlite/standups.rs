@@ -1,0 +1,312 @@
+//! Purpose: standups, their members and runs in SQLite. A run row is unique per (standup,
+//! member, member-local date); creating it in the same transaction as queueing the prompt makes a
+//! prompt exactly-once across crashes, restarts and duplicate job runs.
+
+use anyhow::Context as _;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use sqlx::{Sqlite, Transaction};
+
+use super::{SqliteStore, instant, secs};
+use crate::domain::events::OutgoingMessage;
+use crate::ports::{RunKey, RunRecord, RunState, StandupRecord};
+
+#[derive(sqlx::FromRow)]
+struct StandupRow {
+    id: i64,
+    workspace_id: i64,
+    name: String,
+    channel: String,
+    questions: String,
+    blocker_question: Option<i64>,
+    recurrence: String,
+    digest_at: String,
+    digest_tz: String,
+    reminder_secs: Option<i64>,
+    skipped_dates: String,
+    paused: bool,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    id: i64,
+    standup_id: i64,
+    member_id: i64,
+    local_date: String,
+    prompt_at: i64,
+    state: String,
+    prompted_at: Option<i64>,
+    reminded_at: Option<i64>,
+    answered_at: Option<i64>,
+    next_question: i64,
+}
+
+const STANDUP_SELECT: &str = "SELECT s.id, s.workspace_id, s.name, c.platform_channel_id AS channel, s.questions,
+     s.blocker_question, s.recurrence, s.digest_at, s.digest_tz, s.reminder_secs, s.skipped_dates, s.paused,
+     s.created_at FROM standups s JOIN channels c ON c.id = s.channel_id";
+
+pub(super) const RUN_COLUMNS: &str =
+    "id, standup_id, member_id, local_date, prompt_at, state, prompted_at, reminded_at, answered_at, next_question";
+
+pub(super) fn parse_date(text: &str) -> anyhow::Result<NaiveDate> {
+    text.parse().with_context(|| format!("stored date '{text}' is invalid"))
+}
+
+impl RunRow {
+    fn into_record(self) -> anyhow::Result<RunRecord> {
+        Ok(RunRecord {
+            id: self.id,
+            key: RunKey {
+                standup_id: self.standup_id,
+                member_id: self.member_id,
+                local_date: parse_date(&self.local_date)?,
+            },
+            prompt_at: instant(self.prompt_at)?,
+            state: RunState::parse(&self.state)
+                .with_context(|| format!("run {} has state '{}'", self.id, self.state))?,
+            prompted_at: self.prompted_at.map(instant).transpose()?,
+            reminded_at: self.reminded_at.map(instant).transpose()?,
+            answered_at: self.answered_at.map(instant).transpose()?,
+            next_question: usize::try_from(self.next_question).unwrap_or(0),
+        })
+    }
+}
+
+impl SqliteStore {
+    async fn standup_record(&self, row: StandupRow) -> anyhow::Result<StandupRecord> {
+        let members: Vec<i64> =
+            sqlx::query_scalar("SELECT member_id FROM standup_members WHERE standup_id = ? ORDER BY member_id")
+                .bind(row.id)
+                .fetch_all(self.pool())
+                .await?;
+        let skipped: Vec<String> = serde_json::from_str(&row.skipped_dates).context("stored skipped dates")?;
+        Ok(StandupRecord {
+            id: row.id,
+            workspace_id: row.workspace_id,
+            name: row.name,
+            channel: row.channel,
+            questions: serde_json::from_str(&row.questions).context("stored questions")?,
+            blocker_question: row.blocker_question.and_then(|b| usize::try_from(b).ok()),
+            recurrence: row.recurrence,
+            digest_at: NaiveTime::parse_from_str(&row.digest_at, "%H:%M").context("stored digest time")?,
+            digest_tz: row.digest_tz,
+            reminder: row.reminder_secs.map(Duration::seconds),
+            skipped_dates: skipped.iter().map(|d| parse_date(d)).collect::<anyhow::Result<_>>()?,
+            paused: row.paused,
+            created_at: instant(row.created_at)?,
+            members,
+        })
+    }
+
+    pub(super) async fn standups_where(&self, condition: &str, bind: i64) -> anyhow::Result<Vec<StandupRecord>> {
+        let rows: Vec<StandupRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{STANDUP_SELECT} WHERE {condition} ORDER BY s.name")))
+                .bind(bind)
+                .fetch_all(self.pool())
+                .await?;
+        let mut standups = Vec::with_capacity(rows.len());
+        for row in rows {
+            standups.push(self.standup_record(row).await?);
+        }
+        Ok(standups)
+    }
+
+    pub(super) async fn standup_by_name(&self, workspace_id: i64, name: &str) -> anyhow::Result<Option<StandupRecord>> {
+        let row: Option<StandupRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{STANDUP_SELECT} WHERE s.workspace_id = ? AND s.name = ?")))
+                .bind(workspace_id)
+                .bind(name)
+                .fetch_optional(self.pool())
+                .await?;
+        match row {
+            Some(row) => Ok(Some(self.standup_record(row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub(super) async fn write_standup(
+        &self,
+        standup: &StandupRecord,
+        channel_id: i64,
+        create: bool,
+    ) -> anyhow::Result<Option<i64>> {
+        let mut tx = self.begin_write().await?;
+        let skipped: Vec<String> = standup.skipped_dates.iter().map(NaiveDate::to_string).collect();
+        let sql = if create {
+            "INSERT INTO standups (name, channel_id, questions, blocker_question, recurrence, digest_at, digest_tz,
+                 reminder_secs, skipped_dates, paused, workspace_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, name) DO NOTHING RETURNING id"
+        } else {
+            "UPDATE standups SET name = ?, channel_id = ?, questions = ?, blocker_question = ?, recurrence = ?,
+                 digest_at = ?, digest_tz = ?, reminder_secs = ?, skipped_dates = ?, paused = ?
+             WHERE workspace_id = ? AND id = ? RETURNING id"
+        };
+        let query = sqlx::query_scalar::<_, i64>(sql)
+            .bind(&standup.name)
+            .bind(channel_id)
+            .bind(serde_json::to_string(&standup.questions)?)
+            .bind(standup.blocker_question.map(|b| b as i64))
+            .bind(&standup.recurrence)
+            .bind(standup.digest_at.format("%H:%M").to_string())
+            .bind(&standup.digest_tz)
+            .bind(standup.reminder.map(|d| d.num_seconds()))
+            .bind(serde_json::to_string(&skipped)?)
+            .bind(standup.paused)
+            .bind(standup.workspace_id);
+        let query = if create { query.bind(secs(standup.created_at)) } else { query.bind(standup.id) };
+        let Some(id) = query.fetch_optional(&mut *tx).await? else {
+            return Ok(None);
+        };
+        sqlx::query("DELETE FROM standup_members WHERE standup_id = ?").bind(id).execute(&mut *tx).await?;
+        for member in &standup.members {
+            sqlx::query("INSERT INTO standup_members (standup_id, member_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(member)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    pub(super) async fn run_where(&self, condition: &str, binds: &[i64]) -> anyhow::Result<Option<RunRecord>> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM standup_runs WHERE {condition} LIMIT 1");
+        let mut query = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(sql));
+        for bind in binds {
+            query = query.bind(*bind);
+        }
+        query.fetch_optional(self.pool()).await?.map(RunRow::into_record).transpose()
+    }
+
+    pub(super) async fn run_by_key(&self, key: &RunKey) -> anyhow::Result<Option<RunRecord>> {
+        let row: Option<RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {RUN_COLUMNS} FROM standup_runs WHERE standup_id = ? AND member_id = ? AND local_date = ?"
+        )))
+        .bind(key.standup_id)
+        .bind(key.member_id)
+        .bind(key.local_date.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(RunRow::into_record).transpose()
+    }
+
+    pub(super) async fn create_prompted_run(
+        &self,
+        key: &RunKey,
+        tz: &str,
+        workspace_id: i64,
+        prompt: &OutgoingMessage,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO standup_runs (standup_id, member_id, local_date, tz, prompt_at, state, prompted_at)
+             VALUES (?, ?, ?, ?, ?, 'prompted', ?) ON CONFLICT (standup_id, member_id, local_date) DO NOTHING",
+        )
+        .bind(key.standup_id)
+        .bind(key.member_id)
+        .bind(key.local_date.to_string())
+        .bind(tz)
+        .bind(secs(now))
+        .bind(secs(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !inserted {
+            return Ok(false);
+        }
+        // A run stays open until the member's next prompt (SPEC §3): older unanswered ones close.
+        sqlx::query(
+            "UPDATE standup_runs SET state = 'missed'
+             WHERE standup_id = ? AND member_id = ? AND local_date < ? AND state IN ('prompted', 'scheduled')",
+        )
+        .bind(key.standup_id)
+        .bind(key.member_id)
+        .bind(key.local_date.to_string())
+        .execute(&mut *tx)
+        .await?;
+        enqueue_in(&mut tx, workspace_id, std::slice::from_ref(prompt), now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub(super) async fn settle(
+        &self,
+        key: &RunKey,
+        tz: &str,
+        state: RunState,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<RunRecord> {
+        let mut tx = self.begin_write().await?;
+        let answered = (state == RunState::Answered).then_some(secs(now));
+        sqlx::query(
+            "INSERT INTO standup_runs (standup_id, member_id, local_date, tz, prompt_at, state, answered_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (standup_id, member_id, local_date) DO UPDATE SET state = excluded.state,
+                 answered_at = COALESCE(excluded.answered_at, answered_at)
+             WHERE state IN ('scheduled', 'prompted')",
+        )
+        .bind(key.standup_id)
+        .bind(key.member_id)
+        .bind(key.local_date.to_string())
+        .bind(tz)
+        .bind(secs(now))
+        .bind(state.as_str())
+        .bind(answered)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.run_by_key(key).await?.context("a settled run must exist")
+    }
+
+    pub(super) async fn remind(
+        &self,
+        run_id: i64,
+        workspace_id: i64,
+        reminder: &OutgoingMessage,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE standup_runs SET reminded_at = ? WHERE id = ? AND state = 'prompted' AND reminded_at IS NULL",
+        )
+        .bind(secs(now))
+        .bind(run_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if changed {
+            enqueue_in(&mut tx, workspace_id, std::slice::from_ref(reminder), now).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+}
+
+/// Queues messages inside a caller's transaction (same rows as [`crate::ports::OutboxStore::enqueue`]),
+/// returning their outbox ids.
+pub(super) async fn enqueue_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    workspace_id: i64,
+    messages: &[OutgoingMessage],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(messages.len());
+    for message in messages {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO outbox (workspace_id, purpose, message, state, not_before, created_at)
+             VALUES (?, ?, ?, 'pending', ?, ?) RETURNING id",
+        )
+        .bind(workspace_id)
+        .bind(message.purpose.as_str())
+        .bind(serde_json::to_string(message)?)
+        .bind(secs(now))
+        .bind(secs(now))
+        .fetch_one(&mut **tx)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}

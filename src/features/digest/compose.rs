@@ -1,0 +1,211 @@
+//! Purpose: what a digest says, as data ([`DigestContent`], kept with the posted digest so an
+//! edited answer can update it) and as text ([`render`]): blockers first with their day counts,
+//! each member's answers, who is away, who is still to come and when (named, never mentioned),
+//! decisions, open questions, converted pings. Pure: no store, no clock.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::markup::{Markup, TimeStyle, split_message};
+use crate::features::texts::digest as texts;
+
+/// One member's answers in a digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Store id of the run.
+    pub run_id: i64,
+    /// Display name.
+    pub name: String,
+    /// (question, answer) pairs in question order.
+    pub answers: Vec<(String, String)>,
+    /// The blocker answer and for how many consecutive answered days one was reported.
+    pub blocker: Option<(String, u32)>,
+}
+
+/// Why a member has no answers in this digest yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Waiting {
+    /// Prompted at this instant, answers not in yet.
+    Prompted,
+    /// Their prompt comes after the digest time, the same day.
+    LaterToday,
+    /// Their next prompt is on a later day.
+    Next,
+}
+
+/// A member still to answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    /// Display name (never a mention).
+    pub name: String,
+    /// Which case.
+    pub waiting: Waiting,
+    /// The prompt instant.
+    pub at: DateTime<Utc>,
+}
+
+/// Everything a digest shows.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DigestContent {
+    /// The standup's name.
+    pub standup: String,
+    /// The digest-zone date.
+    pub date: Option<NaiveDate>,
+    /// Members' answers, earliest answered first (so late-side members lead).
+    pub entries: Vec<Entry>,
+    /// Names of members out of office.
+    pub away: Vec<String>,
+    /// Names of members who skipped the day.
+    pub skipped: Vec<String>,
+    /// Members still to answer.
+    pub pending: Vec<Pending>,
+    /// Decisions logged since the last digest.
+    pub decisions: Vec<String>,
+    /// Open questions: (asked member's name, question).
+    pub open_questions: Vec<(String, String)>,
+    /// Pings converted since the last digest.
+    pub converted: i64,
+}
+
+/// The digest as parts, each of which is never cut when split: a heading, a blocker, or one
+/// member's whole block of answers.
+pub fn parts(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
+    let mut parts = Vec::new();
+    let date = content.date.unwrap_or_default();
+    parts.push(texts::title(markup, &content.standup, date));
+    let blockers: Vec<&Entry> = content.entries.iter().filter(|e| e.blocker.is_some()).collect();
+    if !blockers.is_empty() {
+        parts.push(texts::blockers_heading(markup));
+        for entry in blockers {
+            if let Some((text, days)) = &entry.blocker {
+                parts.push(texts::blocker(markup, &entry.name, *days, text));
+            }
+        }
+    }
+    if content.entries.is_empty() {
+        parts.push(texts::no_answers());
+    }
+    for entry in &content.entries {
+        parts.push(texts::answers(markup, &entry.name, &entry.answers));
+    }
+    if !content.away.is_empty() {
+        parts.push(texts::away(markup, &content.away));
+    }
+    if !content.skipped.is_empty() {
+        parts.push(texts::skipped(markup, &content.skipped));
+    }
+    if !content.pending.is_empty() {
+        parts.push(texts::pending_heading(markup));
+        for pending in &content.pending {
+            let at = markup.time(pending.at, TimeStyle::DateTime);
+            parts.push(match pending.waiting {
+                Waiting::Prompted => texts::pending_prompted(markup, &pending.name, &at),
+                Waiting::LaterToday => texts::pending_later_today(markup, &pending.name, &at),
+                Waiting::Next => texts::pending_next(markup, &pending.name, &at),
+            });
+        }
+    }
+    if !content.decisions.is_empty() {
+        parts.push(texts::decisions_heading(markup));
+        parts.extend(content.decisions.iter().map(|d| texts::decision(markup, d)));
+    }
+    if !content.open_questions.is_empty() {
+        parts.push(texts::open_questions_heading(markup));
+        parts.extend(content.open_questions.iter().map(|(asked, q)| texts::open_question(markup, asked, q)));
+    }
+    parts.push(texts::converted(content.converted));
+    parts
+}
+
+/// The digest as platform messages, each within the platform's limit.
+pub fn render(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
+    split_message(&parts(markup, content), markup.chunk_limit())
+}
+
+/// Consecutive answered days with a blocker, from a newest-first history.
+pub fn blocker_streak(history: &[(NaiveDate, bool)]) -> u32 {
+    history.iter().take_while(|(_, blocker)| *blocker).count() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::markup::{discord::Discord, slack::Slack};
+
+    fn content() -> DigestContent {
+        DigestContent {
+            standup: "daily".into(),
+            date: Some("2026-03-30".parse().unwrap()),
+            entries: vec![
+                Entry {
+                    run_id: 1,
+                    name: "alice".into(),
+                    answers: vec![("Done?".into(), "importer".into())],
+                    blocker: None,
+                },
+                Entry {
+                    run_id: 2,
+                    name: "bob".into(),
+                    answers: vec![("Done?".into(), "waiting on VPN".into())],
+                    blocker: Some(("VPN access @channel".into(), 3)),
+                },
+            ],
+            away: vec!["carol".into()],
+            pending: vec![Pending {
+                name: "dan".into(),
+                waiting: Waiting::LaterToday,
+                at: "2026-03-30T16:30:00Z".parse().unwrap(),
+            }],
+            converted: 2,
+            ..DigestContent::default()
+        }
+    }
+
+    #[test]
+    fn blockers_come_first_with_their_day_count() {
+        let text = render(&Slack, &content()).join("\n");
+        let blockers = text.find("Blockers").unwrap();
+        assert!(blockers < text.find("alice").unwrap());
+        assert!(text.contains("bob (day 3)"), "{text}");
+        assert!(!text.contains("@channel"), "user text is neutralised: {text}");
+    }
+
+    #[test]
+    fn members_still_to_come_are_named_with_a_platform_time_and_never_mentioned() {
+        let slack = render(&Slack, &content()).join("\n");
+        assert!(slack.contains("dan: later today, prompted <!date^1774888200^"), "{slack}");
+        assert!(!slack.contains("<@"), "{slack}");
+        let discord = render(&Discord, &content()).join("\n");
+        assert!(discord.contains("<t:1774888200:f>"), "{discord}");
+        assert!(slack.contains("Away: carol"));
+    }
+
+    #[test]
+    fn a_long_digest_splits_between_members_never_inside_an_answer() {
+        let mut long = content();
+        long.entries = (0..30)
+            .map(|i| Entry {
+                run_id: i,
+                name: format!("member{i}"),
+                answers: vec![("Done?".into(), format!("answer {i} ").repeat(12))],
+                blocker: None,
+            })
+            .collect();
+        let chunks = render(&Discord, &long);
+        assert!(chunks.len() > 1);
+        for chunk in &chunks {
+            assert!(chunk.chars().count() <= 2_000);
+        }
+        for i in 0..30 {
+            let whole = format!("answer {i} ").repeat(12);
+            assert_eq!(chunks.iter().filter(|c| c.contains(whole.trim_end())).count(), 1, "answer {i} cut");
+        }
+    }
+
+    #[test]
+    fn the_streak_counts_consecutive_blocker_days_only() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(blocker_streak(&[(d("2026-03-30"), true), (d("2026-03-27"), true), (d("2026-03-26"), false)]), 2);
+        assert_eq!(blocker_streak(&[]), 0);
+    }
+}

@@ -1,0 +1,325 @@
+//! Purpose: creating and changing standups — `/async standup create|edit|delete|pause|resume|
+//! list|join|leave|skip|preview`, and [`seed_standup`] for the simulator, which creates a standup
+//! exactly as `create` does.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+
+use crate::bot::Bot;
+use crate::domain::calendar::{Timezone, Weekdays};
+use crate::domain::command::{MAX_QUESTIONS, StandupOptions};
+use crate::domain::markup::TimeStyle;
+use crate::domain::schedule::{Recurrence, local_date_of, utc_offset_at};
+use crate::features::commands::CommandContext;
+use crate::features::digest;
+use crate::features::texts::standup as texts;
+use crate::ports::{RunKey, RunState, StandupRecord};
+
+use super::schedule::{DayPlan, plan_day, recurrence_of, schedule_all, unschedule_member};
+
+/// Digest time when `create` gives none: the end of a default working day.
+pub const DEFAULT_DIGEST_AT: (u32, u32) = (17, 0);
+
+/// Days `preview` shows when not told.
+pub const DEFAULT_PREVIEW_DAYS: u32 = 7;
+
+/// A standup to create (from `/async standup create` or a simulation scenario).
+#[derive(Debug, Clone)]
+pub struct StandupSpec {
+    /// Unique name in the workspace.
+    pub name: String,
+    /// Platform id of the report channel.
+    pub channel: String,
+    /// Platform user ids of the participants.
+    pub members: Vec<String>,
+    /// When prompts go out, in each member's zone.
+    pub recurrence: Recurrence,
+    /// 1 to 5 questions.
+    pub questions: Vec<String>,
+    /// 1-based number of the blocker question.
+    pub blocker_question: Option<usize>,
+    /// Digest time in `digest_tz`.
+    pub digest_at: NaiveTime,
+    /// Zone of the digest time.
+    pub digest_tz: Timezone,
+    /// Reminder delay; `None` = no reminder.
+    pub reminder: Option<Duration>,
+    /// Dates without a standup.
+    pub skipped_dates: Vec<NaiveDate>,
+}
+
+/// Checks the rules a standup must keep; the error is the sentence the user sees.
+fn validate(questions: &[String], blocker: Option<usize>) -> Result<(), String> {
+    if questions.is_empty() || questions.len() > MAX_QUESTIONS {
+        return Err(texts::bad_question_count(questions.len(), MAX_QUESTIONS));
+    }
+    match blocker {
+        Some(b) if b == 0 || b > questions.len() => Err(texts::bad_blocker(b, questions.len())),
+        _ => Ok(()),
+    }
+}
+
+/// Creates a standup from a spec and schedules its prompts and digest; `Err` is the sentence to
+/// show (a duplicate name, bad questions).
+async fn create(bot: &Bot, workspace_id: i64, spec: &StandupSpec) -> anyhow::Result<Result<StandupRecord, String>> {
+    if let Err(message) = validate(&spec.questions, spec.blocker_question) {
+        return Ok(Err(message));
+    }
+    let channel = bot.store.ensure_channel(workspace_id, &spec.channel).await?;
+    let mut members = Vec::new();
+    for user in &spec.members {
+        let (record, _) = bot.store.ensure_member(workspace_id, user, bot.now()).await?;
+        if !members.contains(&record.id) {
+            members.push(record.id);
+        }
+    }
+    let mut standup = StandupRecord {
+        id: 0,
+        workspace_id,
+        name: spec.name.clone(),
+        channel: spec.channel.clone(),
+        questions: spec.questions.clone(),
+        blocker_question: spec.blocker_question,
+        recurrence: spec.recurrence.to_string(),
+        digest_at: spec.digest_at,
+        digest_tz: spec.digest_tz.name().to_owned(),
+        reminder: spec.reminder,
+        skipped_dates: spec.skipped_dates.clone(),
+        paused: false,
+        created_at: bot.now(),
+        members,
+    };
+    let Some(id) = bot.store.create_standup(&standup, channel.id).await? else {
+        return Ok(Err(texts::duplicate(&spec.name)));
+    };
+    standup.id = id;
+    schedule_all(bot, &standup).await?;
+    digest::schedule_first(bot, &standup).await?;
+    Ok(Ok(standup))
+}
+
+/// Creates a standup for the simulator exactly as `/async standup create` would. Members the bot
+/// has not met yet are created with the workspace defaults, so seed members (zone, hours) first.
+pub async fn seed_standup(bot: &Bot, workspace_id: i64, spec: &StandupSpec) -> anyhow::Result<()> {
+    create(bot, workspace_id, spec).await?.map_err(|message| anyhow::anyhow!(message))?;
+    Ok(())
+}
+
+fn recurrence_from(options: &StandupOptions, current: Option<&Recurrence>) -> Result<Option<Recurrence>, String> {
+    if let Some(expr) = &options.cron {
+        return Recurrence::cron(expr).map(Some).map_err(|e| texts::bad_schedule(&e.0));
+    }
+    if options.at.is_none() && options.days.is_none() {
+        return Ok(None);
+    }
+    let (at, days) = match current {
+        Some(Recurrence::Weekly { at, days }) => (*at, *days),
+        _ => (NaiveTime::from_hms_opt(9, 30, 0).unwrap_or(NaiveTime::MIN), Weekdays::MON_FRI),
+    };
+    Ok(Some(Recurrence::weekly(options.at.unwrap_or(at), options.days.unwrap_or(days))))
+}
+
+/// `/async standup create`: the spec from the options. Defaults: report channel and members are
+/// the channel typed in and its author, days mon-fri, digest at 17:00 in the workspace zone,
+/// reminder from `standup.reminder`.
+pub async fn create_command(
+    bot: &Bot,
+    ctx: &CommandContext<'_>,
+    name: String,
+    options: StandupOptions,
+) -> anyhow::Result<String> {
+    let recurrence = match recurrence_from(&options, None) {
+        Ok(Some(recurrence)) => recurrence,
+        Ok(None) => return Ok(texts::bad_schedule("add at=09:30 or cron=\"0 30 9 * * Mon-Fri\"")),
+        Err(message) => return Ok(message),
+    };
+    let members = options.members.clone().unwrap_or_else(|| vec![ctx.invocation.user.clone()]);
+    for user in &members {
+        // Resolves profiles (zone, name) of members the bot has not met yet.
+        bot.member(ctx.workspace_id, &ctx.invocation.workspace, user).await?;
+    }
+    let spec = StandupSpec {
+        name,
+        channel: options.channel.clone().unwrap_or_else(|| ctx.invocation.channel.clone()),
+        members,
+        recurrence,
+        questions: options.questions.clone().unwrap_or_default(),
+        blocker_question: options.blocker,
+        digest_at: options.digest_at.unwrap_or_else(|| {
+            NaiveTime::from_hms_opt(DEFAULT_DIGEST_AT.0, DEFAULT_DIGEST_AT.1, 0).unwrap_or(NaiveTime::MIN)
+        }),
+        digest_tz: options.digest_tz.unwrap_or(bot.settings.workspace.timezone),
+        reminder: options.reminder.unwrap_or(bot.settings.standup.reminder),
+        skipped_dates: Vec::new(),
+    };
+    Ok(match create(bot, ctx.workspace_id, &spec).await? {
+        Ok(standup) => texts::created(
+            bot.markup,
+            &standup.name,
+            &spec.recurrence.to_string(),
+            &spec.channel,
+            standup.members.len(),
+        ),
+        Err(message) => message,
+    })
+}
+
+/// Saves a changed standup and reschedules prompts (and the digest when `digest_changed`).
+async fn save(bot: &Bot, before: &StandupRecord, after: &StandupRecord, digest_changed: bool) -> anyhow::Result<()> {
+    let channel = bot.store.ensure_channel(after.workspace_id, &after.channel).await?;
+    bot.store.save_standup(after, channel.id).await?;
+    // Members who stay keep today's reminder; their prompt job is replaced by `schedule_all`.
+    for member_id in before.members.iter().filter(|id| after.paused || !after.members.contains(id)) {
+        unschedule_member(bot, before.id, *member_id).await?;
+    }
+    schedule_all(bot, after).await?;
+    if digest_changed {
+        digest::reschedule(bot, after).await?;
+    }
+    Ok(())
+}
+
+/// `/async standup edit`: only the given settings change.
+pub async fn edit(
+    bot: &Bot,
+    ctx: &CommandContext<'_>,
+    standup: StandupRecord,
+    options: StandupOptions,
+) -> anyhow::Result<String> {
+    let mut after = standup.clone();
+    match recurrence_from(&options, recurrence_of(&standup).ok().as_ref()) {
+        Ok(Some(recurrence)) => after.recurrence = recurrence.to_string(),
+        Ok(None) => {}
+        Err(message) => return Ok(message),
+    }
+    if let Some(questions) = &options.questions {
+        after.questions.clone_from(questions);
+    }
+    if options.blocker.is_some() {
+        after.blocker_question = options.blocker;
+    }
+    if let Err(message) = validate(&after.questions, after.blocker_question) {
+        return Ok(message);
+    }
+    if let Some(channel) = &options.channel {
+        after.channel.clone_from(channel);
+    }
+    if let Some(members) = &options.members {
+        after.members.clear();
+        for user in members {
+            let member = bot.member(ctx.workspace_id, &ctx.invocation.workspace, user).await?;
+            after.members.push(member.id);
+        }
+    }
+    after.digest_at = options.digest_at.unwrap_or(after.digest_at);
+    if let Some(tz) = options.digest_tz {
+        after.digest_tz = tz.name().to_owned();
+    }
+    if let Some(reminder) = options.reminder {
+        after.reminder = reminder;
+    }
+    let digest_changed = after.digest_at != standup.digest_at || after.digest_tz != standup.digest_tz;
+    save(bot, &standup, &after, digest_changed || after.recurrence != standup.recurrence).await?;
+    Ok(texts::changed(bot.markup, &after.name, "is updated"))
+}
+
+/// `/async standup pause|resume`.
+pub async fn set_paused(bot: &Bot, standup: StandupRecord, paused: bool) -> anyhow::Result<String> {
+    let after = StandupRecord { paused, ..standup.clone() };
+    save(bot, &standup, &after, false).await?;
+    Ok(texts::changed(bot.markup, &after.name, if paused { "is paused: no prompts or digests" } else { "is back on" }))
+}
+
+/// `/async standup delete`.
+pub async fn delete(bot: &Bot, standup: StandupRecord) -> anyhow::Result<String> {
+    for member_id in &standup.members {
+        unschedule_member(bot, standup.id, *member_id).await?;
+    }
+    digest::unschedule(bot, standup.id).await?;
+    bot.store.delete_standup(standup.id).await?;
+    Ok(texts::changed(bot.markup, &standup.name, "is deleted"))
+}
+
+/// `/async standup join|leave`.
+pub async fn join(
+    bot: &Bot,
+    ctx: &CommandContext<'_>,
+    standup: StandupRecord,
+    joining: bool,
+) -> anyhow::Result<String> {
+    let mut after = standup.clone();
+    after.members.retain(|id| *id != ctx.member.id);
+    if joining {
+        after.members.push(ctx.member.id);
+    }
+    save(bot, &standup, &after, false).await?;
+    Ok(texts::changed(
+        bot.markup,
+        &after.name,
+        if joining { "has you in: your first prompt comes at the next standup time" } else { "goes on without you" },
+    ))
+}
+
+/// `/async standup list`.
+pub async fn list(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<String> {
+    let standups = bot.store.standups(ctx.workspace_id).await?;
+    if standups.is_empty() {
+        return Ok(texts::none_yet());
+    }
+    let lines: Vec<String> = standups
+        .iter()
+        .map(|s| {
+            let mine = s.members.contains(&ctx.member.id);
+            texts::list_line(bot.markup, &s.name, &s.recurrence, s.members.len(), mine, s.paused)
+        })
+        .collect();
+    Ok(lines.join("\n"))
+}
+
+/// `/async standup skip [date]`: every standup of the member skips that local date.
+pub async fn skip(bot: &Bot, ctx: &CommandContext<'_>, date: Option<NaiveDate>) -> anyhow::Result<String> {
+    let today = local_date_of(ctx.member.tz(), bot.now());
+    let date = date.unwrap_or(today);
+    if date < today {
+        return Ok(texts::skip_in_the_past(date));
+    }
+    let standups = bot.store.standups_of(ctx.member.id).await?;
+    if standups.is_empty() {
+        return Ok(texts::no_standups());
+    }
+    for standup in &standups {
+        let key = RunKey { standup_id: standup.id, member_id: ctx.member.id, local_date: date };
+        bot.store.settle_run(&key, ctx.member.tz().name(), RunState::Skipped, bot.now()).await?;
+    }
+    let names: Vec<String> = standups.into_iter().map(|s| s.name).collect();
+    Ok(texts::skipped(&names, date))
+}
+
+/// `/async standup preview <name> [days]`: each member's next prompts in their local time.
+pub async fn preview(bot: &Bot, standup: &StandupRecord, days: Option<u32>) -> anyhow::Result<String> {
+    let recurrence = recurrence_of(standup)?;
+    let now = bot.now();
+    let mut lines = Vec::new();
+    for member_id in &standup.members {
+        let member = bot.member_by_id(*member_id).await?;
+        let offset_now = utc_offset_at(member.tz(), now);
+        let mut entries = Vec::new();
+        let first = local_date_of(member.tz(), now);
+        for date in first.iter_days().take(days.unwrap_or(DEFAULT_PREVIEW_DAYS) as usize) {
+            match plan_day(&recurrence, &member.availability, &standup.skipped_dates, date) {
+                DayPlan::Prompt { due, .. } if due >= now => {
+                    let mut entry = bot.markup.time(due, TimeStyle::DateTime);
+                    if utc_offset_at(member.tz(), due) != offset_now {
+                        entry.push_str(" (clocks change before this)");
+                    }
+                    entries.push(entry);
+                }
+                DayPlan::Away => entries.push(format!("{date}: out of office")),
+                DayPlan::Skipped => entries.push(format!("{date}: skipped (holiday)")),
+                _ => {}
+            }
+        }
+        let name = if member.name.is_empty() { member.user.clone() } else { member.name.clone() };
+        lines.push(texts::preview_line(bot.markup, &name, &entries));
+    }
+    Ok(lines.join("\n"))
+}

@@ -1,0 +1,293 @@
+//! Purpose: when each member is prompted — the pure rule (`plan_day`: the standup's local time in
+//! the member's zone, moved to the start of their working hours, never on non-working,
+//! out-of-office or skipped days) and the jobs that carry it out: one pending prompt job per
+//! (standup, member), one reminder per run, and the missed-prompt policy after downtime.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::bot::Bot;
+use crate::domain::availability::Availability;
+use crate::domain::events::{Destination, OutgoingMessage, Purpose};
+use crate::domain::member::Member;
+use crate::domain::schedule::{Recurrence, local_date_of};
+use crate::features::texts::standup as texts;
+use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+use crate::ports::{RunKey, RunState, StandupRecord};
+
+use super::{PROMPT_JOB, REMINDER_JOB};
+
+/// How many local dates ahead the next prompt is looked for (a year and a bit).
+const SEARCH_DAYS: usize = 400;
+
+/// What a standup means for one member on one local date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayPlan {
+    /// Prompt at `due`; past `expires` (the end of the working period) it is missed.
+    Prompt {
+        /// When the prompt goes out.
+        due: DateTime<Utc>,
+        /// The end of the member's working period that day.
+        expires: DateTime<Utc>,
+    },
+    /// A standup day on which the member is out of office (shown as away).
+    Away,
+    /// A skipped date (holiday) of the standup.
+    Skipped,
+    /// The standup does not run, or the member does not work, that day.
+    NoStandup,
+}
+
+/// The rule of SPEC §3 for one date: the recurrence's instant on the member's wall clock, never
+/// before the start of their working period and dropped if it falls after its end.
+pub fn plan_day(
+    recurrence: &Recurrence,
+    availability: &Availability,
+    skipped: &[NaiveDate],
+    date: NaiveDate,
+) -> DayPlan {
+    let Some(at) = recurrence.occurrence_on(availability.tz, date) else { return DayPlan::NoStandup };
+    if skipped.contains(&date) {
+        return DayPlan::Skipped;
+    }
+    if availability.is_out_of_office(date) {
+        return DayPlan::Away;
+    }
+    match availability.working_period_on(date) {
+        Some((start, end)) if at.max(start) < end => DayPlan::Prompt { due: at.max(start), expires: end },
+        _ => DayPlan::NoStandup,
+    }
+}
+
+/// The payload of prompt and reminder jobs.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct RunPayload {
+    /// Store id of the standup.
+    pub standup_id: i64,
+    /// Store id of the member.
+    pub member_id: i64,
+    /// The member-local date of the run.
+    pub date: NaiveDate,
+}
+
+impl RunPayload {
+    fn key(&self) -> RunKey {
+        RunKey { standup_id: self.standup_id, member_id: self.member_id, local_date: self.date }
+    }
+}
+
+/// Key prefix of a member's prompt jobs for a standup (the trailing colon keeps `1:` from matching `12:`).
+pub fn prompt_prefix(standup_id: i64, member_id: i64) -> String {
+    format!("{PROMPT_JOB}:{standup_id}:{member_id}:")
+}
+
+fn reminder_prefix(standup_id: i64, member_id: i64) -> String {
+    format!("{REMINDER_JOB}:{standup_id}:{member_id}:")
+}
+
+/// The standup's recurrence; a stored one that no longer parses stops only this standup.
+pub fn recurrence_of(standup: &StandupRecord) -> anyhow::Result<Recurrence> {
+    standup.recurrence.parse().map_err(|e: crate::domain::calendar::ValueError| anyhow::anyhow!(e.0))
+}
+
+/// Replaces the member's pending prompt job with the first prompt on or after `from`: one whose
+/// time has not come yet, or with `late_ok` one whose working period has not ended (a late prompt
+/// after downtime, SPEC §3). Dates that already have a run (answered early, skipped) are passed.
+pub async fn schedule_next(
+    bot: &Bot,
+    standup: &StandupRecord,
+    member_id: i64,
+    from: NaiveDate,
+    late_ok: bool,
+) -> anyhow::Result<()> {
+    bot.store.drop_pending_jobs(&prompt_prefix(standup.id, member_id)).await?;
+    if standup.paused || !standup.members.contains(&member_id) {
+        return Ok(());
+    }
+    let member = bot.member_by_id(member_id).await?;
+    let recurrence = recurrence_of(standup)?;
+    let now = bot.now();
+    for date in from.iter_days().take(SEARCH_DAYS) {
+        let DayPlan::Prompt { due, expires } =
+            plan_day(&recurrence, &member.availability, &standup.skipped_dates, date)
+        else {
+            continue;
+        };
+        if (late_ok && expires <= now) || (!late_ok && due < now) {
+            continue;
+        }
+        let payload = RunPayload { standup_id: standup.id, member_id, date };
+        if bot.store.run(&payload.key()).await?.is_some() {
+            continue;
+        }
+        bot.schedule(NewJob {
+            kind: PROMPT_JOB.to_owned(),
+            key: format!("{}{date}", prompt_prefix(standup.id, member_id)),
+            due_at: due,
+            expires_at: Some(expires),
+            payload: serde_json::to_value(payload)?,
+        })
+        .await?;
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// Schedules every member's next prompt from their own today (after a create, an edit, a resume).
+pub async fn schedule_all(bot: &Bot, standup: &StandupRecord) -> anyhow::Result<()> {
+    for &member_id in &standup.members {
+        let member = bot.member_by_id(member_id).await?;
+        schedule_next(bot, standup, member_id, local_date_of(member.tz(), bot.now()), false).await?;
+    }
+    Ok(())
+}
+
+/// Drops a member's pending prompt and reminder (they left, the standup paused or went away).
+pub async fn unschedule_member(bot: &Bot, standup_id: i64, member_id: i64) -> anyhow::Result<()> {
+    bot.store.drop_pending_jobs(&prompt_prefix(standup_id, member_id)).await?;
+    bot.store.drop_pending_jobs(&reminder_prefix(standup_id, member_id)).await?;
+    Ok(())
+}
+
+fn payload_of(job: &ClaimedJob) -> anyhow::Result<RunPayload> {
+    Ok(serde_json::from_value(job.payload.clone())?)
+}
+
+/// A due prompt: creates the run and queues the DM in one transaction (exactly once), schedules
+/// the reminder and the next prompt.
+pub async fn run_prompt(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+    let payload = payload_of(job)?;
+    let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
+    if standup.paused || !standup.members.contains(&payload.member_id) {
+        return Ok(JobOutcome::Done);
+    }
+    let member = bot.member_by_id(payload.member_id).await?;
+    let recurrence = recurrence_of(&standup)?;
+    match plan_day(&recurrence, &member.availability, &standup.skipped_dates, payload.date) {
+        DayPlan::Prompt { expires, .. } if !member.unreachable && member.availability.is_working_at(now) => {
+            let text = texts::prompt(bot.markup, &standup.name, &standup.questions);
+            let prompt =
+                OutgoingMessage::new(Destination::Dm { user: member.user.clone() }, Purpose::StandupPrompt, text);
+            let tz = member.tz().name();
+            if bot.store.prompt_run(&payload.key(), tz, standup.workspace_id, &prompt, now).await? {
+                schedule_reminder(bot, &standup, payload, now, expires).await?;
+            }
+        }
+        DayPlan::Away => {
+            bot.store.settle_run(&payload.key(), member.tz().name(), RunState::Away, now).await?;
+        }
+        _ => {}
+    }
+    schedule_next(bot, &standup, payload.member_id, payload.date + Duration::days(1), true).await?;
+    Ok(JobOutcome::Done)
+}
+
+async fn schedule_reminder(
+    bot: &Bot,
+    standup: &StandupRecord,
+    payload: RunPayload,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let Some(delay) = standup.reminder else { return Ok(()) };
+    let due = now + delay;
+    if due >= expires {
+        // It would land outside working hours: no reminder rather than a late one.
+        return Ok(());
+    }
+    bot.schedule(NewJob {
+        kind: REMINDER_JOB.to_owned(),
+        key: format!("{}{}", reminder_prefix(standup.id, payload.member_id), payload.date),
+        due_at: due,
+        expires_at: Some(expires),
+        payload: serde_json::to_value(payload)?,
+    })
+    .await?;
+    Ok(())
+}
+
+/// A due reminder: sent once, only while the run waits and the member is working.
+pub async fn run_reminder(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+    let payload = payload_of(job)?;
+    let Some(standup) = bot.store.standup(payload.standup_id).await?.filter(|s| !s.paused) else {
+        return Ok(JobOutcome::Done);
+    };
+    let Some(run) = bot.store.run(&payload.key()).await? else { return Ok(JobOutcome::Done) };
+    let member: Member = bot.member_by_id(payload.member_id).await?;
+    if run.state != RunState::Prompted || member.unreachable || !member.availability.is_working_at(now) {
+        return Ok(JobOutcome::Done);
+    }
+    let text = texts::reminder(bot.markup, &standup.name, run.next_question, &standup.questions);
+    let reminder = OutgoingMessage::new(Destination::Dm { user: member.user }, Purpose::StandupReminder, text);
+    bot.store.remind_run(run.id, standup.workspace_id, &reminder, now).await?;
+    Ok(JobOutcome::Done)
+}
+
+/// A prompt whose working day ended unsent (downtime): recorded as missed, and the next prompt is
+/// looked for from the member's today — late if today's working period is still on, never one
+/// per missed day.
+pub async fn prompt_missed(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let payload = payload_of(job)?;
+    let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(()) };
+    if !standup.members.contains(&payload.member_id) {
+        return Ok(());
+    }
+    let member = bot.member_by_id(payload.member_id).await?;
+    bot.store.settle_run(&payload.key(), member.tz().name(), RunState::Missed, now).await?;
+    let today = local_date_of(member.tz(), now);
+    schedule_next(bot, &standup, payload.member_id, today.max(payload.date + Duration::days(1)), true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::availability::OooRange;
+    use crate::domain::calendar::{Weekdays, WorkingHours};
+    use chrono::NaiveTime;
+
+    fn berlin() -> Availability {
+        Availability::with_defaults(chrono_tz::Europe::Berlin)
+    }
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_prompt_before_working_hours_moves_to_their_start() {
+        let early = Recurrence::weekly(NaiveTime::from_hms_opt(7, 0, 0).unwrap(), Weekdays::MON_FRI);
+        let plan = plan_day(&early, &berlin(), &[], date("2026-03-30"));
+        assert_eq!(plan, DayPlan::Prompt { due: utc("2026-03-30T07:00:00Z"), expires: utc("2026-03-30T15:00:00Z") });
+    }
+
+    #[test]
+    fn the_prompt_follows_the_member_across_the_dst_change() {
+        let at = Recurrence::weekly(NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Weekdays::MON_FRI);
+        let before = plan_day(&at, &berlin(), &[], date("2026-03-27"));
+        let after = plan_day(&at, &berlin(), &[], date("2026-03-30"));
+        assert!(matches!(before, DayPlan::Prompt { due, .. } if due == utc("2026-03-27T08:30:00Z")));
+        assert!(matches!(after, DayPlan::Prompt { due, .. } if due == utc("2026-03-30T07:30:00Z")));
+    }
+
+    #[test]
+    fn away_skipped_and_non_working_days_get_no_prompt() {
+        let at = Recurrence::weekly(NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Weekdays::ALL);
+        let mut member = berlin();
+        member.out_of_office.push(OooRange { from: date("2026-03-31"), to: date("2026-03-31") });
+        assert_eq!(plan_day(&at, &member, &[], date("2026-03-31")), DayPlan::Away);
+        assert_eq!(plan_day(&at, &member, &[date("2026-04-01")], date("2026-04-01")), DayPlan::Skipped);
+        assert_eq!(plan_day(&at, &member, &[], date("2026-03-28")), DayPlan::NoStandup);
+    }
+
+    #[test]
+    fn a_prompt_time_after_working_hours_is_dropped() {
+        let late = Recurrence::weekly(NaiveTime::from_hms_opt(18, 0, 0).unwrap(), Weekdays::MON_FRI);
+        let mut member = berlin();
+        member.hours = "09:00-17:00".parse::<WorkingHours>().unwrap();
+        assert_eq!(plan_day(&late, &member, &[], date("2026-03-30")), DayPlan::NoStandup);
+    }
+}

@@ -1,0 +1,102 @@
+//! Texts of standup digests. Members are named, never @-mentioned: a digest must not ping the
+//! people who have not answered yet.
+
+use chrono::NaiveDate;
+
+use crate::domain::markup::Markup;
+
+/// The first line.
+pub fn title(markup: &dyn Markup, standup: &str, date: NaiveDate) -> String {
+    format!("{} — {}", markup.bold(&format!("{} standup", markup.literal(standup))), date.format("%a %-d %b %Y"))
+}
+
+/// Heading of the blockers.
+pub fn blockers_heading(markup: &dyn Markup) -> String {
+    markup.bold("Blockers")
+}
+
+/// One blocker: who, for how many days, what.
+pub fn blocker(markup: &dyn Markup, name: &str, days: u32, text: &str) -> String {
+    let days = if days <= 1 { "day 1".to_owned() } else { format!("day {days}") };
+    markup.bullet(&format!("{} ({days}): {}", markup.literal(name), markup.user_text(text)))
+}
+
+/// One member's answers.
+pub fn answers(markup: &dyn Markup, name: &str, answers: &[(String, String)]) -> String {
+    let mut lines = vec![markup.bold(&markup.literal(name))];
+    for (question, answer) in answers {
+        let answer = if answer.trim().is_empty() { "—".to_owned() } else { markup.user_text(answer) };
+        lines.push(markup.bullet(&format!("{} {answer}", markup.italic(&markup.literal(question)))));
+    }
+    lines.join("\n")
+}
+
+/// No answers in this digest.
+pub fn no_answers() -> String {
+    "No answers yet.".to_owned()
+}
+
+/// Members out of office.
+pub fn away(markup: &dyn Markup, names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| markup.literal(n)).collect();
+    format!("Away: {}", names.join(", "))
+}
+
+/// Members who skipped today.
+pub fn skipped(markup: &dyn Markup, names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| markup.literal(n)).collect();
+    format!("Skipping today: {}", names.join(", "))
+}
+
+/// Heading of the members whose answers are still to come.
+pub fn pending_heading(markup: &dyn Markup) -> String {
+    markup.bold("Still to come")
+}
+
+/// Prompted, not answered yet.
+pub fn pending_prompted(markup: &dyn Markup, name: &str, at: &str) -> String {
+    markup.bullet(&format!("{}: prompted {at}", markup.literal(name)))
+}
+
+/// Prompted after the digest time: their answers lead the next digest.
+pub fn pending_later_today(markup: &dyn Markup, name: &str, at: &str) -> String {
+    markup.bullet(&format!("{}: later today, prompted {at}; their answers lead the next digest", markup.literal(name)))
+}
+
+/// Next prompted on another day.
+pub fn pending_next(markup: &dyn Markup, name: &str, at: &str) -> String {
+    markup.bullet(&format!("{}: next prompt {at}", markup.literal(name)))
+}
+
+/// Heading of decisions.
+pub fn decisions_heading(markup: &dyn Markup) -> String {
+    markup.bold("Decisions since the last digest")
+}
+
+/// One decision.
+pub fn decision(markup: &dyn Markup, text: &str) -> String {
+    markup.bullet(&markup.user_text(text))
+}
+
+/// Heading of open questions.
+pub fn open_questions_heading(markup: &dyn Markup) -> String {
+    markup.bold("Open questions")
+}
+
+/// One open question.
+pub fn open_question(markup: &dyn Markup, asked: &str, text: &str) -> String {
+    markup.bullet(&format!("for {}: {}", markup.literal(asked), markup.user_text(text)))
+}
+
+/// Converted pings.
+pub fn converted(count: i64) -> String {
+    match count {
+        1 => "1 ping became an async question since the last digest.".to_owned(),
+        n => format!("{n} pings became async questions since the last digest."),
+    }
+}
+
+/// `/async digest now` done.
+pub fn posted(markup: &dyn Markup, standup: &str, channel: &str) -> String {
+    format!("Posted the {} digest in {}.", markup.literal(standup), markup.channel(channel))
+}

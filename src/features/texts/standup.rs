@@ -1,0 +1,159 @@
+//! Texts of standup prompts, reminders, acks and `/async standup …` replies. Short, friendly,
+//! never shaming: a reminder says the answers are still welcome, nothing more.
+
+use chrono::NaiveDate;
+
+use crate::domain::markup::Markup;
+
+/// How to answer all questions at once, for a standup named `name`.
+fn answer_hint(name: &str, count: usize) -> String {
+    let slots = vec!["…"; count].join(" | ");
+    format!("`/async standup answer {name}: {slots}`")
+}
+
+/// One question of a DM conversation: `*2/3* What will you do?`.
+pub fn question(markup: &dyn Markup, index: usize, questions: &[String]) -> String {
+    let text = questions.get(index).map_or("", String::as_str);
+    format!("{} {}", markup.bold(&format!("{}/{}", index + 1, questions.len())), markup.literal(text))
+}
+
+/// The daily prompt DM; it asks the first question.
+pub fn prompt(markup: &dyn Markup, name: &str, questions: &[String]) -> String {
+    format!(
+        "Hi! Time for the {} standup, whenever suits you today. Reply here one answer at a time, or all at once with {}.\n{}",
+        markup.bold(&markup.literal(name)),
+        answer_hint(name, questions.len()),
+        question(markup, 0, questions)
+    )
+}
+
+/// The one reminder.
+pub fn reminder(markup: &dyn Markup, name: &str, next: usize, questions: &[String]) -> String {
+    format!(
+        "A gentle reminder: your {} standup answers are still welcome today. No worries if you are busy.\n{}",
+        markup.bold(&markup.literal(name)),
+        question(markup, next, questions)
+    )
+}
+
+/// All questions answered.
+pub fn thanks(markup: &dyn Markup, name: &str) -> String {
+    format!("Thanks! Your {} answers will be in the next digest.", markup.bold(&markup.literal(name)))
+}
+
+/// Answers replaced before any digest showed them.
+pub fn replaced(markup: &dyn Markup, name: &str) -> String {
+    format!("Updated your {} answers; the next digest shows the new ones.", markup.bold(&markup.literal(name)))
+}
+
+/// Answers changed after a digest showed them.
+pub fn digest_updated(markup: &dyn Markup, name: &str) -> String {
+    format!("Updated your {} answers and the digest that showed them.", markup.bold(&markup.literal(name)))
+}
+
+/// An answer arrived but there is no run to put it in.
+pub fn nothing_to_answer() -> String {
+    "There's nothing to answer right now: your next standup prompt will come at its usual time.".to_owned()
+}
+
+/// Answers for a standup the member does not take part in.
+pub fn not_a_member(name: &str) -> String {
+    format!("You don't take part in {name}: join it first with `/async standup join {name}`.")
+}
+
+/// A submission named a standup that does not exist.
+pub fn unknown_standup(name: &str) -> String {
+    format!("There is no standup called '{name}'. See `/async standup list`.")
+}
+
+/// The member takes part in several standups and did not say which.
+pub fn which_standup(names: &[String]) -> String {
+    format!(
+        "Which standup? You take part in {}: add its name, like `/async standup answer {}`.",
+        names.join(", "),
+        names[0]
+    )
+}
+
+/// The member takes part in no standup.
+pub fn no_standups() -> String {
+    "You take part in no standup yet. See `/async standup list` and `/async standup join <name>`.".to_owned()
+}
+
+/// More answers than questions.
+pub fn too_many_answers(given: usize, questions: usize) -> String {
+    format!("That is {given} answers for {questions} questions: separate answers with |.")
+}
+
+/// `answer` without answers: the questions went by DM.
+pub fn questions_sent() -> String {
+    "I've sent you the questions by DM.".to_owned()
+}
+
+/// `skip` done.
+pub fn skipped(names: &[String], date: NaiveDate) -> String {
+    format!("Skipped {date}: no {} prompt that day.", names.join(", "))
+}
+
+/// `skip` of a date that already passed.
+pub fn skip_in_the_past(date: NaiveDate) -> String {
+    format!("{date} is already past in your timezone. Nothing changed.")
+}
+
+/// `create` done.
+pub fn created(markup: &dyn Markup, name: &str, schedule: &str, channel: &str, members: usize) -> String {
+    format!(
+        "Created {}: {schedule} in each member's own timezone, {members} member(s), digest in {}.",
+        markup.bold(&markup.literal(name)),
+        markup.channel(channel)
+    )
+}
+
+/// A simple management change done.
+pub fn changed(markup: &dyn Markup, name: &str, what: &str) -> String {
+    format!("{} {what}.", markup.bold(&markup.literal(name)))
+}
+
+/// The name is taken.
+pub fn duplicate(name: &str) -> String {
+    format!("A standup called '{name}' already exists: pick another name, or use `/async standup edit {name} …`.")
+}
+
+/// The blocker number is not one of the questions.
+pub fn bad_blocker(blocker: usize, questions: usize) -> String {
+    format!("blocker={blocker} is not one of the {questions} questions: use a number from 1 to {questions}.")
+}
+
+/// More questions than allowed or none.
+pub fn bad_question_count(count: usize, max: usize) -> String {
+    format!("A standup asks 1 to {max} questions, not {count}. Separate questions with |.")
+}
+
+/// A bad cron expression or schedule.
+pub fn bad_schedule(reason: &str) -> String {
+    format!("That schedule doesn't work: {reason}.")
+}
+
+/// A list line.
+pub fn list_line(markup: &dyn Markup, name: &str, schedule: &str, members: usize, mine: bool, paused: bool) -> String {
+    let mut line = format!("{} — {schedule}, {members} member(s)", markup.bold(&markup.literal(name)));
+    if mine {
+        line.push_str(", you take part");
+    }
+    if paused {
+        line.push_str(" (paused)");
+    }
+    markup.bullet(&line)
+}
+
+/// No standups in the workspace.
+pub fn none_yet() -> String {
+    "No standups yet. An admin can add one with `/async standup create daily at=09:30 questions=\"Yesterday?|Today?\"`."
+        .to_owned()
+}
+
+/// A member line of `preview`.
+pub fn preview_line(markup: &dyn Markup, name: &str, entries: &[String]) -> String {
+    let entries = if entries.is_empty() { "no prompts in this period".to_owned() } else { entries.join(", ") };
+    markup.bullet(&format!("{}: {entries}", markup.literal(name)))
+}

@@ -1,0 +1,169 @@
+//! Digests through the whole bot: every answer in exactly one digest, late-side members "later
+//! today" with a platform time, edits after a digest update it, long digests split whole.
+
+use unhurried::adapters::simulated::TranscriptEntry;
+use unhurried::domain::platform::Platform;
+
+use crate::standup::{bot, seed, spec, submit};
+use crate::support::profile;
+
+fn digests(sent: &[TranscriptEntry]) -> Vec<&TranscriptEntry> {
+    sent.iter().filter(|m| m.purpose == "digest" && m.kind == "post").collect()
+}
+
+async fn later_today_case(platform: Platform, alice: &str, bob: &str, time_markup: &str) {
+    let members = [(alice, profile("alice", Some("Europe/Berlin"))), (bob, profile("bob", None))];
+    let mut t = bot(platform, "2026-03-29T12:00:00Z", &members).await;
+    t.command(bob, "C1", "tz America/Los_Angeles").await;
+    seed(&t, &spec(&[alice, bob], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, alice, &["alice monday done", "alice monday next", "none"]).await;
+    // The digest (17:00 Berlin = 15:00Z) comes before bob's 09:30 Los Angeles (16:30Z).
+    t.run_until("2026-03-30T17:00:00Z").await;
+    submit(&t, bob, &["bob monday done", "bob monday next", "none"]).await;
+    t.run_until("2026-03-31T08:00:00Z").await;
+    submit(&t, alice, &["alice tuesday done", "alice tuesday next", "none"]).await;
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2, "{posts:#?}");
+    let later = format!("bob: later today, prompted {time_markup}");
+    assert!(posts[0].text.contains(&later), "{}", posts[0].text);
+    assert!(!posts[0].text.contains(&format!("@{bob}")) && !posts[0].text.contains(&format!("<@{bob}>")));
+    for answer in ["alice monday done", "bob monday done", "alice tuesday done"] {
+        assert_eq!(posts.iter().filter(|p| p.text.contains(answer)).count(), 1, "{answer} in exactly one digest");
+    }
+    assert!(posts[0].text.contains("alice monday done"));
+    let second = &posts[1].text;
+    assert!(second.find("bob monday done").unwrap() < second.find("alice tuesday done").unwrap(), "{second}");
+}
+
+#[tokio::test]
+async fn every_answer_is_in_exactly_one_digest_and_late_members_lead_the_next_on_slack() {
+    later_today_case(Platform::Slack, "U1", "U2", "<!date^1774888200^{date_short_pretty} {time}|2026-03-30 16:30 UTC>")
+        .await;
+}
+
+#[tokio::test]
+async fn every_answer_is_in_exactly_one_digest_and_late_members_lead_the_next_on_discord() {
+    later_today_case(Platform::Discord, "101", "102", "<t:1774888200:f>").await;
+}
+
+#[tokio::test]
+async fn an_edit_after_the_digest_updates_the_posted_digest() {
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &[("U1", profile("alice", Some("Europe/Berlin")))]).await;
+    seed(&t, &spec(&["U1"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, "U1", &["first draft", "b", "none"]).await;
+    submit(&t, "U1", &["second draft", "b", "none"]).await;
+    t.run_until("2026-03-30T15:30:00Z").await;
+    submit(&t, "U1", &["final words", "b", "none"]).await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 1);
+    assert!(posts[0].text.contains("second draft") && !posts[0].text.contains("first draft"), "{}", posts[0].text);
+    let update = sent.iter().find(|m| m.kind == "update").expect("the digest is edited");
+    assert_eq!(update.purpose, "digest");
+    assert_eq!(update.thread.as_deref(), Some(posts[0].message_id.as_str()));
+    assert!(update.text.contains("final words") && !update.text.contains("second draft"), "{}", update.text);
+    let acks: Vec<_> = sent.iter().filter(|m| m.purpose == "standup_ack").collect();
+    assert_eq!(acks.len(), 3);
+    assert!(acks[2].text.contains("digest"), "{}", acks[2].text);
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let next = t.sent();
+    assert!(digests(&next).iter().all(|p| !p.text.contains("final words")), "an edit does not repeat the answer");
+}
+
+#[tokio::test]
+async fn a_long_digest_splits_within_discords_limit_without_cutting_an_answer() {
+    let users: Vec<String> = (101..113).map(|n| n.to_string()).collect();
+    let profiles: Vec<(&str, _)> = users.iter().map(|u| (u.as_str(), profile(&format!("member{u}"), None))).collect();
+    let mut t = bot(Platform::Discord, "2026-03-29T12:00:00Z", &profiles).await;
+    let members: Vec<&str> = users.iter().map(String::as_str).collect();
+    seed(&t, &spec(&members, "UTC", None)).await;
+    t.run_until("2026-03-30T10:00:00Z").await;
+    for user in &members {
+        let long = format!("{user} worked on things ").repeat(12);
+        submit(&t, user, &[long.trim(), "more", "none"]).await;
+    }
+    t.run_until("2026-03-30T17:30:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert!(posts.len() > 1, "{posts:#?}");
+    assert!(posts.iter().all(|p| p.text.chars().count() <= 2_000));
+    for user in &members {
+        let long = format!("{user} worked on things ").repeat(12);
+        assert_eq!(posts.iter().filter(|p| p.text.contains(long.trim())).count(), 1, "answer of {user} cut or missing");
+    }
+}
+
+#[tokio::test]
+async fn digest_preview_is_private_and_digest_now_posts_once_without_repeating_answers() {
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &[("U1", profile("alice", Some("Europe/Berlin")))]).await;
+    seed(&t, &spec(&["U1"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, "U1", &["shipped it", "b", "none"]).await;
+    t.sent();
+    t.command("U1", "C1", "digest preview daily").await;
+    t.command("U1", "C1", "digest now daily").await;
+    t.command("U1", "C1", "digest now nope").await;
+    t.run_until("2026-03-30T16:00:00Z").await;
+    let sent = t.sent();
+    assert_eq!(sent[0].kind, "ephemeral");
+    assert!(sent[0].text.contains("shipped it"), "{}", sent[0].text);
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2, "the manual one now, the scheduled one at 17:00");
+    assert!(posts[0].text.contains("shipped it"));
+    assert!(!posts[1].text.contains("shipped it"), "{}", posts[1].text);
+    assert!(sent.iter().any(|m| m.kind == "ephemeral" && m.text.contains("no standup called 'nope'")));
+}
+
+#[tokio::test]
+async fn blockers_lead_with_their_day_count_and_the_unanswered_are_named_with_their_prompt_time() {
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1", "U2"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, "U1", &["a", "b", "waiting on the VPN"]).await;
+    t.run_until("2026-03-31T08:00:00Z").await;
+    submit(&t, "U1", &["c", "d", "still the VPN"]).await;
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2);
+    let text = &posts[1].text;
+    assert!(text.contains("alice (day 2): still the VPN"), "{text}");
+    assert!(text.find("Blockers").unwrap() < text.find("*alice*").unwrap(), "{text}");
+    // 09:30 Berlin on Tuesday is 07:30Z.
+    assert!(text.contains("bob: prompted <!date^1774942200^"), "{text}");
+    assert!(!text.contains("<@U2>"), "{text}");
+}
+
+#[tokio::test]
+async fn a_digest_shows_new_decisions_open_questions_and_converted_pings() {
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1"], "Europe/Berlin", None)).await;
+    let pool = t.store.pool().clone();
+    let channel: i64 = sqlx::query_scalar("SELECT id FROM channels").fetch_one(&pool).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM members ORDER BY id").fetch_all(&pool).await.unwrap();
+    let at = 1_774_860_000; // 2026-03-30T08:40:00Z, after the standup was created
+    sqlx::query("INSERT INTO decisions (workspace_id, author_id, channel_id, text, created_at) VALUES (1, ?, ?, 'Ship on Fridays <!channel>', ?)")
+        .bind(ids[0]).bind(channel).bind(at).execute(&pool).await.unwrap();
+    sqlx::query("INSERT INTO open_questions (workspace_id, channel, message, asker_id, asked_id, text, asked_at) VALUES (1, 'C1', 'm9', ?, ?, 'where is the VPN config?', ?)")
+        .bind(ids[0]).bind(ids[1]).bind(at).execute(&pool).await.unwrap();
+    sqlx::query("INSERT INTO nudges (workspace_id, channel_id, sender_id, ping_message, kind, state, created_at, converted_at) VALUES (1, ?, ?, 'm8', 'greeting', 'sent', ?, ?)")
+        .bind(channel).bind(ids[1]).bind(at).bind(at + 60).execute(&pool).await.unwrap();
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2);
+    let first = &posts[0].text;
+    assert!(first.contains("Decisions since the last digest"), "{first}");
+    assert!(first.contains("Ship on Fridays") && !first.contains("<!channel>"), "{first}");
+    assert!(first.contains("for bob: where is the VPN config?"), "{first}");
+    assert!(first.contains("1 ping became an async question"), "{first}");
+    let second = &posts[1].text;
+    assert!(!second.contains("Ship on Fridays") && second.contains("0 pings"), "only new ones: {second}");
+    assert!(second.contains("where is the VPN config?"), "still open: {second}");
+}
