@@ -263,13 +263,7 @@ impl StandupStore for SqliteStore {
     }
 
     async fn save_digest_content(&self, digest_id: i64, content: &str) -> anyhow::Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE digests SET content = ? WHERE id = ?")
-            .bind(content)
-            .bind(digest_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        self.write(sqlx::query("UPDATE digests SET content = ? WHERE id = ?").bind(content).bind(digest_id)).await?;
         Ok(())
     }
 
@@ -325,14 +319,13 @@ impl StandupStore for SqliteStore {
     }
 
     async fn drop_pending_jobs(&self, prefix: &str) -> anyhow::Result<u64> {
-        let mut tx = self.begin_write().await?;
-        let n = sqlx::query("DELETE FROM jobs WHERE state = 'pending' AND substr(key, 1, length(?)) = ?")
-            .bind(prefix)
-            .bind(prefix)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        tx.commit().await?;
+        let n = self
+            .write(
+                sqlx::query("DELETE FROM jobs WHERE state = 'pending' AND substr(key, 1, length(?)) = ?")
+                    .bind(prefix)
+                    .bind(prefix),
+            )
+            .await?;
         Ok(n)
     }
 

@@ -106,18 +106,12 @@ impl DirectoryStore for SqliteStore {
         user: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<(MemberRecord, bool)> {
-        let mut tx = self.begin_write().await?;
-        let created = sqlx::query(
+        let created = self.write(sqlx::query(
             "INSERT INTO members (workspace_id, platform_user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         )
         .bind(workspace_id)
         .bind(user)
-        .bind(secs(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        tx.commit().await?;
+        .bind(secs(now))).await? == 1;
         let member = self.find_member(workspace_id, user).await?.context("a member just ensured is missing")?;
         Ok((member, created))
     }
@@ -254,14 +248,15 @@ impl DirectoryStore for SqliteStore {
     }
 
     async fn set_channel(&self, channel_id: i64, name: Option<&str>, nudge_mode: Option<&str>) -> anyhow::Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE channels SET name = COALESCE(?, name), nudge_mode = COALESCE(?, nudge_mode) WHERE id = ?")
+        self.write(
+            sqlx::query(
+                "UPDATE channels SET name = COALESCE(?, name), nudge_mode = COALESCE(?, nudge_mode) WHERE id = ?",
+            )
             .bind(name)
             .bind(nudge_mode)
-            .bind(channel_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+            .bind(channel_id),
+        )
+        .await?;
         Ok(())
     }
 }

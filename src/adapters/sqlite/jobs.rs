@@ -40,23 +40,22 @@ impl TryFrom<JobRow> for ClaimedJob {
 #[async_trait]
 impl JobStore for SqliteStore {
     async fn schedule_job(&self, job: &NewJob, now: DateTime<Utc>) -> anyhow::Result<bool> {
-        let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO jobs (kind, key, due_at, expires_at, payload, state, created_at)
+        let inserted = self
+            .write(
+                sqlx::query(
+                    "INSERT INTO jobs (kind, key, due_at, expires_at, payload, state, created_at)
              VALUES (?, ?, ?, ?, ?, 'pending', ?)
              ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(&job.kind)
-        .bind(&job.key)
-        .bind(secs(job.due_at))
-        .bind(job.expires_at.map(secs))
-        .bind(job.payload.to_string())
-        .bind(secs(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+                )
+                .bind(&job.kind)
+                .bind(&job.key)
+                .bind(secs(job.due_at))
+                .bind(job.expires_at.map(secs))
+                .bind(job.payload.to_string())
+                .bind(secs(now)),
+            )
+            .await?
             == 1;
-        tx.commit().await?;
         Ok(inserted)
     }
 
@@ -103,25 +102,24 @@ impl JobStore for SqliteStore {
             JobOutcome::Retry { at, error } => ("pending", Some(secs(*at)), Some(error.as_str())),
             JobOutcome::Failed { error } => ("failed", None, Some(error.as_str())),
         };
-        let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE jobs SET state = ?, due_at = COALESCE(?, due_at), last_error = COALESCE(?, last_error),
+        let changed = self
+            .write(
+                sqlx::query(
+                    "UPDATE jobs SET state = ?, due_at = COALESCE(?, due_at), last_error = COALESCE(?, last_error),
                  claimed_by = NULL, lease_until = NULL,
                  finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
              WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
-        )
-        .bind(state)
-        .bind(due_at)
-        .bind(error)
-        .bind(state)
-        .bind(secs(now))
-        .bind(job_id)
-        .bind(worker)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+                )
+                .bind(state)
+                .bind(due_at)
+                .bind(error)
+                .bind(state)
+                .bind(secs(now))
+                .bind(job_id)
+                .bind(worker),
+            )
+            .await?
             == 1;
-        tx.commit().await?;
         Ok(changed)
     }
 

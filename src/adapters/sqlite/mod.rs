@@ -21,7 +21,9 @@ use std::time::Duration as StdDuration;
 use anyhow::Context as _;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Sqlite, Transaction};
 
 use crate::ports::{InstanceGuard, Store, StoreError};
@@ -78,6 +80,14 @@ impl SqliteStore {
     /// The connection pool, for adapters' own tests.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Runs one writing statement in its own `BEGIN IMMEDIATE` transaction; returns the rows changed.
+    pub(crate) async fn write(&self, query: sqlx::query::Query<'_, Sqlite, SqliteArguments>) -> anyhow::Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let changed = query.execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// Starts a writing transaction that holds SQLite's write lock from its first statement.
@@ -137,19 +147,18 @@ impl Store for SqliteStore {
     }
 
     async fn record_delivery(&self, platform: &str, delivery_id: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
-        let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO inbound_deliveries (platform, delivery_id, received_at) VALUES (?, ?, ?)
+        let inserted = self
+            .write(
+                sqlx::query(
+                    "INSERT INTO inbound_deliveries (platform, delivery_id, received_at) VALUES (?, ?, ?)
              ON CONFLICT DO NOTHING",
-        )
-        .bind(platform)
-        .bind(delivery_id)
-        .bind(secs(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+                )
+                .bind(platform)
+                .bind(delivery_id)
+                .bind(secs(now)),
+            )
+            .await?
             == 1;
-        tx.commit().await?;
         Ok(inserted)
     }
 }

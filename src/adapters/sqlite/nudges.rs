@@ -85,22 +85,21 @@ impl NudgeStore for SqliteStore {
         to: NudgeState,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
-        let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE nudges SET state = ?,
+        let changed = self
+            .write(
+                sqlx::query(
+                    "UPDATE nudges SET state = ?,
                  sent_at = CASE WHEN ? IN ('sent', 'dry_run') THEN ? ELSE sent_at END
              WHERE id = ? AND state = ?",
-        )
-        .bind(to.as_str())
-        .bind(to.as_str())
-        .bind(secs(now))
-        .bind(nudge_id)
-        .bind(from.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+                )
+                .bind(to.as_str())
+                .bind(to.as_str())
+                .bind(secs(now))
+                .bind(nudge_id)
+                .bind(from.as_str()),
+            )
+            .await?
             == 1;
-        tx.commit().await?;
         Ok(changed)
     }
 
@@ -122,22 +121,21 @@ impl NudgeStore for SqliteStore {
         thread: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
-        let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE nudges SET converted_at = ?
+        let changed = self
+            .write(
+                sqlx::query(
+                    "UPDATE nudges SET converted_at = ?
              WHERE channel_id = ? AND sender_id = ? AND (ping_message = ? OR thread = ?)
                AND state = 'sent' AND converted_at IS NULL",
-        )
-        .bind(secs(now))
-        .bind(channel_id)
-        .bind(sender_id)
-        .bind(thread)
-        .bind(thread)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+                )
+                .bind(secs(now))
+                .bind(channel_id)
+                .bind(sender_id)
+                .bind(thread)
+                .bind(thread),
+            )
+            .await?
             > 0;
-        tx.commit().await?;
         Ok(changed)
     }
 
@@ -147,14 +145,13 @@ impl NudgeStore for SqliteStore {
         recipient_id: i64,
         at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("INSERT INTO offhours_mentions (workspace_id, recipient_id, at) VALUES (?, ?, ?)")
-            .bind(workspace_id)
-            .bind(recipient_id)
-            .bind(secs(at))
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        self.write(
+            sqlx::query("INSERT INTO offhours_mentions (workspace_id, recipient_id, at) VALUES (?, ?, ?)")
+                .bind(workspace_id)
+                .bind(recipient_id)
+                .bind(secs(at)),
+        )
+        .await?;
         Ok(())
     }
 
@@ -165,20 +162,19 @@ impl NudgeStore for SqliteStore {
         local_date: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
-        let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO offhours_notices (sender_id, recipient_id, local_date, sent_at) VALUES (?, ?, ?, ?)
+        let inserted = self
+            .write(
+                sqlx::query(
+                    "INSERT INTO offhours_notices (sender_id, recipient_id, local_date, sent_at) VALUES (?, ?, ?, ?)
              ON CONFLICT DO NOTHING",
-        )
-        .bind(sender_id)
-        .bind(recipient_id)
-        .bind(local_date)
-        .bind(secs(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+                )
+                .bind(sender_id)
+                .bind(recipient_id)
+                .bind(local_date)
+                .bind(secs(now)),
+            )
+            .await?
             == 1;
-        tx.commit().await?;
         Ok(inserted)
     }
 }
@@ -196,23 +192,22 @@ struct QuestionRow {
 #[async_trait]
 impl QuestionStore for SqliteStore {
     async fn record_question(&self, question: &NewQuestion) -> anyhow::Result<bool> {
-        let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO open_questions (workspace_id, channel, message, asker_id, asked_id, text, asked_at)
+        let inserted = self
+            .write(
+                sqlx::query(
+                    "INSERT INTO open_questions (workspace_id, channel, message, asker_id, asked_id, text, asked_at)
              VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(question.workspace_id)
-        .bind(&question.channel)
-        .bind(&question.message)
-        .bind(question.asker_id)
-        .bind(question.asked_id)
-        .bind(&question.text)
-        .bind(secs(question.asked_at))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+                )
+                .bind(question.workspace_id)
+                .bind(&question.channel)
+                .bind(&question.message)
+                .bind(question.asker_id)
+                .bind(question.asked_id)
+                .bind(&question.text)
+                .bind(secs(question.asked_at)),
+            )
+            .await?
             == 1;
-        tx.commit().await?;
         Ok(inserted)
     }
 
@@ -223,19 +218,18 @@ impl QuestionStore for SqliteStore {
         asked_id: i64,
         now: DateTime<Utc>,
     ) -> anyhow::Result<u64> {
-        let mut tx = self.begin_write().await?;
-        let closed = sqlx::query(
-            "UPDATE open_questions SET answered_at = ?
+        let closed = self
+            .write(
+                sqlx::query(
+                    "UPDATE open_questions SET answered_at = ?
              WHERE channel = ? AND message = ? AND asked_id = ? AND answered_at IS NULL",
-        )
-        .bind(secs(now))
-        .bind(channel)
-        .bind(message)
-        .bind(asked_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
+                )
+                .bind(secs(now))
+                .bind(channel)
+                .bind(message)
+                .bind(asked_id),
+            )
+            .await?;
         Ok(closed)
     }
 

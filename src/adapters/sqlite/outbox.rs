@@ -69,12 +69,7 @@ impl OutboxStore for SqliteStore {
     }
 
     async fn abandon_in_flight(&self) -> anyhow::Result<u64> {
-        let mut tx = self.begin_write().await?;
-        let n = sqlx::query("UPDATE outbox SET state = 'unknown' WHERE state = 'sending'")
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        tx.commit().await?;
+        let n = self.write(sqlx::query("UPDATE outbox SET state = 'unknown' WHERE state = 'sending'")).await?;
         Ok(n)
     }
 

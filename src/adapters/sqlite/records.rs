@@ -138,18 +138,17 @@ impl BriefStore for SqliteStore {
     }
 
     async fn cancel_member_jobs(&self, kind: &str, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<u64> {
-        let mut tx = self.begin_write().await?;
-        let cancelled = sqlx::query(
-            "UPDATE jobs SET state = 'cancelled', finished_at = ?
+        let cancelled = self
+            .write(
+                sqlx::query(
+                    "UPDATE jobs SET state = 'cancelled', finished_at = ?
              WHERE kind = ? AND state = 'pending' AND json_extract(payload, '$.member_id') = ?",
-        )
-        .bind(secs(now))
-        .bind(kind)
-        .bind(member_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
+                )
+                .bind(secs(now))
+                .bind(kind)
+                .bind(member_id),
+            )
+            .await?;
         Ok(cancelled)
     }
 
