@@ -356,3 +356,39 @@ async fn answers_from_someone_outside_the_standup_are_refused_kindly() {
     assert!(sent[1].text.contains("don't take part in daily"), "{}", sent[1].text);
     assert!(sent.iter().filter(|m| m.purpose == "digest").all(|m| !m.text.contains("bob")));
 }
+
+#[tokio::test]
+async fn a_member_on_the_default_zone_is_told_once_how_to_set_theirs() {
+    use unhurried::domain::calendar::{Timezone, Weekdays};
+    use unhurried::domain::schedule::Recurrence;
+    use unhurried::features::standup::{StandupSpec, seed_standup};
+
+    // Discord reports no zone: the member starts on the workspace default (UTC).
+    let mut t = crate::support::TestBot::new(
+        unhurried::domain::platform::Platform::Discord,
+        "2026-03-30T00:00:00Z",
+        unhurried::config::Settings::defaults(),
+        &[("42", crate::support::profile("kim", None))],
+    )
+    .await;
+    let workspace_id = t.bot.workspace_id(crate::support::WORKSPACE).await.unwrap();
+    t.bot.member(workspace_id, crate::support::WORKSPACE, "42").await.unwrap();
+    let spec = StandupSpec {
+        name: "daily".into(),
+        channel: "7".into(),
+        members: vec!["42".into()],
+        recurrence: Recurrence::weekly(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Weekdays::MON_FRI),
+        questions: vec!["Done?".into()],
+        blocker_question: None,
+        digest_at: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        digest_tz: Timezone::UTC,
+        reminder: None,
+        skipped_dates: vec![],
+    };
+    seed_standup(&t.bot, workspace_id, &spec).await.unwrap();
+    t.run_until("2026-03-31T10:00:00Z").await;
+    let prompts: Vec<_> = t.sent().into_iter().filter(|m| m.purpose == "standup_prompt").collect();
+    assert_eq!(prompts.len(), 2);
+    assert!(prompts[0].text.contains("/async tz"), "{}", prompts[0].text);
+    assert!(!prompts[1].text.contains("/async tz"), "told once: {}", prompts[1].text);
+}

@@ -13,7 +13,7 @@ use crate::domain::member::Member;
 use crate::domain::schedule::{Recurrence, local_date_of};
 use crate::features::texts::standup as texts;
 use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
-use crate::ports::{RunKey, RunState, StandupRecord};
+use crate::ports::{MemberChanges, RunKey, RunState, StandupRecord};
 
 use super::{PROMPT_JOB, REMINDER_JOB};
 
@@ -165,11 +165,20 @@ pub async fn run_prompt(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyh
     let recurrence = recurrence_of(&standup)?;
     match plan_day(&recurrence, &member.availability, &standup.skipped_dates, payload.date) {
         DayPlan::Prompt { expires, .. } if !member.unreachable && member.availability.is_working_at(now) => {
-            let text = texts::prompt(bot.markup, &standup.name, &standup.questions);
+            let mut text = texts::prompt(bot.markup, &standup.name, &standup.questions);
+            // SPEC §2: a member on the workspace default zone is told once how to set theirs.
+            let tell_zone = member.tz_is_default && !bot.store.member(member.id).await?.tz_notice_sent;
+            if tell_zone {
+                text = format!("{text}\n{}", texts::zone_notice(member.tz().name()));
+            }
             let prompt =
                 OutgoingMessage::new(Destination::Dm { user: member.user.clone() }, Purpose::StandupPrompt, text);
             let tz = member.tz().name();
             if bot.store.prompt_run(&payload.key(), tz, standup.workspace_id, &prompt, now).await? {
+                if tell_zone {
+                    let changes = MemberChanges { tz_notice_sent: Some(true), ..MemberChanges::default() };
+                    bot.store.update_member(member.id, &changes).await?;
+                }
                 schedule_reminder(bot, &standup, payload, now, expires).await?;
             }
         }

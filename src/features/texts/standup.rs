@@ -27,6 +27,14 @@ pub fn prompt(markup: &dyn Markup, name: &str, questions: &[String]) -> String {
     )
 }
 
+/// Added once to the first prompt of a member whose zone is only the workspace default (Discord
+/// never tells the bot a member's zone).
+pub fn zone_notice(zone: &str) -> String {
+    format!(
+        "(I am using the workspace timezone, {zone}, for you. If yours is different, set it with `/async tz <zone>`, like `/async tz Europe/Berlin`.)"
+    )
+}
+
 /// The one reminder.
 pub fn reminder(markup: &dyn Markup, name: &str, next: usize, questions: &[String]) -> String {
     format!(
