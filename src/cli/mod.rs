@@ -100,7 +100,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             Err(code) => code,
         },
         CliCommand::Check => match load_settings(&cli) {
-            Ok(settings) => serve::check(settings),
+            Ok(settings) => serve::check(settings).await,
             Err(code) => code,
         },
         CliCommand::Classify => match load_settings(&cli) {

@@ -6,12 +6,25 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
+use tokio::sync::{mpsc, watch};
 
 use crate::adapters::clock::SystemClock;
+use crate::adapters::http::{HttpState, bind, router, serve as serve_http};
+use crate::adapters::metrics::Metrics;
+use crate::adapters::slack::events::SlackHttp;
+use crate::adapters::slack::socket::{DEFAULT_CONNECTIONS, SocketMode};
+use crate::adapters::slack::verify::RequestVerifier;
+use crate::adapters::slack::{self, Intake, SlackPlatform};
 use crate::adapters::sqlite::SqliteStore;
+use crate::bot::Bot;
 use crate::config::{Secrets, Settings, process_env};
+use crate::domain::events::InboundEvent;
 use crate::jobs::{ClaimedJob, JobHandler, JobOutcome, JobRunner, run_scheduler};
 use crate::ports::{Clock, Store};
+
+/// How many Slack deliveries may wait for the consumer before new ones are refused (Slack
+/// then redelivers them), so a stuck bot cannot grow memory without bound.
+const EVENT_QUEUE: usize = 10_000;
 
 /// Runs the bot until SIGINT/SIGTERM.
 pub async fn serve(settings: Settings) -> ExitCode {
@@ -26,21 +39,115 @@ pub async fn serve(settings: Settings) -> ExitCode {
     }
 }
 
+/// How Slack reaches the bot, decided by which secrets are set.
+enum SlackMode {
+    /// `SLACK_APP_TOKEN`: websockets opened by the bot, no public URL needed.
+    Socket(SecretString),
+    /// `SLACK_SIGNING_SECRET`: Slack POSTs to `http.addr`, every request signed.
+    Http(SecretString),
+}
+
+fn slack_mode(secrets: &Secrets) -> Option<(SecretString, SlackMode)> {
+    let bot_token = secrets.slack_bot_token.clone()?;
+    if let Some(app_token) = &secrets.slack_app_token {
+        Some((bot_token, SlackMode::Socket(app_token.clone())))
+    } else {
+        secrets.slack_signing_secret.as_ref().map(|secret| (bot_token, SlackMode::Http(secret.clone())))
+    }
+}
+
 async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
+    slack::install_crypto_provider();
     let store = Arc::new(SqliteStore::open(&settings.database.url).await?);
     let _instance = store.lock_instance()?;
     let secrets = Secrets::from_env(&process_env());
     let platforms = enabled_platforms(&secrets);
-    if platforms.is_empty() {
-        tracing::warn!("no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): running the scheduler only");
+    let metrics = Arc::new(Metrics::default());
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let listener = bind(settings.http.addr).await?;
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let http_state = HttpState { store: store.clone(), metrics: metrics.clone() };
+    tracing::info!(database = %settings.database.url, http = %settings.http.addr, platforms = ?platforms, "unhurried is running");
+
+    let Some((bot_token, mode)) = slack_mode(&secrets) else {
+        tracing::warn!("no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): running the scheduler and HTTP only");
+        let http = tokio::spawn(serve_http(listener, router(http_state, None), wait_for(stopped.clone())));
+        let worker = format!("pid{}-{}", std::process::id(), clock.now().timestamp());
+        let runner = JobRunner {
+            store: store.as_ref(),
+            clock: clock.as_ref(),
+            worker: &worker,
+            lease: settings.scheduler.lease,
+        };
+        run_scheduler(&runner, &UnknownJobs, settings.scheduler.tick, wait_for(stopped)).await;
+        http.await??;
+        tracing::info!("unhurried stopped");
+        return Ok(());
+    };
+
+    let client = slack::client(&settings.slack.api_url)?;
+    let platform = SlackPlatform::new(client.clone(), &bot_token, metrics.clone());
+    let identity = platform.identify().await.map_err(|e| anyhow::anyhow!("the Slack bot token was refused: {e:#}"))?;
+    tracing::info!(workspace = %identity.team, bot_user = %identity.user, "signed in to Slack");
+    let (events, inbox) = mpsc::channel(EVENT_QUEUE);
+    let intake = Arc::new(Intake::new(store.clone(), clock.clone(), events, metrics, Some(identity.user_id)));
+    let (socket, slack_http) = match mode {
+        SlackMode::Socket(app_token) => {
+            (Some(SocketMode::start(client, &app_token, intake, DEFAULT_CONNECTIONS).await?), None)
+        }
+        SlackMode::Http(secret) => {
+            let verifier = RequestVerifier::new(secret);
+            (None, Some(SlackHttp { verifier, clock: clock.clone(), intake }))
+        }
+    };
+    let http = tokio::spawn(serve_http(listener, router(http_state, slack_http), wait_for(stopped.clone())));
+    let tick = settings.scheduler.tick.to_std().unwrap_or(std::time::Duration::from_secs(15));
+    let bot = Bot::new(store, clock, Arc::new(platform), Arc::new(settings));
+    bot.start().await?;
+    run_consumer(&bot, inbox, tick, wait_for(stopped)).await;
+    if let Some(socket) = socket {
+        socket.shutdown().await;
     }
-    tracing::info!(database = %settings.database.url, platforms = ?platforms, "unhurried is running");
-    let clock = SystemClock;
-    let worker = format!("pid{}-{}", std::process::id(), clock.now().timestamp());
-    let runner = JobRunner { store: store.as_ref(), clock: &clock, worker: &worker, lease: settings.scheduler.lease };
-    run_scheduler(&runner, &UnknownJobs, settings.scheduler.tick, shutdown_signal()).await;
+    http.await??;
     tracing::info!("unhurried stopped");
     Ok(())
+}
+
+/// The one consumer: platform events and scheduler ticks, handled one at a time, so an
+/// event, its reply and a due job never race.
+pub async fn run_consumer(
+    bot: &Bot,
+    mut inbox: mpsc::Receiver<InboundEvent>,
+    tick: std::time::Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut ticker = tokio::time::interval(tick);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            biased;
+            () = &mut shutdown => return,
+            Some(event) = inbox.recv() => {
+                // handle logs its own failures with their chain; the next event must still run.
+                let _ = bot.handle(event).await;
+            }
+            _ = ticker.tick() => {
+                if let Err(error) = bot.run_due_jobs().await {
+                    tracing::error!(error = format!("{error:#}"), "running due jobs failed; retrying next tick");
+                }
+            }
+        }
+    }
+}
+
+/// Resolves once the stop flag is raised.
+async fn wait_for(mut stopped: watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
 }
 
 /// Until the engine registers its features, every job kind is unknown: a permanent failure.
@@ -106,8 +213,9 @@ pub async fn migrate(settings: Settings) -> ExitCode {
     }
 }
 
-/// Prints the validated configuration summary and the enabled platforms.
-pub fn check(settings: Settings) -> ExitCode {
+/// Prints the validated configuration summary and the enabled platforms; with Slack
+/// credentials, asks Slack (`auth.test`) which workspace and bot user the token belongs to.
+pub async fn check(settings: Settings) -> ExitCode {
     let secrets = Secrets::from_env(&process_env());
     println!("configuration is valid");
     println!("database:  {}", settings.database.url);
@@ -118,8 +226,24 @@ pub fn check(settings: Settings) -> ExitCode {
         println!(
             "platforms: none (set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, or DISCORD_TOKEN)"
         );
-    } else {
-        println!("platforms: {}", platforms.join(", "));
+        return ExitCode::SUCCESS;
+    }
+    println!("platforms: {}", platforms.join(", "));
+    if let Some((bot_token, _)) = slack_mode(&secrets) {
+        let identity = match slack::client(&settings.slack.api_url) {
+            Ok(client) => SlackPlatform::new(client, &bot_token, Arc::default()).identify().await,
+            Err(error) => Err(error),
+        };
+        match identity {
+            Ok(identity) => println!(
+                "slack:     workspace {} ({}), bot user {} ({})",
+                identity.team, identity.team_id, identity.user, identity.user_id
+            ),
+            Err(error) => {
+                eprintln!("unhurried: Slack refused the bot token: {error:#}");
+                return ExitCode::FAILURE;
+            }
+        }
     }
     ExitCode::SUCCESS
 }

@@ -1,0 +1,62 @@
+//! Purpose: the HTTP server on `http.addr` — `/healthz`, `/metrics`, and in Slack HTTP mode the
+//! Slack routes. It always runs, with or without chat credentials.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::adapters::metrics::Metrics;
+use crate::adapters::slack::events::{SlackHttp, routes as slack_routes};
+use crate::ports::Store;
+
+/// What the always-on routes need.
+#[derive(Clone)]
+pub struct HttpState {
+    /// Pinged by `/healthz`.
+    pub store: Arc<dyn Store>,
+    /// Shown by `/metrics`.
+    pub metrics: Arc<Metrics>,
+}
+
+/// The whole router; the Slack routes only when Slack runs in HTTP mode.
+pub fn router(state: HttpState, slack: Option<SlackHttp>) -> Router {
+    let base = Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics)).with_state(state);
+    match slack {
+        Some(slack) => base.merge(slack_routes(slack)),
+        None => base,
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
+    Ok(())
+}
+
+/// Binds `addr`, with the address in the error (a port in use is the usual cause).
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))
+}
+
+async fn healthz(State(state): State<HttpState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(error) => {
+            tracing::warn!(error = format!("{error:#}"), "health check: the store does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n").into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<HttpState>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}

@@ -1,0 +1,74 @@
+//! Purpose: the few counters `/metrics` shows, in Prometheus text format. Hand-written: three
+//! counter families do not justify an exporter crate (whose defaults would pull in aws-lc-rs).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Process-wide counters, shared by the adapters and the HTTP server.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    events: Mutex<BTreeMap<String, u64>>,
+    sent: Mutex<BTreeMap<String, u64>>,
+    rate_limited: AtomicU64,
+}
+
+impl Metrics {
+    /// Counts one inbound event of `kind` (`message`, `app_mention`, `command`, `duplicate`…).
+    pub fn event_received(&self, kind: &str) {
+        *self.events.lock().expect("metrics lock").entry(kind.to_owned()).or_default() += 1;
+    }
+
+    /// Counts one message delivered for `purpose`.
+    pub fn message_sent(&self, purpose: &str) {
+        *self.sent.lock().expect("metrics lock").entry(purpose.to_owned()).or_default() += 1;
+    }
+
+    /// Counts one HTTP 429 answer from a platform.
+    pub fn rate_limited(&self) {
+        self.rate_limited.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many 429 answers were seen.
+    pub fn rate_limited_count(&self) -> u64 {
+        self.rate_limited.load(Ordering::Relaxed)
+    }
+
+    /// The counters in the Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP unhurried_events_received_total Inbound platform events by kind.\n");
+        out.push_str("# TYPE unhurried_events_received_total counter\n");
+        for (kind, count) in self.events.lock().expect("metrics lock").iter() {
+            let _ = writeln!(out, "unhurried_events_received_total{{kind=\"{kind}\"}} {count}");
+        }
+        out.push_str("# HELP unhurried_messages_sent_total Messages delivered by purpose.\n");
+        out.push_str("# TYPE unhurried_messages_sent_total counter\n");
+        for (purpose, count) in self.sent.lock().expect("metrics lock").iter() {
+            let _ = writeln!(out, "unhurried_messages_sent_total{{purpose=\"{purpose}\"}} {count}");
+        }
+        out.push_str("# HELP unhurried_rate_limited_total HTTP 429 answers from chat platforms.\n");
+        out.push_str("# TYPE unhurried_rate_limited_total counter\n");
+        let _ = writeln!(out, "unhurried_rate_limited_total {}", self.rate_limited_count());
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_render_as_prometheus_text() {
+        let metrics = Metrics::default();
+        metrics.event_received("message");
+        metrics.event_received("message");
+        metrics.message_sent("nudge");
+        metrics.rate_limited();
+        let text = metrics.render();
+        assert!(text.contains("unhurried_events_received_total{kind=\"message\"} 2\n"), "{text}");
+        assert!(text.contains("unhurried_messages_sent_total{purpose=\"nudge\"} 1\n"), "{text}");
+        assert!(text.contains("unhurried_rate_limited_total 1\n"), "{text}");
+    }
+}

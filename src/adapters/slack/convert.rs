@@ -1,0 +1,94 @@
+//! Purpose: Slack's payloads (slack-morphism types) into the bot's platform-neutral events.
+//! Only new human messages and `/async` commands become events: edits, deletions, joins, bot
+//! posts and the bot's own messages are dropped here, so features never see them.
+
+use slack_morphism::prelude::*;
+
+use crate::domain::events::{ChatMessage, CommandInvocation, InboundEvent};
+
+/// The Slack `channel_type` of direct messages.
+const IM_CHANNEL_TYPE: &str = "im";
+
+/// A Slack event callback as the bot sees it: the event, if it is one the bot handles, and
+/// the kind name used in metrics and logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Converted {
+    /// `message`, `app_mention` or the Slack event type that was ignored.
+    pub kind: &'static str,
+    /// The event for the bot, or `None` when Slack's event means nothing to it.
+    pub event: Option<InboundEvent>,
+}
+
+/// Converts one `event_callback`; `bot_user` is the bot's own user id (its posts are ignored).
+pub fn push_event(callback: &SlackPushEventCallback, bot_user: Option<&str>) -> Converted {
+    let workspace = callback.team_id.to_string();
+    match &callback.event {
+        SlackEventCallbackBody::Message(message) => {
+            Converted { kind: "message", event: message_event(&workspace, message, bot_user) }
+        }
+        SlackEventCallbackBody::AppMention(mention) => {
+            let user = mention.user.to_string();
+            let ignored = Some(user.as_str()) == bot_user || mention.edited.is_some();
+            let event = (!ignored).then(|| {
+                InboundEvent::Message(chat_message(
+                    &workspace,
+                    &mention.origin,
+                    mention.channel.to_string(),
+                    user.clone(),
+                    mention.content.text.clone().unwrap_or_default(),
+                ))
+            });
+            Converted { kind: "app_mention", event }
+        }
+        _ => Converted { kind: "other", event: None },
+    }
+}
+
+fn message_event(workspace: &str, message: &SlackMessageEvent, bot_user: Option<&str>) -> Option<InboundEvent> {
+    // Only plain posts, thread broadcasts, /me and file shares are new human words.
+    let new_words = matches!(
+        message.subtype,
+        None | Some(SlackMessageEventType::ThreadBroadcast)
+            | Some(SlackMessageEventType::MeMessage)
+            | Some(SlackMessageEventType::FileShare)
+    );
+    let from_bot = message.sender.bot_id.is_some() || message.sender.bot_profile.is_some();
+    if !new_words || from_bot || message.hidden == Some(true) {
+        return None;
+    }
+    let user = message.sender.user.as_ref()?.to_string();
+    if Some(user.as_str()) == bot_user {
+        return None;
+    }
+    let channel = message.origin.channel.as_ref()?.to_string();
+    let text = message.content.as_ref().and_then(|c| c.text.clone()).unwrap_or_default();
+    Some(InboundEvent::Message(chat_message(workspace, &message.origin, channel, user, text)))
+}
+
+fn chat_message(
+    workspace: &str,
+    origin: &SlackMessageOrigin,
+    channel: String,
+    user: String,
+    text: String,
+) -> ChatMessage {
+    let id = origin.ts.to_string();
+    // Slack sets thread_ts on a thread's parent too; only a differing one makes this a reply.
+    let thread = origin.thread_ts.as_ref().map(ToString::to_string).filter(|thread| *thread != id);
+    let is_dm =
+        origin.channel_type.as_ref().is_some_and(|t| t.to_string() == IM_CHANNEL_TYPE) || channel.starts_with('D');
+    ChatMessage { workspace: workspace.to_owned(), id, channel, user, text, thread, is_dm }
+}
+
+/// Converts a slash command. The trigger id is unique per invocation, so it de-duplicates.
+pub fn command(event: &SlackCommandEvent) -> InboundEvent {
+    InboundEvent::Command(CommandInvocation {
+        workspace: event.team_id.to_string(),
+        id: event.trigger_id.to_string(),
+        channel: event.channel_id.to_string(),
+        user: event.user_id.to_string(),
+        text: event.text.clone().unwrap_or_default(),
+        // Admin rights come from users.info when the member is first seen (the engine caches them).
+        platform_admin: false,
+    })
+}

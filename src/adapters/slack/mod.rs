@@ -1,0 +1,45 @@
+//! Purpose: Slack, through slack-morphism. Everything Slack-specific lives in this folder and
+//! nothing outside it sees a slack-morphism type:
+//!
+//! - [`convert`]: Slack events and commands → [`crate::domain::events::InboundEvent`].
+//! - [`intake`]: de-duplication by `event_id` and the hand-off to the bot's one consumer.
+//! - [`platform`]: the Web API as a [`crate::ports::ChatPlatform`].
+//! - [`events`]: HTTP mode — `/slack/events`, `/slack/commands`, `/slack/interactions`, verified.
+//! - [`socket`]: Socket Mode — the websocket listener.
+//! - [`verify`]: request signatures (SPEC §10).
+
+pub mod convert;
+pub mod events;
+pub mod intake;
+pub mod platform;
+pub mod socket;
+pub mod verify;
+
+use std::sync::Arc;
+
+use slack_morphism::prelude::*;
+
+pub use intake::{Accepted, Intake};
+pub use platform::{BotIdentity, SlackPlatform};
+
+/// Installs ring as rustls' process-wide crypto provider. Both TLS users (the Web API client
+/// and the Socket Mode websocket) then agree on it, whatever else is linked (STACK-NOTES §6.1).
+pub fn install_crypto_provider() {
+    // An Err only means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A slack-morphism client for the Web API at `api_url` (`https://slack.com/api` in production,
+/// a local double in tests, which is why plain http is allowed).
+pub fn client(api_url: &str) -> anyhow::Result<Arc<SlackHyperClient>> {
+    install_crypto_provider();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .map_err(|e| anyhow::anyhow!("no TLS root certificates: {e}"))?
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .build();
+    let connector = SlackClientHyperConnector::from(https).with_slack_api_url(api_url.trim_end_matches('/'));
+    Ok(Arc::new(SlackClient::new(connector)))
+}

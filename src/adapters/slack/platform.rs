@@ -1,0 +1,227 @@
+//! Purpose: [`ChatPlatform`] on Slack's Web API through slack-morphism. Posts go out with
+//! `chat.postMessage` (DMs to the user id, threads with `thread_ts`), private replies with
+//! `chat.postEphemeral`, edits with `chat.update`. A 429 waits for `Retry-After` and tries again,
+//! and posts to one channel are paced, so a fan-out is delayed but never dropped.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret as _, SecretString};
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use crate::adapters::metrics::Metrics;
+use crate::domain::events::{Destination, OutgoingMessage};
+use crate::domain::platform::Platform;
+use crate::ports::{ChatPlatform, Profile, SendError};
+
+/// The gap kept between two posts to one channel: Slack allows about one per second.
+pub const DEFAULT_CHANNEL_PACE: Duration = Duration::from_secs(1);
+/// How many 429 answers one message may get before the outbox retries it later instead.
+const MAX_RATE_LIMITED_ATTEMPTS: u32 = 10;
+/// The wait after a 429 without a usable `Retry-After`.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// The longest `Retry-After` honoured in place; longer ones go back to the outbox.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Slack errors that retrying can never fix for this recipient (SPEC §10: mark, don't retry).
+const PERMANENT_ERRORS: &[&str] = &[
+    "channel_not_found",
+    "not_in_channel",
+    "account_inactive",
+    "user_not_found",
+    "is_archived",
+    "user_disabled",
+    "cannot_dm_bot",
+    "messages_tab_disabled",
+    "restricted_action",
+    "msg_too_long",
+    "no_text",
+    "invalid_blocks",
+    "message_not_found",
+    "cant_update_message",
+    "edit_window_closed",
+];
+
+/// Who the bot is, from `auth.test`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotIdentity {
+    /// Workspace name.
+    pub team: String,
+    /// Workspace id (`T…`).
+    pub team_id: String,
+    /// The bot user's name.
+    pub user: String,
+    /// The bot user's id (`U…`).
+    pub user_id: String,
+}
+
+/// Slack as a [`ChatPlatform`].
+pub struct SlackPlatform {
+    client: Arc<SlackHyperClient>,
+    token: SlackApiToken,
+    metrics: Arc<Metrics>,
+    pace: Duration,
+    last_post: Mutex<HashMap<String, Instant>>,
+}
+
+impl SlackPlatform {
+    /// Slack through `client` with the bot token.
+    pub fn new(client: Arc<SlackHyperClient>, bot_token: &SecretString, metrics: Arc<Metrics>) -> Self {
+        let token = SlackApiToken::new(SlackApiTokenValue::new(bot_token.expose_secret().to_owned()));
+        SlackPlatform { client, token, metrics, pace: DEFAULT_CHANNEL_PACE, last_post: Mutex::new(HashMap::new()) }
+    }
+
+    /// The same platform with another gap between posts to one channel (tests use a short one).
+    pub fn with_channel_pace(mut self, pace: Duration) -> Self {
+        self.pace = pace;
+        self
+    }
+
+    /// The bot's identity (`auth.test`), to check the token and recognise its own posts.
+    pub async fn identify(&self) -> anyhow::Result<BotIdentity> {
+        let response = self.client.open_session(&self.token).auth_test().await.map_err(describe)?;
+        Ok(BotIdentity {
+            team: response.team,
+            team_id: response.team_id.to_string(),
+            user: response.user.unwrap_or_default(),
+            user_id: response.user_id.to_string(),
+        })
+    }
+
+    /// Waits until `channel` may get its next post, and claims that slot.
+    async fn wait_for_channel(&self, channel: &str) {
+        let mut last = self.last_post.lock().await;
+        if let Some(previous) = last.get(channel) {
+            tokio::time::sleep_until(*previous + self.pace).await;
+        }
+        last.insert(channel.to_owned(), Instant::now());
+    }
+
+    async fn deliver(&self, message: &OutgoingMessage) -> Result<String, SlackClientError> {
+        let session = self.client.open_session(&self.token);
+        let content = SlackMessageContent::new().with_text(message.text.clone());
+        match &message.to {
+            Destination::Dm { user: channel } | Destination::Post { channel } => {
+                self.wait_for_channel(channel).await;
+                let request = SlackApiChatPostMessageRequest::new(channel.clone().into(), content);
+                Ok(session.chat_post_message(&request).await?.ts.to_string())
+            }
+            Destination::ThreadReply { channel, thread } => {
+                self.wait_for_channel(channel).await;
+                let request = SlackApiChatPostMessageRequest::new(channel.clone().into(), content)
+                    .with_thread_ts(thread.clone().into());
+                Ok(session.chat_post_message(&request).await?.ts.to_string())
+            }
+            Destination::Ephemeral { channel, user } => {
+                let request =
+                    SlackApiChatPostEphemeralRequest::new(channel.clone().into(), user.clone().into(), content);
+                session.chat_post_ephemeral(&request).await?;
+                // Ephemeral messages cannot be edited or threaded, so no id is needed later.
+                Ok(format!("ephemeral:{channel}:{user}"))
+            }
+            Destination::Update { channel, message } => {
+                let request = SlackApiChatUpdateRequest::new(channel.clone().into(), content, message.clone().into());
+                Ok(session.chat_update(&request).await?.ts.to_string())
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl ChatPlatform for SlackPlatform {
+    fn platform(&self) -> Platform {
+        Platform::Slack
+    }
+
+    async fn send(&self, message: &OutgoingMessage) -> Result<String, SendError> {
+        let purpose = message.purpose.as_str();
+        for _ in 0..MAX_RATE_LIMITED_ATTEMPTS {
+            match self.deliver(message).await {
+                Ok(ts) => {
+                    self.metrics.message_sent(purpose);
+                    return Ok(ts);
+                }
+                Err(SlackClientError::RateLimitError(limit)) => {
+                    self.metrics.rate_limited();
+                    let wait = limit.retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
+                    if wait > MAX_RETRY_AFTER {
+                        return Err(SendError::Transient(format!("rate limited for {}s", wait.as_secs())));
+                    }
+                    tracing::info!(purpose, wait_secs = wait.as_secs(), "Slack rate limit: waiting before retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(error) => return Err(classify(error, purpose)),
+            }
+        }
+        Err(SendError::Transient("still rate limited after repeated retries".into()))
+    }
+
+    async fn profile(&self, _workspace: &str, user: &str) -> anyhow::Result<Option<Profile>> {
+        let request = SlackApiUsersInfoRequest::new(user.to_owned().into());
+        let response = match self.client.open_session(&self.token).users_info(&request).await {
+            Ok(response) => response,
+            Err(SlackClientError::ApiError(error)) if error.code == "user_not_found" => return Ok(None),
+            Err(error) => return Err(describe(error)),
+        };
+        let user = response.user;
+        let flags = &user.flags;
+        let name = user
+            .profile
+            .as_ref()
+            .and_then(|p| p.display_name.clone().filter(|n| !n.is_empty()).or_else(|| p.real_name.clone()))
+            .or(user.real_name.clone())
+            .or(user.name.clone())
+            .unwrap_or_else(|| user.id.to_string());
+        Ok(Some(Profile {
+            name,
+            tz: user.tz.clone(),
+            is_admin: flags.is_admin.unwrap_or(false) || flags.is_owner.unwrap_or(false),
+            is_bot: flags.is_bot.unwrap_or(false),
+        }))
+    }
+
+    async fn permalink(&self, channel: &str, message: &str) -> anyhow::Result<Option<String>> {
+        let request = SlackApiChatGetPermalinkRequest::new(channel.to_owned().into(), message.to_owned().into());
+        match self.client.open_session(&self.token).chat_get_permalink(&request).await {
+            Ok(response) => Ok(Some(response.permalink.to_string())),
+            Err(SlackClientError::ApiError(error)) if error.code == "message_not_found" => Ok(None),
+            Err(error) => Err(describe(error)),
+        }
+    }
+}
+
+/// Sorts a failed send into retry-later and never-again, with one clear log line for the latter.
+fn classify(error: SlackClientError, purpose: &str) -> SendError {
+    match error {
+        SlackClientError::ApiError(api) if PERMANENT_ERRORS.contains(&api.code.as_str()) => {
+            tracing::warn!(code = %api.code, purpose, "Slack refused the message for good; it will not be retried");
+            SendError::Permanent(format!("Slack error {}", api.code))
+        }
+        other => SendError::Transient(describe(other).to_string()),
+    }
+}
+
+/// A short description of a client error without response bodies (which may quote user text).
+fn describe(error: SlackClientError) -> anyhow::Error {
+    match error {
+        SlackClientError::ApiError(api) => anyhow::anyhow!("Slack API error {}", api.code),
+        SlackClientError::HttpError(http) => anyhow::anyhow!("Slack HTTP status {}", http.status_code),
+        SlackClientError::RateLimitError(_) => anyhow::anyhow!("Slack rate limited the call"),
+        SlackClientError::HttpProtocolError(_) => anyhow::anyhow!("could not reach Slack"),
+        SlackClientError::EndOfStream(_) => anyhow::anyhow!("Slack closed the connection"),
+        other => anyhow::anyhow!("Slack client error: {}", error_kind(&other)),
+    }
+}
+
+fn error_kind(error: &SlackClientError) -> &'static str {
+    match error {
+        SlackClientError::ProtocolError(_) => "unexpected response",
+        SlackClientError::SystemError(_) => "system error",
+        _ => "other",
+    }
+}
