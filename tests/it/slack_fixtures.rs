@@ -1,0 +1,108 @@
+//! Real Slack payloads (../shared/fixtures/slack) through the adapter's conversion.
+
+use slack_morphism::prelude::*;
+use unhurried::adapters::slack::convert;
+use unhurried::domain::events::{ChatMessage, InboundEvent};
+
+use crate::slack::fixture;
+
+fn callback(name: &str) -> SlackPushEventCallback {
+    let text = std::fs::read_to_string(fixture(&format!("events_api/{name}"))).unwrap();
+    match serde_json::from_str::<SlackPushEvent>(&text).unwrap() {
+        SlackPushEvent::EventCallback(callback) => callback,
+        other => panic!("{name} is not an event callback: {other:?}"),
+    }
+}
+
+fn converted(name: &str) -> Option<InboundEvent> {
+    convert::push_event(&callback(name), Some("UBOT")).event
+}
+
+fn message(workspace: &str, id: &str, channel: &str, user: &str, text: &str) -> ChatMessage {
+    ChatMessage {
+        workspace: workspace.into(),
+        id: id.into(),
+        channel: channel.into(),
+        user: user.into(),
+        text: text.into(),
+        thread: None,
+        is_dm: false,
+    }
+}
+
+#[test]
+fn a_channel_message_becomes_a_chat_message() {
+    let expected = message("T111", "1596183880.004200", "C111", "W111", "Hello World!");
+    assert_eq!(converted("event_callback_message_channel.json"), Some(InboundEvent::Message(expected)));
+}
+
+#[test]
+fn an_app_mention_keeps_its_markup() {
+    let expected = message("T111", "1595926230.009600", "C111", "W222", "<@W111> Hi there!");
+    assert_eq!(converted("event_callback_app_mention.json"), Some(InboundEvent::Message(expected)));
+}
+
+#[test]
+fn a_thread_reply_carries_its_parent() {
+    let mut expected = message("T111", "1726133700.887259", "C111", "W222", "When Slack was released?");
+    expected.thread = Some("1726133698.626339".into());
+    assert_eq!(converted("event_callback_message_channel_thread_reply.json"), Some(InboundEvent::Message(expected)));
+}
+
+#[test]
+fn a_dm_thread_reply_is_a_dm() {
+    let mut expected = message("T111", "1726133700.887259", "D111", "W222", "When Slack was released?");
+    expected.thread = Some("1726133698.626339".into());
+    expected.is_dm = true;
+    assert_eq!(converted("event_callback_message_im_thread_reply.json"), Some(InboundEvent::Message(expected)));
+}
+
+#[test]
+fn a_thread_broadcast_is_a_new_message_in_its_thread() {
+    let mut expected = message("T111", "1633670813.007500", "C111", "U111", "Hi there!");
+    expected.thread = Some("1633663824.000500".into());
+    assert_eq!(converted("event_callback_message_thread_broadcast.json"), Some(InboundEvent::Message(expected)));
+}
+
+#[test]
+fn bot_messages_and_edits_are_ignored() {
+    for name in [
+        "event_callback_message_bot_profile.json",
+        "event_callback_message_subtype_bot_message.json",
+        "event_callback_message_changed.json",
+        "event_callback_message_changed_redacted_real.json",
+        "event_callback_message_changed_by_bot_redacted_real.json",
+    ] {
+        assert_eq!(converted(name), None, "{name}");
+    }
+}
+
+#[test]
+fn the_bots_own_messages_are_ignored() {
+    let mut own = callback("event_callback_message_channel.json");
+    if let SlackEventCallbackBody::Message(message) = &mut own.event {
+        message.sender.user = Some("UBOT".into());
+    }
+    assert_eq!(convert::push_event(&own, Some("UBOT")).event, None);
+}
+
+#[test]
+fn url_verification_and_rate_limit_notices_parse() {
+    for name in ["url_verification.json", "app_rate_limited.json"] {
+        let text = std::fs::read_to_string(fixture(&format!("events_api/{name}"))).unwrap();
+        assert!(!matches!(serde_json::from_str::<SlackPushEvent>(&text).unwrap(), SlackPushEvent::EventCallback(_)));
+    }
+}
+
+#[test]
+fn a_slash_command_form_becomes_a_command() {
+    let text = std::fs::read_to_string(fixture("slash_commands/slash_command_form.txt")).unwrap();
+    let command: SlackCommandEvent = serde_urlencoded::from_str(&text).unwrap();
+    match convert::command(&command) {
+        InboundEvent::Command(c) => {
+            assert_eq!((c.workspace.as_str(), c.channel.as_str(), c.user.as_str()), ("T111", "C111", "W111"));
+            assert_eq!((c.text.as_str(), c.id.as_str()), ("Hi", "111.111.xxx"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
