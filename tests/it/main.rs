@@ -14,6 +14,7 @@ mod schedule;
 mod slack;
 mod slack_double;
 mod slack_fixtures;
+mod slack_socket;
 mod slack_support;
 mod standup;
 mod store;

@@ -195,13 +195,8 @@ async fn healthz_answers_when_the_store_does() {
 
 #[tokio::test]
 async fn no_secret_or_response_url_is_ever_logged() {
-    use tracing_subscriber::layer::SubscriberExt as _;
     let captured = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::registry()
-        .with(tracing_subscriber::EnvFilter::new("trace"))
-        .with(tracing_subscriber::fmt::layer().with_ansi(false).with_writer(move || CaptureWriter(writer.clone())));
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = capture_logs("trace", captured.clone());
 
     let mut h = SlackHarness::start().await;
     let now = h.now_unix();
@@ -230,6 +225,16 @@ async fn no_secret_or_response_url_is_ever_logged() {
     for secret in [BOT_TOKEN, SIGNING_SECRET, "SENTINELRESPONSE", expected.as_str(), &expected[3..]] {
         assert!(!logs.contains(secret), "{secret} was logged");
     }
+}
+
+/// Sends this thread's logs at `filter` into `sink` until the guard drops (tests run on a
+/// current-thread runtime, so every task of the test logs here).
+pub fn capture_logs(filter: &str, sink: Arc<Mutex<Vec<u8>>>) -> tracing::subscriber::DefaultGuard {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_subscriber::EnvFilter::new(filter))
+        .with(tracing_subscriber::fmt::layer().with_ansi(false).with_writer(move || CaptureWriter(sink.clone())));
+    tracing::subscriber::set_default(subscriber)
 }
 
 struct CaptureWriter(Arc<Mutex<Vec<u8>>>);

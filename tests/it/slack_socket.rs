@@ -1,0 +1,103 @@
+//! Slack in Socket Mode, end to end: the real slack-morphism listener on a ws:// socket of the
+//! Slack double, the real bot behind it.
+
+use std::sync::{Arc, Mutex};
+
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use unhurried::adapters::slack::socket::SocketMode;
+
+use crate::slack_double::assert_calls_match_spec;
+use crate::slack_support::{APP_TOKEN, BOT_TOKEN, SlackHarness, message_callback};
+
+const RESPONSE_URL: &str = "https://hooks.slack.com/commands/T1/1/SENTINELSOCKETRESPONSE";
+
+fn events_envelope(envelope_id: &str, payload: Value, retry_attempt: u32) -> Value {
+    json!({"envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": false,
+        "retry_attempt": retry_attempt, "retry_reason": if retry_attempt > 0 { "timeout" } else { "" },
+        "payload": payload})
+}
+
+fn command_envelope(envelope_id: &str, text: &str) -> Value {
+    json!({"envelope_id": envelope_id, "type": "slash_commands", "accepts_response_payload": true,
+        "payload": {"token": "x", "team_id": "T1", "team_domain": "d", "channel_id": "C1", "channel_name": "general",
+            "user_id": "U1", "user_name": "alice", "command": "/async", "text": text, "api_app_id": "A1",
+            "response_url": RESPONSE_URL, "trigger_id": "222.333.abc"}})
+}
+
+async fn connected(h: &SlackHarness) -> SocketMode {
+    let socket =
+        SocketMode::start(h.client.clone(), &SecretString::from(APP_TOKEN), h.intake.clone(), 1).await.unwrap();
+    h.double.wait_until("the socket", |d| d.sockets_opened() == 1).await;
+    socket
+}
+
+async fn deliver(h: &SlackHarness, envelope: &Value) {
+    let id = envelope["envelope_id"].as_str().unwrap().to_owned();
+    let before = h.double.acked().iter().filter(|a| **a == id).count();
+    h.double.send_frame(envelope);
+    h.double.wait_until(&format!("the ack of {id}"), |d| d.acked().iter().filter(|a| **a == id).count() > before).await;
+}
+
+#[tokio::test]
+async fn a_ping_over_socket_mode_becomes_a_threaded_post_once_even_when_sent_twice() {
+    let mut h = SlackHarness::start().await;
+    let socket = connected(&h).await;
+    let ping = events_envelope("env-1", message_callback("EvS1", "U1", "C1", "1774598400.000100", "got a sec?"), 0);
+    deliver(&h, &ping).await;
+    deliver(&h, &ping).await;
+    assert_eq!(h.drain().await, 1, "the envelope sent twice reaches the bot once");
+    h.advance(10).await;
+    let posts = h.double.calls_of("chat.postMessage");
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert_eq!(posts[0].params["thread_ts"], "1774598400.000100");
+    assert_calls_match_spec(&h.double.calls());
+    socket.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_slash_command_over_socket_mode_is_acked_at_once_and_answered_ephemerally() {
+    let captured = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let _guard = crate::slack::capture_logs("debug", captured.clone());
+    let mut h = SlackHarness::start().await;
+    let socket = connected(&h).await;
+    deliver(&h, &command_envelope("env-cmd", "tz Europe/Paris")).await;
+    let ack = h.double.received_frames().into_iter().find(|f| f["envelope_id"] == "env-cmd").unwrap();
+    assert_eq!(ack["payload"], json!({}), "an empty ack shows nothing: {ack}");
+    assert_eq!(h.drain().await, 1);
+    let replies = h.double.calls_of("chat.postEphemeral");
+    assert_eq!(replies.len(), 1, "{:?}", h.double.calls());
+    assert!(replies[0].params["text"].as_str().unwrap().contains("Europe/Paris"));
+    socket.shutdown().await;
+    let logs = String::from_utf8(captured.lock().unwrap().clone()).unwrap();
+    for secret in [APP_TOKEN, BOT_TOKEN, "SENTINELSOCKETRESPONSE"] {
+        assert!(!logs.contains(secret), "{secret} was logged");
+    }
+}
+
+#[tokio::test]
+async fn a_disconnect_frame_reconnects_without_losing_or_repeating_events() {
+    let mut h = SlackHarness::start().await;
+    let socket = connected(&h).await;
+    let first = message_callback("EvR1", "U1", "C1", "1774598400.000100", "got a sec?");
+    deliver(&h, &events_envelope("env-r1", first.clone(), 0)).await;
+    h.double.send_frame(&json!({"type": "disconnect", "reason": "refresh_requested",
+        "debug_info": {"host": "applink-double"}}));
+    h.double.wait_until("a second socket", |d| d.sockets_opened() == 2).await;
+    // Slack redelivers the first event on the new socket, and sends a new one.
+    deliver(&h, &events_envelope("env-r1-retry", first, 1)).await;
+    let second = message_callback("EvR2", "U2", "C2", "1774598400.000200", "got a sec?");
+    deliver(&h, &events_envelope("env-r2", second, 0)).await;
+    assert_eq!(h.drain().await, 2, "both events, each once");
+    h.advance(10).await;
+    let mut threads: Vec<String> = h
+        .double
+        .calls_of("chat.postMessage")
+        .iter()
+        .map(|c| format!("{}/{}", c.params["channel"].as_str().unwrap(), c.params["thread_ts"].as_str().unwrap()))
+        .collect();
+    threads.sort();
+    assert_eq!(threads, ["C1/1774598400.000100", "C2/1774598400.000200"]);
+    assert_eq!(h.double.calls().iter().filter(|c| c.method == "apps.connections.open").count(), 2);
+    socket.shutdown().await;
+}
