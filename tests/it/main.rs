@@ -12,6 +12,7 @@ mod preferences;
 mod scenarios;
 mod schedule;
 mod slack;
+mod slack_cli;
 mod slack_double;
 mod slack_fixtures;
 mod slack_socket;
