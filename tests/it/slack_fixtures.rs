@@ -106,3 +106,27 @@ fn a_slash_command_form_becomes_a_command() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_app_manifest_asks_for_what_the_adapter_uses() {
+    let manifest =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/slack-app-manifest.yml")).unwrap();
+    let listed = |item: &str| manifest.lines().any(|line| line.trim() == format!("- {item}"));
+    for scope in [
+        "app_mentions:read",
+        "channels:history",
+        "chat:write",
+        "commands",
+        "groups:history",
+        "im:history",
+        "users:read",
+    ] {
+        assert!(listed(scope), "scope {scope}");
+    }
+    for event in ["app_mention", "message.channels", "message.groups", "message.im"] {
+        assert!(listed(event), "event {event}");
+    }
+    for setting in ["- command: /async", "should_escape: true", "is_enabled: true", "socket_mode_enabled: true"] {
+        assert!(manifest.contains(setting), "{setting}");
+    }
+}
