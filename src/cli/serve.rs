@@ -129,8 +129,8 @@ pub async fn run_consumer(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
     loop {
+        // Unbiased on purpose: a steady stream of events must not starve the scheduler tick.
         tokio::select! {
-            biased;
             () = &mut shutdown => return,
             Some(event) = inbox.recv() => {
                 // handle logs its own failures with their chain; the next event must still run.

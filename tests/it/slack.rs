@@ -253,3 +253,37 @@ impl std::io::Write for CaptureWriter {
 pub fn fixture(path: &str) -> String {
     format!("{}/../shared/fixtures/slack/{path}", env!("CARGO_MANIFEST_DIR"))
 }
+
+#[tokio::test]
+async fn posts_to_one_channel_are_paced_and_other_channels_do_not_wait() {
+    use secrecy::SecretString;
+    use unhurried::adapters::slack::SlackPlatform;
+    use unhurried::ports::ChatPlatform as _;
+    let h = SlackHarness::start().await;
+    let pace = std::time::Duration::from_millis(150);
+    let chat =
+        SlackPlatform::new(h.client.clone(), &SecretString::from(BOT_TOKEN), h.metrics.clone()).with_channel_pace(pace);
+    let post =
+        |channel: &str| OutgoingMessage::new(Destination::Post { channel: channel.into() }, Purpose::Digest, "d");
+    let started = std::time::Instant::now();
+    chat.send(&post("C1")).await.unwrap();
+    chat.send(&post("C2")).await.unwrap();
+    assert!(started.elapsed() < pace, "a different channel does not wait");
+    chat.send(&post("C1")).await.unwrap();
+    chat.send(&post("C1")).await.unwrap();
+    assert!(started.elapsed() >= pace * 2, "three posts to C1 took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_mention_delivered_as_app_mention_and_as_message_has_one_effect() {
+    let mut h = SlackHarness::start().await;
+    let ts = "1774598400.000700";
+    let message = message_callback("EvM1", "U1", "C1", ts, "<@U2>").to_string();
+    let mut mention = message_callback("EvM2", "U1", "C1", ts, "<@U2>");
+    mention["event"]["type"] = json!("app_mention");
+    assert_eq!(h.post_signed("/slack/events", &message, h.now_unix(), &[]).await.0, 200);
+    assert_eq!(h.post_signed("/slack/events", &mention.to_string(), h.now_unix(), &[]).await.0, 200);
+    assert_eq!(h.drain().await, 2, "two Slack events");
+    h.advance(10).await;
+    assert_eq!(h.double.calls_of("chat.postMessage").len(), 1, "{:?}", h.double.calls());
+}

@@ -32,6 +32,7 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 const PERMANENT_ERRORS: &[&str] = &[
     "channel_not_found",
     "not_in_channel",
+    "user_not_in_channel",
     "account_inactive",
     "user_not_found",
     "is_archived",
@@ -212,7 +213,7 @@ fn describe(error: SlackClientError) -> anyhow::Error {
         SlackClientError::ApiError(api) => anyhow::anyhow!("Slack API error {}", api.code),
         SlackClientError::HttpError(http) => anyhow::anyhow!("Slack HTTP status {}", http.status_code),
         SlackClientError::RateLimitError(_) => anyhow::anyhow!("Slack rate limited the call"),
-        SlackClientError::HttpProtocolError(_) => anyhow::anyhow!("could not reach Slack"),
+        SlackClientError::HttpProtocolError(e) => anyhow::anyhow!("could not reach Slack: {e}"),
         SlackClientError::EndOfStream(_) => anyhow::anyhow!("Slack closed the connection"),
         other => anyhow::anyhow!("Slack client error: {}", error_kind(&other)),
     }
