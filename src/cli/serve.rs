@@ -12,7 +12,7 @@ use crate::adapters::clock::SystemClock;
 use crate::adapters::http::{HttpState, bind, router, serve as serve_http};
 use crate::adapters::metrics::Metrics;
 use crate::adapters::slack::events::SlackHttp;
-use crate::adapters::slack::socket::{DEFAULT_CONNECTIONS, SocketMode};
+use crate::adapters::slack::socket::{SocketMode, SocketOptions};
 use crate::adapters::slack::verify::RequestVerifier;
 use crate::adapters::slack::{self, Intake, SlackPlatform};
 use crate::adapters::sqlite::SqliteStore;
@@ -97,7 +97,7 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
     let intake = Arc::new(Intake::new(store.clone(), clock.clone(), events, metrics, Some(identity.user_id)));
     let (socket, slack_http) = match mode {
         SlackMode::Socket(app_token) => {
-            (Some(SocketMode::start(client, &app_token, intake, DEFAULT_CONNECTIONS).await?), None)
+            (Some(SocketMode::start(client, &app_token, intake, SocketOptions::default()).await?), None)
         }
         SlackMode::Http(secret) => {
             let verifier = RequestVerifier::new(secret);

@@ -120,6 +120,11 @@ impl SlackDouble {
         sockets.last().expect("a socket is open").send(frame.to_string()).unwrap();
     }
 
+    /// Sends a frame on the socket opened `index`-th (from 0).
+    pub fn send_frame_to(&self, index: usize, frame: &Value) {
+        self.shared.sockets.lock().unwrap()[index].send(frame.to_string()).unwrap();
+    }
+
     /// Every frame the client sent.
     pub fn received_frames(&self) -> Vec<Value> {
         self.shared.received.lock().unwrap().clone()

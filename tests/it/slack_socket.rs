@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use unhurried::adapters::slack::socket::SocketMode;
+use unhurried::adapters::slack::socket::{SocketMode, SocketOptions};
 
 use crate::slack_double::assert_calls_match_spec;
 use crate::slack_support::{APP_TOKEN, BOT_TOKEN, SlackHarness, message_callback};
@@ -26,8 +26,9 @@ fn command_envelope(envelope_id: &str, text: &str) -> Value {
 }
 
 async fn connected(h: &SlackHarness) -> SocketMode {
+    let options = SocketOptions { connections: 1, stagger_secs: 0 };
     let socket =
-        SocketMode::start(h.client.clone(), &SecretString::from(APP_TOKEN), h.intake.clone(), 1).await.unwrap();
+        SocketMode::start(h.client.clone(), &SecretString::from(APP_TOKEN), h.intake.clone(), options).await.unwrap();
     h.double.wait_until("the socket", |d| d.sockets_opened() == 1).await;
     socket
 }
@@ -99,5 +100,21 @@ async fn a_disconnect_frame_reconnects_without_losing_or_repeating_events() {
     threads.sort();
     assert_eq!(threads, ["C1/1774598400.000100", "C2/1774598400.000200"]);
     assert_eq!(h.double.calls().iter().filter(|c| c.method == "apps.connections.open").count(), 2);
+    socket.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_same_event_on_both_sockets_has_one_effect() {
+    let mut h = SlackHarness::start().await;
+    let options = SocketOptions { connections: 2, stagger_secs: 0 };
+    let socket =
+        SocketMode::start(h.client.clone(), &SecretString::from(APP_TOKEN), h.intake.clone(), options).await.unwrap();
+    h.double.wait_until("two sockets", |d| d.sockets_opened() == 2).await;
+    let ping = message_callback("EvB1", "U1", "C1", "1774598400.000100", "got a sec?");
+    for (socket_index, envelope_id) in [(0, "env-b-first"), (1, "env-b-second")] {
+        h.double.send_frame_to(socket_index, &events_envelope(envelope_id, ping.clone(), socket_index as u32));
+        h.double.wait_until(envelope_id, |d| d.acked().iter().any(|a| a == envelope_id)).await;
+    }
+    assert_eq!(h.drain().await, 1, "one effect for the event delivered on both sockets");
     socket.shutdown().await;
 }

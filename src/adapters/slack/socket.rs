@@ -11,8 +11,20 @@ use slack_morphism::prelude::*;
 
 use crate::adapters::slack::intake::Intake;
 
-/// Slack's default: two sockets, so a server-side restart of one loses nothing.
-pub const DEFAULT_CONNECTIONS: u32 = 2;
+/// How the listener connects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SocketOptions {
+    /// How many sockets to keep open; two (the default) so a server-side restart of one loses nothing.
+    pub connections: u32,
+    /// Seconds between opening one socket and the next, so they do not all restart together.
+    pub stagger_secs: u64,
+}
+
+impl Default for SocketOptions {
+    fn default() -> Self {
+        SocketOptions { connections: 2, stagger_secs: SlackClientSocketModeConfig::DEFAULT_INITIAL_BACKOFF_IN_SECONDS }
+    }
+}
 
 /// A running Socket Mode listener. Dropping it stops reconnection; call [`SocketMode::shutdown`].
 pub struct SocketMode {
@@ -20,12 +32,12 @@ pub struct SocketMode {
 }
 
 impl SocketMode {
-    /// Opens `connections` sockets with the app-level token and starts delivering to `intake`.
+    /// Opens the sockets with the app-level token and starts delivering to `intake`.
     pub async fn start(
         client: Arc<SlackHyperClient>,
         app_token: &SecretString,
         intake: Arc<Intake>,
-        connections: u32,
+        options: SocketOptions,
     ) -> anyhow::Result<Self> {
         let callbacks = SlackSocketModeListenerCallbacks::new()
             .with_push_events(on_push)
@@ -34,7 +46,9 @@ impl SocketMode {
         let environment = Arc::new(
             SlackClientEventsListenerEnvironment::new(client).with_error_handler(on_error).with_user_state(intake),
         );
-        let config = SlackClientSocketModeConfig::new().with_max_connections_count(connections.max(1));
+        let config = SlackClientSocketModeConfig::new()
+            .with_max_connections_count(options.connections.max(1))
+            .with_initial_backoff_in_seconds(options.stagger_secs);
         let listener = SlackClientSocketModeListener::new(&config, environment, callbacks);
         let token = SlackApiToken::new(SlackApiTokenValue::new(app_token.expose_secret().to_owned()));
         listener.listen_for(&token).await.map_err(|e| anyhow::anyhow!("cannot open Slack Socket Mode: {e}"))?;
