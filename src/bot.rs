@@ -128,6 +128,7 @@ impl Bot {
             InboundEvent::Message(m) => format!("message:{}:{}", m.channel, m.id),
             InboundEvent::Command(c) => format!("command:{}", c.id),
             InboundEvent::StandupSubmission(s) => format!("submission:{}", s.id),
+            InboundEvent::FormRequest(f) => format!("form:{}", f.id),
         };
         if !self.store.record_delivery(self.platform().as_str(), &delivery_id, self.now()).await? {
             tracing::debug!(%delivery_id, "duplicate delivery ignored");
@@ -137,6 +138,7 @@ impl Bot {
             InboundEvent::Message(message) => features::on_message(self, &message).await,
             InboundEvent::Command(command) => features::commands::handle(self, &command).await,
             InboundEvent::StandupSubmission(submission) => features::standup::on_submission(self, &submission).await,
+            InboundEvent::FormRequest(request) => features::standup::open_form(self, &request).await,
         };
         if let Err(error) = &result {
             tracing::error!(error = format!("{error:#}"), %delivery_id, "handling an event failed");

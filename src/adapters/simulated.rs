@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::SecondsFormat;
 use serde::Serialize;
 
-use crate::domain::events::{Destination, OutgoingMessage};
+use crate::domain::events::{Destination, Form, MessageAction, OutgoingMessage};
 use crate::domain::platform::Platform;
 use crate::ports::{ChatPlatform, Clock, Profile, SendError};
 
@@ -36,6 +36,9 @@ pub struct TranscriptEntry {
     /// Users the message may ping (Discord `allowed_mentions`).
     #[serde(skip)]
     pub mentions: Vec<String>,
+    /// Buttons under the message.
+    #[serde(skip)]
+    pub actions: Vec<MessageAction>,
 }
 
 /// The simulated platform.
@@ -44,6 +47,7 @@ pub struct SimulatedPlatform {
     clock: Arc<dyn Clock>,
     profiles: HashMap<String, Profile>,
     transcript: Mutex<Vec<TranscriptEntry>>,
+    forms: Mutex<Vec<(String, Form)>>,
     /// Users whose DMs fail permanently (closed DMs), to exercise that path.
     unreachable: Vec<String>,
 }
@@ -51,7 +55,14 @@ pub struct SimulatedPlatform {
 impl SimulatedPlatform {
     /// A platform whose members are `profiles` (by user id).
     pub fn new(platform: Platform, clock: Arc<dyn Clock>, profiles: HashMap<String, Profile>) -> Self {
-        SimulatedPlatform { platform, clock, profiles, transcript: Mutex::new(Vec::new()), unreachable: Vec::new() }
+        SimulatedPlatform {
+            platform,
+            clock,
+            profiles,
+            transcript: Mutex::new(Vec::new()),
+            forms: Mutex::new(Vec::new()),
+            unreachable: Vec::new(),
+        }
     }
 
     /// Makes DMs to these users fail permanently.
@@ -63,6 +74,11 @@ impl SimulatedPlatform {
     /// Everything sent so far.
     pub fn transcript(&self) -> Vec<TranscriptEntry> {
         self.transcript.lock().expect("transcript lock").clone()
+    }
+
+    /// Forms opened so far, with the trigger each answered.
+    pub fn forms(&self) -> Vec<(String, Form)> {
+        self.forms.lock().expect("forms lock").clone()
     }
 
     /// Removes and returns everything sent so far.
@@ -107,12 +123,18 @@ impl ChatPlatform for SimulatedPlatform {
             text: message.text.clone(),
             message_id: message_id.clone(),
             mentions: message.mentions.clone(),
+            actions: message.actions.clone(),
         });
         Ok(message_id)
     }
 
     async fn profile(&self, _workspace: &str, user: &str) -> anyhow::Result<Option<Profile>> {
         Ok(self.profiles.get(user).cloned())
+    }
+
+    async fn open_form(&self, trigger: &str, form: &Form) -> Result<(), SendError> {
+        self.forms.lock().expect("forms lock").push((trigger.to_owned(), form.clone()));
+        Ok(())
     }
 
     async fn permalink(&self, channel: &str, message: &str) -> anyhow::Result<Option<String>> {

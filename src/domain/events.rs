@@ -55,6 +55,21 @@ pub struct StandupSubmission {
     pub answers: Vec<String>,
 }
 
+/// A member pressed *Answer* under a standup prompt: the platform waits (about 3 s) for a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormRequest {
+    /// Platform id of the workspace.
+    pub workspace: String,
+    /// The platform's id of the click, for de-duplication.
+    pub id: String,
+    /// Who clicked.
+    pub user: String,
+    /// The standup whose questions the form asks.
+    pub standup: String,
+    /// The platform's handle for opening the form (Slack `trigger_id`, Discord interaction token).
+    pub trigger: String,
+}
+
 /// Something that happened on a platform, for the bot to handle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InboundEvent {
@@ -64,6 +79,46 @@ pub enum InboundEvent {
     Command(CommandInvocation),
     /// Standup answers submitted in one go.
     StandupSubmission(StandupSubmission),
+    /// A request to open the standup answer form.
+    FormRequest(FormRequest),
+}
+
+/// A button under a message; the adapter renders it and turns a click back into an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum MessageAction {
+    /// *Answer*: opens the standup's form ([`InboundEvent::FormRequest`]).
+    AnswerStandup {
+        /// Standup name.
+        standup: String,
+    },
+    /// *Skip today*: the same as `/async standup skip` ([`InboundEvent::Command`]).
+    SkipStandup {
+        /// Standup name.
+        standup: String,
+    },
+}
+
+/// A form (Slack modal, Discord modal) with one text field per question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Form {
+    /// The standup the answers are for; comes back with the submission.
+    pub standup: String,
+    /// Title shown on the form.
+    pub title: String,
+    /// One field per question, in order.
+    pub fields: Vec<FormField>,
+}
+
+/// One text field of a [`Form`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// The question.
+    pub label: String,
+    /// Whether it may be left empty (a blocker question may be "none").
+    pub optional: bool,
+    /// The member's current answer, when editing.
+    pub value: Option<String>,
 }
 
 /// Why the bot sends a message (SPEC §8 transcript `purpose`).
@@ -158,12 +213,21 @@ pub struct OutgoingMessage {
     pub text: String,
     /// The user ids this message is meant to ping — the only ones (Discord `allowed_mentions`).
     pub mentions: Vec<String>,
+    /// Buttons under the message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<MessageAction>,
 }
 
 impl OutgoingMessage {
     /// A message that pings nobody.
     pub fn new(to: Destination, purpose: Purpose, text: impl Into<String>) -> Self {
-        OutgoingMessage { to, purpose, text: text.into(), mentions: Vec::new() }
+        OutgoingMessage { to, purpose, text: text.into(), mentions: Vec::new(), actions: Vec::new() }
+    }
+
+    /// The same message with buttons.
+    pub fn with_actions(mut self, actions: Vec<MessageAction>) -> Self {
+        self.actions = actions;
+        self
     }
 
     /// The same message, allowed to ping `users`.

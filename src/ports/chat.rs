@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::domain::events::OutgoingMessage;
+use crate::domain::events::{Form, OutgoingMessage};
 use crate::domain::platform::Platform;
 
 /// What the platform says about a member.
@@ -43,4 +43,11 @@ pub trait ChatPlatform: Send + Sync {
 
     /// A link to a message, for decisions; `None` where the platform has none.
     async fn permalink(&self, channel: &str, message: &str) -> anyhow::Result<Option<String>>;
+
+    /// Opens a form in answer to a member's click (`trigger` from [`crate::domain::events::FormRequest`]).
+    /// Platforms without forms answer `SendError::Permanent`.
+    async fn open_form(&self, trigger: &str, form: &Form) -> Result<(), SendError> {
+        let _ = (trigger, form);
+        Err(SendError::Permanent("this platform has no forms".to_owned()))
+    }
 }

@@ -392,3 +392,67 @@ async fn a_member_on_the_default_zone_is_told_once_how_to_set_theirs() {
     assert!(prompts[0].text.contains("/async tz"), "{}", prompts[0].text);
     assert!(!prompts[1].text.contains("/async tz"), "told once: {}", prompts[1].text);
 }
+
+#[tokio::test]
+async fn the_prompt_carries_answer_and_skip_buttons_and_answer_opens_a_form_of_the_questions() {
+    use unhurried::domain::calendar::{Timezone, Weekdays};
+    use unhurried::domain::events::{FormRequest, InboundEvent, MessageAction, StandupSubmission};
+    use unhurried::domain::schedule::Recurrence;
+    use unhurried::features::standup::{StandupSpec, seed_standup};
+
+    let mut t = crate::support::TestBot::new(
+        unhurried::domain::platform::Platform::Slack,
+        "2026-03-30T00:00:00Z",
+        unhurried::config::Settings::defaults(),
+        &[("U1", crate::support::profile("alice", Some("Europe/Berlin")))],
+    )
+    .await;
+    let workspace_id = t.bot.workspace_id(crate::support::WORKSPACE).await.unwrap();
+    t.bot.member(workspace_id, crate::support::WORKSPACE, "U1").await.unwrap();
+    let spec = StandupSpec {
+        name: "daily".into(),
+        channel: "C1".into(),
+        members: vec!["U1".into()],
+        recurrence: Recurrence::weekly(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Weekdays::MON_FRI),
+        questions: vec!["Done?".into(), "Next?".into(), "Blocked?".into()],
+        blocker_question: Some(3),
+        digest_at: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        digest_tz: "Europe/Berlin".parse::<Timezone>().unwrap(),
+        reminder: None,
+        skipped_dates: vec![],
+    };
+    seed_standup(&t.bot, workspace_id, &spec).await.unwrap();
+    t.run_until("2026-03-30T07:31:00Z").await;
+    let prompt = t.sent().into_iter().find(|m| m.purpose == "standup_prompt").expect("prompted");
+    assert_eq!(
+        prompt.actions,
+        vec![
+            MessageAction::AnswerStandup { standup: "daily".into() },
+            MessageAction::SkipStandup { standup: "daily".into() }
+        ]
+    );
+    let request = FormRequest {
+        workspace: crate::support::WORKSPACE.into(),
+        id: "click-1".into(),
+        user: "U1".into(),
+        standup: "daily".into(),
+        trigger: "trigger-1".into(),
+    };
+    t.bot.handle(InboundEvent::FormRequest(request)).await.unwrap();
+    let forms = t.chat.forms();
+    assert_eq!(forms.len(), 1);
+    assert_eq!(forms[0].0, "trigger-1");
+    let labels: Vec<_> = forms[0].1.fields.iter().map(|f| (f.label.as_str(), f.optional)).collect();
+    assert_eq!(labels, vec![("Done?", false), ("Next?", false), ("Blocked?", true)]);
+    let submission = StandupSubmission {
+        workspace: crate::support::WORKSPACE.into(),
+        id: "view-1".into(),
+        user: "U1".into(),
+        standup: "daily".into(),
+        answers: vec!["shipped".into(), "tests".into(), "".into()],
+    };
+    t.bot.handle(InboundEvent::StandupSubmission(submission)).await.unwrap();
+    t.run_until("2026-03-30T15:01:00Z").await;
+    let digest = t.sent().into_iter().find(|m| m.purpose == "digest").expect("digest posted");
+    assert!(digest.text.contains("shipped"), "{}", digest.text);
+}

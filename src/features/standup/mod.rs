@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::bot::Bot;
 use crate::domain::command::StandupCommand;
-use crate::domain::events::{ChatMessage, StandupSubmission};
+use crate::domain::events::{ChatMessage, Form, FormField, FormRequest, StandupSubmission};
 use crate::domain::schedule::local_date_of;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::standup as texts;
@@ -34,6 +34,34 @@ pub async fn on_direct_message(bot: &Bot, message: &ChatMessage) -> anyhow::Resu
 /// All answers at once (a form submission or a scenario `standup_answer`).
 pub async fn on_submission(bot: &Bot, submission: &StandupSubmission) -> anyhow::Result<()> {
     answers::on_submission(bot, submission).await
+}
+
+/// *Answer* was clicked under a prompt: open the standup's form, one field per question. The
+/// platform gives about three seconds for this, which the serial bot meets (a few reads only).
+pub async fn open_form(bot: &Bot, request: &FormRequest) -> anyhow::Result<()> {
+    let workspace_id = bot.workspace_id(&request.workspace).await?;
+    let Some(standup) = bot.store.standup_named(workspace_id, &request.standup).await? else {
+        tracing::info!(standup = %request.standup, "answer form requested for a standup that no longer exists");
+        return Ok(());
+    };
+    let form = Form {
+        standup: standup.name.clone(),
+        title: texts::form_title(&standup.name),
+        fields: standup
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, question)| FormField {
+                label: question.clone(),
+                optional: standup.blocker_question == Some(i + 1),
+                value: None,
+            })
+            .collect(),
+    };
+    if let Err(error) = bot.chat.open_form(&request.trigger, &form).await {
+        tracing::warn!(%error, "could not open the standup form");
+    }
+    Ok(())
 }
 
 /// Runs a prompt or reminder job.

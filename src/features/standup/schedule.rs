@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bot::Bot;
 use crate::domain::availability::Availability;
-use crate::domain::events::{Destination, OutgoingMessage, Purpose};
+use crate::domain::events::{Destination, MessageAction, OutgoingMessage, Purpose};
 use crate::domain::member::Member;
 use crate::domain::schedule::{Recurrence, local_date_of};
 use crate::features::texts::standup as texts;
@@ -172,7 +172,11 @@ pub async fn run_prompt(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyh
                 text = format!("{text}\n{}", texts::zone_notice(member.tz().name()));
             }
             let prompt =
-                OutgoingMessage::new(Destination::Dm { user: member.user.clone() }, Purpose::StandupPrompt, text);
+                OutgoingMessage::new(Destination::Dm { user: member.user.clone() }, Purpose::StandupPrompt, text)
+                    .with_actions(vec![
+                        MessageAction::AnswerStandup { standup: standup.name.clone() },
+                        MessageAction::SkipStandup { standup: standup.name.clone() },
+                    ]);
             let tz = member.tz().name();
             if bot.store.prompt_run(&payload.key(), tz, standup.workspace_id, &prompt, now).await? {
                 if tell_zone {

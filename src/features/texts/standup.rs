@@ -35,6 +35,12 @@ pub fn zone_notice(zone: &str) -> String {
     )
 }
 
+/// Title of the answer form (Slack limits modal titles to 24 characters).
+pub fn form_title(name: &str) -> String {
+    let title = format!("{name} standup");
+    if title.chars().count() <= 24 { title } else { title.chars().take(23).collect::<String>() + "…" }
+}
+
 /// The one reminder.
 pub fn reminder(markup: &dyn Markup, name: &str, next: usize, questions: &[String]) -> String {
     format!(
