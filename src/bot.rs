@@ -129,6 +129,7 @@ impl Bot {
             InboundEvent::Command(c) => format!("command:{}", c.id),
             InboundEvent::StandupSubmission(s) => format!("submission:{}", s.id),
             InboundEvent::FormRequest(f) => format!("form:{}", f.id),
+            InboundEvent::HomeOpened { id, .. } => format!("home:{id}"),
         };
         if !self.store.record_delivery(self.platform().as_str(), &delivery_id, self.now()).await? {
             tracing::debug!(%delivery_id, "duplicate delivery ignored");
@@ -139,6 +140,9 @@ impl Bot {
             InboundEvent::Command(command) => features::commands::handle(self, &command).await,
             InboundEvent::StandupSubmission(submission) => features::standup::on_submission(self, &submission).await,
             InboundEvent::FormRequest(request) => features::standup::open_form(self, &request).await,
+            InboundEvent::HomeOpened { workspace, user, .. } => {
+                features::preferences::home(self, &workspace, &user).await
+            }
         };
         if let Err(error) = &result {
             tracing::error!(error = format!("{error:#}"), %delivery_id, "handling an event failed");

@@ -48,6 +48,7 @@ pub struct SimulatedPlatform {
     profiles: HashMap<String, Profile>,
     transcript: Mutex<Vec<TranscriptEntry>>,
     forms: Mutex<Vec<(String, Form)>>,
+    homes: Mutex<Vec<(String, String)>>,
     /// Users whose DMs fail permanently (closed DMs), to exercise that path.
     unreachable: Vec<String>,
 }
@@ -61,6 +62,7 @@ impl SimulatedPlatform {
             profiles,
             transcript: Mutex::new(Vec::new()),
             forms: Mutex::new(Vec::new()),
+            homes: Mutex::new(Vec::new()),
             unreachable: Vec::new(),
         }
     }
@@ -79,6 +81,11 @@ impl SimulatedPlatform {
     /// Forms opened so far, with the trigger each answered.
     pub fn forms(&self) -> Vec<(String, Form)> {
         self.forms.lock().expect("forms lock").clone()
+    }
+
+    /// Home pages published so far, as (user, text).
+    pub fn homes(&self) -> Vec<(String, String)> {
+        self.homes.lock().expect("homes lock").clone()
     }
 
     /// Removes and returns everything sent so far.
@@ -134,6 +141,11 @@ impl ChatPlatform for SimulatedPlatform {
 
     async fn open_form(&self, trigger: &str, form: &Form) -> Result<(), SendError> {
         self.forms.lock().expect("forms lock").push((trigger.to_owned(), form.clone()));
+        Ok(())
+    }
+
+    async fn publish_home(&self, user: &str, text: &str) -> Result<(), SendError> {
+        self.homes.lock().expect("homes lock").push((user.to_owned(), text.to_owned()));
         Ok(())
     }
 

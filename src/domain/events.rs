@@ -81,6 +81,15 @@ pub enum InboundEvent {
     StandupSubmission(StandupSubmission),
     /// A request to open the standup answer form.
     FormRequest(FormRequest),
+    /// A member opened the bot's home (Slack App Home): show them their settings and schedule.
+    HomeOpened {
+        /// Platform id of the workspace.
+        workspace: String,
+        /// The platform's id of the event, for de-duplication.
+        id: String,
+        /// Who opened it.
+        user: String,
+    },
 }
 
 /// A button under a message; the adapter renders it and turns a click back into an event.

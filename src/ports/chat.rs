@@ -50,4 +50,11 @@ pub trait ChatPlatform: Send + Sync {
         let _ = (trigger, form);
         Err(SendError::Permanent("this platform has no forms".to_owned()))
     }
+
+    /// Shows `text` (rendered markup) on the member's home page of the bot (Slack App Home).
+    /// Platforms without one answer `SendError::Permanent`.
+    async fn publish_home(&self, user: &str, text: &str) -> Result<(), SendError> {
+        let _ = (user, text);
+        Err(SendError::Permanent("this platform has no home page".to_owned()))
+    }
 }

@@ -63,3 +63,27 @@ async fn a_duplicate_delivery_has_one_effect() {
     }
     assert_eq!(t.sent().len(), 1);
 }
+
+#[tokio::test]
+async fn the_home_page_shows_zone_hours_and_recent_decisions() {
+    let mut t = TestBot::new(
+        Platform::Slack,
+        "2026-03-27T08:00:00Z",
+        Settings::defaults(),
+        &[("U1", profile("alice", Some("Asia/Kathmandu")))],
+    )
+    .await;
+    t.command("U1", "C1", "decide release on Thursdays").await;
+    let event = unhurried::domain::events::InboundEvent::HomeOpened {
+        workspace: crate::support::WORKSPACE.into(),
+        id: "home-1".into(),
+        user: "U1".into(),
+    };
+    t.bot.handle(event).await.unwrap();
+    let homes = t.chat.homes();
+    assert_eq!(homes.len(), 1);
+    assert_eq!(homes[0].0, "U1");
+    assert!(homes[0].1.contains("Timezone: Asia/Kathmandu"), "{}", homes[0].1);
+    assert!(homes[0].1.contains("release on Thursdays"), "{}", homes[0].1);
+    assert!(homes[0].1.contains("No standup prompts scheduled"), "{}", homes[0].1);
+}

@@ -23,6 +23,36 @@ pub async fn me(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
     Ok(Reply::text(texts::me(&ctx.member, &standups, next)))
 }
 
+/// How many recent decisions the home page shows.
+const HOME_DECISIONS: u32 = 5;
+
+/// The member's home page: zone, hours, next prompts in their local time, recent decisions.
+pub async fn home(bot: &Bot, workspace: &str, user: &str) -> anyhow::Result<()> {
+    let workspace_id = bot.workspace_id(workspace).await?;
+    let member = bot.member(workspace_id, workspace, user).await?;
+    let standups = standup::standup_names_of(bot, member.id).await?;
+    let next = member.availability.next_working_start(bot.now()).map(|s| (s, bot.markup.time(s, TimeStyle::DateTime)));
+    let mut prompts = Vec::new();
+    for record in bot.store.standups_of(member.id).await? {
+        let prefix = standup::schedule::prompt_prefix(record.id, member.id);
+        if let Some((due, _)) = bot.store.pending_job(&prefix).await? {
+            prompts.push(texts::home_prompt(bot.markup, &record.name, due));
+        }
+    }
+    let decisions: Vec<String> = bot
+        .store
+        .recent_decisions(workspace_id, HOME_DECISIONS)
+        .await?
+        .iter()
+        .map(|d| crate::features::texts::decisions::line(bot.markup, d))
+        .collect();
+    let text = texts::home(&texts::me(&member, &standups, next), &prompts, &decisions);
+    if let Err(error) = bot.chat.publish_home(user, &text).await {
+        tracing::warn!(%error, "could not publish the home page");
+    }
+    Ok(())
+}
+
 /// `/async tz <zone>`.
 pub async fn set_zone(bot: &Bot, ctx: &CommandContext<'_>, zone: Timezone) -> anyhow::Result<Reply> {
     let changes = MemberChanges { tz: Some((zone.name().to_owned(), "command".to_owned())), ..Default::default() };

@@ -91,3 +91,22 @@ pub fn me(member: &Member, standups: &[String], next_start: Option<(DateTime<Utc
     }
     lines.join("\n")
 }
+
+/// One upcoming prompt on the home page.
+pub fn home_prompt(markup: &dyn Markup, standup: &str, due: DateTime<Utc>) -> String {
+    format!("• {}: {}", markup.bold(&markup.literal(standup)), markup.time(due, TimeStyle::DateTime))
+}
+
+/// The home page: settings, next prompts, recent decisions.
+pub fn home(settings: &str, prompts: &[String], decisions: &[String]) -> String {
+    let mut parts = vec![settings.to_owned()];
+    parts.push(if prompts.is_empty() {
+        "No standup prompts scheduled.".to_owned()
+    } else {
+        format!("Next prompts:\n{}", prompts.join("\n"))
+    });
+    if !decisions.is_empty() {
+        parts.push(format!("Recent decisions:\n{}", decisions.join("\n")));
+    }
+    parts.join("\n\n")
+}
