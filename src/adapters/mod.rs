@@ -4,5 +4,6 @@
 //! - [`sqlite`]: the SQLite store (WAL, `BEGIN IMMEDIATE`, single-instance lock).
 
 pub mod clock;
+pub mod discord;
 pub mod simulated;
 pub mod sqlite;
