@@ -6,6 +6,7 @@ mod cli;
 mod config_files;
 mod decisions;
 mod digest;
+mod discord_fixtures;
 mod exactly_once;
 mod nudge;
 mod preferences;
