@@ -267,6 +267,11 @@ async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri,
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
             ok(message_json(&shared, "0", &body))
         }
+        ("GET", ["users", "@me"]) => {
+            ok(json!({"id": BOT, "username": "unhurried", "discriminator": "0", "avatar": null, "bot": true}))
+        }
+        ("GET", ["users", "@me", "guilds"]) => ok(json!([{"id": GUILD, "name": "Team", "icon": null, "owner": false,
+            "permissions": "0", "features": []}])),
         ("POST", ["users", "@me", "channels"]) => {
             let user = body["recipient_id"].as_str().unwrap_or_default().to_owned();
             let channel = format!("9{user}");

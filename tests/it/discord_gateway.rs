@@ -18,7 +18,7 @@ use unhurried::config::Settings;
 use unhurried::domain::events::{CommandInvocation, InboundEvent};
 use unhurried::ports::Clock as _;
 
-use crate::discord_double::{APP, DiscordDouble, GUILD, assert_allowed_mentions_everywhere, assert_documented};
+use crate::discord_double::{APP, BOT, DiscordDouble, GUILD, assert_allowed_mentions_everywhere, assert_documented};
 
 const CHANNEL: &str = "400";
 
@@ -204,4 +204,23 @@ async fn a_dm_to_a_member_with_closed_dms_marks_them_unreachable_once() {
     assert_eq!(dm_sends.len(), 1, "one attempt, never retried");
     assert!(h.events.try_recv().is_err());
     h.stop().await;
+}
+
+#[tokio::test]
+async fn check_names_the_bot_and_its_guilds_without_the_token() {
+    let double = DiscordDouble::start().await;
+    let mut settings = Settings::defaults();
+    settings.discord.api_url = double.rest_url.clone();
+    let report = discord::check(&SecretString::from("sentinel-token".to_owned()), &settings).await.unwrap();
+    assert_eq!(report, format!("Discord: bot unhurried (id {BOT}) in 1 guild: Team ({GUILD})"));
+    assert!(!report.contains("sentinel"));
+    assert_documented(&double.requests());
+}
+
+#[test]
+fn without_the_message_content_permission_the_intent_is_not_requested() {
+    use serenity::all::{ApplicationFlags, GatewayIntents};
+    assert!(!discord::intents_for(None).contains(GatewayIntents::MESSAGE_CONTENT));
+    let limited = Some(ApplicationFlags::GATEWAY_MESSAGE_CONTENT_LIMITED);
+    assert!(discord::intents_for(limited).contains(GatewayIntents::MESSAGE_CONTENT | GatewayIntents::DIRECT_MESSAGES));
 }

@@ -108,11 +108,12 @@ pub async fn connect(
 }
 
 /// For `unhurried check`: the bot user and the guilds it is in, as one line, e.g.
-/// `Discord: bot unhurried#0 (id 123) in 2 guilds: Team (456), Ops (789)`.
+/// `Discord: bot unhurried (id 123) in 2 guilds: Team (456), Ops (789)`.
 pub async fn check(token: &SecretString, settings: &Settings) -> anyhow::Result<String> {
     let http = http_client(token, settings);
     let user = http.get_current_user().await.context("DISCORD_TOKEN was refused")?;
     let guilds = http.get_guilds(None, None).await.context("listing the bot's guilds")?;
     let names: Vec<String> = guilds.iter().map(|g| format!("{} ({})", g.name, g.id)).collect();
-    Ok(format!("Discord: bot {} (id {}) in {} guilds: {}", user.tag(), user.id, guilds.len(), names.join(", ")))
+    let plural = if guilds.len() == 1 { "" } else { "s" };
+    Ok(format!("Discord: bot {} (id {}) in {} guild{plural}: {}", user.tag(), user.id, guilds.len(), names.join(", ")))
 }
