@@ -40,11 +40,12 @@ impl Harness {
         settings.discord.api_url = double.rest_url.clone();
         let (sender, events) = mpsc::channel(64);
         let token = SecretString::from("faketoken".to_owned());
-        let (platform, connection) = discord::connect(&token, &settings, sender).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let store =
             Arc::new(SqliteStore::open(&format!("sqlite://{}", dir.path().join("bot.db").display())).await.unwrap());
         let clock = Arc::new(ManualClock::new("2026-03-30T08:00:00Z".parse().unwrap()));
+        let (platform, connection) =
+            discord::connect(&token, &settings, store.clone(), clock.clone(), sender).await.unwrap();
         let bot = Bot::new(store, clock.clone(), platform, Arc::new(settings));
         bot.start().await.unwrap();
         double
@@ -223,4 +224,72 @@ fn without_the_message_content_permission_the_intent_is_not_requested() {
     assert!(!discord::intents_for(None).contains(GatewayIntents::MESSAGE_CONTENT));
     let limited = Some(ApplicationFlags::GATEWAY_MESSAGE_CONTENT_LIMITED);
     assert!(discord::intents_for(limited).contains(GatewayIntents::MESSAGE_CONTENT | GatewayIntents::DIRECT_MESSAGES));
+}
+
+fn dm_interaction(id: &str, kind: u8, user: &str, data: Value, message: Option<Value>) -> Value {
+    let mut value = json!({
+        "id": id, "application_id": APP, "type": kind, "token": format!("tok-{id}"), "version": 1,
+        "channel_id": format!("9{user}"), "locale": "en-US", "app_permissions": "0", "entitlements": [],
+        "attachment_size_limit": 8_388_608,
+        "user": {"id": user, "username": "bo", "discriminator": "0", "avatar": null},
+        "data": data
+    });
+    if let Some(message) = message {
+        value["message"] = message;
+    }
+    value
+}
+
+#[tokio::test]
+async fn the_answer_button_on_a_dm_prompt_opens_a_modal_whose_submission_answers_the_standup() {
+    let mut h = Harness::start(|_| {}).await;
+    let create = CommandInvocation {
+        workspace: GUILD.into(),
+        id: "setup-1".into(),
+        channel: CHANNEL.into(),
+        user: "111".into(),
+        text: format!(
+            "standup create daily at=09:30 days=mon-fri channel=<#{CHANNEL}> questions=\"Yesterday?|Today?|Blockers?\" \
+             blocker=3 members=<@222>"
+        ),
+        platform_admin: true,
+    };
+    h.bot.handle(InboundEvent::Command(create)).await.unwrap();
+    h.advance("2026-03-30T09:31:00Z").await;
+    let prompts = h.double.matching("POST", |p| p == "/channels/9222/messages");
+    assert_eq!(prompts.len(), 1);
+    let button = &prompts[0].body["components"][0]["components"][0];
+    assert_eq!(button["custom_id"], "unhurried:standup-answer");
+
+    let mut prompt = message_create("8000", BOT, "Time for the daily standup");
+    prompt["channel_id"] = json!("9222");
+    prompt["author"]["bot"] = json!(true);
+    prompt.as_object_mut().unwrap().remove("guild_id");
+    let click = json!({"custom_id": "unhurried:standup-answer", "component_type": 2});
+    h.double.dispatch("INTERACTION_CREATE", dm_interaction("8001", 3, "222", click, Some(prompt)));
+    h.double
+        .until("the modal", |d| !d.matching("POST", |p| p == "/interactions/8001/tok-8001/callback").is_empty())
+        .await;
+    let modal = &h.double.matching("POST", |p| p == "/interactions/8001/tok-8001/callback")[0].body;
+    assert_eq!(modal["type"], 9);
+    let labels: Vec<&str> = modal["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["components"][0]["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Yesterday?", "Today?", "Blockers?"]);
+
+    let input = |i: usize, value: &str| json!({"type": 1, "components": [{"type": 4, "custom_id": format!("q{i}"), "value": value}]});
+    let submit = json!({"custom_id": modal["data"]["custom_id"], "components": [
+        input(0, "shipped the importer"), input(1, "DST tests"), input(2, "none")]});
+    h.double.dispatch("INTERACTION_CREATE", dm_interaction("8002", 5, "222", submit, None));
+    let InboundEvent::StandupSubmission(submission) = h.handle_next().await else { panic!("not a submission") };
+    assert_eq!(submission.standup, "daily");
+    assert_eq!(submission.answers, ["shipped the importer", "DST tests", "none"]);
+    assert_eq!(submission.workspace, GUILD);
+    let acks = h.double.matching("POST", |p| p == "/interactions/8002/tok-8002/callback");
+    assert_eq!(acks[0].body["type"], 6);
+    assert_eq!(h.double.matching("POST", |p| p == "/channels/9222/messages").len(), 2, "the engine confirmed by DM");
+    h.stop().await;
 }

@@ -6,16 +6,18 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use serenity::all::{
-    Command, CommandInteraction, Context, CreateAutocompleteResponse, CreateInteractionResponse,
-    CreateInteractionResponseMessage, EventHandler, Guild, GuildChannel, Interaction, InteractionId, Message,
-    Permissions, Ready,
+    Command, CommandInteraction, ComponentInteraction, Context, CreateAutocompleteResponse, CreateInteractionResponse,
+    CreateInteractionResponseMessage, EventHandler, Guild, GuildChannel, GuildId, Interaction, InteractionId, Message,
+    ModalInteraction, Permissions, Ready, UserId,
 };
 use tokio::sync::mpsc;
 
 use super::commands::{self, COMMAND_NAME};
 use super::convert::{Directory, chat_message};
+use super::forms::{self, FormSource};
 use super::platform::Interactions;
-use crate::domain::events::{CommandInvocation, InboundEvent};
+use crate::config::Settings;
+use crate::domain::events::{CommandInvocation, InboundEvent, StandupSubmission};
 
 /// How many recent interaction ids are remembered to drop replays (a RESUME can replay the
 /// dispatches of the last few seconds; the engine's delivery log catches anything older).
@@ -26,6 +28,7 @@ pub struct Handler {
     events: mpsc::Sender<InboundEvent>,
     directory: Arc<Directory>,
     interactions: Arc<Interactions>,
+    forms: FormSource,
     global_commands: bool,
     recent: Mutex<(HashSet<InteractionId>, VecDeque<InteractionId>)>,
 }
@@ -36,9 +39,11 @@ impl Handler {
         events: mpsc::Sender<InboundEvent>,
         directory: Arc<Directory>,
         interactions: Arc<Interactions>,
-        global_commands: bool,
+        forms: FormSource,
+        settings: &Settings,
     ) -> Self {
-        Handler { events, directory, interactions, global_commands, recent: Mutex::default() }
+        let global_commands = settings.discord.global_commands;
+        Handler { events, directory, interactions, forms, global_commands, recent: Mutex::default() }
     }
 
     /// True the first time an interaction id is seen.
@@ -73,17 +78,55 @@ impl Handler {
         let user = command.user.id.to_string();
         self.interactions.remember(&channel, &user, &command.token);
         let text = commands::command_text(&command.data.options).unwrap_or_else(|| "help".to_owned());
-        let workspace = match command.guild_id {
-            Some(guild) => {
-                self.directory.saw_member(command.user.id.get(), guild.get());
-                guild.to_string()
-            }
-            None => self.directory.dm_workspace(command.user.id.get()),
-        };
+        let workspace = self.workspace_of(command.guild_id, command.user.id);
         let admin = Permissions::MANAGE_GUILD | Permissions::ADMINISTRATOR;
         let platform_admin = command.member.as_ref().and_then(|m| m.permissions).is_some_and(|p| p.intersects(admin));
         let id = command.id.to_string();
         self.forward(InboundEvent::Command(CommandInvocation { workspace, id, channel, user, text, platform_admin }))
+            .await;
+    }
+
+    fn workspace_of(&self, guild: Option<GuildId>, user: UserId) -> String {
+        match guild {
+            Some(guild) => {
+                self.directory.saw_member(user.get(), guild.get());
+                guild.to_string()
+            }
+            None => self.directory.dm_workspace(user.get()),
+        }
+    }
+
+    /// The answer button: opens the modal of the member's open run, or says there is none.
+    async fn on_answer_button(&self, ctx: &Context, click: ComponentInteraction) {
+        let workspace = self.workspace_of(click.guild_id, click.user.id);
+        let response = match forms::open_form(&self.forms, &workspace, &click.user.id.to_string()).await {
+            Ok(Some(form)) => CreateInteractionResponse::Modal(forms::modal(&form)),
+            Ok(None) => ephemeral("There is no standup to answer right now."),
+            Err(error) => {
+                tracing::error!(error = format!("{error:#}"), "could not read the open standup run");
+                ephemeral("Something went wrong; reply to the prompt here instead.")
+            }
+        };
+        if let Err(error) = click.create_response(&ctx.http, response).await {
+            tracing::warn!(error = %error, "could not open the standup form");
+        }
+    }
+
+    /// A submitted answer modal: acknowledged at once, then handed to the engine, which
+    /// confirms by DM.
+    async fn on_modal(&self, ctx: &Context, modal: ModalInteraction) {
+        let Some((standup, answers)) = forms::submitted_answers(&modal.data) else {
+            tracing::debug!("modal the bot does not handle");
+            return;
+        };
+        if let Err(error) = modal.create_response(&ctx.http, CreateInteractionResponse::Acknowledge).await {
+            tracing::warn!(error = %error, "could not acknowledge a standup form");
+            return;
+        }
+        let workspace = self.workspace_of(modal.guild_id, modal.user.id);
+        let user = modal.user.id.to_string();
+        let id = modal.id.to_string();
+        self.forward(InboundEvent::StandupSubmission(StandupSubmission { workspace, id, user, standup, answers }))
             .await;
     }
 
@@ -100,6 +143,10 @@ impl Handler {
             }
         }
     }
+}
+
+fn ephemeral(text: &str) -> CreateInteractionResponse {
+    CreateInteractionResponse::Message(CreateInteractionResponseMessage::new().content(text).ephemeral(true))
 }
 
 #[serenity::async_trait]
@@ -156,6 +203,10 @@ impl EventHandler for Handler {
                     tracing::debug!(error = %error, "autocomplete answer failed");
                 }
             }
+            Interaction::Component(click) if click.data.custom_id == forms::ANSWER_BUTTON => {
+                self.on_answer_button(&ctx, click).await
+            }
+            Interaction::Modal(modal) => self.on_modal(&ctx, modal).await,
             _ => tracing::debug!("interaction the bot does not handle"),
         }
     }

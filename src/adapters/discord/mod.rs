@@ -13,6 +13,7 @@
 
 pub mod commands;
 pub mod convert;
+pub mod forms;
 pub mod handler;
 pub mod platform;
 
@@ -29,6 +30,7 @@ pub use platform::DiscordPlatform;
 
 use crate::config::Settings;
 use crate::domain::events::InboundEvent;
+use crate::ports::{Clock, Store};
 
 /// Discord's own REST base; any other `discord.api_url` is a stand-in (a proxy or a test double).
 pub const DISCORD_API_URL: &str = "https://discord.com";
@@ -77,9 +79,13 @@ pub fn intents_for(flags: Option<ApplicationFlags>) -> GatewayIntents {
 
 /// Connects to Discord: checks the token, registers `/async` once READY arrives, and streams
 /// inbound events to `events`. Returns the platform the engine sends through and the connection.
+/// `store` and `clock` are the engine's: the standup answer button reads the questions of the
+/// member's open run from them (nothing else is read, nothing written but the workspace row).
 pub async fn connect(
     token: &SecretString,
     settings: &Settings,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
     events: mpsc::Sender<InboundEvent>,
 ) -> anyhow::Result<(Arc<DiscordPlatform>, DiscordConnection)> {
     let http = http_client(token, settings);
@@ -91,8 +97,8 @@ pub async fn connect(
     let intents = intents_for(app.flags);
     let directory = Arc::new(convert::Directory::default());
     let interactions = Arc::new(platform::Interactions::default());
-    let handler =
-        handler::Handler::new(events, directory.clone(), interactions.clone(), settings.discord.global_commands);
+    let forms = forms::FormSource { store, clock };
+    let handler = handler::Handler::new(events, directory.clone(), interactions.clone(), forms, settings);
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(handler)
         .await

@@ -16,7 +16,8 @@ use serenity::cache::Cache;
 use serenity::http::Http;
 
 use super::convert::{self, Directory, channel_id, send_error, snowflake, user_id};
-use crate::domain::events::{Destination, OutgoingMessage};
+use super::forms;
+use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::discord::ALLOWED_MENTIONS_MAX_USERS;
 use crate::domain::platform::Platform;
 use crate::ports::{ChatPlatform, Profile, SendError};
@@ -184,9 +185,15 @@ pub fn allowed_mentions(message: &OutgoingMessage) -> CreateAllowedMentions {
     CreateAllowedMentions::new().users(users.take(ALLOWED_MENTIONS_MAX_USERS).map(UserId::new))
 }
 
-/// A new message with the engine's text and its mentions.
+/// A new message with the engine's text and its mentions, plus the answer button on standup
+/// prompts and reminders.
 fn create_message(message: &OutgoingMessage) -> CreateMessage {
-    CreateMessage::new().content(&message.text).allowed_mentions(allowed_mentions(message))
+    let builder = CreateMessage::new().content(&message.text).allowed_mentions(allowed_mentions(message));
+    if matches!(message.purpose, Purpose::StandupPrompt | Purpose::StandupReminder) {
+        builder.components(vec![forms::answer_button()])
+    } else {
+        builder
+    }
 }
 
 #[async_trait]
