@@ -188,3 +188,38 @@ fn allowed_mentions_name_exactly_the_engine_users_and_parse_nothing() {
         json!({"parse": [], "users": [], "roles": []})
     );
 }
+
+#[cfg(feature = "discord-interactions-endpoint")]
+#[test]
+fn the_shared_ed25519_vectors_verify_as_labelled_and_garbage_never_does() {
+    use secrecy::SecretString;
+    use unhurried::adapters::discord::interactions_endpoint::{InteractionVerifier, synchronous_response};
+    let vectors = json_fixture("signing/ed25519_vectors.json");
+    let key = SecretString::from(vectors["public_key_hex"].as_str().unwrap().to_owned());
+    let verifier = InteractionVerifier::new(&key).unwrap();
+    let mut checked = 0;
+    for vector in vectors["vectors"].as_array().unwrap() {
+        let valid = verifier.verify(
+            vector["signature_hex"].as_str().unwrap(),
+            vector["timestamp"].as_str().unwrap(),
+            vector["body"].as_str().unwrap().as_bytes(),
+        );
+        assert_eq!(valid, vector["expect"] == "valid", "{}", vector["name"]);
+        checked += 1;
+    }
+    assert!(checked >= 2);
+    let first = &vectors["vectors"][0];
+    let (signature, timestamp, body) = (
+        first["signature_hex"].as_str().unwrap(),
+        first["timestamp"].as_str().unwrap(),
+        first["body"].as_str().unwrap(),
+    );
+    assert!(!verifier.verify(signature, "1643807577", body.as_bytes()), "another timestamp");
+    assert!(!verifier.verify(signature, timestamp, format!("{body} ").as_bytes()), "another body");
+    assert!(!verifier.verify("zz", timestamp, body.as_bytes()), "not hex");
+    assert!(!verifier.verify(&"é".repeat(64), timestamp, body.as_bytes()), "multibyte");
+    assert!(InteractionVerifier::new(&SecretString::from("abc".to_owned())).is_err());
+
+    assert_eq!(synchronous_response(fixture("interactions/http_ping_type1.json").as_bytes()), Some(json!({"type": 1})));
+    assert_eq!(synchronous_response(b"not json"), None);
+}

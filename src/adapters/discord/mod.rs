@@ -15,6 +15,8 @@ pub mod commands;
 pub mod convert;
 pub mod forms;
 pub mod handler;
+#[cfg(feature = "discord-interactions-endpoint")]
+pub mod interactions_endpoint;
 pub mod platform;
 
 use std::sync::Arc;
