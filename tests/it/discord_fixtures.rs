@@ -223,3 +223,16 @@ fn the_shared_ed25519_vectors_verify_as_labelled_and_garbage_never_does() {
     assert_eq!(synchronous_response(fixture("interactions/http_ping_type1.json").as_bytes()), Some(json!({"type": 1})));
     assert_eq!(synchronous_response(b"not json"), None);
 }
+
+#[test]
+fn interaction_and_webhook_tokens_are_masked_in_error_text() {
+    use unhurried::adapters::discord::convert::redact_tokens;
+    let text = "error sending request for url (http://x/api/v10/webhooks/200/tok-SECRET/messages/@original) and \
+                /interactions/7/tok-OTHER/callback";
+    let redacted = redact_tokens(text);
+    assert!(!redacted.contains("SECRET") && !redacted.contains("OTHER"), "{redacted}");
+    assert!(redacted.contains("/webhooks/200/[redacted]/messages/@original"), "{redacted}");
+    assert!(redacted.contains("/interactions/7/[redacted]/callback"), "{redacted}");
+    assert_eq!(redact_tokens("/webhooks/"), "/webhooks/");
+    assert_eq!(redact_tokens("Missing Permissions"), "Missing Permissions");
+}

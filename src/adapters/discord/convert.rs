@@ -135,14 +135,43 @@ pub fn error_code(error: &serenity::Error) -> Option<(u16, isize)> {
     }
 }
 
+/// A failed call as text safe to log and store: a network error's text includes the request URL,
+/// and interaction and webhook URLs carry the interaction token, so that segment is masked.
+pub fn error_text(error: &serenity::Error) -> String {
+    redact_tokens(&error.to_string())
+}
+
+/// Masks the token segment after `/interactions/{id}/` and `/webhooks/{id}/` in a text.
+pub fn redact_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((at, marker)) =
+        ["/interactions/", "/webhooks/"].iter().filter_map(|m| rest.find(m).map(|at| (at, *m))).min()
+    {
+        let after_marker = at + marker.len();
+        out.push_str(&rest[..after_marker]);
+        rest = &rest[after_marker..];
+        // Keep the id segment, mask the next one.
+        let id_end = rest.find('/').unwrap_or(rest.len());
+        out.push_str(&rest[..id_end]);
+        rest = &rest[id_end..];
+        if let Some(token) = rest.strip_prefix('/') {
+            let token_end = token.find(['/', ' ', ')', '?', '"']).unwrap_or(token.len());
+            out.push_str("/[redacted]");
+            rest = &token[token_end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Discord JSON error codes that mean "later" rather than "never": opening DMs too fast, the
 /// channel write limit, and an overloaded API.
 const TRANSIENT_CODES: [isize; 3] = [OPENING_DMS_TOO_FAST, 20_028, 130_000];
 
 /// Sorts a failed REST call into what the engine does next (see [`classify`]).
 pub fn send_error(error: &serenity::Error) -> SendError {
-    // serenity's error text is Discord's own message; it never contains the token.
-    let text = error.to_string();
+    let text = error_text(error);
     match error_code(error) {
         Some((status, code)) => classify(status, code, text),
         // No response at all (network, timeout): try again later.

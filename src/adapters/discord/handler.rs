@@ -13,7 +13,7 @@ use serenity::all::{
 use tokio::sync::mpsc;
 
 use super::commands::{self, COMMAND_NAME};
-use super::convert::{Directory, chat_message};
+use super::convert::{Directory, chat_message, error_text};
 use super::forms::{self, FormSource};
 use super::platform::Interactions;
 use crate::config::Settings;
@@ -71,7 +71,7 @@ impl Handler {
         // Ack first: Discord fails the interaction after 3 s, and the engine may be busy.
         let defer = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true));
         if let Err(error) = command.create_response(&ctx.http, defer).await {
-            tracing::warn!(error = %error, "could not acknowledge a Discord command");
+            tracing::warn!(error = %error_text(&error), "could not acknowledge a Discord command");
             return;
         }
         let channel = command.channel_id.to_string();
@@ -108,7 +108,7 @@ impl Handler {
             }
         };
         if let Err(error) = click.create_response(&ctx.http, response).await {
-            tracing::warn!(error = %error, "could not open the standup form");
+            tracing::warn!(error = %error_text(&error), "could not open the standup form");
         }
     }
 
@@ -120,7 +120,7 @@ impl Handler {
             return;
         };
         if let Err(error) = modal.create_response(&ctx.http, CreateInteractionResponse::Acknowledge).await {
-            tracing::warn!(error = %error, "could not acknowledge a standup form");
+            tracing::warn!(error = %error_text(&error), "could not acknowledge a standup form");
             return;
         }
         let workspace = self.workspace_of(modal.guild_id, modal.user.id);
@@ -133,13 +133,13 @@ impl Handler {
     async fn register_commands(&self, ctx: &Context, guilds: &[serenity::all::GuildId]) {
         if self.global_commands {
             if let Err(error) = Command::set_global_commands(&ctx.http, vec![commands::definition()]).await {
-                tracing::warn!(error = %error, "could not register /async globally");
+                tracing::warn!(error = %error_text(&error), "could not register /async globally");
             }
             return;
         }
         for guild in guilds {
             if let Err(error) = guild.set_commands(&ctx.http, vec![commands::definition()]).await {
-                tracing::warn!(error = %error, guild = %guild, "could not register /async in a guild");
+                tracing::warn!(error = %error_text(&error), guild = %guild, "could not register /async in a guild");
             }
         }
     }
@@ -200,7 +200,7 @@ impl EventHandler for Handler {
                 if let Err(error) =
                     auto.create_response(&ctx.http, CreateInteractionResponse::Autocomplete(choices)).await
                 {
-                    tracing::debug!(error = %error, "autocomplete answer failed");
+                    tracing::debug!(error = %error_text(&error), "autocomplete answer failed");
                 }
             }
             Interaction::Component(click) if click.data.custom_id == forms::ANSWER_BUTTON => {

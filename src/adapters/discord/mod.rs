@@ -109,7 +109,7 @@ pub async fn connect(
     let shards = client.shard_manager.clone();
     let task = tokio::spawn(async move {
         if let Err(error) = client.start().await {
-            tracing::error!(error = %error, "the Discord gateway client stopped");
+            tracing::error!(error = %convert::error_text(&error), "the Discord gateway client stopped");
         }
     });
     Ok((platform, DiscordConnection { shards, task }))

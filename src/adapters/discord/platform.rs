@@ -15,7 +15,7 @@ use serenity::builder::{Builder as _, CreateInteractionResponseFollowup, EditInt
 use serenity::cache::Cache;
 use serenity::http::Http;
 
-use super::convert::{self, Directory, channel_id, send_error, snowflake, user_id};
+use super::convert::{self, Directory, channel_id, error_text, send_error, snowflake, user_id};
 use super::forms;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::discord::ALLOWED_MENTIONS_MAX_USERS;
@@ -125,7 +125,7 @@ impl DiscordPlatform {
                     self.post(ChannelId::new(parent), create_message(message)).await
                 }
                 Some((status, _)) if status == 403 || status == 400 => {
-                    tracing::debug!(error = %error, "cannot start a thread; replying to the message instead");
+                    tracing::debug!(error = %error_text(&error), "cannot start a thread; replying to the message instead");
                     let reply = create_message(message).reference_message((channel, MessageId::new(parent)));
                     self.post(channel, reply).await
                 }
