@@ -46,6 +46,7 @@ struct Shared {
     closed_dms: Mutex<HashSet<String>>,
     dm_channels: Mutex<HashMap<String, String>>,
     forbid_threads: AtomicBool,
+    rate_limited_posts: AtomicU64,
     next_id: AtomicU64,
     seq: AtomicU64,
     gateway_url: Mutex<String>,
@@ -101,6 +102,11 @@ impl DiscordDouble {
     /// Makes thread creation fail with 403 / 50013 (missing permissions).
     pub fn forbid_threads(&self) {
         self.shared.forbid_threads.store(true, Ordering::SeqCst);
+    }
+
+    /// Answers the next `count` message posts with the documented user-scope 429.
+    pub fn rate_limit_posts(&self, count: u64) {
+        self.shared.rate_limited_posts.store(count, Ordering::SeqCst);
     }
 
     /// Sends a DISPATCH on the current gateway connection.
@@ -241,6 +247,23 @@ fn error(status: StatusCode, code: i64, message: &str) -> Response {
     (status, axum::Json(json!({"code": code, "message": message}))).into_response()
 }
 
+/// `../shared/fixtures/discord/rest/429_user_scope.http.txt`, headers and body.
+fn rate_limited() -> Response {
+    let transcript = std::fs::read_to_string(format!(
+        "{}/../shared/fixtures/discord/rest/429_user_scope.http.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut response = Response::builder().status(StatusCode::TOO_MANY_REQUESTS);
+    for line in transcript.lines().skip(1).filter_map(|l| l.strip_prefix("< ")) {
+        if let Some((name, value)) = line.split_once(": ") {
+            response = response.header(name, value);
+        }
+    }
+    let body = &transcript[transcript.find('{').unwrap()..];
+    response.body(axum::body::Body::from(body.to_owned())).unwrap()
+}
+
 fn ok(value: Value) -> Response {
     axum::Json(value).into_response()
 }
@@ -280,6 +303,11 @@ async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri,
                 "recipients": [{"id": user, "username": "member", "discriminator": "0", "avatar": null}]}))
         }
         ("POST", ["channels", channel, "messages"]) => {
+            let limited =
+                shared.rate_limited_posts.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+            if limited.is_ok() {
+                return rate_limited();
+            }
             let recipient = shared.dm_channels.lock().unwrap().get(*channel).cloned();
             if recipient.is_some_and(|user| shared.closed_dms.lock().unwrap().contains(&user)) {
                 return error(StatusCode::FORBIDDEN, 50007, "Cannot send messages to this user");
