@@ -236,3 +236,17 @@ fn interaction_and_webhook_tokens_are_masked_in_error_text() {
     assert_eq!(redact_tokens("/webhooks/"), "/webhooks/");
     assert_eq!(redact_tokens("Missing Permissions"), "Missing Permissions");
 }
+
+#[test]
+fn quick_successive_commands_each_get_their_own_deferred_response() {
+    use unhurried::adapters::discord::platform::Interactions;
+    let interactions = Interactions::default();
+    assert_eq!(interactions.take_turn("c", "u"), None, "no interaction: the ephemeral is dropped");
+    interactions.remember("c", "u", "t1");
+    interactions.remember("c", "u", "t2");
+    assert_eq!(interactions.take_turn("c", "u"), Some(("t1".into(), true)));
+    assert_eq!(interactions.take_turn("c", "u"), Some(("t2".into(), true)));
+    assert_eq!(interactions.take_turn("c", "u"), Some(("t2".into(), false)), "then follow-ups");
+    assert_eq!(interactions.take_turn("c", "other"), None);
+    assert_eq!(format!("{interactions:?}"), "Interactions { .. }", "tokens never printed");
+}

@@ -38,10 +38,11 @@ struct PendingInteraction {
     answered: bool,
 }
 
-/// Interaction tokens by (channel, user), the key the engine's ephemeral replies carry.
+/// Interaction tokens by (channel, user), the key the engine's ephemeral replies carry, oldest
+/// first: the engine answers commands in the order the handler forwarded them.
 #[derive(Default)]
 pub struct Interactions {
-    pending: Mutex<HashMap<(String, String), PendingInteraction>>,
+    pending: Mutex<HashMap<(String, String), Vec<PendingInteraction>>>,
 }
 
 impl std::fmt::Debug for Interactions {
@@ -55,22 +56,28 @@ impl Interactions {
     /// Remembers the token of a deferred interaction by `user` in `channel`.
     pub fn remember(&self, channel: &str, user: &str, token: &str) {
         let mut pending = self.pending.lock().expect("interactions lock");
-        pending.retain(|_, p| p.received.elapsed() < INTERACTION_TOKEN_LIFETIME);
+        for waiting in pending.values_mut() {
+            waiting.retain(|p| p.received.elapsed() < INTERACTION_TOKEN_LIFETIME);
+        }
+        pending.retain(|_, waiting| !waiting.is_empty());
         let entry = PendingInteraction { token: token.to_owned(), received: Instant::now(), answered: false };
-        pending.insert((channel.to_owned(), user.to_owned()), entry);
+        pending.entry((channel.to_owned(), user.to_owned())).or_default().push(entry);
     }
 
-    /// The token to answer `user` in `channel` with, and whether the deferred response is still
-    /// empty (then this reply fills it in); marks it answered.
-    fn take_turn(&self, channel: &str, user: &str) -> Option<(String, bool)> {
+    /// The token to answer `user` in `channel` with, and whether this reply fills in a deferred
+    /// response: the oldest interaction still unanswered, else a follow-up on the newest one.
+    pub fn take_turn(&self, channel: &str, user: &str) -> Option<(String, bool)> {
         let mut pending = self.pending.lock().expect("interactions lock");
-        let entry = pending.get_mut(&(channel.to_owned(), user.to_owned()))?;
-        if entry.received.elapsed() >= INTERACTION_TOKEN_LIFETIME {
-            return None;
+        let waiting = pending.get_mut(&(channel.to_owned(), user.to_owned()))?;
+        waiting.retain(|p| p.received.elapsed() < INTERACTION_TOKEN_LIFETIME);
+        // Older answered interactions are done once a newer one exists.
+        if let Some(unanswered) = waiting.iter().position(|p| !p.answered) {
+            waiting.drain(..unanswered);
+            let entry = &mut waiting[0];
+            entry.answered = true;
+            return Some((entry.token.clone(), true));
         }
-        let first = !entry.answered;
-        entry.answered = true;
-        Some((entry.token.clone(), first))
+        waiting.last().map(|entry| (entry.token.clone(), false))
     }
 }
 
