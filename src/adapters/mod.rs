@@ -6,6 +6,7 @@
 //! - [`http`]: the HTTP server (`/healthz`, `/metrics`, Slack's HTTP endpoints); [`metrics`] its counters.
 
 pub mod clock;
+pub mod discord;
 pub mod http;
 pub mod metrics;
 pub mod simulated;

@@ -1,0 +1,192 @@
+//! Purpose: pure translations between serenity's model and the engine's vocabulary — gateway
+//! messages into [`ChatMessage`]s, REST failures into [`SendError`]s — so the rules can be tested
+//! on fixtures without a connection.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serenity::all::{ChannelId, Message, MessageType, UserId};
+use serenity::http::HttpError;
+
+use crate::domain::events::ChatMessage;
+use crate::ports::SendError;
+
+/// The workspace of a DM whose author the adapter has never seen in a guild (and the bot is in
+/// several guilds, so it cannot tell which one the member belongs to).
+pub const DM_WORKSPACE: &str = "dm";
+
+/// Discord JSON error code: "Cannot send messages to this user" (closed DMs, no shared guild).
+pub const CANNOT_MESSAGE_USER: isize = 50007;
+/// Discord JSON error code: "You are opening direct messages too fast".
+pub const OPENING_DMS_TOO_FAST: isize = 40003;
+
+/// What the adapter remembers about where things live on Discord, shared by the event handler
+/// (which learns it) and the platform (which needs it to route and translate).
+#[derive(Debug, Default)]
+pub struct Directory {
+    /// Thread channel id → the channel it was started in. A thread started from a message has
+    /// the message's id, so the thread id doubles as the parent message id.
+    threads: Mutex<HashMap<u64, u64>>,
+    /// User id → the last guild the bot saw them in, to place their DMs in a workspace.
+    home_guild: Mutex<HashMap<u64, u64>>,
+    /// Guilds the bot is in, from READY and GUILD_CREATE.
+    guilds: Mutex<Vec<u64>>,
+}
+
+impl Directory {
+    /// Records that `thread` is a thread in `parent`.
+    pub fn add_thread(&self, thread: u64, parent: u64) {
+        self.threads.lock().expect("threads lock").insert(thread, parent);
+    }
+
+    /// The channel a thread was started in, if the thread is known.
+    pub fn thread_parent(&self, thread: u64) -> Option<u64> {
+        self.threads.lock().expect("threads lock").get(&thread).copied()
+    }
+
+    /// Records that `user` was seen in `guild`.
+    pub fn saw_member(&self, user: u64, guild: u64) {
+        self.home_guild.lock().expect("home lock").insert(user, guild);
+    }
+
+    /// Records a guild the bot is in.
+    pub fn add_guild(&self, guild: u64) {
+        let mut guilds = self.guilds.lock().expect("guilds lock");
+        if !guilds.contains(&guild) {
+            guilds.push(guild);
+        }
+    }
+
+    /// The workspace a DM from `user` belongs to: the guild the bot last saw them in, else the
+    /// bot's only guild, else [`DM_WORKSPACE`].
+    pub fn dm_workspace(&self, user: u64) -> String {
+        if let Some(guild) = self.home_guild.lock().expect("home lock").get(&user) {
+            return guild.to_string();
+        }
+        match self.guilds.lock().expect("guilds lock").as_slice() {
+            [only] => only.to_string(),
+            _ => DM_WORKSPACE.to_owned(),
+        }
+    }
+}
+
+/// The engine's view of a gateway message, or `None` for what the engine must never see:
+/// messages by bots (the bot itself included), system messages (pins, joins, thread-created
+/// notices) and messages with neither text nor attachments (MESSAGE_CONTENT off).
+pub fn chat_message(message: &Message, directory: &Directory) -> Option<ChatMessage> {
+    if message.author.bot || message.webhook_id.is_some() {
+        return None;
+    }
+    if !matches!(message.kind, MessageType::Regular | MessageType::InlineReply) {
+        return None;
+    }
+    // An attachment makes a message substantive (SPEC §1); its URL in the text says so to the
+    // classifier, which reads a link as content.
+    let mut text = message.content.clone();
+    for attachment in &message.attachments {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&attachment.url);
+    }
+    if text.trim().is_empty() {
+        return None;
+    }
+    let user = message.author.id.get();
+    let (workspace, is_dm) = match message.guild_id {
+        Some(guild) => {
+            directory.saw_member(user, guild.get());
+            (guild.to_string(), false)
+        }
+        None => (directory.dm_workspace(user), true),
+    };
+    let (channel, thread) = match directory.thread_parent(message.channel_id.get()) {
+        Some(parent) => (parent.to_string(), Some(message.channel_id.to_string())),
+        None => (message.channel_id.to_string(), None),
+    };
+    Some(ChatMessage { workspace, id: message.id.to_string(), channel, user: user.to_string(), text, thread, is_dm })
+}
+
+/// Parses a platform id the engine hands back (a snowflake as text).
+pub fn snowflake(id: &str) -> Result<u64, SendError> {
+    id.parse::<u64>()
+        .ok()
+        .filter(|id| *id != 0)
+        .ok_or_else(|| SendError::Permanent(format!("not a Discord id: {id:?}")))
+}
+
+/// A channel id from engine text.
+pub fn channel_id(id: &str) -> Result<ChannelId, SendError> {
+    snowflake(id).map(ChannelId::new)
+}
+
+/// A user id from engine text.
+pub fn user_id(id: &str) -> Result<UserId, SendError> {
+    snowflake(id).map(UserId::new)
+}
+
+/// The Discord JSON error code and HTTP status of a failed REST call, if it was one.
+pub fn error_code(error: &serenity::Error) -> Option<(u16, isize)> {
+    match error {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            Some((response.status_code.as_u16(), response.error.code))
+        }
+        _ => None,
+    }
+}
+
+/// A failed call as text safe to log and store: a network error's text includes the request URL,
+/// and interaction and webhook URLs carry the interaction token, so that segment is masked.
+pub fn error_text(error: &serenity::Error) -> String {
+    redact_tokens(&error.to_string())
+}
+
+/// Masks the token segment after `/interactions/{id}/` and `/webhooks/{id}/` in a text.
+pub fn redact_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((at, marker)) =
+        ["/interactions/", "/webhooks/"].iter().filter_map(|m| rest.find(m).map(|at| (at, *m))).min()
+    {
+        let after_marker = at + marker.len();
+        out.push_str(&rest[..after_marker]);
+        rest = &rest[after_marker..];
+        // Keep the id segment, mask the next one.
+        let id_end = rest.find('/').unwrap_or(rest.len());
+        out.push_str(&rest[..id_end]);
+        rest = &rest[id_end..];
+        if let Some(token) = rest.strip_prefix('/') {
+            let token_end = token.find(['/', ' ', ')', '?', '"']).unwrap_or(token.len());
+            out.push_str("/[redacted]");
+            rest = &token[token_end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Discord JSON error codes that mean "later" rather than "never": opening DMs too fast, the
+/// channel write limit, and an overloaded API.
+const TRANSIENT_CODES: [isize; 3] = [OPENING_DMS_TOO_FAST, 20_028, 130_000];
+
+/// Sorts a failed REST call into what the engine does next (see [`classify`]).
+pub fn send_error(error: &serenity::Error) -> SendError {
+    let text = error_text(error);
+    match error_code(error) {
+        Some((status, code)) => classify(status, code, text),
+        // No response at all (network, timeout): try again later.
+        None => SendError::Transient(text),
+    }
+}
+
+/// What a Discord error response means for the engine: 429, 5xx and the codes in
+/// [`TRANSIENT_CODES`] are transient (the outbox retries them later, so a 429 storm delays
+/// messages and never drops them); 50007 and every other refusal are permanent (a DM then marks
+/// the member unreachable instead of retrying forever). `code` is -1 when the body had none.
+pub fn classify(status: u16, code: isize, text: String) -> SendError {
+    if status == 429 || status >= 500 || TRANSIENT_CODES.contains(&code) {
+        SendError::Transient(text)
+    } else {
+        SendError::Permanent(text)
+    }
+}

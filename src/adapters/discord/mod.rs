@@ -1,0 +1,127 @@
+//! Purpose: the Discord adapter — a serenity gateway client whose dispatches become
+//! [`InboundEvent`]s, and [`DiscordPlatform`], the [`crate::ports::ChatPlatform`] on Discord's
+//! REST API. No serenity type leaves this module.
+//!
+//! Wiring (for `serve` and `check`):
+//! - [`connect`] checks the token, picks the gateway intents, starts the gateway client in a task
+//!   and returns the platform for [`crate::bot::Bot::new`] plus a [`DiscordConnection`] handle.
+//!   Inbound events arrive on the `events` channel; feed them to `Bot::handle` one at a time.
+//! - [`check`] reports the bot user and its guilds, for `unhurried check`.
+//!
+//! DMs carry no guild; a DM is placed in the workspace of the guild the bot last saw its author in,
+//! else the bot's only guild, else the fixed workspace [`convert::DM_WORKSPACE`].
+
+pub mod commands;
+pub mod convert;
+pub mod forms;
+pub mod handler;
+#[cfg(feature = "discord-interactions-endpoint")]
+pub mod interactions_endpoint;
+pub mod platform;
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use secrecy::{ExposeSecret as _, SecretString};
+use serenity::all::{ApplicationFlags, ClientBuilder, GatewayIntents, HttpBuilder, ShardManager};
+use serenity::http::Http;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+pub use platform::DiscordPlatform;
+
+use crate::config::Settings;
+use crate::domain::events::InboundEvent;
+use crate::ports::{Clock, Store};
+
+/// Discord's own REST base; any other `discord.api_url` is a stand-in (a proxy or a test double).
+pub const DISCORD_API_URL: &str = "https://discord.com";
+
+/// A running gateway connection.
+pub struct DiscordConnection {
+    shards: Arc<ShardManager>,
+    task: JoinHandle<()>,
+}
+
+impl DiscordConnection {
+    /// Closes the gateway connection and waits for the client task to end.
+    pub async fn shutdown(self) {
+        self.shards.shutdown_all().await;
+        if let Err(error) = self.task.await {
+            tracing::warn!(error = %error, "the Discord client task failed");
+        }
+    }
+}
+
+/// The REST client. Against Discord itself it uses serenity's rate limiter (buckets, global and
+/// shared scopes, 429 back-off). serenity's limiter ignores the proxy URL, so against a stand-in
+/// the limiter is off and 429s come back as transient errors the outbox retries.
+pub fn http_client(token: &SecretString, settings: &Settings) -> Http {
+    let builder = HttpBuilder::new(token.expose_secret());
+    let api = settings.discord.api_url.trim_end_matches('/');
+    if api == DISCORD_API_URL { builder.build() } else { builder.proxy(api).ratelimiter_disabled(true).build() }
+}
+
+/// The intents to ask for: GUILDS, GUILD_MESSAGES, DIRECT_MESSAGES and, when the application
+/// may have it, MESSAGE_CONTENT. Asking for a privileged intent the application lacks closes the
+/// gateway (4014), so without it the bot runs on mentions and DMs only, with one warning.
+pub fn intents_for(flags: Option<ApplicationFlags>) -> GatewayIntents {
+    let base = GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+    let content = ApplicationFlags::GATEWAY_MESSAGE_CONTENT | ApplicationFlags::GATEWAY_MESSAGE_CONTENT_LIMITED;
+    if flags.is_some_and(|f| f.intersects(content)) {
+        base | GatewayIntents::MESSAGE_CONTENT
+    } else {
+        tracing::warn!(
+            "the Discord application lacks the Message Content intent: only mentions and DMs carry text, so most \
+             pings go unseen. Turn it on under Bot → Privileged Gateway Intents."
+        );
+        base
+    }
+}
+
+/// Connects to Discord: checks the token, registers `/async` once READY arrives, and streams
+/// inbound events to `events`. Returns the platform the engine sends through and the connection.
+/// `store` and `clock` are the engine's: the standup answer button reads the questions of the
+/// member's open run from them (nothing else is read, nothing written but the workspace row).
+pub async fn connect(
+    token: &SecretString,
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    events: mpsc::Sender<InboundEvent>,
+) -> anyhow::Result<(Arc<DiscordPlatform>, DiscordConnection)> {
+    let http = http_client(token, settings);
+    let app = http
+        .get_current_application_info()
+        .await
+        .context("reading the Discord application (is DISCORD_TOKEN right?)")?;
+    http.set_application_id(app.id);
+    let intents = intents_for(app.flags);
+    let directory = Arc::new(convert::Directory::default());
+    let interactions = Arc::new(platform::Interactions::default());
+    let forms = forms::FormSource { store, clock };
+    let handler = handler::Handler::new(events, directory.clone(), interactions.clone(), forms, settings);
+    let mut client = ClientBuilder::new_with_http(http, intents)
+        .event_handler(handler)
+        .await
+        .context("building the Discord client")?;
+    let platform = Arc::new(DiscordPlatform::new(client.http.clone(), client.cache.clone(), directory, interactions));
+    let shards = client.shard_manager.clone();
+    let task = tokio::spawn(async move {
+        if let Err(error) = client.start().await {
+            tracing::error!(error = %convert::error_text(&error), "the Discord gateway client stopped");
+        }
+    });
+    Ok((platform, DiscordConnection { shards, task }))
+}
+
+/// For `unhurried check`: the bot user and the guilds it is in, as one line, e.g.
+/// `Discord: bot unhurried (id 123) in 2 guilds: Team (456), Ops (789)`.
+pub async fn check(token: &SecretString, settings: &Settings) -> anyhow::Result<String> {
+    let http = http_client(token, settings);
+    let user = http.get_current_user().await.context("DISCORD_TOKEN was refused")?;
+    let guilds = http.get_guilds(None, None).await.context("listing the bot's guilds")?;
+    let names: Vec<String> = guilds.iter().map(|g| format!("{} ({})", g.name, g.id)).collect();
+    let plural = if guilds.len() == 1 { "" } else { "s" };
+    Ok(format!("Discord: bot {} (id {}) in {} guild{plural}: {}", user.tag(), user.id, guilds.len(), names.join(", ")))
+}

@@ -1,0 +1,373 @@
+//! A local Discord for the adapter tests: the REST routes the bot uses (axum) and a ws://
+//! gateway (tokio-tungstenite) speaking HELLO, IDENTIFY, READY, heartbeat ACKs, DISPATCH,
+//! RECONNECT and RESUME, both on 127.0.0.1:0. Every REST request is recorded so tests can check
+//! it against `../shared/specs/discord/openapi.json`. Everything stops when the double is dropped.
+#![allow(dead_code, reason = "each Discord test uses a different part of the double")]
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt as _, StreamExt as _};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+/// The bot's user id, its application id and the one guild it is in.
+pub const BOT: &str = "100";
+pub const APP: &str = "200";
+pub const GUILD: &str = "300";
+
+/// One REST request the bot made.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    /// Path after `/api/v10`.
+    pub path: String,
+    pub body: Value,
+}
+
+enum Command {
+    Dispatch(&'static str, Value),
+    Reconnect,
+}
+
+#[derive(Default)]
+struct Shared {
+    requests: Mutex<Vec<Recorded>>,
+    gateway_log: Mutex<Vec<Value>>,
+    closed_dms: Mutex<HashSet<String>>,
+    dm_channels: Mutex<HashMap<String, String>>,
+    forbid_threads: AtomicBool,
+    rate_limited_posts: AtomicU64,
+    next_id: AtomicU64,
+    seq: AtomicU64,
+    gateway_url: Mutex<String>,
+    commands: tokio::sync::Mutex<Option<mpsc::UnboundedReceiver<Command>>>,
+}
+
+/// The running double.
+pub struct DiscordDouble {
+    pub rest_url: String,
+    shared: Arc<Shared>,
+    commands: mpsc::UnboundedSender<Command>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for DiscordDouble {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+impl DiscordDouble {
+    /// Starts REST and gateway servers.
+    pub async fn start() -> Self {
+        let shared = Arc::new(Shared { next_id: AtomicU64::new(10_000), ..Shared::default() });
+        let (commands, receiver) = mpsc::unbounded_channel();
+        *shared.commands.lock().await = Some(receiver);
+
+        let ws = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        *shared.gateway_url.lock().unwrap() = format!("ws://{}", ws.local_addr().unwrap());
+        let gateway_shared = shared.clone();
+        let gateway = tokio::spawn(async move {
+            while let Ok((stream, _)) = ws.accept().await {
+                tokio::spawn(serve_gateway(stream, gateway_shared.clone()));
+            }
+        });
+
+        let rest = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let rest_url = format!("http://{}", rest.local_addr().unwrap());
+        let app = axum::Router::new().fallback(serve_rest).with_state(shared.clone());
+        let rest_task = tokio::spawn(async move {
+            axum::serve(rest, app).await.unwrap();
+        });
+        DiscordDouble { rest_url, shared, commands, tasks: vec![gateway, rest_task] }
+    }
+
+    /// Makes DMs to `user` fail with 50007.
+    pub fn close_dms(&self, user: &str) {
+        self.shared.closed_dms.lock().unwrap().insert(user.to_owned());
+    }
+
+    /// Makes thread creation fail with 403 / 50013 (missing permissions).
+    pub fn forbid_threads(&self) {
+        self.shared.forbid_threads.store(true, Ordering::SeqCst);
+    }
+
+    /// Answers the next `count` message posts with the documented user-scope 429.
+    pub fn rate_limit_posts(&self, count: u64) {
+        self.shared.rate_limited_posts.store(count, Ordering::SeqCst);
+    }
+
+    /// Sends a DISPATCH on the current gateway connection.
+    pub fn dispatch(&self, event: &'static str, data: Value) {
+        self.commands.send(Command::Dispatch(event, data)).unwrap();
+    }
+
+    /// Sends op 7 RECONNECT; the client should come back with RESUME.
+    pub fn reconnect(&self) {
+        self.commands.send(Command::Reconnect).unwrap();
+    }
+
+    /// Every REST request so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+
+    /// The requests with this method whose path matches `pred`.
+    pub fn matching(&self, method: &str, pred: impl Fn(&str) -> bool) -> Vec<Recorded> {
+        self.requests().into_iter().filter(|r| r.method == method && pred(&r.path)).collect()
+    }
+
+    /// Every frame the client sent on the gateway.
+    pub fn gateway_log(&self) -> Vec<Value> {
+        self.shared.gateway_log.lock().unwrap().clone()
+    }
+
+    /// How many gateway frames with this op the client sent.
+    pub fn ops(&self, op: u64) -> usize {
+        self.gateway_log().iter().filter(|f| f["op"] == op).count()
+    }
+
+    /// Waits (at most 5 s) until `done` holds.
+    pub async fn until(&self, what: &str, done: impl Fn(&Self) -> bool) {
+        for _ in 0..500 {
+            if done(self) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("timed out waiting for {what}; requests: {:#?}", self.requests());
+    }
+
+    fn gateway_url(&self) -> String {
+        self.shared.gateway_url.lock().unwrap().clone()
+    }
+}
+
+fn text(value: Value) -> WsMessage {
+    WsMessage::Text(value.to_string().into())
+}
+
+async fn serve_gateway(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
+    let Ok(ws) = tokio_tungstenite::accept_async(stream).await else { return };
+    let (mut tx, mut rx) = ws.split();
+    if tx.send(text(json!({"op": 10, "d": {"heartbeat_interval": 45000}, "s": null, "t": null}))).await.is_err() {
+        return;
+    }
+    // One connection at a time serves the test's commands; a reconnecting client's new
+    // connection takes them over once the old one has ended.
+    let mut commands = None;
+    loop {
+        let frame = if let Some(receiver) = commands.as_mut() {
+            tokio::select! {
+                frame = rx.next() => frame,
+                command = receiver_recv(receiver) => {
+                    match command {
+                        Some(Command::Dispatch(event, data)) => {
+                            let s = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                            let _ = tx.send(text(json!({"op": 0, "s": s, "t": event, "d": data}))).await;
+                        }
+                        Some(Command::Reconnect) => {
+                            let _ = tx.send(text(json!({"op": 7, "d": null}))).await;
+                            // Hand the commands to the next connection.
+                            *shared.commands.lock().await = commands.take();
+                        }
+                        None => return,
+                    }
+                    continue;
+                }
+            }
+        } else {
+            rx.next().await
+        };
+        let Some(Ok(WsMessage::Text(frame))) = frame else {
+            if let Some(receiver) = commands.take() {
+                *shared.commands.lock().await = Some(receiver);
+            }
+            return;
+        };
+        let Ok(frame) = serde_json::from_str::<Value>(&frame) else { continue };
+        shared.gateway_log.lock().unwrap().push(frame.clone());
+        let gateway_url = shared.gateway_url.lock().unwrap().clone();
+        let reply = match frame["op"].as_u64() {
+            Some(1) => Some(json!({"op": 11})),
+            Some(2) => {
+                let s = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                Some(json!({"op": 0, "s": s, "t": "READY", "d": {
+                    "v": 10,
+                    "user": {"id": BOT, "username": "unhurried", "discriminator": "0", "avatar": null, "bot": true},
+                    "guilds": [{"id": GUILD, "unavailable": true}],
+                    "session_id": "session-1",
+                    "resume_gateway_url": gateway_url,
+                    "application": {"id": APP, "flags": 1 << 18}
+                }}))
+            }
+            Some(6) => {
+                let s = shared.seq.load(Ordering::SeqCst);
+                Some(json!({"op": 0, "s": s, "t": "RESUMED", "d": {}}))
+            }
+            _ => None,
+        };
+        if let Some(reply) = reply {
+            let _ = tx.send(text(reply)).await;
+        }
+        if commands.is_none() && matches!(frame["op"].as_u64(), Some(2 | 6)) {
+            commands = shared.commands.lock().await.take();
+        }
+    }
+}
+
+async fn receiver_recv(receiver: &mut mpsc::UnboundedReceiver<Command>) -> Option<Command> {
+    receiver.recv().await
+}
+
+fn message_json(shared: &Shared, channel: &str, body: &Value) -> Value {
+    let id = shared.next_id.fetch_add(1, Ordering::SeqCst).to_string();
+    json!({
+        "id": id, "channel_id": channel, "content": body["content"].as_str().unwrap_or(""),
+        "author": {"id": BOT, "username": "unhurried", "discriminator": "0", "avatar": null, "bot": true},
+        "timestamp": "2026-03-30T08:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+        "pinned": false, "type": 0
+    })
+}
+
+fn error(status: StatusCode, code: i64, message: &str) -> Response {
+    (status, axum::Json(json!({"code": code, "message": message}))).into_response()
+}
+
+/// `../shared/fixtures/discord/rest/429_user_scope.http.txt`, headers and body.
+fn rate_limited() -> Response {
+    let transcript = std::fs::read_to_string(format!(
+        "{}/../shared/fixtures/discord/rest/429_user_scope.http.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut response = Response::builder().status(StatusCode::TOO_MANY_REQUESTS);
+    for line in transcript.lines().skip(1).filter_map(|l| l.strip_prefix("< ")) {
+        if let Some((name, value)) = line.split_once(": ") {
+            response = response.header(name, value);
+        }
+    }
+    let body = &transcript[transcript.find('{').unwrap()..];
+    response.body(axum::body::Body::from(body.to_owned())).unwrap()
+}
+
+fn ok(value: Value) -> Response {
+    axum::Json(value).into_response()
+}
+
+async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, body: Bytes) -> Response {
+    let path = uri.path().strip_prefix("/api/v10").unwrap_or(uri.path()).to_owned();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    shared.requests.lock().unwrap().push(Recorded {
+        method: method.to_string(),
+        path: path.clone(),
+        body: body.clone(),
+    });
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (method.as_str(), segments.as_slice()) {
+        ("GET", ["gateway"]) => ok(json!({"url": shared.gateway_url.lock().unwrap().clone()})),
+        ("GET", ["applications" | "oauth2", "@me"]) | ("GET", ["oauth2", "applications", "@me"]) => ok(json!({
+            "id": APP, "name": "unhurried", "icon": null, "description": "", "bot_public": false,
+            "bot_require_code_grant": false, "verify_key": "00", "owner": null, "team": null, "flags": 1 << 18
+        })),
+        ("PUT", ["applications", _, "guilds", _, "commands"]) | ("PUT", ["applications", _, "commands"]) => {
+            ok(json!([]))
+        }
+        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
+            ok(message_json(&shared, "0", &body))
+        }
+        ("GET", ["users", "@me"]) => {
+            ok(json!({"id": BOT, "username": "unhurried", "discriminator": "0", "avatar": null, "bot": true}))
+        }
+        ("GET", ["users", "@me", "guilds"]) => ok(json!([{"id": GUILD, "name": "Team", "icon": null, "owner": false,
+            "permissions": "0", "features": []}])),
+        ("POST", ["users", "@me", "channels"]) => {
+            let user = body["recipient_id"].as_str().unwrap_or_default().to_owned();
+            let channel = format!("9{user}");
+            shared.dm_channels.lock().unwrap().insert(channel.clone(), user.clone());
+            ok(json!({"id": channel, "type": 1, "last_message_id": null,
+                "recipients": [{"id": user, "username": "member", "discriminator": "0", "avatar": null}]}))
+        }
+        ("POST", ["channels", channel, "messages"]) => {
+            let limited =
+                shared.rate_limited_posts.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+            if limited.is_ok() {
+                return rate_limited();
+            }
+            let recipient = shared.dm_channels.lock().unwrap().get(*channel).cloned();
+            if recipient.is_some_and(|user| shared.closed_dms.lock().unwrap().contains(&user)) {
+                return error(StatusCode::FORBIDDEN, 50007, "Cannot send messages to this user");
+            }
+            ok(message_json(&shared, channel, &body))
+        }
+        ("PATCH", ["channels", channel, "messages", _]) => ok(message_json(&shared, channel, &body)),
+        ("POST", ["channels", channel, "messages", message, "threads"]) => {
+            if shared.forbid_threads.load(Ordering::SeqCst) {
+                return error(StatusCode::FORBIDDEN, 50013, "Missing Permissions");
+            }
+            ok(json!({"id": message, "type": 11, "guild_id": GUILD, "parent_id": channel,
+                "name": body["name"], "owner_id": BOT, "position": 0, "nsfw": false,
+                "thread_metadata": {"archived": false, "auto_archive_duration": 1440,
+                    "archive_timestamp": "2026-03-30T08:00:00.000000+00:00", "locked": false}}))
+        }
+        ("GET", ["guilds", _, "members", user]) => ok(json!({
+            "user": {"id": user, "username": format!("user{user}"), "discriminator": "0", "avatar": null},
+            "nick": null, "roles": [], "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false,
+            "mute": false, "flags": 0
+        })),
+        ("GET", ["guilds", guild, "roles"]) => ok(json!([{
+            "id": guild, "name": "@everyone", "color": 0,
+            "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "hoist": false, "position": 0, "permissions": "0",
+            "managed": false, "mentionable": false, "flags": 0
+        }])),
+        _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
+    }
+}
+
+/// Asserts every recorded request is a route and method of Discord's OpenAPI description.
+pub fn assert_documented(requests: &[Recorded]) {
+    let spec = format!("{}/../shared/specs/discord/openapi.json", env!("CARGO_MANIFEST_DIR"));
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(spec).unwrap()).unwrap();
+    let paths = spec["paths"].as_object().unwrap();
+    for request in requests {
+        let segments: Vec<&str> = request.path.trim_matches('/').split('/').collect();
+        let documented = paths.iter().any(|(template, item)| {
+            let parts: Vec<&str> = template.trim_matches('/').split('/').collect();
+            parts.len() == segments.len()
+                && parts.iter().zip(&segments).all(|(p, s)| p.starts_with('{') || p == s)
+                && item.get(request.method.to_lowercase()).is_some()
+        });
+        assert!(documented, "{} {} is not in Discord's OpenAPI description", request.method, request.path);
+    }
+}
+
+/// Asserts every message-creating or -editing request carries `allowed_mentions` with
+/// `parse: []`.
+pub fn assert_allowed_mentions_everywhere(requests: &[Recorded]) {
+    let sends = requests.iter().filter(|r| {
+        (r.method == "POST" && (r.path.ends_with("/messages") || r.path.starts_with("/webhooks/")))
+            || (r.method == "PATCH" && r.path.contains("/messages/"))
+    });
+    let mut count = 0;
+    for request in sends {
+        count += 1;
+        let mentions = &request.body["allowed_mentions"];
+        assert_eq!(mentions["parse"], json!([]), "{} {} body {}", request.method, request.path, request.body);
+        assert!(mentions["users"].is_array(), "{} {}", request.method, request.path);
+    }
+    assert!(count > 0, "no message was sent at all");
+}

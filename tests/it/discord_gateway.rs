@@ -1,0 +1,311 @@
+//! The real serenity client against the local Discord double, driving the real engine: a ping
+//! becomes one message in a thread, a slash command an ephemeral reply, a closed DM marks the
+//! member unreachable once, every message carries `allowed_mentions`, and dispatches replayed
+//! after RECONNECT/RESUME change nothing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use unhurried::adapters::clock::ManualClock;
+use unhurried::adapters::discord::{self, DiscordConnection};
+use unhurried::adapters::sqlite::SqliteStore;
+use unhurried::bot::Bot;
+use unhurried::config::Settings;
+use unhurried::domain::events::{CommandInvocation, InboundEvent};
+use unhurried::ports::Clock as _;
+
+use crate::discord_double::{APP, BOT, DiscordDouble, GUILD, assert_allowed_mentions_everywhere, assert_documented};
+
+const CHANNEL: &str = "400";
+
+struct Harness {
+    double: DiscordDouble,
+    bot: Bot,
+    clock: Arc<ManualClock>,
+    events: mpsc::Receiver<InboundEvent>,
+    connection: Option<DiscordConnection>,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    /// A bot on Monday 2026-03-30 08:00 UTC, connected to a fresh double and READY.
+    async fn start(prepare: impl FnOnce(&DiscordDouble)) -> Self {
+        let double = DiscordDouble::start().await;
+        prepare(&double);
+        let mut settings = Settings::defaults();
+        settings.discord.api_url = double.rest_url.clone();
+        let (sender, events) = mpsc::channel(64);
+        let token = SecretString::from("faketoken".to_owned());
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            Arc::new(SqliteStore::open(&format!("sqlite://{}", dir.path().join("bot.db").display())).await.unwrap());
+        let clock = Arc::new(ManualClock::new("2026-03-30T08:00:00Z".parse().unwrap()));
+        let (platform, connection) =
+            discord::connect(&token, &settings, store.clone(), clock.clone(), sender).await.unwrap();
+        let bot = Bot::new(store, clock.clone(), platform, Arc::new(settings));
+        bot.start().await.unwrap();
+        double
+            .until("READY and command registration", |d| {
+                !d.matching("PUT", |p| p == format!("/applications/{APP}/guilds/{GUILD}/commands")).is_empty()
+            })
+            .await;
+        let identify = double.gateway_log().into_iter().find(|f| f["op"] == 2).unwrap();
+        assert_eq!(identify["d"]["token"], "Bot faketoken");
+        Harness { double, bot, clock, events, connection: Some(connection), _dir: dir }
+    }
+
+    /// Waits for the next inbound event and hands it to the engine, as `serve` does.
+    async fn handle_next(&mut self) -> InboundEvent {
+        let event = tokio::time::timeout(Duration::from_secs(5), self.events.recv()).await.unwrap().unwrap();
+        self.bot.handle(event.clone()).await.unwrap();
+        event
+    }
+
+    async fn advance(&self, to: &str) {
+        let to: DateTime<Utc> = to.parse().unwrap();
+        assert!(to >= self.clock.now());
+        self.clock.set(to);
+        self.bot.run_due_jobs().await.unwrap();
+    }
+
+    /// RECONNECT, then waits for the client's RESUME.
+    async fn reconnect(&self) {
+        let resumes = self.double.ops(6);
+        self.double.reconnect();
+        self.double.until("RESUME", |d| d.ops(6) > resumes).await;
+    }
+
+    async fn stop(mut self) -> DiscordDouble {
+        if let Some(connection) = self.connection.take() {
+            tokio::time::timeout(Duration::from_secs(5), connection.shutdown()).await.unwrap();
+        }
+        let requests = self.double.requests();
+        assert_documented(&requests);
+        assert_allowed_mentions_everywhere(&requests);
+        self.double
+    }
+}
+
+fn message_create(id: &str, author: &str, content: &str) -> Value {
+    json!({
+        "id": id, "channel_id": CHANNEL, "guild_id": GUILD, "content": content,
+        "author": {"id": author, "username": format!("user{author}"), "discriminator": "0", "avatar": null},
+        "timestamp": "2026-03-30T08:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+        "pinned": false, "type": 0
+    })
+}
+
+fn slash_command(id: &str, token: &str, user: &str, options: Value) -> Value {
+    json!({
+        "id": id, "application_id": APP, "type": 2, "token": token, "version": 1, "guild_id": GUILD,
+        "channel_id": CHANNEL, "locale": "en-US", "app_permissions": "0", "entitlements": [],
+        "attachment_size_limit": 8_388_608,
+        "member": {"user": {"id": user, "username": "ana", "discriminator": "0", "avatar": null},
+            "roles": [], "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+            "flags": 0, "permissions": "0"},
+        "data": {"id": "77", "name": "async", "type": 1, "options": options}
+    })
+}
+
+#[tokio::test]
+async fn a_ping_becomes_one_message_in_a_thread_even_when_replayed_after_a_reconnect() {
+    let mut h = Harness::start(|_| {}).await;
+    h.double.dispatch("MESSAGE_CREATE", message_create("5001", "111", "hi <@222>"));
+    let InboundEvent::Message(seen) = h.handle_next().await else { panic!("not a message") };
+    assert_eq!((seen.workspace.as_str(), seen.channel.as_str(), seen.text.as_str()), (GUILD, CHANNEL, "hi <@222>"));
+    h.advance("2026-03-30T08:01:05Z").await;
+
+    let threads = h.double.matching("POST", |p| p == format!("/channels/{CHANNEL}/messages/5001/threads"));
+    assert_eq!(threads.len(), 1);
+    let posts = h.double.matching("POST", |p| p == "/channels/5001/messages");
+    assert_eq!(posts.len(), 1, "{:#?}", h.double.requests());
+    assert_eq!(posts[0].body["allowed_mentions"]["parse"], json!([]));
+    assert_eq!(posts[0].body["allowed_mentions"]["users"], json!(["111"]), "the nudge pings its sender only");
+
+    h.reconnect().await;
+    h.double.dispatch("MESSAGE_CREATE", message_create("5001", "111", "hi <@222>"));
+    h.handle_next().await;
+    h.advance("2026-03-30T08:03:00Z").await;
+    assert_eq!(h.double.matching("POST", |p| p.ends_with("/messages")).len(), 1, "no second nudge");
+    assert_eq!(h.double.ops(2), 1, "resumed, not re-identified");
+
+    // The sender's follow-up in the thread reaches the engine as a reply in the ping's thread.
+    let mut follow_up = message_create("5002", "111", "the build fails on main since 10:12, log attached?");
+    follow_up["channel_id"] = json!("5001");
+    h.double.dispatch("MESSAGE_CREATE", follow_up);
+    let InboundEvent::Message(reply) = h.handle_next().await else { panic!("not a message") };
+    assert_eq!((reply.channel.as_str(), reply.thread.as_deref()), (CHANNEL, Some("5001")));
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_ping_where_threads_are_forbidden_gets_a_reply_referencing_it() {
+    let mut h = Harness::start(DiscordDouble::forbid_threads).await;
+    h.double.dispatch("MESSAGE_CREATE", message_create("6001", "111", "you there?"));
+    h.handle_next().await;
+    h.advance("2026-03-30T08:01:05Z").await;
+    let posts = h.double.matching("POST", |p| p == format!("/channels/{CHANNEL}/messages"));
+    assert_eq!(posts.len(), 1, "{:#?}", h.double.requests());
+    assert_eq!(posts[0].body["message_reference"]["message_id"], "6001");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_429_delays_the_nudge_and_the_outbox_delivers_it_once_later() {
+    let mut h = Harness::start(|d| d.rate_limit_posts(1)).await;
+    h.double.dispatch("MESSAGE_CREATE", message_create("6501", "111", "got a sec?"));
+    h.handle_next().await;
+    h.advance("2026-03-30T08:01:05Z").await;
+    let posts = || h.double.matching("POST", |p| p == "/channels/6501/messages");
+    assert_eq!(posts().len(), 1, "the rate-limited attempt");
+    h.advance("2026-03-30T08:02:00Z").await;
+    assert_eq!(posts().len(), 2, "retried after the back-off");
+    h.advance("2026-03-30T08:05:00Z").await;
+    assert_eq!(posts().len(), 2, "delivered once, not again");
+    assert_eq!(h.double.matching("POST", |p| p.ends_with("/threads")).len(), 1, "the thread is reused");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_slash_command_gets_one_ephemeral_reply_even_when_replayed() {
+    let mut h = Harness::start(|_| {}).await;
+    let options =
+        json!([{"type": 1, "name": "tz", "options": [{"type": 3, "name": "zone", "value": "Europe/Berlin"}]}]);
+    h.double.dispatch("INTERACTION_CREATE", slash_command("7001", "tok-7001", "111", options.clone()));
+    let InboundEvent::Command(command) = h.handle_next().await else { panic!("not a command") };
+    assert_eq!(command.text, "tz Europe/Berlin");
+    let callbacks = h.double.matching("POST", |p| p == "/interactions/7001/tok-7001/callback");
+    assert_eq!(callbacks.len(), 1);
+    assert_eq!(callbacks[0].body["type"], 5, "deferred, so the 3 s ack never waits for the engine");
+    assert_eq!(callbacks[0].body["data"]["flags"], 64, "ephemeral");
+    let replies = h.double.matching("PATCH", |p| p == format!("/webhooks/{APP}/tok-7001/messages/@original"));
+    assert_eq!(replies.len(), 1);
+    assert!(replies[0].body["content"].as_str().unwrap().contains("Europe/Berlin"), "{}", replies[0].body);
+
+    h.reconnect().await;
+    h.double.dispatch("INTERACTION_CREATE", slash_command("7001", "tok-7001", "111", options));
+    // A later dispatch as a barrier: once it arrives, the replay has been seen too.
+    h.double.dispatch("MESSAGE_CREATE", message_create("7002", "111", "the deploy finished at 10:12, all green"));
+    h.handle_next().await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(h.double.matching("POST", |p| p.starts_with("/interactions/")).len(), 1, "replay not acked again");
+    assert!(h.events.try_recv().is_err(), "replayed interaction reached the engine");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_dm_to_a_member_with_closed_dms_marks_them_unreachable_once() {
+    let mut h = Harness::start(|d| d.close_dms("333")).await;
+    let create = CommandInvocation {
+        workspace: GUILD.into(),
+        id: "setup-1".into(),
+        channel: CHANNEL.into(),
+        user: "111".into(),
+        text: format!(
+            "standup create daily at=09:30 days=mon-fri channel=<#{CHANNEL}> questions=\"A?|B?\" members=<@333>"
+        ),
+        platform_admin: true,
+    };
+    h.bot.handle(InboundEvent::Command(create)).await.unwrap();
+    h.advance("2026-03-30T09:31:00Z").await;
+    let workspace = h.bot.workspace_id(GUILD).await.unwrap();
+    let member = h.bot.store.find_member(workspace, "333").await.unwrap().unwrap();
+    assert!(member.unreachable_since.is_some(), "50007 marks the member unreachable");
+    h.advance("2026-03-31T09:31:00Z").await;
+    let dm_sends = h.double.matching("POST", |p| p == "/channels/9333/messages");
+    assert_eq!(dm_sends.len(), 1, "one attempt, never retried");
+    assert!(h.events.try_recv().is_err());
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn check_names_the_bot_and_its_guilds_without_the_token() {
+    let double = DiscordDouble::start().await;
+    let mut settings = Settings::defaults();
+    settings.discord.api_url = double.rest_url.clone();
+    let report = discord::check(&SecretString::from("sentinel-token".to_owned()), &settings).await.unwrap();
+    assert_eq!(report, format!("Discord: bot unhurried (id {BOT}) in 1 guild: Team ({GUILD})"));
+    assert!(!report.contains("sentinel"));
+    assert_documented(&double.requests());
+}
+
+#[test]
+fn without_the_message_content_permission_the_intent_is_not_requested() {
+    use serenity::all::{ApplicationFlags, GatewayIntents};
+    assert!(!discord::intents_for(None).contains(GatewayIntents::MESSAGE_CONTENT));
+    let limited = Some(ApplicationFlags::GATEWAY_MESSAGE_CONTENT_LIMITED);
+    assert!(discord::intents_for(limited).contains(GatewayIntents::MESSAGE_CONTENT | GatewayIntents::DIRECT_MESSAGES));
+}
+
+fn dm_interaction(id: &str, kind: u8, user: &str, data: Value, message: Option<Value>) -> Value {
+    let mut value = json!({
+        "id": id, "application_id": APP, "type": kind, "token": format!("tok-{id}"), "version": 1,
+        "channel_id": format!("9{user}"), "locale": "en-US", "app_permissions": "0", "entitlements": [],
+        "attachment_size_limit": 8_388_608,
+        "user": {"id": user, "username": "bo", "discriminator": "0", "avatar": null},
+        "data": data
+    });
+    if let Some(message) = message {
+        value["message"] = message;
+    }
+    value
+}
+
+#[tokio::test]
+async fn the_answer_button_on_a_dm_prompt_opens_a_modal_whose_submission_answers_the_standup() {
+    let mut h = Harness::start(|_| {}).await;
+    let create = CommandInvocation {
+        workspace: GUILD.into(),
+        id: "setup-1".into(),
+        channel: CHANNEL.into(),
+        user: "111".into(),
+        text: format!(
+            "standup create daily at=09:30 days=mon-fri channel=<#{CHANNEL}> questions=\"Yesterday?|Today?|Blockers?\" \
+             blocker=3 members=<@222>"
+        ),
+        platform_admin: true,
+    };
+    h.bot.handle(InboundEvent::Command(create)).await.unwrap();
+    h.advance("2026-03-30T09:31:00Z").await;
+    let prompts = h.double.matching("POST", |p| p == "/channels/9222/messages");
+    assert_eq!(prompts.len(), 1);
+    let button = &prompts[0].body["components"][0]["components"][0];
+    assert_eq!(button["custom_id"], "unhurried:standup-answer");
+
+    let mut prompt = message_create("8000", BOT, "Time for the daily standup");
+    prompt["channel_id"] = json!("9222");
+    prompt["author"]["bot"] = json!(true);
+    prompt.as_object_mut().unwrap().remove("guild_id");
+    let click = json!({"custom_id": "unhurried:standup-answer", "component_type": 2});
+    h.double.dispatch("INTERACTION_CREATE", dm_interaction("8001", 3, "222", click, Some(prompt)));
+    h.double
+        .until("the modal", |d| !d.matching("POST", |p| p == "/interactions/8001/tok-8001/callback").is_empty())
+        .await;
+    let modal = &h.double.matching("POST", |p| p == "/interactions/8001/tok-8001/callback")[0].body;
+    assert_eq!(modal["type"], 9);
+    let labels: Vec<&str> = modal["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["components"][0]["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Yesterday?", "Today?", "Blockers?"]);
+
+    let input = |i: usize, value: &str| json!({"type": 1, "components": [{"type": 4, "custom_id": format!("q{i}"), "value": value}]});
+    let submit = json!({"custom_id": modal["data"]["custom_id"], "components": [
+        input(0, "shipped the importer"), input(1, "DST tests"), input(2, "none")]});
+    h.double.dispatch("INTERACTION_CREATE", dm_interaction("8002", 5, "222", submit, None));
+    let InboundEvent::StandupSubmission(submission) = h.handle_next().await else { panic!("not a submission") };
+    assert_eq!(submission.standup, "daily");
+    assert_eq!(submission.answers, ["shipped the importer", "DST tests", "none"]);
+    assert_eq!(submission.workspace, GUILD);
+    let acks = h.double.matching("POST", |p| p == "/interactions/8002/tok-8002/callback");
+    assert_eq!(acks[0].body["type"], 6);
+    assert_eq!(h.double.matching("POST", |p| p == "/channels/9222/messages").len(), 2, "the engine confirmed by DM");
+    h.stop().await;
+}
