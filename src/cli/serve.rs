@@ -73,7 +73,26 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
     let http_state = HttpState { store: store.clone(), metrics: metrics.clone() };
     tracing::info!(database = %settings.database.url, http = %settings.http.addr, platforms = ?platforms, "unhurried is running");
 
-    let Some((bot_token, mode)) = slack_mode(&secrets) else {
+    let slack = slack_mode(&secrets);
+    if slack.is_some() && secrets.discord_token.is_some() {
+        // One Bot speaks to one platform (jobs and the outbox are not yet routed by workspace).
+        tracing::warn!("both Slack and Discord credentials are set: serving Slack; run Discord on its own database");
+    }
+    let Some((bot_token, mode)) = slack else {
+        if let Some(token) = &secrets.discord_token {
+            let (events, inbox) = mpsc::channel(EVENT_QUEUE);
+            let (platform, connection) =
+                crate::adapters::discord::connect(token, &settings, store.clone(), clock.clone(), events).await?;
+            let http = tokio::spawn(serve_http(listener, router(http_state, None), wait_for(stopped.clone())));
+            let tick = settings.scheduler.tick.to_std().unwrap_or(std::time::Duration::from_secs(15));
+            let bot = Bot::new(store, clock, platform, Arc::new(settings));
+            bot.start().await?;
+            run_consumer(&bot, inbox, tick, wait_for(stopped)).await;
+            connection.shutdown().await;
+            http.await??;
+            tracing::info!("unhurried stopped");
+            return Ok(());
+        }
         tracing::warn!("no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): running the scheduler and HTTP only");
         let http = tokio::spawn(serve_http(listener, router(http_state, None), wait_for(stopped.clone())));
         let worker = format!("pid{}-{}", std::process::id(), clock.now().timestamp());
@@ -241,6 +260,16 @@ pub async fn check(settings: Settings) -> ExitCode {
             ),
             Err(error) => {
                 eprintln!("unhurried: Slack refused the bot token: {error:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if let Some(token) = &secrets.discord_token {
+        slack::install_crypto_provider();
+        match crate::adapters::discord::check(token, &settings).await {
+            Ok(summary) => println!("{summary}"),
+            Err(error) => {
+                eprintln!("unhurried: {error:#}");
                 return ExitCode::FAILURE;
             }
         }

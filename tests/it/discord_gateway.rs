@@ -309,3 +309,44 @@ async fn the_answer_button_on_a_dm_prompt_opens_a_modal_whose_submission_answers
     assert_eq!(h.double.matching("POST", |p| p == "/channels/9222/messages").len(), 2, "the engine confirmed by DM");
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_serves_discord_when_only_a_discord_token_is_set_and_check_reports_the_bot() {
+    let double = DiscordDouble::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let command = |args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_unhurried"));
+        command
+            .args(args)
+            .env("DISCORD_TOKEN", "sentinel-discord-token")
+            .env_remove("SLACK_BOT_TOKEN")
+            .env("UNHURRIED_DISCORD__API_URL", &double.rest_url)
+            .env("UNHURRIED_DATABASE__URL", format!("sqlite://{}", dir.path().join("d.db").display()))
+            .env("UNHURRIED_HTTP__ADDR", "127.0.0.1:0")
+            .env_remove("RUST_LOG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        command
+    };
+    let check = tokio::task::spawn_blocking({
+        let mut check = command(&["check"]);
+        move || check.output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{stdout} {}", String::from_utf8_lossy(&check.stderr));
+    assert!(stdout.contains("Discord: bot unhurried"), "{stdout}");
+
+    let mut serve = command(&["serve"]).spawn().unwrap();
+    let started = std::time::Instant::now();
+    while double.ops(2) == 0 {
+        assert!(started.elapsed() < Duration::from_secs(30), "serve never identified on the gateway");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    serve.kill().unwrap();
+    let output = serve.wait_with_output().unwrap();
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(!logs.contains("sentinel-discord-token"), "the token must never be logged");
+    assert_documented(&double.requests());
+}
