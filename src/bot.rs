@@ -184,9 +184,12 @@ impl Bot {
                     tracing::warn!(%error, purpose = queued.message.purpose.as_str(), "message can never be delivered");
                     if let Destination::Dm { user } = &queued.message.to
                         && let Some(member) = self.store.find_member(queued.workspace_id, user).await?
+                        && member.unreachable_since.is_none()
                     {
                         let changes = MemberChanges { unreachable_since: Some(Some(self.now())), ..Default::default() };
                         self.store.update_member(member.id, &changes).await?;
+                        // Told once, where they will see it; no DM is retried.
+                        features::standup::tell_unreachable(self, queued.workspace_id, &member).await?;
                     }
                     Delivery::Failed(error)
                 }

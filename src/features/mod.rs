@@ -31,10 +31,23 @@ use crate::jobs::{ClaimedJob, JobOutcome};
 /// follow-ups to pings, or answers to open questions.
 pub async fn on_message(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
     if message.is_dm {
+        reopen_direct_messages(bot, message).await?;
         return standup::on_direct_message(bot, message).await;
     }
     decisions::on_channel_message(bot, message).await?;
     nudge::on_channel_message(bot, message).await
+}
+
+/// A DM from a member proves DMs reach them again: clear `unreachable` and reschedule prompts.
+async fn reopen_direct_messages(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
+    let workspace_id = bot.workspace_id(&message.workspace).await?;
+    let Some(member) = bot.store.find_member(workspace_id, &message.user).await? else { return Ok(()) };
+    if member.unreachable_since.is_some() {
+        let changes = crate::ports::MemberChanges { unreachable_since: Some(None), ..Default::default() };
+        bot.store.update_member(member.id, &changes).await?;
+        standup::reschedule_member(bot, workspace_id, member.id).await?;
+    }
+    Ok(())
 }
 
 /// Runs a due job by kind.

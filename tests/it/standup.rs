@@ -456,3 +456,54 @@ async fn the_prompt_carries_answer_and_skip_buttons_and_answer_opens_a_form_of_t
     let digest = t.sent().into_iter().find(|m| m.purpose == "digest").expect("digest posted");
     assert!(digest.text.contains("shipped"), "{}", digest.text);
 }
+
+#[tokio::test]
+async fn a_member_with_closed_dms_is_told_once_in_the_standup_channel_and_not_prompted_again() {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+    use unhurried::adapters::simulated::SimulatedPlatform;
+    use unhurried::domain::calendar::{Timezone, Weekdays};
+    use unhurried::domain::schedule::Recurrence;
+    use unhurried::features::standup::{StandupSpec, seed_standup};
+
+    let mut t = crate::support::TestBot::new(
+        unhurried::domain::platform::Platform::Discord,
+        "2026-03-30T00:00:00Z",
+        unhurried::config::Settings::defaults(),
+        &[],
+    )
+    .await;
+    // The same bot, on a platform whose DMs to 42 fail with "cannot send messages to this user".
+    let profiles = HashMap::from([("42".to_owned(), crate::support::profile("kim", Some("UTC")))]);
+    let chat = Arc::new(
+        SimulatedPlatform::new(unhurried::domain::platform::Platform::Discord, t.clock.clone(), profiles)
+            .with_unreachable(vec!["42".into()]),
+    );
+    t.chat = chat.clone();
+    t.bot = unhurried::bot::Bot::new(t.store.clone(), t.clock.clone(), chat, t.settings.clone());
+    let workspace_id = t.bot.workspace_id(crate::support::WORKSPACE).await.unwrap();
+    t.bot.member(workspace_id, crate::support::WORKSPACE, "42").await.unwrap();
+    let spec = StandupSpec {
+        name: "daily".into(),
+        channel: "7".into(),
+        members: vec!["42".into()],
+        recurrence: Recurrence::weekly(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Weekdays::MON_FRI),
+        questions: vec!["Done?".into()],
+        blocker_question: None,
+        digest_at: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        digest_tz: Timezone::UTC,
+        reminder: None,
+        skipped_dates: vec![],
+    };
+    seed_standup(&t.bot, workspace_id, &spec).await.unwrap();
+    t.run_until("2026-04-01T12:00:00Z").await;
+    let sent = t.sent();
+    let notices: Vec<_> =
+        sent.iter().filter(|m| m.kind == "post" && m.channel.as_deref() == Some("7") && m.purpose == "other").collect();
+    assert_eq!(notices.len(), 1, "{sent:#?}");
+    assert!(notices[0].text.contains("<@42>") && notices[0].mentions == vec!["42".to_owned()]);
+    assert!(
+        sent.iter().all(|m| m.purpose != "standup_prompt"),
+        "the failed DM is not in the transcript and none follows"
+    );
+}

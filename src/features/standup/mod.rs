@@ -13,7 +13,9 @@ use chrono::{DateTime, Utc};
 
 use crate::bot::Bot;
 use crate::domain::command::StandupCommand;
-use crate::domain::events::{ChatMessage, Form, FormField, FormRequest, StandupSubmission};
+use crate::domain::events::{
+    ChatMessage, Destination, Form, FormField, FormRequest, OutgoingMessage, Purpose, StandupSubmission,
+};
 use crate::domain::schedule::local_date_of;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::standup as texts;
@@ -62,6 +64,18 @@ pub async fn open_form(bot: &Bot, request: &FormRequest) -> anyhow::Result<()> {
         tracing::warn!(%error, "could not open the standup form");
     }
     Ok(())
+}
+
+/// A member's DMs failed for good (closed DMs, deactivated): say so once in each of their
+/// standups' channels, pinging only them, so they can fix it; prompts to them stop.
+pub async fn tell_unreachable(bot: &Bot, workspace_id: i64, member: &crate::ports::MemberRecord) -> anyhow::Result<()> {
+    let mut messages = Vec::new();
+    for standup in bot.store.standups_of(member.id).await? {
+        let text = texts::unreachable(bot.markup, &member.user, &standup.name);
+        let to = Destination::Post { channel: standup.channel.clone() };
+        messages.push(OutgoingMessage::new(to, Purpose::Other, text).pinging([member.user.clone()]));
+    }
+    bot.send(workspace_id, messages).await
 }
 
 /// Runs a prompt or reminder job.

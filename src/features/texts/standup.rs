@@ -41,6 +41,15 @@ pub fn form_title(name: &str) -> String {
     if title.chars().count() <= 24 { title } else { title.chars().take(23).collect::<String>() + "…" }
 }
 
+/// Posted once in a standup's channel when DMs to a member fail for good.
+pub fn unreachable(markup: &dyn Markup, user: &str, standup: &str) -> String {
+    format!(
+        "{} I can't send you direct messages, so your {} standup prompts can't reach you. Allow DMs from this workspace and send me any direct message to turn them back on; until then you can answer with `/async standup answer`.",
+        markup.mention(user),
+        markup.bold(&markup.literal(standup))
+    )
+}
+
 /// The one reminder.
 pub fn reminder(markup: &dyn Markup, name: &str, next: usize, questions: &[String]) -> String {
     format!(
