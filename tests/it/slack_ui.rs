@@ -192,3 +192,36 @@ async fn clicks_that_are_not_ours_are_acked_and_ignored() {
     assert_eq!(interact(&h, &other_modal).await, (200, String::new()));
     assert_eq!(h.drain().await, 0);
 }
+
+fn home_opened(event_id: &str, tab: &str) -> Value {
+    json!({"token": "verification-token", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+        "event_id": event_id, "event_time": 1_774_598_400,
+        "event": {"type": "app_home_opened", "user": "U1", "channel": DM, "tab": tab,
+            "event_ts": "1774598400.000100"}})
+}
+
+#[tokio::test]
+async fn opening_the_home_tab_publishes_the_members_zone_and_schedule() {
+    let mut h = prompted().await;
+    let messages = home_opened("EvH0", "messages").to_string();
+    assert_eq!(h.post_signed("/slack/events", &messages, h.now_unix(), &[]).await.0, 200);
+    let home = home_opened("EvH1", "home").to_string();
+    assert_eq!(h.post_signed("/slack/events", &home, h.now_unix(), &[]).await.0, 200);
+    assert_eq!(h.drain().await, 1, "only the Home tab is drawn");
+    let published = h.double.calls_of("views.publish");
+    assert_eq!(published.len(), 1, "{:?}", h.double.calls());
+    assert_eq!(published[0].params["user_id"], "U1");
+    let view = &published[0].params["view"];
+    assert_eq!(view["type"], "home");
+    let text: Vec<&str> = view["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            assert_eq!((b["type"].as_str(), b["text"]["type"].as_str()), (Some("section"), Some("mrkdwn")));
+            b["text"]["text"].as_str().unwrap()
+        })
+        .collect();
+    assert!(text.concat().contains("Europe/Berlin"), "{text:?}");
+    assert_calls_match_spec(&h.double.calls());
+}

@@ -1,7 +1,7 @@
 //! Purpose: [`ChatPlatform`] on Slack's Web API through slack-morphism. Posts go out with
 //! `chat.postMessage` (DMs to the user id, threads with `thread_ts`), private replies with
 //! `chat.postEphemeral`, edits with `chat.update`; buttons ride along as Block Kit, forms open with
-//! `views.open`. A 429 waits for `Retry-After` and tries again,
+//! `views.open` and the App Home is drawn with `views.publish`. A 429 waits for `Retry-After` and tries again,
 //! and posts to one channel are paced, so a fan-out is delayed but never dropped.
 
 use std::collections::HashMap;
@@ -212,6 +212,14 @@ impl ChatPlatform for SlackPlatform {
         match self.client.open_session(&self.token).views_open(&request).await {
             Ok(_) => Ok(()),
             Err(error) => Err(classify(error, "form")),
+        }
+    }
+
+    async fn publish_home(&self, user: &str, text: &str) -> Result<(), SendError> {
+        let request = SlackApiViewsPublishRequest::new(user.to_owned().into(), blocks::home(text));
+        match self.client.open_session(&self.token).views_publish(&request).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(classify(error, "home")),
         }
     }
 }
