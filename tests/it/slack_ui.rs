@@ -16,7 +16,7 @@ const DM: &str = "D1";
 
 /// A harness with standup "daily" (alice, 09:30 Berlin, blocker question optional) and its
 /// prompt already sent: Friday 08:31 UTC.
-async fn prompted() -> SlackHarness {
+pub async fn prompted() -> SlackHarness {
     let h = SlackHarness::start().await;
     let workspace_id = h.bot.workspace_id("T1").await.unwrap();
     h.bot.member(workspace_id, "T1", "U1").await.unwrap();
@@ -42,7 +42,7 @@ fn fixture_json(path: &str) -> Value {
 }
 
 /// Slack's block_actions fixture as alice's click on `action_id` under the prompt in her DM.
-fn click(action_id: &str, trigger: &str) -> Value {
+pub fn click(action_id: &str, trigger: &str) -> Value {
     let mut payload = fixture_json("interactivity/block_actions.json");
     payload["user"]["id"] = json!("U1");
     payload["team"]["id"] = json!("T1");
@@ -57,7 +57,7 @@ fn click(action_id: &str, trigger: &str) -> Value {
 }
 
 /// Slack's view_submission fixture carrying the view we opened and `answers` typed into it.
-fn submission(opened: &Value, view_id: &str, answers: &[&str]) -> Value {
+pub fn submission(opened: &Value, view_id: &str, answers: &[&str]) -> Value {
     let mut payload = fixture_json("interactivity/view_submission.json");
     payload["user"]["id"] = json!("U1");
     payload["team"]["id"] = json!("T1");
