@@ -20,6 +20,7 @@ mod slack_double;
 mod slack_fixtures;
 mod slack_socket;
 mod slack_support;
+mod slack_ui;
 mod standup;
 mod store;
 mod support;

@@ -219,6 +219,19 @@ async fn web_api(
             "message": {"text": param("text")}}),
         "chat.getPermalink" => json!({"ok": true, "channel": param("channel"),
             "permalink": format!("https://double.slack.com/archives/{}/p{}", param("channel"), param("message_ts").replace('.', ""))}),
+        // Slack answers with the view it stored: ours plus its id, team and hash.
+        "views.open" | "views.publish" => {
+            let mut view = params.get("view").cloned().unwrap_or_else(|| json!({}));
+            if let Some(text) = view.as_str() {
+                // Form-encoded callers send the view as a JSON string.
+                view = serde_json::from_str(text).unwrap_or_else(|_| json!({}));
+            }
+            let n = shared.next_ts.fetch_add(1, Ordering::SeqCst);
+            view["id"] = json!(format!("V{n}"));
+            view["team_id"] = json!("T1");
+            view["hash"] = json!(format!("1700000000.h{n}"));
+            json!({"ok": true, "view": view})
+        }
         "users.info" => match shared.users.lock().unwrap().get(&param("user")) {
             Some((name, tz)) => json!({"ok": true, "user": {"id": param("user"), "name": name, "real_name": name,
                 "tz": tz, "is_admin": false, "is_owner": false, "is_bot": false,

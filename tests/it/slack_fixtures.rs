@@ -123,10 +123,16 @@ fn the_app_manifest_asks_for_what_the_adapter_uses() {
     ] {
         assert!(listed(scope), "scope {scope}");
     }
-    for event in ["app_mention", "message.channels", "message.groups", "message.im"] {
+    for event in ["app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"] {
         assert!(listed(event), "event {event}");
     }
-    for setting in ["- command: /async", "should_escape: true", "is_enabled: true", "socket_mode_enabled: true"] {
+    for setting in [
+        "- command: /async",
+        "should_escape: true",
+        "is_enabled: true",
+        "socket_mode_enabled: true",
+        "home_tab_enabled: true",
+    ] {
         assert!(manifest.contains(setting), "{setting}");
     }
 }

@@ -118,3 +118,35 @@ async fn the_same_event_on_both_sockets_has_one_effect() {
     assert_eq!(h.drain().await, 1, "one effect for the event delivered on both sockets");
     socket.shutdown().await;
 }
+
+fn interactive_envelope(envelope_id: &str, payload: Value) -> Value {
+    json!({"envelope_id": envelope_id, "type": "interactive", "accepts_response_payload": true, "payload": payload})
+}
+
+#[tokio::test]
+async fn buttons_and_the_modal_work_over_socket_mode_with_errors_in_the_ack() {
+    use crate::slack_ui::{click, prompted, submission};
+    let mut h = prompted().await;
+    let socket = connected(&h).await;
+    deliver(&h, &interactive_envelope("env-answer", click("unhurried.answer", "333.444.socket"))).await;
+    assert_eq!(h.drain().await, 1);
+    let view = h.double.calls_of("views.open")[0].params["view"].clone();
+    assert_eq!(view["blocks"].as_array().unwrap().len(), 3);
+
+    deliver(&h, &interactive_envelope("env-blank", submission(&view, "V777", &["", "tests", ""]))).await;
+    let ack = h.double.received_frames().into_iter().find(|f| f["envelope_id"] == "env-blank").unwrap();
+    assert_eq!(ack["payload"]["response_action"], "errors", "{ack}");
+    assert!(ack["payload"]["errors"]["q1"].is_string(), "{ack}");
+    assert_eq!(h.drain().await, 0, "a refused submission reaches nothing");
+
+    let complete = submission(&view, "V777", &["shipped", "tests", ""]);
+    deliver(&h, &interactive_envelope("env-ok", complete.clone())).await;
+    let ack = h.double.received_frames().into_iter().find(|f| f["envelope_id"] == "env-ok").unwrap();
+    assert!(ack.get("payload").is_none_or(|p| p.get("response_action").is_none()), "closes the modal: {ack}");
+    deliver(&h, &interactive_envelope("env-ok-again", complete)).await;
+    assert_eq!(h.drain().await, 2);
+    let metrics = h.get("/metrics").await.1;
+    assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_ack\"} 1"), "{metrics}");
+    assert_calls_match_spec(&h.double.calls());
+    socket.shutdown().await;
+}

@@ -1,5 +1,5 @@
 //! Purpose: Slack's payloads (slack-morphism types) into the bot's platform-neutral events.
-//! Only new human messages and `/async` commands become events: edits, deletions, joins, bot
+//! Only new human messages, `/async` commands and opening the Home tab become events: edits, deletions, joins, bot
 //! posts and the bot's own messages are dropped here, so features never see them.
 
 use slack_morphism::prelude::*;
@@ -8,6 +8,8 @@ use crate::domain::events::{ChatMessage, CommandInvocation, InboundEvent};
 
 /// The Slack `channel_type` of direct messages.
 const IM_CHANNEL_TYPE: &str = "im";
+/// The `tab` of `app_home_opened` for the Home tab.
+const HOME_TAB: &str = "home";
 
 /// A Slack event callback as the bot sees it: the event, if it is one the bot handles, and
 /// the kind name used in metrics and logs.
@@ -39,6 +41,15 @@ pub fn push_event(callback: &SlackPushEventCallback, bot_user: Option<&str>) -> 
                 ))
             });
             Converted { kind: "app_mention", event }
+        }
+        SlackEventCallbackBody::AppHomeOpened(opened) => {
+            // The same event fires for the Messages and About tabs, which the bot does not draw.
+            let event = (opened.tab.as_deref() == Some(HOME_TAB)).then(|| InboundEvent::HomeOpened {
+                workspace: workspace.clone(),
+                id: callback.event_id.to_string(),
+                user: opened.user.to_string(),
+            });
+            Converted { kind: "app_home_opened", event }
         }
         _ => Converted { kind: "other", event: None },
     }

@@ -15,6 +15,7 @@ use axum::routing::post;
 use slack_morphism::prelude::*;
 
 use crate::adapters::slack::intake::Intake;
+use crate::adapters::slack::interactions;
 use crate::adapters::slack::verify::{RequestVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::ports::Clock;
 
@@ -121,7 +122,23 @@ async fn interactions(State(slack): State<SlackHttp>, headers: HeaderMap, body: 
     if !slack.verified("/slack/interactions", &headers, &body) {
         return unauthorized();
     }
-    // No feature uses buttons or modals on Slack yet: acknowledge so Slack shows no error.
-    slack.intake.metrics().event_received("interaction");
-    StatusCode::OK.into_response()
+    // Slack posts interactions as a form with one field, `payload`, holding the JSON.
+    let fields: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let Some(event) = fields.get("payload").and_then(|p| serde_json::from_str::<SlackInteractionEvent>(p).ok()) else {
+        slack.intake.metrics().event_received("unsupported");
+        tracing::debug!("ignored a Slack interaction of an unsupported shape");
+        return StatusCode::OK.into_response();
+    };
+    match slack.intake.interaction(&event).await {
+        Ok(interaction) => match interactions::response(&interaction) {
+            // An empty 200 closes a submitted modal and shows nothing for a click.
+            SlackInteractionResponse::Empty => StatusCode::OK.into_response(),
+            response => axum::Json(response).into_response(),
+        },
+        Err(error) => {
+            // Slack shows the member that it could not reach the app; they can press again.
+            tracing::error!(error = format!("{error:#}"), "could not take a Slack interaction");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }

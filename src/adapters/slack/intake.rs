@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use crate::adapters::metrics::Metrics;
 use crate::adapters::slack::convert;
+use crate::adapters::slack::interactions::{self, Interaction};
 use crate::domain::events::InboundEvent;
 use crate::ports::{Clock, Store};
 
@@ -64,6 +65,18 @@ impl Intake {
     pub async fn command(&self, command: &SlackCommandEvent) -> anyhow::Result<Accepted> {
         self.metrics.event_received("command");
         self.dispatch(None, convert::command(command)).await
+    }
+
+    /// Takes one interaction (a button click or a modal submission) and says what to answer
+    /// Slack. A refused submission dispatches nothing; the rest are de-duplicated by the engine
+    /// (trigger and view ids), as Slack does not give interactions an event id.
+    pub async fn interaction(&self, event: &SlackInteractionEvent) -> anyhow::Result<Interaction> {
+        self.metrics.event_received("interaction");
+        let interaction = interactions::convert(event);
+        if let Interaction::Event(inbound) = &interaction {
+            self.dispatch(None, inbound.clone()).await?;
+        }
+        Ok(interaction)
     }
 
     async fn dispatch(&self, event_id: Option<String>, event: InboundEvent) -> anyhow::Result<Accepted> {

@@ -2,15 +2,19 @@
 //! nothing outside it sees a slack-morphism type:
 //!
 //! - [`convert`]: Slack events and commands → [`crate::domain::events::InboundEvent`].
+//! - [`interactions`]: button clicks and modal submissions → events, with inline form errors.
+//! - [`blocks`]: buttons, the standup modal and the App Home as Block Kit.
 //! - [`intake`]: de-duplication by `event_id` and the hand-off to the bot's one consumer.
 //! - [`platform`]: the Web API as a [`crate::ports::ChatPlatform`].
 //! - [`events`]: HTTP mode — `/slack/events`, `/slack/commands`, `/slack/interactions`, verified.
 //! - [`socket`]: Socket Mode — the websocket listener.
 //! - [`verify`]: request signatures (SPEC §10).
 
+pub mod blocks;
 pub mod convert;
 pub mod events;
 pub mod intake;
+pub mod interactions;
 pub mod platform;
 pub mod socket;
 pub mod verify;

@@ -1,6 +1,7 @@
 //! Purpose: [`ChatPlatform`] on Slack's Web API through slack-morphism. Posts go out with
 //! `chat.postMessage` (DMs to the user id, threads with `thread_ts`), private replies with
-//! `chat.postEphemeral`, edits with `chat.update`. A 429 waits for `Retry-After` and tries again,
+//! `chat.postEphemeral`, edits with `chat.update`; buttons ride along as Block Kit, forms open with
+//! `views.open` and the App Home is drawn with `views.publish`. A 429 waits for `Retry-After` and tries again,
 //! and posts to one channel are paced, so a fan-out is delayed but never dropped.
 
 use std::collections::HashMap;
@@ -15,7 +16,8 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::adapters::metrics::Metrics;
-use crate::domain::events::{Destination, OutgoingMessage};
+use crate::adapters::slack::blocks;
+use crate::domain::events::{Destination, Form, OutgoingMessage};
 use crate::domain::platform::Platform;
 use crate::ports::{ChatPlatform, Profile, SendError};
 
@@ -46,6 +48,11 @@ const PERMANENT_ERRORS: &[&str] = &[
     "message_not_found",
     "cant_update_message",
     "edit_window_closed",
+    "expired_trigger_id",
+    "exchanged_trigger_id",
+    "invalid_trigger_id",
+    "view_too_large",
+    "invalid_arguments",
 ];
 
 /// Who the bot is, from `auth.test`.
@@ -105,7 +112,11 @@ impl SlackPlatform {
 
     async fn deliver(&self, message: &OutgoingMessage) -> Result<String, SlackClientError> {
         let session = self.client.open_session(&self.token);
-        let content = SlackMessageContent::new().with_text(message.text.clone());
+        // The text stays as the notification and accessibility fallback when there are blocks.
+        let mut content = SlackMessageContent::new().with_text(message.text.clone());
+        if let Some(blocks) = blocks::message(&message.text, &message.actions) {
+            content = content.with_blocks(blocks);
+        }
         match &message.to {
             Destination::Dm { user: channel } | Destination::Post { channel } => {
                 self.wait_for_channel(channel).await;
@@ -192,6 +203,23 @@ impl ChatPlatform for SlackPlatform {
             Ok(response) => Ok(Some(response.permalink.to_string())),
             Err(SlackClientError::ApiError(error)) if error.code == "message_not_found" => Ok(None),
             Err(error) => Err(describe(error)),
+        }
+    }
+
+    async fn open_form(&self, trigger: &str, form: &Form) -> Result<(), SendError> {
+        // A trigger id is good for 3 s and for one view, so a retry would only fail again.
+        let request = SlackApiViewsOpenRequest::new(trigger.to_owned().into(), blocks::form(form));
+        match self.client.open_session(&self.token).views_open(&request).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(classify(error, "form")),
+        }
+    }
+
+    async fn publish_home(&self, user: &str, text: &str) -> Result<(), SendError> {
+        let request = SlackApiViewsPublishRequest::new(user.to_owned().into(), blocks::home(text));
+        match self.client.open_session(&self.token).views_publish(&request).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(classify(error, "home")),
         }
     }
 }

@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use slack_morphism::prelude::*;
 
 use crate::adapters::slack::intake::Intake;
+use crate::adapters::slack::interactions;
 
 /// How the listener connects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,14 +102,19 @@ async fn on_command(
 }
 
 async fn on_interaction(
-    _event: SlackInteractionEvent,
+    event: SlackInteractionEvent,
     _client: Arc<SlackHyperClient>,
     states: SlackClientEventsUserState,
-) -> UserCallbackResult<()> {
-    if let Some(intake) = intake_of(&states).await {
-        intake.metrics().event_received("interaction");
+) -> UserCallbackResult<SlackInteractionResponse> {
+    let intake = intake_of(&states).await.ok_or("the intake is missing")?;
+    match intake.interaction(&event).await {
+        // The ack carries the answer: inline errors for a refused submission, else nothing.
+        Ok(interaction) => Ok(interactions::response(&interaction)),
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "could not take a Slack interaction");
+            Err(error.into())
+        }
     }
-    Ok(())
 }
 
 /// Replaces slack-morphism's default handler, which logs the raw frame (it can hold a
