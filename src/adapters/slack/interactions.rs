@@ -70,8 +70,9 @@ fn block_actions(event: &SlackInteractionBlockActionsEvent) -> Interaction {
         id: trigger,
         channel,
         user,
-        // The command skips the member's next prompt; the button only appears under one.
-        text: "standup skip".to_owned(),
+        // Only the standup the button was under; the name came from our own button value, but
+        // is checked like any typed name by the grammar.
+        text: if standup.is_empty() { "standup skip".to_owned() } else { format!("standup skip {standup}") },
         platform_admin: false,
     }))
 }

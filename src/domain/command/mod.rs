@@ -321,7 +321,7 @@ pub fn usage() -> &'static str {
      • `me` your settings · `who` teammates' local time · `tz Europe/Berlin` your timezone\n\
      • `hours 09:00-17:30 [mon-fri]` your working hours · `ooo 2026-04-01..2026-04-05` / `ooo off`\n\
      • `brief on|off` your morning brief · `forget-me` delete your data\n\
-     • `standup list` · `standup join|leave <name>` · `standup skip [2026-04-01]`\n\
+     • `standup list` · `standup join|leave <name>` · `standup skip [<name>] [2026-04-01]`\n\
      • `standup answer [<name>] [first | second | third]` · `standup preview <name> [days]`\n\
      • `decide <text>` log a decision · `decisions [words]` find one · `stats [days]`\n\
      Admins:\n\

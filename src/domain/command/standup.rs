@@ -23,8 +23,13 @@ pub enum StandupCommand {
     Join(String),
     /// `standup leave <name>`.
     Leave(String),
-    /// `standup skip [<date>]`: skip today (or the given local date).
-    Skip(Option<NaiveDate>),
+    /// `standup skip [<name>] [<date>]`: skip today (or the given local date), in one standup or all.
+    Skip {
+        /// The standup, or every standup the member is in.
+        standup: Option<String>,
+        /// The member-local date, or today.
+        date: Option<NaiveDate>,
+    },
     /// `standup answer [<name>] [a | b | c]`: answer now (early answers allowed). Without answers
     /// the feature opens the question flow.
     Answer {
@@ -91,8 +96,7 @@ pub(super) fn parse(text: &str) -> Result<StandupCommand, CommandError> {
         "delete" => only_name("delete", rest).map(StandupCommand::Delete),
         "pause" => only_name("pause", rest).map(StandupCommand::Pause),
         "resume" => only_name("resume", rest).map(StandupCommand::Resume),
-        "skip" if rest.is_empty() => Ok(StandupCommand::Skip(None)),
-        "skip" => only_one("standup skip", rest).and_then(date).map(|day| StandupCommand::Skip(Some(day))),
+        "skip" => parse_skip(rest),
         "answer" => parse_answer(rest),
         "preview" => parse_preview(rest),
         "create" | "edit" => parse_manage(&lower, rest),
@@ -106,6 +110,27 @@ pub(super) fn parse(text: &str) -> Result<StandupCommand, CommandError> {
             None => CommandError::new(format!("I don't know `/async standup {sub}`. Try `/async help`.")),
         }),
     }
+}
+
+/// `skip [<name>] [<date>]`, in either order: a word that reads as a date is the date.
+fn parse_skip(rest: &str) -> Result<StandupCommand, CommandError> {
+    let (mut standup, mut day) = (None, None);
+    let mut rest = rest;
+    while !rest.is_empty() {
+        let (word, more) = split_word(rest);
+        rest = more;
+        let looks_like_date = word.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if looks_like_date && day.is_none() {
+            day = Some(date(word)?);
+        } else if !looks_like_date && standup.is_none() {
+            standup = Some(standup_name(word)?);
+        } else {
+            return Err(CommandError::new(
+                "Use `/async standup skip [<name>] [<date>]`, like `standup skip daily 2026-04-01`.",
+            ));
+        }
+    }
+    Ok(StandupCommand::Skip { standup, date: day })
 }
 
 /// Fails unless exactly one word follows `command`.

@@ -180,11 +180,20 @@ fn standup_names_are_checked() {
 }
 
 #[test]
-fn standup_skip_takes_an_optional_date() {
-    assert_eq!(standup("standup skip"), StandupCommand::Skip(None));
-    assert_eq!(standup("standup skip 2026-04-01"), StandupCommand::Skip(Some(day("2026-04-01"))));
-    assert!(err("standup skip tomorrow").contains("YYYY-MM-DD"));
-    assert!(err("standup skip 2026-04-01 2026-04-02").contains("takes one value"));
+fn standup_skip_takes_an_optional_standup_and_date() {
+    assert_eq!(standup("standup skip"), StandupCommand::Skip { standup: None, date: None });
+    assert_eq!(
+        standup("standup skip 2026-04-01"),
+        StandupCommand::Skip { standup: None, date: Some(day("2026-04-01")) }
+    );
+    assert_eq!(
+        standup("standup skip daily 2026-04-01"),
+        StandupCommand::Skip { standup: Some("daily".into()), date: Some(day("2026-04-01")) }
+    );
+    assert_eq!(standup("standup skip daily"), StandupCommand::Skip { standup: Some("daily".into()), date: None });
+    assert!(err("standup skip 2026-13-01").contains("YYYY-MM-DD"));
+    assert!(err("standup skip 2026-04-01 2026-04-02").contains("standup skip [<name>] [<date>]"));
+    assert!(err("standup skip daily weekly").contains("standup skip [<name>] [<date>]"));
 }
 
 #[test]

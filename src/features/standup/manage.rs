@@ -276,13 +276,24 @@ pub async fn list(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<String>
 }
 
 /// `/async standup skip [date]`: every standup of the member skips that local date.
-pub async fn skip(bot: &Bot, ctx: &CommandContext<'_>, date: Option<NaiveDate>) -> anyhow::Result<String> {
+pub async fn skip(
+    bot: &Bot,
+    ctx: &CommandContext<'_>,
+    name: Option<&str>,
+    date: Option<NaiveDate>,
+) -> anyhow::Result<String> {
     let today = local_date_of(ctx.member.tz(), bot.now());
     let date = date.unwrap_or(today);
     if date < today {
         return Ok(texts::skip_in_the_past(date));
     }
-    let standups = bot.store.standups_of(ctx.member.id).await?;
+    let mut standups = bot.store.standups_of(ctx.member.id).await?;
+    if let Some(name) = name {
+        standups.retain(|s| s.name.eq_ignore_ascii_case(name));
+        if standups.is_empty() {
+            return Ok(texts::unknown_standup(name));
+        }
+    }
     if standups.is_empty() {
         return Ok(texts::no_standups());
     }

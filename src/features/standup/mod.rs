@@ -101,7 +101,7 @@ pub async fn command(bot: &Bot, ctx: &CommandContext<'_>, command: StandupComman
     };
     let text = match command {
         StandupCommand::List => manage::list(bot, ctx).await?,
-        StandupCommand::Skip(date) => manage::skip(bot, ctx, date).await?,
+        StandupCommand::Skip { standup, date } => manage::skip(bot, ctx, standup.as_deref(), date).await?,
         StandupCommand::Create { name, options } => manage::create_command(bot, ctx, name, options).await?,
         StandupCommand::Answer { standup, answers } => answer_command(bot, ctx, standup, answers).await?,
         StandupCommand::Edit { name, options } => match named(name).await? {
