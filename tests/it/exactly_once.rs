@@ -1,40 +1,18 @@
 //! Exactly-once prompts across restarts: between a prompt's claim and its delivery, and right after.
 
-use chrono::NaiveTime;
-use unhurried::config::Settings;
-use unhurried::domain::calendar::{Timezone, Weekdays};
 use unhurried::domain::platform::Platform;
-use unhurried::domain::schedule::Recurrence;
-use unhurried::features::standup::{StandupSpec, seed_standup};
 use unhurried::ports::Clock as _;
 
-use crate::support::{TestBot, WORKSPACE, profile};
+use crate::support::{TestBot, profile};
 
 async fn team() -> TestBot {
-    let t = TestBot::new(
+    let t = crate::standup::bot(
         Platform::Slack,
         "2026-03-30T00:00:00Z",
-        Settings::defaults(),
         &[("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("America/New_York")))],
     )
     .await;
-    let workspace_id = t.bot.workspace_id(WORKSPACE).await.unwrap();
-    for user in ["U1", "U2"] {
-        t.bot.member(workspace_id, WORKSPACE, user).await.unwrap();
-    }
-    let spec = StandupSpec {
-        name: "daily".into(),
-        channel: "C1".into(),
-        members: vec!["U1".into(), "U2".into()],
-        recurrence: Recurrence::weekly(NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Weekdays::MON_FRI),
-        questions: vec!["Done?".into(), "Next?".into()],
-        blocker_question: None,
-        digest_at: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        digest_tz: "Europe/Berlin".parse::<Timezone>().unwrap(),
-        reminder: None,
-        skipped_dates: vec![],
-    };
-    seed_standup(&t.bot, workspace_id, &spec).await.unwrap();
+    crate::standup::seed(&t, &crate::standup::spec(&["U1", "U2"], "Europe/Berlin", None)).await;
     t
 }
 

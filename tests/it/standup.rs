@@ -359,33 +359,9 @@ async fn answers_from_someone_outside_the_standup_are_refused_kindly() {
 
 #[tokio::test]
 async fn a_member_on_the_default_zone_is_told_once_how_to_set_theirs() {
-    use unhurried::domain::calendar::{Timezone, Weekdays};
-    use unhurried::domain::schedule::Recurrence;
-    use unhurried::features::standup::{StandupSpec, seed_standup};
-
     // Discord reports no zone: the member starts on the workspace default (UTC).
-    let mut t = crate::support::TestBot::new(
-        unhurried::domain::platform::Platform::Discord,
-        "2026-03-30T00:00:00Z",
-        unhurried::config::Settings::defaults(),
-        &[("42", crate::support::profile("kim", None))],
-    )
-    .await;
-    let workspace_id = t.bot.workspace_id(crate::support::WORKSPACE).await.unwrap();
-    t.bot.member(workspace_id, crate::support::WORKSPACE, "42").await.unwrap();
-    let spec = StandupSpec {
-        name: "daily".into(),
-        channel: "7".into(),
-        members: vec!["42".into()],
-        recurrence: Recurrence::weekly(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Weekdays::MON_FRI),
-        questions: vec!["Done?".into()],
-        blocker_question: None,
-        digest_at: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        digest_tz: Timezone::UTC,
-        reminder: None,
-        skipped_dates: vec![],
-    };
-    seed_standup(&t.bot, workspace_id, &spec).await.unwrap();
+    let mut t = bot(Platform::Discord, "2026-03-30T00:00:00Z", &[("42", profile("kim", None))]).await;
+    seed(&t, &spec(&["42"], "UTC", None)).await;
     t.run_until("2026-03-31T10:00:00Z").await;
     let prompts: Vec<_> = t.sent().into_iter().filter(|m| m.purpose == "standup_prompt").collect();
     assert_eq!(prompts.len(), 2);
@@ -395,33 +371,10 @@ async fn a_member_on_the_default_zone_is_told_once_how_to_set_theirs() {
 
 #[tokio::test]
 async fn the_prompt_carries_answer_and_skip_buttons_and_answer_opens_a_form_of_the_questions() {
-    use unhurried::domain::calendar::{Timezone, Weekdays};
-    use unhurried::domain::events::{FormRequest, InboundEvent, MessageAction, StandupSubmission};
-    use unhurried::domain::schedule::Recurrence;
-    use unhurried::features::standup::{StandupSpec, seed_standup};
+    use unhurried::domain::events::{FormRequest, MessageAction};
 
-    let mut t = crate::support::TestBot::new(
-        unhurried::domain::platform::Platform::Slack,
-        "2026-03-30T00:00:00Z",
-        unhurried::config::Settings::defaults(),
-        &[("U1", crate::support::profile("alice", Some("Europe/Berlin")))],
-    )
-    .await;
-    let workspace_id = t.bot.workspace_id(crate::support::WORKSPACE).await.unwrap();
-    t.bot.member(workspace_id, crate::support::WORKSPACE, "U1").await.unwrap();
-    let spec = StandupSpec {
-        name: "daily".into(),
-        channel: "C1".into(),
-        members: vec!["U1".into()],
-        recurrence: Recurrence::weekly(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Weekdays::MON_FRI),
-        questions: vec!["Done?".into(), "Next?".into(), "Blocked?".into()],
-        blocker_question: Some(3),
-        digest_at: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        digest_tz: "Europe/Berlin".parse::<Timezone>().unwrap(),
-        reminder: None,
-        skipped_dates: vec![],
-    };
-    seed_standup(&t.bot, workspace_id, &spec).await.unwrap();
+    let mut t = bot(Platform::Slack, "2026-03-30T00:00:00Z", &[("U1", profile("alice", Some("Europe/Berlin")))]).await;
+    seed(&t, &spec(&["U1"], "Europe/Berlin", None)).await;
     t.run_until("2026-03-30T07:31:00Z").await;
     let prompt = t.sent().into_iter().find(|m| m.purpose == "standup_prompt").expect("prompted");
     assert_eq!(
@@ -432,7 +385,7 @@ async fn the_prompt_carries_answer_and_skip_buttons_and_answer_opens_a_form_of_t
         ]
     );
     let request = FormRequest {
-        workspace: crate::support::WORKSPACE.into(),
+        workspace: WORKSPACE.into(),
         id: "click-1".into(),
         user: "U1".into(),
         standup: "daily".into(),
@@ -443,15 +396,11 @@ async fn the_prompt_carries_answer_and_skip_buttons_and_answer_opens_a_form_of_t
     assert_eq!(forms.len(), 1);
     assert_eq!(forms[0].0, "trigger-1");
     let labels: Vec<_> = forms[0].1.fields.iter().map(|f| (f.label.as_str(), f.optional)).collect();
-    assert_eq!(labels, vec![("Done?", false), ("Next?", false), ("Blocked?", true)]);
-    let submission = StandupSubmission {
-        workspace: crate::support::WORKSPACE.into(),
-        id: "view-1".into(),
-        user: "U1".into(),
-        standup: "daily".into(),
-        answers: vec!["shipped".into(), "tests".into(), "".into()],
-    };
-    t.bot.handle(InboundEvent::StandupSubmission(submission)).await.unwrap();
+    assert_eq!(
+        labels,
+        vec![("What did you do?", false), ("What will you do?", false), ("Anything blocking you?", true)]
+    );
+    submit(&t, "U1", &["shipped", "tests", ""]).await;
     t.run_until("2026-03-30T15:01:00Z").await;
     let digest = t.sent().into_iter().find(|m| m.purpose == "digest").expect("digest posted");
     assert!(digest.text.contains("shipped"), "{}", digest.text);
@@ -462,44 +411,24 @@ async fn a_member_with_closed_dms_is_told_once_in_the_standup_channel_and_not_pr
     use std::collections::HashMap;
     use std::sync::Arc;
     use unhurried::adapters::simulated::SimulatedPlatform;
-    use unhurried::domain::calendar::{Timezone, Weekdays};
-    use unhurried::domain::schedule::Recurrence;
-    use unhurried::features::standup::{StandupSpec, seed_standup};
 
-    let mut t = crate::support::TestBot::new(
-        unhurried::domain::platform::Platform::Discord,
-        "2026-03-30T00:00:00Z",
-        unhurried::config::Settings::defaults(),
-        &[],
-    )
-    .await;
+    let mut t = bot(Platform::Discord, "2026-03-30T00:00:00Z", &[]).await;
     // The same bot, on a platform whose DMs to 42 fail with "cannot send messages to this user".
-    let profiles = HashMap::from([("42".to_owned(), crate::support::profile("kim", Some("UTC")))]);
+    let profiles = HashMap::from([("42".to_owned(), profile("kim", Some("UTC")))]);
     let chat = Arc::new(
-        SimulatedPlatform::new(unhurried::domain::platform::Platform::Discord, t.clock.clone(), profiles)
-            .with_unreachable(vec!["42".into()]),
+        SimulatedPlatform::new(Platform::Discord, t.clock.clone(), profiles).with_unreachable(vec!["42".into()]),
     );
     t.chat = chat.clone();
     t.bot = unhurried::bot::Bot::new(t.store.clone(), t.clock.clone(), chat, t.settings.clone());
-    let workspace_id = t.bot.workspace_id(crate::support::WORKSPACE).await.unwrap();
-    t.bot.member(workspace_id, crate::support::WORKSPACE, "42").await.unwrap();
-    let spec = StandupSpec {
-        name: "daily".into(),
-        channel: "7".into(),
-        members: vec!["42".into()],
-        recurrence: Recurrence::weekly(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Weekdays::MON_FRI),
-        questions: vec!["Done?".into()],
-        blocker_question: None,
-        digest_at: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        digest_tz: Timezone::UTC,
-        reminder: None,
-        skipped_dates: vec![],
-    };
-    seed_standup(&t.bot, workspace_id, &spec).await.unwrap();
+    let workspace_id = t.bot.workspace_id(WORKSPACE).await.unwrap();
+    t.bot.member(workspace_id, WORKSPACE, "42").await.unwrap();
+    seed(&t, &spec(&["42"], "UTC", None)).await;
     t.run_until("2026-04-01T12:00:00Z").await;
     let sent = t.sent();
-    let notices: Vec<_> =
-        sent.iter().filter(|m| m.kind == "post" && m.channel.as_deref() == Some("7") && m.purpose == "other").collect();
+    let notices: Vec<_> = sent
+        .iter()
+        .filter(|m| m.kind == "post" && m.channel.as_deref() == Some("C1") && m.purpose == "other")
+        .collect();
     assert_eq!(notices.len(), 1, "{sent:#?}");
     assert!(notices[0].text.contains("<@42>") && notices[0].mentions == vec!["42".to_owned()]);
     assert!(
