@@ -167,3 +167,22 @@ async fn a_digest_shows_new_decisions_open_questions_and_converted_pings() {
     assert!(!second.contains("Ship on Fridays") && second.contains("0 pings"), "only new ones: {second}");
     assert!(second.contains("where is the VPN config?"), "still open: {second}");
 }
+
+#[tokio::test]
+async fn a_run_left_open_over_a_day_off_shows_the_next_prompt_not_the_old_one() {
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("noa", Some("Asia/Jerusalem")))];
+    let mut t = bot(Platform::Slack, "2026-03-25T12:00:00Z", &members).await;
+    // noa works Sunday to Thursday: Friday is her day off, so Thursday's run stays open.
+    t.command("U2", "C1", "hours 09:00-17:00 sun-thu").await;
+    seed(&t, &spec(&["U1", "U2"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-27T17:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    let thursday = posts.iter().find(|p| p.text.contains("Thu 26 Mar")).expect("Thursday's digest");
+    // 09:30 Jerusalem on Thursday 26 March is 07:30Z.
+    assert!(thursday.text.contains("noa: prompted <!date^1774510200^"), "{}", thursday.text);
+    let friday = posts.iter().find(|p| p.text.contains("Fri 27 Mar")).expect("Friday's digest");
+    // Her next prompt is Monday 30 March, 09:30 Jerusalem (IDT since the 27th) = 06:30Z.
+    assert!(friday.text.contains("noa: next prompt <!date^1774852200^"), "{}", friday.text);
+    assert!(!friday.text.contains("1774510200"), "Thursday's prompt is old news by Friday: {}", friday.text);
+}

@@ -140,14 +140,15 @@ async fn gather(
         content.entries.push(entry(bot, standup, &members[&member_id], *run_id, answers).await?);
     }
     let answered: Vec<i64> = runs.iter().map(|(_, a)| a[0].member_id).collect();
+    let last_digest = bot.store.last_digest_at(standup.id).await?;
     for id in &standup.members {
         let member = &members[id];
         if answered.contains(id) || member.unreachable {
             continue;
         }
-        classify_member(bot, standup, member, now, &mut content).await?;
+        classify_member(bot, standup, member, (date, last_digest), now, &mut content).await?;
     }
-    let since = bot.store.last_digest_at(standup.id).await?.unwrap_or(standup.created_at);
+    let since = last_digest.unwrap_or(standup.created_at);
     content.decisions = bot.store.decisions_between(standup.workspace_id, since, now).await?;
     for (asked_id, text) in bot.store.open_questions(standup.workspace_id).await? {
         let name = match bot.member_by_id(asked_id).await {
@@ -183,10 +184,15 @@ async fn entry(
 }
 
 /// Away, skipping, or still to come (and when) for a member without answers in this digest.
+///
+/// "Later today" means a prompt still to come on the digest's own date (digest zone): the other
+/// side of the world. A run prompted before the previous digest and still open (left over from
+/// before a weekend or an out-of-office) is old news; such a member is shown with their next prompt.
 async fn classify_member(
     bot: &Bot,
     standup: &StandupRecord,
     member: &Member,
+    (date, last_digest): (NaiveDate, Option<DateTime<Utc>>),
     now: DateTime<Utc>,
     content: &mut DigestContent,
 ) -> anyhow::Result<()> {
@@ -203,14 +209,18 @@ async fn classify_member(
         // Answered and shown in an earlier digest today, or missed: nothing to say.
         Some(_) => {}
         None => {
-            if let Some(open) = bot.store.open_run_of(member.id).await?.filter(|r| r.key.standup_id == standup.id)
-                && let Some(at) = open.prompted_at
-            {
-                content.pending.push(Pending { name, waiting: Waiting::Prompted, at });
-            } else if let Some((at, _)) = bot.store.pending_job(&prompt_prefix(standup.id, member.id)).await? {
-                let waiting = if local_date_of(member.tz(), at) == today { Waiting::LaterToday } else { Waiting::Next };
-                content.pending.push(Pending { name, waiting, at });
-            }
+            let open = bot.store.open_run_of(member.id).await?.filter(|r| r.key.standup_id == standup.id);
+            let open_since = open.and_then(|run| run.prompted_at).filter(|at| last_digest.is_none_or(|d| *at > d));
+            let next = bot.store.pending_job(&prompt_prefix(standup.id, member.id)).await?.map(|(at, _)| at);
+            let pending = match (open_since, next) {
+                (_, Some(at)) if local_date_of(digest_tz(standup), at) == date => {
+                    Some(Pending { name, waiting: Waiting::LaterToday, at })
+                }
+                (Some(at), _) => Some(Pending { name, waiting: Waiting::Prompted, at }),
+                (None, Some(at)) => Some(Pending { name, waiting: Waiting::Next, at }),
+                (None, None) => None,
+            };
+            content.pending.extend(pending);
         }
     }
     Ok(())
