@@ -231,7 +231,7 @@ fn inbound(kind: &scenario::EventKind, n: u64) -> InboundEvent {
         scenario::EventKind::Command { user, channel, text } => InboundEvent::Command(CommandInvocation {
             workspace: SIM_WORKSPACE.into(),
             id: format!("cmd{n}"),
-            channel: channel.clone(),
+            channel: channel.clone().unwrap_or_else(|| format!("D-{user}")),
             user: user.clone(),
             text: text.clone(),
             platform_admin: false,

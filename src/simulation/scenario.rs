@@ -188,8 +188,8 @@ pub enum EventKind {
     Command {
         /// Who typed it.
         user: String,
-        /// Where.
-        channel: String,
+        /// Where; `None` for the member's DM with the bot.
+        channel: Option<String>,
         /// Text after `/async`.
         text: String,
     },
@@ -402,7 +402,7 @@ fn event(e: &RawEvent, index: usize) -> Result<Event, String> {
         },
         "command" => EventKind::Command {
             user: need(&e.user, "user")?,
-            channel: need(&e.channel, "channel")?,
+            channel: e.channel.clone(),
             text: need(&e.text, "text")?,
         },
         "standup_answer" => EventKind::StandupAnswer {
