@@ -22,5 +22,6 @@ mod slack_socket;
 mod slack_support;
 mod slack_ui;
 mod standup;
+mod stats;
 mod store;
 mod support;
