@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use unhurried::adapters::simulated::TranscriptEntry;
 use unhurried::config::Settings;
 use unhurried::domain::availability::{Availability, OooRange};
-use unhurried::domain::command::{self, Command};
+use unhurried::domain::command::{self, Command, StandupCommand};
 use unhurried::domain::platform::Platform;
 use unhurried::domain::schedule::local_date_of;
 use unhurried::simulation::scenario::{EventKind, Scenario};
@@ -79,6 +79,12 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
     let tick = settings.scheduler.tick;
     let grace = settings.nudge.grace;
     let timeline = Timeline::build(&scenario, &settings);
+    // Prompts are told apart by member and date only, so they are checked when one standup runs.
+    let created_by_command = scenario.events.iter().any(|e| {
+        matches!(&e.kind, EventKind::Command { text, .. }
+            if matches!(command::parse(text), Ok(Command::Standup(StandupCommand::Create { .. }))))
+    });
+    let one_standup = scenario.standups.len() == 1 && !created_by_command;
     let run = unhurried::simulation::run(scenario.clone(), settings.clone(), None).await.unwrap();
     let t = &run.transcript;
     let name = path.display();
@@ -118,11 +124,11 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
         let Some(a) = timeline.at(&to, instant(entry)) else { continue };
         let date = local_date_of(a.tz, instant(entry));
         match entry.purpose {
-            "standup_prompt" if scenario.standups.len() == 1 => {
+            "standup_prompt" if one_standup => {
                 let previous = prompts.insert((to.clone(), date), instant(entry));
                 assert!(previous.is_none(), "{name}: second prompt for {to} on {date}: {entry:?}");
             }
-            "standup_reminder" if scenario.standups.len() == 1 => {
+            "standup_reminder" if one_standup => {
                 assert!(prompts.contains_key(&(to.clone(), date)), "{name}: reminder without prompt: {entry:?}");
                 let count = reminders.entry((to.clone(), date)).or_default();
                 *count += 1;
@@ -133,7 +139,7 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
     }
 
     // Every applicable local date gets its prompt at the local prompt time (within one tick).
-    if let [standup] = scenario.standups.as_slice() {
+    if let ([standup], true) = (scenario.standups.as_slice(), one_standup) {
         for member in &standup.members {
             if timeline.changed_by_command(member, scenario.start) {
                 continue;
@@ -144,6 +150,26 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
                 .iter()
                 .filter_map(|e| match &e.kind {
                     EventKind::StandupAnswer { user, .. } if user == member => Some(local_date_of(a.tz, e.at)),
+                    EventKind::Command { user, text, .. } if user == member => match command::parse(text) {
+                        Ok(Command::Standup(StandupCommand::Answer { answers, .. })) if !answers.is_empty() => {
+                            Some(local_date_of(a.tz, e.at))
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            // Days skipped by command (`standup skip [<name>] [<date>]`, today when no date).
+            let skipped: Vec<NaiveDate> = scenario
+                .events
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    EventKind::Command { user, text, .. } if user == member => match command::parse(text) {
+                        Ok(Command::Standup(StandupCommand::Skip { date, .. })) => {
+                            Some(date.unwrap_or_else(|| local_date_of(a.tz, e.at)))
+                        }
+                        _ => None,
+                    },
                     _ => None,
                 })
                 .collect();
@@ -152,7 +178,7 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
                 let expected = standup.recurrence.occurrence_on(a.tz, date).and_then(|occurrence| {
                     let (start, end) = a.working_period_on(date)?;
                     let due = occurrence.max(start);
-                    (due < end && !standup.skipped_dates.contains(&date)).then_some(due)
+                    (due < end && !standup.skipped_dates.contains(&date) && !skipped.contains(&date)).then_some(due)
                 });
                 let sent = prompts.get(&(member.clone(), date));
                 match expected {
