@@ -2,11 +2,17 @@
 //! answer 429 on demand) and a ws:// Socket Mode server (sends `hello` and envelopes, records
 //! acks). The real slack-morphism client talks to it through `slack.api_url`. Everything listens
 //! on 127.0.0.1:0 and stops when the double is dropped.
+//!
+//! Every call is checked against Slack's OpenAPI description as it arrives ([`spec_violations`]):
+//! a call that breaks it is answered `invalid_arguments`, as strict Slack would, and dropping the
+//! double fails the test, so no test can forget the check. The bot token is granted the scopes
+//! of `config/slack-app-manifest.yml` (a method needing another answers `missing_scope`), and
+//! every answer names them in `X-OAuth-Scopes`, as Slack's do.
 #![allow(dead_code, reason = "each Slack test uses a different part of the double")]
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -33,6 +39,31 @@ pub struct ApiCall {
     pub bearer: Option<String>,
     /// The status the double answered with.
     pub status: u16,
+    /// The request's Content-Type (empty without a body).
+    pub content_type: String,
+    /// The names of the parameters that came in the query string (the rest came in the body).
+    pub in_query: Vec<String>,
+}
+
+impl ApiCall {
+    /// A call as a client would make it, for checking the checker itself.
+    pub fn new(method: &str, verb: &str, content_type: &str, params: Value) -> Self {
+        let params = params.as_object().cloned().unwrap_or_default();
+        let in_query = if verb == "GET" { params.keys().cloned().collect() } else { Vec::new() };
+        ApiCall {
+            method: method.into(),
+            verb: verb.into(),
+            params,
+            bearer: Some("xoxb-1".into()),
+            status: 200,
+            content_type: content_type.into(),
+            in_query,
+        }
+    }
+
+    fn json_body(&self) -> bool {
+        self.content_type.starts_with("application/json")
+    }
 }
 
 #[derive(Default)]
@@ -42,6 +73,10 @@ struct Shared {
     throttles: Mutex<HashMap<String, VecDeque<u64>>>,
     /// Users known to users.info: id → (name, tz).
     users: Mutex<HashMap<String, (String, String)>>,
+    /// The bot token's scopes.
+    scopes: Mutex<Vec<String>>,
+    /// What broke the OpenAPI description, one line per problem.
+    violations: Mutex<Vec<String>>,
     next_ts: AtomicUsize,
     ws_port: AtomicUsize,
     opened: AtomicUsize,
@@ -64,6 +99,10 @@ impl Drop for SlackDouble {
         for task in &self.tasks {
             task.abort();
         }
+        let violations = self.violations();
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!("Web API calls broke Slack's OpenAPI description:\n{}", violations.join("\n"));
+        }
     }
 }
 
@@ -72,6 +111,7 @@ impl SlackDouble {
     pub async fn start() -> Self {
         let shared = Arc::new(Shared::default());
         shared.next_ts.store(1, Ordering::SeqCst);
+        *shared.scopes.lock().unwrap() = manifest_bot_scopes();
         let api = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let api_port = api.local_addr().unwrap().port();
         let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -92,6 +132,16 @@ impl SlackDouble {
     /// Makes users.info know `user`.
     pub fn add_user(&self, user: &str, name: &str, tz: &str) {
         self.shared.users.lock().unwrap().insert(user.into(), (name.into(), tz.into()));
+    }
+
+    /// Grants the bot token exactly these scopes instead of the manifest's.
+    pub fn grant_scopes(&self, scopes: &[&str]) {
+        *self.shared.scopes.lock().unwrap() = scopes.iter().map(|s| (*s).to_owned()).collect();
+    }
+
+    /// What broke Slack's OpenAPI description so far, one line per problem.
+    pub fn violations(&self) -> Vec<String> {
+        self.shared.violations.lock().unwrap().clone()
     }
 
     /// The next `retry_afters.len()` calls of `method` get 429 with these Retry-After values.
@@ -147,25 +197,29 @@ impl SlackDouble {
     }
 }
 
-fn parse_params(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Map<String, Value> {
+/// The parameters of a request (query and body together) and which came in the query.
+fn parse_params(content_type: &str, query: Option<&str>, body: &[u8]) -> (Map<String, Value>, Vec<String>) {
+    let form = |text: &[u8]| serde_urlencoded::from_bytes::<Vec<(String, String)>>(text).unwrap_or_default();
     let mut params = Map::new();
-    let mut add_form = |text: &[u8]| {
-        for (k, v) in serde_urlencoded::from_bytes::<Vec<(String, String)>>(text).unwrap_or_default() {
+    let mut in_query = Vec::new();
+    for (k, v) in form(query.unwrap_or("").as_bytes()) {
+        in_query.push(k.clone());
+        params.insert(k, Value::String(v));
+    }
+    if content_type.starts_with("application/json") {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => params.extend(map),
+            // A body that is not a JSON object carries no parameters Slack could read: flag it.
+            _ => {
+                params.insert("<unreadable JSON body>".into(), Value::Null);
+            }
+        }
+    } else {
+        for (k, v) in form(body) {
             params.insert(k, Value::String(v));
         }
-    };
-    if let Some(query) = query {
-        add_form(query.as_bytes());
     }
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if content_type.starts_with("application/json") {
-        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
-            params.extend(map);
-        }
-    } else if !body.is_empty() {
-        add_form(body);
-    }
-    params
+    (params, in_query)
 }
 
 async fn web_api(
@@ -176,21 +230,29 @@ async fn web_api(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let params = parse_params(&headers, query.as_deref(), &body);
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let (params, in_query) = parse_params(&content_type, query.as_deref(), &body);
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
+    let mut call =
+        ApiCall { method: method.clone(), verb: verb.to_string(), params, bearer, status: 200, content_type, in_query };
+    let violations = spec_violations(&call);
     let throttled = shared.throttles.lock().unwrap().get_mut(&method).and_then(VecDeque::pop_front);
-    let status = if throttled.is_some() { 429 } else { 200 };
-    shared.calls.lock().unwrap().push(ApiCall {
-        method: method.clone(),
-        verb: verb.to_string(),
-        params: params.clone(),
-        bearer,
-        status,
-    });
+    let scopes = shared.scopes.lock().unwrap().clone();
+    let missing_scope = required_scope(&method).filter(|needed| !scopes.contains(needed));
+    if throttled.is_some() {
+        call.status = 429;
+    }
+    let params = call.params.clone();
+    shared.calls.lock().unwrap().push(call);
+    if !violations.is_empty() {
+        shared.violations.lock().unwrap().extend(violations.iter().cloned());
+        let body = json!({"ok": false, "error": "invalid_arguments", "response_metadata": {"messages": violations}});
+        return axum::Json(body).into_response();
+    }
     if let Some(retry_after) = throttled {
         return (
             StatusCode::TOO_MANY_REQUESTS,
@@ -198,6 +260,10 @@ async fn web_api(
             axum::Json(json!({"ok": false, "error": "ratelimited"})),
         )
             .into_response();
+    }
+    if let Some(needed) = missing_scope {
+        let body = json!({"ok": false, "error": "missing_scope", "needed": needed, "provided": scopes.join(",")});
+        return axum::Json(body).into_response();
     }
     let param = |name: &str| params.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
     let ts = || format!("1700000000.{:06}", shared.next_ts.fetch_add(1, Ordering::SeqCst));
@@ -240,7 +306,8 @@ async fn web_api(
         },
         _ => json!({"ok": false, "error": "unknown_method"}),
     };
-    axum::Json(body).into_response()
+    // Slack names the token's scopes on its answers; `unhurried check` reads them off auth.test.
+    ([("x-oauth-scopes", scopes.join(","))], axum::Json(body)).into_response()
 }
 
 async fn socket_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
@@ -249,10 +316,13 @@ async fn socket_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
     };
     let (mut writer, mut reader) = socket.split();
     let (frames, mut outgoing) = mpsc::unbounded_channel::<String>();
-    let hello = json!({"type": "hello", "num_connections": 1,
-        "debug_info": {"host": "applink-double", "build_number": 1, "approximate_connection_time": 18060},
-        "connection_info": {"app_id": "A1"}});
-    if writer.send(Message::text(hello.to_string())).await.is_err() {
+    // Slack's own hello, from python-slack-sdk's mock server.
+    let hello = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/slack/socket_mode/hello.json"
+    ))
+    .expect("the hello fixture");
+    if writer.send(Message::text(hello)).await.is_err() {
         return;
     }
     shared.sockets.lock().unwrap().push(frames);
@@ -277,38 +347,311 @@ async fn socket_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
     }
 }
 
-/// Checks every recorded call against Slack's OpenAPI description: the method exists, its
-/// required parameters are present and no parameter is unknown. The token may come as a bearer
-/// header instead of a parameter, as slack-morphism sends it.
-pub fn assert_calls_match_spec(calls: &[ApiCall]) {
-    let spec: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/specs/slack/web-api-openapi-v2.json"))
-            .expect("the Slack OpenAPI spec is in ../shared/specs"),
-    )
-    .unwrap();
-    for call in calls {
-        // apps.connections.open (Socket Mode) is not in the published OpenAPI file.
-        if call.method == "apps.connections.open" {
-            assert!(call.bearer.as_deref().is_some_and(|t| t.starts_with("xapp-")), "{call:?}");
+/// Slack's Web API description, `../shared/specs/slack/web-api-openapi-v2.json`, read once.
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/specs/slack/web-api-openapi-v2.json");
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the Slack OpenAPI spec is in ../shared/specs"))
+            .expect("the Slack OpenAPI spec is JSON")
+    })
+}
+
+/// The bot scopes `config/slack-app-manifest.yml` asks for: the items of its `bot:` list.
+pub fn manifest_bot_scopes() -> Vec<String> {
+    let manifest =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/slack-app-manifest.yml")).unwrap();
+    let mut lines = manifest.lines().skip_while(|line| line.trim() != "bot:").skip(1);
+    let mut scopes = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.trim();
+        if line.starts_with('#') {
             continue;
         }
-        let path = spec["paths"].get(format!("/{}", call.method)).unwrap_or_else(|| panic!("unknown method {call:?}"));
-        let operation = path.as_object().unwrap().values().next().unwrap();
-        let declared: Vec<(&str, bool)> = operation["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| (p["name"].as_str().unwrap(), p["required"].as_bool().unwrap_or(false)))
-            .collect();
-        for (name, required) in &declared {
-            if *required && *name == "token" {
-                assert!(call.bearer.is_some() || call.params.contains_key("token"), "no token: {call:?}");
-            } else if *required {
-                assert!(call.params.contains_key(*name), "{} lacks required {name}: {call:?}", call.method);
+        match line.strip_prefix("- ") {
+            Some(scope) => scopes.push(scope.to_owned()),
+            None => break,
+        }
+    }
+    scopes
+}
+
+/// The one declared operation of a method: its verb and its description.
+fn operation(method: &str) -> Option<(&'static str, &'static Value)> {
+    let path = spec()["paths"].get(format!("/{method}"))?.as_object()?;
+    path.iter().next().map(|(verb, operation)| (verb.as_str(), operation))
+}
+
+/// The scope the method's token needs ("Requires scope: `chat:write`"), if any.
+fn required_scope(method: &str) -> Option<String> {
+    let (_, operation) = operation(method)?;
+    let token = operation["parameters"].as_array()?.iter().find(|p| p["name"] == "token")?;
+    let description = token["description"].as_str()?;
+    let scope = description.split('`').nth(1)?;
+    (scope != "none").then(|| scope.to_owned())
+}
+
+/// Everything about `call` that breaks Slack's OpenAPI description, as readable lines: the
+/// method exists; the verb is the declared one or POST (Slack takes POST for every method); a
+/// JSON body only where the method consumes JSON, and no body on a GET; a bot token; every
+/// required parameter present; no undeclared parameter; each value of its declared type (a
+/// JSON-encoded string parameter such as `blocks` or `view` may be sent as the JSON value itself
+/// in a JSON body, and must then be of the documented shape).
+pub fn spec_violations(call: &ApiCall) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut flag = |problem: String| problems.push(format!("{} {}: {problem}", call.verb, call.method));
+    if call.method == "apps.connections.open" {
+        // Socket Mode's method is not in the published description: check what its docs say.
+        if call.verb != "POST" {
+            flag("must be a POST".into());
+        }
+        if !call.bearer.as_deref().is_some_and(|t| t.starts_with("xapp-")) {
+            flag("needs the app-level token (xapp-…) as a bearer token".into());
+        }
+        if !call.params.is_empty() {
+            flag(format!("takes no parameters, got {:?}", call.params.keys().collect::<Vec<_>>()));
+        }
+        return problems;
+    }
+    let Some((declared_verb, operation)) = operation(&call.method) else {
+        flag("no such method in Slack's OpenAPI description".into());
+        return problems;
+    };
+    if call.verb != "POST" && !call.verb.eq_ignore_ascii_case(declared_verb) {
+        flag(format!("verb not accepted (declared {declared_verb}, or POST)"));
+    }
+    let in_body = call.params.keys().any(|name| !call.in_query.contains(name));
+    if call.verb == "GET" && in_body {
+        flag("a GET with parameters in its body".into());
+    }
+    let consumes: Vec<&str> =
+        operation["consumes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    if in_body && call.json_body() && !consumes.contains(&"application/json") {
+        flag(format!("sent JSON, but the method only consumes {consumes:?}"));
+    } else if in_body && !call.json_body() && !call.content_type.starts_with("application/x-www-form-urlencoded") {
+        flag(format!("body of type '{}'", call.content_type));
+    }
+    let declared: Vec<&Value> = operation["parameters"].as_array().into_iter().flatten().collect();
+    for parameter in &declared {
+        let name = parameter["name"].as_str().unwrap_or_default();
+        if name == "token" {
+            let token = call.bearer.as_deref().or_else(|| call.params.get("token").and_then(Value::as_str));
+            if !token.is_some_and(|t| t.starts_with("xoxb-")) {
+                flag("no bot token (xoxb-…) in the Authorization header or the token parameter".into());
             }
+            continue;
         }
-        for name in call.params.keys() {
-            assert!(declared.iter().any(|(d, _)| d == name), "{} has unknown parameter {name}: {call:?}", call.method);
+        let present = call.params.get(name).is_some_and(|v| !v.is_null() && *v != "");
+        if parameter["required"] == true && !present {
+            flag(format!("lacks required parameter {name}"));
         }
+    }
+    for (name, value) in &call.params {
+        let Some(parameter) = declared.iter().find(|p| p["name"] == name.as_str()) else {
+            flag(format!("has undeclared parameter {name}"));
+            continue;
+        };
+        let from_form = call.in_query.contains(name) || !call.json_body();
+        if let Err(problem) = check_type(parameter, value, from_form) {
+            flag(format!("parameter {name}: {problem}"));
+        }
+    }
+    problems
+}
+
+/// Whether `value` is of the declared type. Form and query values are text, so there a boolean
+/// or number is checked by parsing it; in a JSON body it must be the JSON type itself.
+fn check_type(parameter: &Value, value: &Value, from_form: bool) -> Result<(), String> {
+    let declared = parameter["type"].as_str().unwrap_or("string");
+    let json_encoded = parameter["description"].as_str().is_some_and(|d| d.contains("JSON"));
+    let name = parameter["name"].as_str().unwrap_or_default();
+    match (declared, value) {
+        ("string", Value::String(text)) if json_encoded => {
+            let decoded = serde_json::from_str(text).map_err(|e| format!("is not JSON-encoded: {e}"))?;
+            check_json_shape(name, &decoded)
+        }
+        ("string", Value::String(_)) => Ok(()),
+        ("string", Value::Array(_) | Value::Object(_)) if json_encoded && !from_form => check_json_shape(name, value),
+        ("boolean", Value::Bool(_)) if !from_form => Ok(()),
+        ("boolean", Value::String(text)) if from_form && ["true", "false", "1", "0"].contains(&text.as_str()) => Ok(()),
+        ("integer", Value::Number(n)) if !from_form && n.is_i64() => Ok(()),
+        ("integer", Value::String(text)) if from_form && text.parse::<i64>().is_ok() => Ok(()),
+        ("number", Value::Number(_)) if !from_form => Ok(()),
+        ("number", Value::String(text)) if from_form && text.parse::<f64>().is_ok() => Ok(()),
+        _ => Err(format!("{value} is not a {declared}")),
+    }
+}
+
+/// The documented shape of a JSON-encoded parameter: `blocks` and `attachments` are arrays of
+/// objects (each block with a string `type`), `view` is a view object with a type and blocks.
+fn check_json_shape(name: &str, value: &Value) -> Result<(), String> {
+    let typed_object = |v: &Value| v.is_object() && v["type"].is_string();
+    match name {
+        "blocks" => match value.as_array() {
+            Some(blocks) if blocks.iter().all(typed_object) => Ok(()),
+            _ => Err(format!("{value} is not an array of blocks")),
+        },
+        "attachments" => match value.as_array() {
+            Some(items) if items.iter().all(Value::is_object) => Ok(()),
+            _ => Err(format!("{value} is not an array of attachments")),
+        },
+        "view" => match value["type"].as_str() {
+            Some("modal" | "home") if value["blocks"].as_array().is_some_and(|b| b.iter().all(typed_object)) => Ok(()),
+            _ => Err(format!("{value} is not a modal or home view with blocks")),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// Checks the given calls against Slack's OpenAPI description (see [`spec_violations`]). The
+/// double checks every call as it arrives too; this names the calls a test cares about.
+pub fn assert_calls_match_spec(calls: &[ApiCall]) {
+    let problems: Vec<String> = calls.iter().flat_map(spec_violations).collect();
+    assert!(problems.is_empty(), "calls broke Slack's OpenAPI description:\n{}", problems.join("\n"));
+}
+
+mod checker {
+    //! The checker must catch what it claims to: each case breaks one rule.
+    use super::*;
+
+    fn post(method: &str, params: Value) -> ApiCall {
+        ApiCall::new(method, "POST", "application/json; charset=utf-8", params)
+    }
+
+    fn problems(call: &ApiCall) -> String {
+        spec_violations(call).join("\n")
+    }
+
+    #[test]
+    fn well_formed_calls_of_every_method_the_bot_uses_pass() {
+        let blocks = json!([{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}]);
+        let view = json!({"type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": []});
+        let calls = [
+            post("chat.postMessage", json!({"channel": "C1", "text": "hi", "thread_ts": "1.2", "blocks": blocks})),
+            post("chat.postEphemeral", json!({"channel": "C1", "user": "U1", "text": "hi"})),
+            post("chat.update", json!({"channel": "C1", "ts": "1.2", "text": "v2"})),
+            ApiCall::new("chat.getPermalink", "GET", "", json!({"channel": "C1", "message_ts": "1.2"})),
+            ApiCall::new("users.info", "GET", "", json!({"user": "U1"})),
+            ApiCall::new("auth.test", "GET", "", json!({})),
+            post("views.open", json!({"trigger_id": "1.2.3", "view": view})),
+            post("views.publish", json!({"user_id": "U1", "view": {"type": "home", "blocks": []}})),
+            ApiCall::new(
+                "chat.postMessage",
+                "POST",
+                "application/x-www-form-urlencoded",
+                json!({"channel": "C1", "text": "hi", "unfurl_links": "false", "blocks": blocks.to_string()}),
+            ),
+        ];
+        for call in &calls {
+            assert_eq!(problems(call), "", "{call:?}");
+        }
+        let mut socket = post("apps.connections.open", json!({}));
+        socket.bearer = Some("xapp-1".into());
+        assert_eq!(problems(&socket), "");
+    }
+
+    #[test]
+    fn unknown_methods_missing_and_undeclared_parameters_are_caught() {
+        assert!(problems(&post("chat.postMessages", json!({"channel": "C1"}))).contains("no such method"));
+        assert!(
+            problems(&post("chat.postMessage", json!({"text": "hi"}))).contains("lacks required parameter channel")
+        );
+        assert!(problems(&post("chat.postMessage", json!({"channel": "", "text": "hi"}))).contains("channel"));
+        assert!(
+            problems(&post("chat.postEphemeral", json!({"channel": "C1", "text": "hi"})))
+                .contains("lacks required parameter user")
+        );
+        assert!(
+            problems(&post("chat.postMessage", json!({"channel": "C1", "text": "hi", "thread": "1.2"})))
+                .contains("undeclared parameter thread")
+        );
+        assert!(problems(&post("views.publish", json!({"view": {"type": "home", "blocks": []}}))).contains("user_id"));
+    }
+
+    #[test]
+    fn wrong_types_are_caught() {
+        let cases = [
+            (json!({"channel": "C1", "text": 5}), "parameter text"),
+            (json!({"channel": "C1", "thread_ts": 1.2}), "parameter thread_ts"),
+            (json!({"channel": "C1", "unfurl_links": "no"}), "parameter unfurl_links"),
+            (json!({"channel": "C1", "blocks": {"type": "section"}}), "parameter blocks"),
+            (json!({"channel": "C1", "blocks": [{"text": "no type"}]}), "parameter blocks"),
+            (json!({"channel": "C1", "blocks": "[not json"}), "not JSON-encoded"),
+        ];
+        for (params, expected) in cases {
+            let found = problems(&post("chat.postMessage", params.clone()));
+            assert!(found.contains(expected), "{params}: {found}");
+        }
+        let form = ApiCall::new(
+            "chat.postMessage",
+            "POST",
+            "application/x-www-form-urlencoded",
+            json!({"channel": "C1", "blocks": [{"type": "divider"}]}),
+        );
+        assert!(problems(&form).contains("parameter blocks"), "a form value is text, never an array");
+        let bad_view = post("views.open", json!({"trigger_id": "1", "view": {"type": "dialog", "blocks": []}}));
+        assert!(problems(&bad_view).contains("parameter view"));
+    }
+
+    #[test]
+    fn verbs_bodies_and_tokens_are_checked() {
+        let delete = ApiCall::new("chat.postMessage", "DELETE", "", json!({"channel": "C1"}));
+        assert!(problems(&delete).contains("verb not accepted"));
+        let json_read = post("users.info", json!({"user": "U1"}));
+        assert!(problems(&json_read).contains("only consumes"), "users.info does not read JSON bodies");
+        let mut get_with_body =
+            ApiCall::new("users.info", "GET", "application/x-www-form-urlencoded", json!({"user": "U1"}));
+        get_with_body.in_query.clear();
+        assert!(problems(&get_with_body).contains("a GET with parameters in its body"));
+        let mut anonymous = post("auth.test", json!({}));
+        anonymous.bearer = None;
+        assert!(problems(&anonymous).contains("no bot token"));
+        let mut app_token = post("chat.postMessage", json!({"channel": "C1"}));
+        app_token.bearer = Some("xapp-1".into());
+        assert!(problems(&app_token).contains("no bot token"));
+        let mut socket = post("apps.connections.open", json!({"channel": "C1"}));
+        socket.bearer = Some("xoxb-1".into());
+        let found = problems(&socket);
+        assert!(found.contains("app-level token") && found.contains("takes no parameters"), "{found}");
+    }
+
+    #[test]
+    fn the_scopes_methods_need_come_from_the_description() {
+        assert_eq!(required_scope("chat.postMessage").as_deref(), Some("chat:write"));
+        assert_eq!(required_scope("users.info").as_deref(), Some("users:read"));
+        assert_eq!(required_scope("views.open"), None);
+        assert!(manifest_bot_scopes().contains(&"chat:write".to_owned()));
+    }
+}
+
+/// The double itself: a call that breaks the description is refused, and fails the test.
+mod enforcement {
+    use super::*;
+    use crate::slack_support::request;
+
+    #[tokio::test]
+    #[should_panic(expected = "has undeclared parameter thread")]
+    async fn a_call_that_breaks_the_description_is_refused_and_fails_the_test_when_the_double_drops() {
+        let double = SlackDouble::start().await;
+        let addr: std::net::SocketAddr = double.api_url["http://".len()..].trim_end_matches("/api").parse().unwrap();
+        let body = r#"{"channel":"C1","text":"hi","thread":"1.2"}"#;
+        let headers = [("Authorization", "Bearer xoxb-1")];
+        let (status, answer) = request(addr, "POST", "/api/chat.postMessage", body, &headers).await;
+        assert_eq!(status, 200);
+        let answer: Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(answer["error"], "invalid_arguments", "{answer}");
+        assert_eq!(double.violations().len(), 1);
+        drop(double);
+    }
+
+    #[tokio::test]
+    async fn methods_needing_a_scope_the_token_lacks_answer_missing_scope() {
+        let double = SlackDouble::start().await;
+        double.grant_scopes(&["chat:write"]);
+        let addr: std::net::SocketAddr = double.api_url["http://".len()..].trim_end_matches("/api").parse().unwrap();
+        let headers = [("Authorization", "Bearer xoxb-1")];
+        let (_, answer) = request(addr, "GET", "/api/users.info?user=U1", "", &headers).await;
+        let answer: Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!((answer["error"].as_str(), answer["needed"].as_str()), (Some("missing_scope"), Some("users:read")));
     }
 }
