@@ -231,6 +231,66 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
         assert!(replies >= 1, "{name}: no private reply to a command at {}", event.at);
     }
 
+    // Each digest is posted at its local time on its days (within a tick), once, unless a command
+    // changed the standup or posted one by hand.
+    let digest_commands = scenario.events.iter().any(|e| {
+        matches!(&e.kind, EventKind::Command { text, .. } if matches!(command::parse(text),
+            Ok(Command::Digest { .. } | Command::Standup(StandupCommand::Edit { .. } | StandupCommand::Delete(_)
+                | StandupCommand::Pause(_) | StandupCommand::Resume(_)))))
+    });
+    if !digest_commands {
+        for standup in &scenario.standups {
+            let tz =
+                standup.digest_tz.unwrap_or(scenario.workspace.default_tz.unwrap_or(settings.workspace.timezone)).0;
+            let mut posted: Vec<DateTime<Utc>> = t
+                .iter()
+                .filter(|e| e.purpose == "digest" && e.kind == "post" && e.channel.as_deref() == Some(&standup.channel))
+                .filter(|e| e.text.contains(&format!("{} standup*", standup.name)))
+                .map(instant)
+                .collect();
+            posted.dedup();
+            let mut expected = Vec::new();
+            let mut date = local_date_of(tz, scenario.start);
+            while date <= local_date_of(tz, scenario.end) {
+                if standup.recurrence.occurrence_on(tz, date).is_some() && !standup.skipped_dates.contains(&date) {
+                    let due = unhurried::domain::schedule::local_to_instant(tz, date, standup.digest_at);
+                    if due > scenario.start && due + tick <= scenario.end {
+                        expected.push(due);
+                    }
+                }
+                date = date.succ_opt().unwrap();
+            }
+            assert_eq!(
+                posted.len(),
+                expected.len(),
+                "{name}: digests of {} at {posted:?}, due {expected:?}",
+                standup.name
+            );
+            for (at, due) in posted.iter().zip(&expected) {
+                assert!(*at >= *due && *at <= *due + tick, "{name}: digest of {} at {at}, due {due}", standup.name);
+            }
+        }
+    }
+
+    // Every time a digest shows is platform timestamp markup: no bare clock time outside it.
+    for entry in t.iter().filter(|e| e.purpose == "digest") {
+        let outside_markup = match scenario.platform {
+            Platform::Slack => strip_tokens(&entry.text, "<!date^", '>'),
+            Platform::Discord => strip_tokens(&entry.text, "<t:", '>'),
+        };
+        let answers: Vec<&str> = scenario
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::StandupAnswer { answers, .. } => Some(answers.iter().map(String::as_str)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let bot_words = answers.iter().fold(outside_markup, |text, answer| text.replace(answer, ""));
+        assert!(!has_clock_time(&bot_words), "{name}: a bare time in a digest: {entry:?}");
+    }
+
     // Each answer appears in exactly one posted digest (edits excluded).
     let digests: Vec<&TranscriptEntry> = t.iter().filter(|e| e.purpose == "digest" && e.kind == "post").collect();
     for event in &scenario.events {
@@ -243,6 +303,26 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
         }
     }
     run.transcript
+}
+
+/// `text` without the tokens that start with `open` and end at `close`.
+fn strip_tokens(text: &str, open: &str, close: char) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(open) {
+        out.push_str(&rest[..start]);
+        rest = rest[start..].find(close).map_or("", |end| &rest[start + end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `text` shows a clock time like `09:30`.
+fn has_clock_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(5).any(|w| {
+        w[0].is_ascii_digit() && w[1].is_ascii_digit() && w[2] == b':' && w[3].is_ascii_digit() && w[4].is_ascii_digit()
+    })
 }
 
 fn scenario_files() -> Vec<std::path::PathBuf> {
