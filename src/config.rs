@@ -24,7 +24,7 @@ pub const ENV_PREFIX: &str = "UNHURRIED_";
 
 /// A setting that could not be accepted: where it came from, which key, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("config error in {origin}: `{key}`: {reason}")]
+#[error("config error in {origin}: {}{reason}", key_prefix(.key))]
 pub struct ConfigError {
     /// The file path or environment variable the bad value came from.
     pub origin: String,
@@ -32,6 +32,11 @@ pub struct ConfigError {
     pub key: String,
     /// What is wrong, in one sentence.
     pub reason: String,
+}
+
+/// "`nudge.grace`: " for a setting; nothing for a whole-file problem (key `-`).
+fn key_prefix(key: &str) -> String {
+    if key == "-" { String::new() } else { format!("`{key}`: ") }
 }
 
 /// All settings, validated.
@@ -214,10 +219,13 @@ impl Settings {
                 key: "-".into(),
                 reason: format!("cannot read the file: {e}"),
             })?;
-            let table: Table = text.parse().map_err(|e: toml::de::Error| ConfigError {
-                origin: origin.clone(),
-                key: "-".into(),
-                reason: format!("not valid TOML: {}", e.message()),
+            let table: Table = text.parse().map_err(|e: toml::de::Error| {
+                let line = e.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+                ConfigError {
+                    origin: origin.clone(),
+                    key: "-".into(),
+                    reason: format!("not valid TOML at line {line}: {}", e.message()),
+                }
             })?;
             layered.overlay_file(&table, &origin)?;
         }
