@@ -287,3 +287,36 @@ async fn a_mention_delivered_as_app_mention_and_as_message_has_one_effect() {
     h.advance(10).await;
     assert_eq!(h.double.calls_of("chat.postMessage").len(), 1, "{:?}", h.double.calls());
 }
+
+#[tokio::test]
+async fn an_oversized_payload_is_refused_with_a_clear_413_and_changes_nothing() {
+    use unhurried::adapters::slack::events::MAX_BODY_BYTES;
+    let mut h = SlackHarness::start().await;
+    let normal = message_callback("EvBig", "U1", "C1", "1774598400.000400", "got a sec?");
+    let mut oversized = normal.clone();
+    oversized["event"]["text"] = json!(format!("got a sec? {}", "x".repeat(MAX_BODY_BYTES)));
+    let oversized = oversized.to_string();
+    for path in ["/slack/events", "/slack/commands", "/slack/interactions"] {
+        let (status, text) = h.post_signed(path, &oversized, h.now_unix(), &[]).await;
+        assert_eq!(status, 413, "{path}: {text}");
+        assert!(text.contains("payload too large") && text.contains(&MAX_BODY_BYTES.to_string()), "{text}");
+    }
+    // Without a Content-Length the limit holds while the body streams in.
+    let ts = h.now_unix().to_string();
+    let signature = sign(SIGNING_SECRET, &ts, &oversized);
+    let headers = [("X-Slack-Request-Timestamp", ts.as_str()), ("X-Slack-Signature", signature.as_str())];
+    let (status, text) = crate::slack_support::post_chunked(h.http, "/slack/events", &oversized, &headers).await;
+    assert_eq!(status, 413, "chunked: {text}");
+    assert_eq!(h.drain().await, 0, "nothing reached the bot");
+    h.advance(60).await;
+    assert!(h.double.calls().iter().all(|c| c.method == "auth.test"), "{:?}", h.double.calls());
+    // Nothing was recorded either: the same event at its normal size is still new.
+    assert_eq!(h.post_signed("/slack/events", &normal.to_string(), h.now_unix(), &[]).await.0, 200);
+    assert_eq!(h.drain().await, 1);
+    // A body of exactly the limit is still read.
+    let challenge = "c".repeat(MAX_BODY_BYTES - r#"{"type":"url_verification","token":"t","challenge":""}"#.len());
+    let at_limit = format!(r#"{{"type":"url_verification","token":"t","challenge":"{challenge}"}}"#);
+    assert_eq!(at_limit.len(), MAX_BODY_BYTES);
+    let (status, text) = h.post_signed("/slack/events", &at_limit, h.now_unix(), &[]).await;
+    assert_eq!((status, text.len() > challenge.len()), (200, true));
+}

@@ -1,14 +1,16 @@
 //! Purpose: Slack's HTTP mode. Every request to `/slack/events`, `/slack/commands` and
 //! `/slack/interactions` is verified against the raw body first (SPEC §10); anything unverified
 //! gets 401 and touches nothing. Verified requests are answered at once — slow work happens
-//! after the ack, in the bot's consumer — so Slack always hears back within 3 s.
+//! after the ack, in the bot's consumer — so Slack always hears back within 3 s. A body larger
+//! than [`MAX_BODY_BYTES`] is refused with 413 before anything else looks at it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -18,6 +20,10 @@ use crate::adapters::slack::intake::Intake;
 use crate::adapters::slack::interactions;
 use crate::adapters::slack::verify::{RequestVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::ports::Clock;
+
+/// The largest request body the Slack routes read, in bytes. Slack's biggest deliveries (a
+/// 100-block modal submission, a 40,000-character message with its blocks) stay far below it.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// What the Slack routes need.
 #[derive(Clone)]
@@ -37,6 +43,18 @@ pub fn routes(slack: SlackHttp) -> Router {
         .route("/slack/commands", post(commands))
         .route("/slack/interactions", post(interactions))
         .with_state(slack)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// The answer to a body that could not be read: too large, or cut off.
+fn unreadable(route: &'static str, rejection: BytesRejection) -> Response {
+    let status = rejection.status();
+    tracing::warn!(route, %status, "refused a Slack request whose body could not be read");
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        (status, format!("payload too large: Slack requests are at most {MAX_BODY_BYTES} bytes")).into_response()
+    } else {
+        (status, "the request body could not be read").into_response()
+    }
 }
 
 impl SlackHttp {
@@ -58,7 +76,11 @@ fn unauthorized() -> Response {
     (StatusCode::UNAUTHORIZED, "unverified").into_response()
 }
 
-async fn events(State(slack): State<SlackHttp>, headers: HeaderMap, body: Bytes) -> Response {
+async fn events(State(slack): State<SlackHttp>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return unreadable("/slack/events", rejection),
+    };
     if !slack.verified("/slack/events", &headers, &body) {
         return unauthorized();
     }
@@ -95,7 +117,11 @@ async fn events(State(slack): State<SlackHttp>, headers: HeaderMap, body: Bytes)
     }
 }
 
-async fn commands(State(slack): State<SlackHttp>, headers: HeaderMap, body: Bytes) -> Response {
+async fn commands(State(slack): State<SlackHttp>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return unreadable("/slack/commands", rejection),
+    };
     if !slack.verified("/slack/commands", &headers, &body) {
         return unauthorized();
     }
@@ -118,7 +144,15 @@ async fn commands(State(slack): State<SlackHttp>, headers: HeaderMap, body: Byte
     }
 }
 
-async fn interactions(State(slack): State<SlackHttp>, headers: HeaderMap, body: Bytes) -> Response {
+async fn interactions(
+    State(slack): State<SlackHttp>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return unreadable("/slack/interactions", rejection),
+    };
     if !slack.verified("/slack/interactions", &headers, &body) {
         return unauthorized();
     }
