@@ -25,7 +25,8 @@ fn command_envelope(envelope_id: &str, text: &str) -> Value {
             "response_url": RESPONSE_URL, "trigger_id": "222.333.abc"}})
 }
 
-async fn connected(h: &SlackHarness) -> SocketMode {
+/// The Socket Mode listener on one socket of the double, connected.
+pub async fn connected(h: &SlackHarness) -> SocketMode {
     let options = SocketOptions { connections: 1, stagger_secs: 0 };
     let socket =
         SocketMode::start(h.client.clone(), &SecretString::from(APP_TOKEN), h.intake.clone(), options).await.unwrap();
@@ -33,7 +34,8 @@ async fn connected(h: &SlackHarness) -> SocketMode {
     socket
 }
 
-async fn deliver(h: &SlackHarness, envelope: &Value) {
+/// Sends an envelope on the newest socket and waits for its ack.
+pub async fn deliver(h: &SlackHarness, envelope: &Value) {
     let id = envelope["envelope_id"].as_str().unwrap().to_owned();
     let before = h.double.acked().iter().filter(|a| **a == id).count();
     h.double.send_frame(envelope);
@@ -119,7 +121,8 @@ async fn the_same_event_on_both_sockets_has_one_effect() {
     socket.shutdown().await;
 }
 
-fn interactive_envelope(envelope_id: &str, payload: Value) -> Value {
+/// An `interactive` envelope around an interaction payload.
+pub fn interactive_envelope(envelope_id: &str, payload: Value) -> Value {
     json!({"envelope_id": envelope_id, "type": "interactive", "accepts_response_payload": true, "payload": payload})
 }
 

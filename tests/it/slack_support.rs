@@ -51,6 +51,11 @@ pub struct SlackHarness {
 impl SlackHarness {
     /// A bot at Friday morning with a 5 s nudge grace; alice (U1, Berlin) and bob (U2, Tokyo).
     pub async fn start() -> Self {
+        Self::start_at(FRIDAY_MORNING).await
+    }
+
+    /// The same bot with its manual clock at `start` (RFC 3339).
+    pub async fn start_at(start: &str) -> Self {
         slack::install_crypto_provider();
         let double = SlackDouble::start().await;
         double.add_user("U1", "alice", "Europe/Berlin");
@@ -61,7 +66,7 @@ impl SlackHarness {
         let dir = tempfile::tempdir().unwrap();
         let store =
             Arc::new(SqliteStore::open(&format!("sqlite://{}", dir.path().join("bot.db").display())).await.unwrap());
-        let clock = Arc::new(ManualClock::new(FRIDAY_MORNING.parse().unwrap()));
+        let clock = Arc::new(ManualClock::new(start.parse().unwrap()));
         let metrics = Arc::new(Metrics::default());
         let client = slack::client(&settings.slack.api_url).unwrap();
         let platform = SlackPlatform::new(client.clone(), &SecretString::from(BOT_TOKEN), metrics.clone())

@@ -43,13 +43,18 @@ fn fixture_json(path: &str) -> Value {
 
 /// Slack's block_actions fixture as alice's click on `action_id` under the prompt in her DM.
 pub fn click(action_id: &str, trigger: &str) -> Value {
+    click_by("U1", DM, action_id, trigger)
+}
+
+/// The same click by `user` in their DM channel `dm`.
+pub fn click_by(user: &str, dm: &str, action_id: &str, trigger: &str) -> Value {
     let mut payload = fixture_json("interactivity/block_actions.json");
-    payload["user"]["id"] = json!("U1");
+    payload["user"]["id"] = json!(user);
     payload["team"]["id"] = json!("T1");
     payload["trigger_id"] = json!(trigger);
-    payload["container"] = json!({"type": "message", "message_ts": "1700000000.000002", "channel_id": DM,
+    payload["container"] = json!({"type": "message", "message_ts": "1700000000.000002", "channel_id": dm,
         "is_ephemeral": false});
-    payload["channel"] = json!({"id": DM, "name": "directmessage"});
+    payload["channel"] = json!({"id": dm, "name": "directmessage"});
     payload["actions"][0]["action_id"] = json!(action_id);
     payload["actions"][0]["block_id"] = json!("buttons");
     payload["actions"][0]["value"] = json!("daily");
@@ -58,8 +63,13 @@ pub fn click(action_id: &str, trigger: &str) -> Value {
 
 /// Slack's view_submission fixture carrying the view we opened and `answers` typed into it.
 pub fn submission(opened: &Value, view_id: &str, answers: &[&str]) -> Value {
+    submission_by("U1", opened, view_id, answers)
+}
+
+/// The same submission by `user`.
+pub fn submission_by(user: &str, opened: &Value, view_id: &str, answers: &[&str]) -> Value {
     let mut payload = fixture_json("interactivity/view_submission.json");
-    payload["user"]["id"] = json!("U1");
+    payload["user"]["id"] = json!(user);
     payload["team"]["id"] = json!("T1");
     let view = &mut payload["view"];
     for field in ["blocks", "callback_id", "private_metadata", "title", "submit", "close"] {
@@ -224,4 +234,127 @@ async fn opening_the_home_tab_publishes_the_members_zone_and_schedule() {
         .collect();
     assert!(text.concat().contains("Europe/Berlin"), "{text:?}");
     assert_calls_match_spec(&h.double.calls());
+}
+
+/// How interactions reach the bot in a test: signed HTTP posts, or envelopes on a socket.
+enum Transport {
+    Http,
+    Socket(unhurried::adapters::slack::socket::SocketMode),
+}
+
+impl Transport {
+    async fn open(h: &SlackHarness, socket: bool) -> Self {
+        if socket { Transport::Socket(crate::slack_socket::connected(h).await) } else { Transport::Http }
+    }
+
+    /// Delivers one interaction payload and returns Slack's answer to it (the HTTP body, or
+    /// the envelope ack's payload).
+    async fn interact(&self, h: &SlackHarness, envelope_id: &str, payload: &Value) -> Value {
+        match self {
+            Transport::Http => {
+                let (status, body) = interact(h, payload).await;
+                assert_eq!(status, 200, "{body}");
+                if body.is_empty() { json!({}) } else { serde_json::from_str(&body).unwrap() }
+            }
+            Transport::Socket(_) => {
+                let envelope = crate::slack_socket::interactive_envelope(envelope_id, payload.clone());
+                crate::slack_socket::deliver(h, &envelope).await;
+                let ack = h.double.received_frames().into_iter().find(|f| f["envelope_id"] == envelope_id).unwrap();
+                ack.get("payload").cloned().unwrap_or_else(|| json!({}))
+            }
+        }
+    }
+
+    async fn close(self) {
+        if let Transport::Socket(socket) = self {
+            socket.shutdown().await;
+        }
+    }
+}
+
+/// The standup prompts sent so far (DMs, posted to a user id, with buttons), as (user, text).
+fn prompts(h: &SlackHarness) -> Vec<(String, String)> {
+    h.double
+        .calls_of("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.params["channel"].as_str().is_some_and(|c| c.starts_with('U')) && c.params.contains_key("blocks"))
+        .map(|c| (c.params["channel"].as_str().unwrap().to_owned(), c.params["text"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+/// Moves the manual clock to `at` (RFC 3339) and runs due jobs, like a scheduler tick then.
+async fn tick_at(h: &SlackHarness, at: &str) {
+    let at: chrono::DateTime<chrono::Utc> = at.parse().unwrap();
+    h.advance((at - unhurried::ports::Clock::now(h.clock.as_ref())).num_seconds()).await;
+}
+
+/// `user` answers the prompt in `dm` through the modal: Answer, then the form sent back filled in.
+async fn answer_through_the_modal(h: &mut SlackHarness, t: &Transport, user: &str, dm: &str, answers: &[&str]) {
+    let trigger = format!("trigger.{user}");
+    let ack = t.interact(h, &format!("env-click-{user}"), &click_by(user, dm, "unhurried.answer", &trigger)).await;
+    assert!(ack.get("response_action").is_none(), "{ack}");
+    assert_eq!(h.drain().await, 1);
+    let opened = h.double.calls_of("views.open");
+    let view =
+        opened.iter().find(|c| c.params["trigger_id"] == trigger.as_str()).expect("views.open").params["view"].clone();
+    let ack =
+        t.interact(h, &format!("env-submit-{user}"), &submission_by(user, &view, &format!("V{user}"), answers)).await;
+    assert!(ack.get("response_action").is_none(), "the modal closes: {ack}");
+    assert_eq!(h.drain().await, 1);
+}
+
+/// Friday 27 March 2026: bob (Tokyo, UTC+9) is due at 09:30 his time = 00:30Z, alice (Berlin,
+/// UTC+1) at 09:30 hers = 08:30Z; the digest is at 17:00 Berlin = 16:00Z.
+async fn each_member_is_prompted_at_their_local_time_and_their_modal_answers_land_in_the_digest(socket: bool) {
+    let mut h = SlackHarness::start_at("2026-03-27T00:00:00Z").await;
+    let workspace_id = h.bot.workspace_id("T1").await.unwrap();
+    for user in ["U1", "U2"] {
+        h.bot.member(workspace_id, "T1", user).await.unwrap();
+    }
+    let spec = crate::standup::spec(&["U1", "U2"], "Europe/Berlin", None);
+    seed_standup(&h.bot, workspace_id, &spec).await.unwrap();
+    let t = Transport::open(&h, socket).await;
+
+    tick_at(&h, "2026-03-27T00:29:00Z").await;
+    assert_eq!(prompts(&h), [], "nobody before their 09:30");
+    tick_at(&h, "2026-03-27T00:30:00Z").await;
+    let prompted: Vec<String> = prompts(&h).into_iter().map(|(user, _)| user).collect();
+    assert_eq!(prompted, ["U2"], "bob at 09:30 Tokyo; alice is asleep (01:30 Berlin)");
+    answer_through_the_modal(&mut h, &t, "U2", "D2", &["reviewed the importer", "ship it", "none"]).await;
+
+    tick_at(&h, "2026-03-27T08:29:00Z").await;
+    assert_eq!(prompts(&h).len(), 1, "alice not before 09:30 Berlin: {:?}", prompts(&h));
+    tick_at(&h, "2026-03-27T08:30:00Z").await;
+    let prompted: Vec<String> = prompts(&h).into_iter().map(|(user, _)| user).collect();
+    assert_eq!(prompted, ["U2", "U1"], "alice at 09:30 Berlin");
+    assert!(prompts(&h).iter().all(|(_, text)| text.contains("What did you do?")), "{:?}", prompts(&h));
+    answer_through_the_modal(&mut h, &t, "U1", DM, &["fixed the DST bug", "the digest", "waiting on <@U2>"]).await;
+
+    tick_at(&h, "2026-03-27T15:59:00Z").await;
+    let digests = |h: &SlackHarness| -> Vec<String> {
+        let posts = h.double.calls_of("chat.postMessage");
+        posts.into_iter().filter(|c| c.params["channel"] == "C1").map(|c| c.params["text"].to_string()).collect()
+    };
+    assert_eq!(digests(&h), Vec::<String>::new(), "no digest before 17:00 Berlin");
+    tick_at(&h, "2026-03-27T16:00:00Z").await;
+    let digest = digests(&h).concat();
+    for answer in ["reviewed the importer", "ship it", "fixed the DST bug", "the digest"] {
+        assert_eq!(digest.matches(answer).count(), 1, "{answer} once in the digest: {digest}");
+    }
+    assert!(digest.contains("alice (day 1): waiting on <@U2>"), "alice's blocker leads the digest: {digest}");
+    let metrics = h.get("/metrics").await.1;
+    assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_prompt\"} 2"), "{metrics}");
+    assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_ack\"} 2"), "{metrics}");
+    assert_calls_match_spec(&h.double.calls());
+    t.close().await;
+}
+
+#[tokio::test]
+async fn over_http_each_member_is_prompted_at_their_local_time_and_modal_answers_land_in_the_digest() {
+    each_member_is_prompted_at_their_local_time_and_their_modal_answers_land_in_the_digest(false).await;
+}
+
+#[tokio::test]
+async fn over_socket_mode_each_member_is_prompted_at_their_local_time_and_modal_answers_land_in_the_digest() {
+    each_member_is_prompted_at_their_local_time_and_their_modal_answers_land_in_the_digest(true).await;
 }
