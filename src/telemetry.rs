@@ -2,6 +2,8 @@
 //! commands whose stdout is data (`classify`, `schedule`, `simulate`) stay clean.
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 use crate::config::LogFormat;
 
@@ -11,7 +13,7 @@ pub fn init(format: LogFormat, level: &str) {
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // A second init (tests) is harmless: the first subscriber stays.
     let _ = match format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Pretty => builder.compact().try_init(),
+        LogFormat::Json => builder.json().finish().with(crate::adapters::slack::log_filter()).try_init(),
+        LogFormat::Pretty => builder.compact().finish().with(crate::adapters::slack::log_filter()).try_init(),
     };
 }

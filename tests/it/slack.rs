@@ -228,11 +228,13 @@ async fn no_secret_or_response_url_is_ever_logged() {
 }
 
 /// Sends this thread's logs at `filter` into `sink` until the guard drops (tests run on a
-/// current-thread runtime, so every task of the test logs here).
+/// current-thread runtime, so every task of the test logs here), through the Slack log filter
+/// the process installs.
 pub fn capture_logs(filter: &str, sink: Arc<Mutex<Vec<u8>>>) -> tracing::subscriber::DefaultGuard {
     use tracing_subscriber::layer::SubscriberExt as _;
     let subscriber = tracing_subscriber::registry()
         .with(tracing_subscriber::EnvFilter::new(filter))
+        .with(unhurried::adapters::slack::log_filter())
         .with(tracing_subscriber::fmt::layer().with_ansi(false).with_writer(move || CaptureWriter(sink.clone())));
     tracing::subscriber::set_default(subscriber)
 }

@@ -33,6 +33,16 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// A global log filter that drops slack-morphism's `trace` lines, whatever level is asked for:
+/// at `trace` its Socket Mode client prints every frame it receives, `response_url`s included,
+/// which SPEC §10 keeps out of logs. The process's subscriber installs it (`telemetry`).
+pub fn log_filter() -> tracing_subscriber::filter::FilterFn<fn(&tracing::Metadata<'_>) -> bool> {
+    fn allowed(metadata: &tracing::Metadata<'_>) -> bool {
+        !(*metadata.level() == tracing::Level::TRACE && metadata.target().starts_with("slack_morphism"))
+    }
+    tracing_subscriber::filter::filter_fn(allowed)
+}
+
 /// A slack-morphism client for the Web API at `api_url` (`https://slack.com/api` in production,
 /// a local double in tests, which is why plain http is allowed).
 pub fn client(api_url: &str) -> anyhow::Result<Arc<SlackHyperClient>> {
