@@ -156,3 +156,70 @@ async fn buttons_and_the_modal_work_over_socket_mode_with_errors_in_the_ack() {
     assert_calls_match_spec(&h.double.calls());
     socket.shutdown().await;
 }
+
+fn socket_fixture(name: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(crate::slack::fixture(&format!("socket_mode/{name}"))).unwrap())
+        .unwrap()
+}
+
+/// The ack the client sent for `envelope`.
+fn ack_of(h: &SlackHarness, envelope: &Value) -> Value {
+    let id = &envelope["envelope_id"];
+    h.double.received_frames().into_iter().find(|f| f["envelope_id"] == *id).unwrap()
+}
+
+#[tokio::test]
+async fn slacks_own_socket_mode_envelopes_become_the_right_events() {
+    use unhurried::domain::events::{ChatMessage, CommandInvocation, InboundEvent};
+    let mut h = SlackHarness::start().await;
+    let socket = connected(&h).await;
+
+    let message = socket_fixture("envelope_events_api_message.json");
+    deliver(&h, &message).await;
+    assert_eq!(ack_of(&h, &message), json!({"envelope_id": message["envelope_id"]}), "a bare ack");
+    let expected = ChatMessage {
+        workspace: "T111".into(),
+        id: "1610241741.000200".into(),
+        channel: "C111".into(),
+        user: "U222".into(),
+        text: "<@U111> Hi here!".into(),
+        thread: None,
+        is_dm: false,
+    };
+    assert_eq!(h.inbox.try_recv().ok(), Some(InboundEvent::Message(expected)));
+
+    // The fixtures' app_mention of that post carries the same event id: acked, no second event.
+    let mention = socket_fixture("envelope_events_api_app_mention.json");
+    deliver(&h, &mention).await;
+    assert!(h.inbox.try_recv().is_err(), "a redelivered event id reaches nothing");
+
+    let command = socket_fixture("envelope_slash_commands.json");
+    deliver(&h, &command).await;
+    assert_eq!(ack_of(&h, &command)["payload"], json!({}), "an empty ack shows nothing");
+    let expected = CommandInvocation {
+        workspace: "T111".into(),
+        id: "111.222.xxx".into(),
+        channel: "C111".into(),
+        user: "U111".into(),
+        text: String::new(),
+        platform_admin: false,
+    };
+    assert_eq!(h.inbox.try_recv().ok(), Some(InboundEvent::Command(expected)));
+
+    // A global shortcut is not something the bot offers: acked and ignored.
+    let shortcut = socket_fixture("envelope_interactive_shortcut.json");
+    deliver(&h, &shortcut).await;
+    assert!(h.inbox.try_recv().is_err());
+    socket.shutdown().await;
+}
+
+#[tokio::test]
+async fn slacks_disconnect_warning_frame_makes_the_listener_reconnect() {
+    let mut h = SlackHarness::start().await;
+    let socket = connected(&h).await;
+    h.double.send_frame(&socket_fixture("disconnect_warning.json"));
+    h.double.wait_until("a second socket", |d| d.sockets_opened() == 2).await;
+    deliver(&h, &events_envelope("env-w1", message_callback("EvW1", "U1", "C1", "1774598400.000500", "hi"), 0)).await;
+    assert_eq!(h.drain().await, 1, "events still arrive on the new socket");
+    socket.shutdown().await;
+}
