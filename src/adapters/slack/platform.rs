@@ -1,8 +1,8 @@
 //! Purpose: [`ChatPlatform`] on Slack's Web API through slack-morphism. Posts go out with
 //! `chat.postMessage` (DMs to the user id, threads with `thread_ts`), private replies with
 //! `chat.postEphemeral`, edits with `chat.update`; buttons ride along as Block Kit, forms open with
-//! `views.open` and the App Home is drawn with `views.publish`. A 429 waits for `Retry-After` and tries again,
-//! and posts to one channel are paced, so a fan-out is delayed but never dropped.
+//! `views.open` and the App Home is drawn with `views.publish`. A 429 waits for `Retry-After` and tries again
+//! in place, and posts to one channel are paced, so a fan-out is delayed but never dropped or reordered.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,12 +23,14 @@ use crate::ports::{ChatPlatform, Profile, SendError};
 
 /// The gap kept between two posts to one channel: Slack allows about one per second.
 pub const DEFAULT_CHANNEL_PACE: Duration = Duration::from_secs(1);
-/// How many 429 answers one message may get before the outbox retries it later instead.
-const MAX_RATE_LIMITED_ATTEMPTS: u32 = 10;
+/// How long one message may wait out 429s in place, in total, before it goes back to the outbox.
+/// Waiting in place keeps the outbox's order (a message handed back is retried later, and
+/// messages queued behind it could overtake it), so only a pathological storm exhausts this.
+const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(300);
+/// How many 429 answers one message may get in place (bounds a storm of `Retry-After: 0`).
+const MAX_RATE_LIMITED_ATTEMPTS: u32 = 100;
 /// The wait after a 429 without a usable `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
-/// The longest `Retry-After` honoured in place; longer ones go back to the outbox.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Slack errors that retrying can never fix for this recipient (SPEC §10: mark, don't retry).
 const PERMANENT_ERRORS: &[&str] = &[
@@ -152,6 +154,7 @@ impl ChatPlatform for SlackPlatform {
 
     async fn send(&self, message: &OutgoingMessage) -> Result<String, SendError> {
         let purpose = message.purpose.as_str();
+        let mut waited = Duration::ZERO;
         for _ in 0..MAX_RATE_LIMITED_ATTEMPTS {
             match self.deliver(message).await {
                 Ok(ts) => {
@@ -161,11 +164,13 @@ impl ChatPlatform for SlackPlatform {
                 Err(SlackClientError::RateLimitError(limit)) => {
                     self.metrics.rate_limited();
                     let wait = limit.retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
-                    if wait > MAX_RETRY_AFTER {
-                        return Err(SendError::Transient(format!("rate limited for {}s", wait.as_secs())));
+                    if waited + wait > MAX_RATE_LIMIT_WAIT {
+                        let total = (waited + wait).as_secs();
+                        return Err(SendError::Transient(format!("rate limited for {total}s in all")));
                     }
                     tracing::info!(purpose, wait_secs = wait.as_secs(), "Slack rate limit: waiting before retrying");
                     tokio::time::sleep(wait).await;
+                    waited += wait;
                 }
                 Err(error) => return Err(classify(error, purpose)),
             }
