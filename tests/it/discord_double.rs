@@ -20,10 +20,31 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-/// The bot's user id, its application id and the one guild it is in.
+/// The bot's user id, its application id and the guild it is in unless a test adds more.
 pub const BOT: &str = "100";
 pub const APP: &str = "200";
 pub const GUILD: &str = "300";
+
+/// A guild as the double serves it: its roles (the `@everyone` role has the guild's id) and
+/// which of them each member holds.
+#[derive(Debug, Clone)]
+struct GuildSetup {
+    id: String,
+    name: String,
+    roles: Vec<(String, u64)>,
+    member_roles: HashMap<String, Vec<String>>,
+}
+
+impl GuildSetup {
+    fn new(id: &str, name: &str) -> Self {
+        GuildSetup {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            roles: vec![(id.to_owned(), 0)],
+            member_roles: HashMap::new(),
+        }
+    }
+}
 
 /// One REST request the bot made.
 #[derive(Debug, Clone)]
@@ -45,6 +66,7 @@ struct Shared {
     gateway_log: Mutex<Vec<Value>>,
     closed_dms: Mutex<HashSet<String>>,
     dm_channels: Mutex<HashMap<String, String>>,
+    guilds: Mutex<Vec<GuildSetup>>,
     forbid_threads: AtomicBool,
     rate_limited_posts: AtomicU64,
     next_id: AtomicU64,
@@ -72,7 +94,11 @@ impl Drop for DiscordDouble {
 impl DiscordDouble {
     /// Starts REST and gateway servers.
     pub async fn start() -> Self {
-        let shared = Arc::new(Shared { next_id: AtomicU64::new(10_000), ..Shared::default() });
+        let shared = Arc::new(Shared {
+            next_id: AtomicU64::new(10_000),
+            guilds: Mutex::new(vec![GuildSetup::new(GUILD, "Team")]),
+            ..Shared::default()
+        });
         let (commands, receiver) = mpsc::unbounded_channel();
         *shared.commands.lock().await = Some(receiver);
 
@@ -97,6 +123,29 @@ impl DiscordDouble {
     /// Makes DMs to `user` fail with 50007.
     pub fn close_dms(&self, user: &str) {
         self.shared.closed_dms.lock().unwrap().insert(user.to_owned());
+    }
+
+    /// Adds a guild the bot is in, whose `@everyone` role grants nothing.
+    pub fn add_guild(&self, id: &str, name: &str) {
+        self.shared.guilds.lock().unwrap().push(GuildSetup::new(id, name));
+    }
+
+    /// Creates or changes a role of `guild` (the guild's own id is its `@everyone` role).
+    pub fn set_role(&self, guild: &str, role: &str, permissions: u64) {
+        self.with_guild(guild, |g| {
+            g.roles.retain(|(id, _)| id != role);
+            g.roles.push((role.to_owned(), permissions));
+        });
+    }
+
+    /// Gives `user` the role `role` in `guild`.
+    pub fn give_role(&self, guild: &str, user: &str, role: &str) {
+        self.with_guild(guild, |g| g.member_roles.entry(user.to_owned()).or_default().push(role.to_owned()));
+    }
+
+    fn with_guild(&self, guild: &str, change: impl FnOnce(&mut GuildSetup)) {
+        let mut guilds = self.shared.guilds.lock().unwrap();
+        change(guilds.iter_mut().find(|g| g.id == guild).expect("add the guild first"));
     }
 
     /// Makes thread creation fail with 403 / 50013 (missing permissions).
@@ -293,8 +342,16 @@ async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri,
         ("GET", ["users", "@me"]) => {
             ok(json!({"id": BOT, "username": "unhurried", "discriminator": "0", "avatar": null, "bot": true}))
         }
-        ("GET", ["users", "@me", "guilds"]) => ok(json!([{"id": GUILD, "name": "Team", "icon": null, "owner": false,
-            "permissions": "0", "features": []}])),
+        ("GET", ["users", "@me", "guilds"]) => {
+            let guilds = shared.guilds.lock().unwrap();
+            ok(guilds
+                .iter()
+                .map(|g| {
+                    json!({"id": g.id, "name": g.name, "icon": null, "banner": null, "owner": false,
+                    "permissions": "0", "features": []})
+                })
+                .collect())
+        }
         ("POST", ["users", "@me", "channels"]) => {
             let user = body["recipient_id"].as_str().unwrap_or_default().to_owned();
             let channel = format!("9{user}");
@@ -324,16 +381,36 @@ async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri,
                 "thread_metadata": {"archived": false, "auto_archive_duration": 1440,
                     "archive_timestamp": "2026-03-30T08:00:00.000000+00:00", "locked": false}}))
         }
-        ("GET", ["guilds", _, "members", user]) => ok(json!({
-            "user": {"id": user, "username": format!("user{user}"), "discriminator": "0", "avatar": null},
-            "nick": null, "roles": [], "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false,
-            "mute": false, "flags": 0
-        })),
-        ("GET", ["guilds", guild, "roles"]) => ok(json!([{
-            "id": guild, "name": "@everyone", "color": 0,
-            "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "hoist": false, "position": 0, "permissions": "0",
-            "managed": false, "mentionable": false, "flags": 0
-        }])),
+        ("GET", ["guilds", guild, "members", user]) => {
+            let guilds = shared.guilds.lock().unwrap();
+            let roles = guilds.iter().find(|g| g.id == *guild).and_then(|g| g.member_roles.get(*user));
+            ok(json!({
+                "user": {"id": user, "username": format!("user{user}"), "discriminator": "0", "avatar": null},
+                "nick": null, "roles": roles.cloned().unwrap_or_default(),
+                "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0,
+                "avatar": null, "banner": null, "communication_disabled_until": null, "pending": false,
+                "premium_since": null
+            }))
+        }
+        ("GET", ["guilds", guild, "roles"]) => {
+            let guilds = shared.guilds.lock().unwrap();
+            let Some(setup) = guilds.iter().find(|g| g.id == *guild) else {
+                return error(StatusCode::NOT_FOUND, 10004, "Unknown Guild");
+            };
+            ok(setup
+                .roles
+                .iter()
+                .enumerate()
+                .map(|(position, (id, permissions))| {
+                    json!({
+                        "id": id, "name": if id == guild { "@everyone".to_owned() } else { format!("role{id}") },
+                        "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+                        "hoist": false, "position": position, "permissions": permissions.to_string(),
+                        "managed": false, "mentionable": false, "icon": null, "unicode_emoji": null, "flags": 0
+                    })
+                })
+                .collect())
+        }
         _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }
 }

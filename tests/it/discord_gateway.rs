@@ -224,14 +224,63 @@ async fn a_dm_to_a_member_with_closed_dms_marks_them_unreachable_once() {
 }
 
 #[tokio::test]
-async fn check_names_the_bot_and_its_guilds_without_the_token() {
+async fn check_names_the_bot_its_guilds_and_the_permissions_each_guild_withholds() {
+    use serenity::all::Permissions;
     let double = DiscordDouble::start().await;
+    let bits = |p: Permissions| p.bits();
+    // Team: @everyone may view and talk; the bot's role grants the rest.
+    double.set_role(GUILD, GUILD, bits(Permissions::VIEW_CHANNEL | Permissions::SEND_MESSAGES));
+    let threads_and_more = Permissions::CREATE_PUBLIC_THREADS
+        | Permissions::SEND_MESSAGES_IN_THREADS
+        | Permissions::EMBED_LINKS
+        | Permissions::READ_MESSAGE_HISTORY;
+    double.set_role(GUILD, "310", bits(threads_and_more));
+    double.give_role(GUILD, BOT, "310");
+    // Ops: the bot holds only @everyone's permissions; a role it lacks would grant the rest.
+    double.add_guild("301", "Ops");
+    double.set_role("301", "301", bits(Permissions::SEND_MESSAGES | Permissions::READ_MESSAGE_HISTORY));
+    double.set_role("301", "311", bits(threads_and_more));
+    double.give_role("301", "999", "311");
+    // Admins: Administrator implies every permission.
+    double.add_guild("302", "Admins");
+    double.set_role("302", "312", bits(Permissions::ADMINISTRATOR));
+    double.give_role("302", BOT, "312");
+
     let mut settings = Settings::defaults();
     settings.discord.api_url = double.rest_url.clone();
     let report = discord::check(&SecretString::from("sentinel-token".to_owned()), &settings).await.unwrap();
-    assert_eq!(report, format!("Discord: bot unhurried (id {BOT}) in 1 guild: Team ({GUILD})"));
+    assert_eq!(
+        report.lines().collect::<Vec<_>>(),
+        [
+            format!("Discord: bot unhurried (id {BOT}) in 3 guilds: Team ({GUILD}), Ops (301), Admins (302)"),
+            format!("Discord: Team ({GUILD}): has every permission it needs"),
+            "Discord: Ops (301): missing Embed Links, Create Public Threads, Send Messages in Threads".to_owned(),
+            "Discord: Admins (302): has every permission it needs".to_owned(),
+        ]
+    );
     assert!(!report.contains("sentinel"));
+    let members = double.matching("GET", |p| p.contains("/members/"));
+    assert!(members.iter().all(|r| r.path.ends_with(&format!("/members/{BOT}"))), "{members:#?}");
+    assert_eq!(members.len(), 3);
     assert_documented(&double.requests());
+}
+
+#[tokio::test]
+async fn check_lists_every_needed_permission_in_a_guild_that_grants_none() {
+    let double = DiscordDouble::start().await;
+    let mut settings = Settings::defaults();
+    settings.discord.api_url = double.rest_url.clone();
+    let report = discord::check(&SecretString::from("t".to_owned()), &settings).await.unwrap();
+    assert_eq!(
+        report.lines().nth(1),
+        Some(
+            format!(
+                "Discord: Team ({GUILD}): missing Send Messages, Embed Links, Read Message History, Create Public \
+                 Threads, Send Messages in Threads"
+            )
+            .as_str()
+        )
+    );
 }
 
 #[test]

@@ -1,11 +1,11 @@
 //! Purpose: pure translations between serenity's model and the engine's vocabulary — gateway
-//! messages into [`ChatMessage`]s, REST failures into [`SendError`]s — so the rules can be tested
-//! on fixtures without a connection.
+//! messages into [`ChatMessage`]s, REST failures into [`SendError`]s, roles into a member's
+//! guild permissions — so the rules can be tested on fixtures without a connection.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use serenity::all::{ChannelId, Message, MessageType, UserId};
+use serenity::all::{ChannelId, GuildId, Message, MessageType, Permissions, RoleId, UserId};
 use serenity::http::HttpError;
 
 use crate::domain::events::ChatMessage;
@@ -107,6 +107,23 @@ pub fn chat_message(message: &Message, directory: &Directory) -> Option<ChatMess
     Some(ChatMessage { workspace, id: message.id.to_string(), channel, user: user.to_string(), text, thread, is_dm })
 }
 
+/// A member's permissions in `guild` before channel overwrites: those of the `@everyone` role
+/// (whose id is the guild's) and of each of `member_roles`, out of the guild's `roles`. The owner
+/// and Administrator have every permission.
+pub fn guild_permissions(
+    guild: GuildId,
+    roles: &[(RoleId, Permissions)],
+    member_roles: &[RoleId],
+    owner: bool,
+) -> Permissions {
+    let everyone = RoleId::new(guild.get());
+    let granted = roles
+        .iter()
+        .filter(|(id, _)| *id == everyone || member_roles.contains(id))
+        .fold(Permissions::empty(), |all, (_, permissions)| all | *permissions);
+    if owner || granted.contains(Permissions::ADMINISTRATOR) { Permissions::all() } else { granted }
+}
+
 /// Parses a platform id the engine hands back (a snowflake as text).
 pub fn snowflake(id: &str) -> Result<u64, SendError> {
     id.parse::<u64>()
@@ -188,5 +205,32 @@ pub fn classify(status: u16, code: isize, text: String) -> SendError {
         SendError::Transient(text)
     } else {
         SendError::Permanent(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GUILD: GuildId = GuildId::new(10);
+
+    #[test]
+    fn permissions_come_from_everyone_and_the_members_roles_only() {
+        let roles = [
+            (RoleId::new(10), Permissions::VIEW_CHANNEL),
+            (RoleId::new(11), Permissions::SEND_MESSAGES),
+            (RoleId::new(12), Permissions::EMBED_LINKS),
+        ];
+        let have = guild_permissions(GUILD, &roles, &[RoleId::new(11)], false);
+        assert_eq!(have, Permissions::VIEW_CHANNEL | Permissions::SEND_MESSAGES);
+        assert_eq!(guild_permissions(GUILD, &roles, &[], false), Permissions::VIEW_CHANNEL);
+    }
+
+    #[test]
+    fn administrator_or_ownership_means_every_permission() {
+        let roles = [(RoleId::new(10), Permissions::empty()), (RoleId::new(11), Permissions::ADMINISTRATOR)];
+        assert_eq!(guild_permissions(GUILD, &roles, &[RoleId::new(11)], false), Permissions::all());
+        assert_eq!(guild_permissions(GUILD, &roles, &[], true), Permissions::all());
+        assert_eq!(guild_permissions(GUILD, &roles, &[], false), Permissions::empty());
     }
 }

@@ -6,7 +6,8 @@
 //! - [`connect`] checks the token, picks the gateway intents, starts the gateway client in a task
 //!   and returns the platform for [`crate::bot::Bot::new`] plus a [`DiscordConnection`] handle.
 //!   Inbound events arrive on the `events` channel; feed them to `Bot::handle` one at a time.
-//! - [`check`] reports the bot user and its guilds, for `unhurried check`.
+//! - [`check`] reports the bot user, its guilds and the permissions it lacks in each, for
+//!   `unhurried check`.
 //!
 //! DMs carry no guild; a DM is placed in the workspace of the guild the bot last saw its author in,
 //! else the bot's only guild, else the fixed workspace [`convert::DM_WORKSPACE`].
@@ -23,7 +24,9 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use secrecy::{ExposeSecret as _, SecretString};
-use serenity::all::{ApplicationFlags, ClientBuilder, GatewayIntents, HttpBuilder, ShardManager};
+use serenity::all::{
+    ApplicationFlags, ClientBuilder, GatewayIntents, GuildInfo, HttpBuilder, Permissions, RoleId, ShardManager, UserId,
+};
 use serenity::http::Http;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -36,6 +39,15 @@ use crate::ports::{Clock, Store};
 
 /// Discord's own REST base; any other `discord.api_url` is a stand-in (a proxy or a test double).
 pub const DISCORD_API_URL: &str = "https://discord.com";
+
+/// The permissions the bot needs in a guild (README's invite list, less Use Application
+/// Commands, which is the members' to have): to post nudges, prompts and digests, start and post
+/// in threads, show permalinks, and read the messages it replies to.
+pub const NEEDED_PERMISSIONS: Permissions = Permissions::SEND_MESSAGES
+    .union(Permissions::CREATE_PUBLIC_THREADS)
+    .union(Permissions::SEND_MESSAGES_IN_THREADS)
+    .union(Permissions::EMBED_LINKS)
+    .union(Permissions::READ_MESSAGE_HISTORY);
 
 /// A running gateway connection.
 pub struct DiscordConnection {
@@ -115,13 +127,41 @@ pub async fn connect(
     Ok((platform, DiscordConnection { shards, task }))
 }
 
-/// For `unhurried check`: the bot user and the guilds it is in, as one line, e.g.
-/// `Discord: bot unhurried (id 123) in 2 guilds: Team (456), Ops (789)`.
+/// For `unhurried check`: the bot user and the guilds it is in, then one line per guild saying
+/// which of [`NEEDED_PERMISSIONS`] the bot lacks there, e.g.
+/// `Discord: bot unhurried (id 123) in 2 guilds: Team (456), Ops (789)`,
+/// `Discord: Team (456): has every permission it needs`,
+/// `Discord: Ops (789): missing Create Public Threads, Embed Links`.
 pub async fn check(token: &SecretString, settings: &Settings) -> anyhow::Result<String> {
     let http = http_client(token, settings);
     let user = http.get_current_user().await.context("DISCORD_TOKEN was refused")?;
     let guilds = http.get_guilds(None, None).await.context("listing the bot's guilds")?;
-    let names: Vec<String> = guilds.iter().map(|g| format!("{} ({})", g.name, g.id)).collect();
+    let names: Vec<String> = guilds.iter().map(guild_label).collect();
     let plural = if guilds.len() == 1 { "" } else { "s" };
-    Ok(format!("Discord: bot {} (id {}) in {} guild{plural}: {}", user.tag(), user.id, guilds.len(), names.join(", ")))
+    let mut lines = vec![format!("Discord: bot {} (id {}) in {} guild{plural}", user.tag(), user.id, guilds.len())];
+    if !names.is_empty() {
+        lines[0].push_str(&format!(": {}", names.join(", ")));
+    }
+    for (guild, label) in guilds.iter().zip(&names) {
+        let verdict = match bot_permissions(&http, guild, user.id).await {
+            Ok(have) if have.contains(NEEDED_PERMISSIONS) => "has every permission it needs".to_owned(),
+            Ok(have) => format!("missing {}", (NEEDED_PERMISSIONS - have).get_permission_names().join(", ")),
+            Err(error) => format!("cannot read its permissions: {}", convert::error_text(&error)),
+        };
+        lines.push(format!("Discord: {label}: {verdict}"));
+    }
+    Ok(lines.join("\n"))
+}
+
+fn guild_label(guild: &GuildInfo) -> String {
+    format!("{} ({})", guild.name, guild.id)
+}
+
+/// The bot's permissions in a guild from its roles there, before channel overwrites (which can
+/// change them channel by channel).
+async fn bot_permissions(http: &Http, guild: &GuildInfo, bot: UserId) -> serenity::Result<Permissions> {
+    let member = http.get_member(guild.id, bot).await?;
+    let roles: Vec<(RoleId, Permissions)> =
+        http.get_guild_roles(guild.id).await?.into_iter().map(|r| (r.id, r.permissions)).collect();
+    Ok(convert::guild_permissions(guild.id, &roles, &member.roles, guild.owner))
 }

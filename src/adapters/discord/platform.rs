@@ -175,13 +175,7 @@ impl DiscordPlatform {
                 (false, roles.into_iter().map(|r| (r.id, r.permissions)).collect())
             }
         };
-        let wanted = Permissions::MANAGE_GUILD | Permissions::ADMINISTRATOR;
-        // The @everyone role has the guild's id and applies to every member.
-        let everyone = RoleId::new(guild.get());
-        Ok(owner
-            || guild_roles
-                .iter()
-                .any(|(id, permissions)| (*id == everyone || roles.contains(id)) && permissions.intersects(wanted)))
+        Ok(convert::guild_permissions(guild, &guild_roles, roles, owner).contains(Permissions::MANAGE_GUILD))
     }
 }
 
