@@ -16,6 +16,7 @@ pub mod commands;
 pub mod convert;
 pub mod forms;
 pub mod handler;
+pub mod intake;
 #[cfg(feature = "discord-interactions-endpoint")]
 pub mod interactions_endpoint;
 pub mod platform;
@@ -112,7 +113,8 @@ pub async fn connect(
     let directory = Arc::new(convert::Directory::default());
     let interactions = Arc::new(platform::Interactions::default());
     let forms = forms::FormSource { store, clock };
-    let handler = handler::Handler::new(events, directory.clone(), interactions.clone(), forms, settings);
+    let intake = Arc::new(intake::Intake::new(events, directory.clone(), interactions.clone(), forms));
+    let handler = handler::Handler::new(intake, directory.clone(), settings);
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(handler)
         .await
