@@ -36,6 +36,8 @@ pub(super) mod bits {
     pub const ACK: u16 = 1 << 4;
     /// A phrase too ambiguous to count unless the message asks ("free?", "sync?").
     pub const NEEDS_QUESTION: u16 = 1 << 5;
+    /// A title ("Mr", "Frau", "panie"): a name may follow it where a name may stand.
+    pub const TITLE: u16 = 1 << 6;
     /// Neutral words ("please", "team", "real quick"): allowed, prove nothing.
     pub const FILLER: u16 = 0;
 }
@@ -71,13 +73,14 @@ impl Lexicon {
             lexicon.droppable.resize(lexicon.ids.len(), false);
             lexicon.droppable[id as usize] = true;
         }
-        let tables: [(&[&str], u16); 6] = [
+        let tables: [(&[&str], u16); 7] = [
             (phrases::GREETINGS, bits::GREETING),
             (phrases::AVAILABILITY, bits::AVAILABILITY),
             (phrases::MEETING, bits::MEETING),
             (phrases::ASKING, bits::ASKING),
             (phrases::FILLERS, bits::FILLER),
             (phrases::ACKNOWLEDGEMENTS, bits::ACK),
+            (phrases::TITLES, bits::TITLE),
         ];
         for (list, class) in tables {
             for phrase in list {
@@ -88,6 +91,16 @@ impl Lexicon {
             for noun in phrases::MEETING_NOUNS {
                 for article in ["", "a ", "an "] {
                     lexicon.add(&format!("{verb} {article}{noun}"), bits::MEETING);
+                }
+            }
+        }
+        let composed = [(phrases::TIME_FRAMES, phrases::TIME_SPANS, bits::AVAILABILITY)]
+            .into_iter()
+            .chain(phrases::MEETING_COMPOSED.iter().map(|&(firsts, seconds)| (firsts, seconds, bits::MEETING)));
+        for (firsts, seconds, class) in composed {
+            for first in firsts {
+                for second in seconds {
+                    lexicon.add(&format!("{first} {second}"), class);
                 }
             }
         }
@@ -163,12 +176,34 @@ impl Lexicon {
         self.squeezed.get(squeezed.as_str()).copied()
     }
 
+    /// Whether a known phrase starts at the beginning of `rest` (message text, not normalised).
+    pub(super) fn phrase_starts(&self, rest: &str, buf: &mut String) -> bool {
+        const LONGEST: usize = 16;
+        let mut ids = [0 as WordId; LONGEST];
+        let mut n = 0;
+        for token in Tokens::new(rest) {
+            let Token::Word { text, .. } = token else { break };
+            let Some(id) = self.lookup(text, buf) else { break };
+            if self.is_droppable(id) {
+                continue;
+            }
+            ids[n] = id;
+            n += 1;
+            if n == LONGEST {
+                break;
+            }
+        }
+        n > 0 && self.starting[ids[0] as usize].iter().any(|phrase| ids[..n].starts_with(&phrase.words))
+    }
+
     /// Whether a chain of phrases covers `units` exactly; if so, the union of the [`bits`] of
-    /// every such chain. A [`NAME`] may only open the message or follow a greeting; a phrase
-    /// marked [`bits::NEEDS_QUESTION`] only counts in a question or after an asking frame.
+    /// every such chain. A [`NAME`] may only open the message or follow a greeting or a title
+    /// that could itself stand before a name; a phrase marked [`bits::NEEDS_QUESTION`] only
+    /// counts in a question or after an asking frame.
     pub(super) fn cover(&self, units: &[WordId], has_question: bool) -> Option<u16> {
         const REACHED: u16 = 1 << 8;
-        const AFTER_GREETING: u16 = 1 << 9;
+        /// A name may stand here: "hi ·Maria", "good morning Mr ·Patel".
+        const NAME_MAY_FOLLOW: u16 = 1 << 9;
         let n = units.len();
         if n > MAX_UNITS {
             return None;
@@ -181,8 +216,9 @@ impl Lexicon {
                 continue;
             }
             let path = here & 0xFF;
+            let name_may_stand = i == 0 || here & NAME_MAY_FOLLOW != 0;
             if units[i] == NAME {
-                if i == 0 || here & AFTER_GREETING != 0 {
+                if name_may_stand {
                     reach[i + 1] |= REACHED | path;
                 }
                 continue;
@@ -198,8 +234,8 @@ impl Lexicon {
                     continue;
                 }
                 let mut next = REACHED | path | phrase.bits;
-                if phrase.bits & bits::GREETING != 0 {
-                    next |= AFTER_GREETING;
+                if phrase.bits & bits::GREETING != 0 || (phrase.bits & bits::TITLE != 0 && name_may_stand) {
+                    next |= NAME_MAY_FOLLOW;
                 }
                 reach[end] |= next;
             }

@@ -112,6 +112,20 @@ impl<'a> Tokens<'a> {
         Self { text, pos: 0, prev: ' ' }
     }
 
+    /// The byte offset of the next token: a word just returned ends here.
+    pub(super) fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// Continues after `pos` (a char boundary at or after [`Self::offset`]), as when a name
+    /// and its honorific were read as one unit.
+    pub(super) fn skip_to(&mut self, pos: usize) {
+        if let Some(last) = self.text[..pos].chars().next_back().filter(|_| pos > self.pos) {
+            self.pos = pos;
+            self.prev = last;
+        }
+    }
+
     fn peek(&self) -> Option<char> {
         self.text[self.pos..].chars().next()
     }
@@ -172,6 +186,40 @@ impl<'a> Tokens<'a> {
         Some(Token::Emoji(classify_emoji_name(&rest[..len])))
     }
 
+    /// Reads an ASCII emoticon with a letter or digit in it (`:D`, `;P`, `:-O`, `=3`) at
+    /// `self.pos`, so its letter is not read as a word. Punctuation-only ones (`:)`) need nothing.
+    fn emoticon(&mut self) -> Option<Token<'a>> {
+        if self.prev.is_alphanumeric() {
+            return None;
+        }
+        let rest = &self.text.as_bytes()[self.pos + 1..];
+        let nose = usize::from(matches!(rest.first(), Some(b'-' | b'\'')));
+        let face = *rest.get(nose)?;
+        let ends = rest.get(nose + 1).is_none_or(|b| !b.is_ascii_alphanumeric());
+        if !b"DPpOo3Ssb".contains(&face) || !ends {
+            return None;
+        }
+        self.pos += 1 + nose + 1;
+        self.prev = char::from(face);
+        Some(Token::Emoji(Emoji::Other))
+    }
+
+    /// Reads `<3` at `self.pos` (which holds `<`): a heart, which thanks like ❤ does.
+    fn heart(&mut self) -> Option<Token<'a>> {
+        self.heart_after(1)
+    }
+
+    /// Reads the `3` of a heart `skip` bytes after `self.pos`.
+    fn heart_after(&mut self, skip: usize) -> Option<Token<'a>> {
+        let rest = &self.text.as_bytes()[self.pos + skip..];
+        if rest.first() != Some(&b'3') || rest.get(1).is_some_and(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        self.pos += skip + 1;
+        self.prev = '3';
+        Some(Token::Emoji(Emoji::Ack))
+    }
+
     /// Reads a word starting at `self.pos`; may instead find it is a path, a domain or code.
     fn word(&mut self, first: char) -> Token<'a> {
         let start = self.pos;
@@ -222,12 +270,17 @@ impl<'a> Iterator for Tokens<'a> {
             let c = self.peek()?;
             match c {
                 '<' => {
-                    if let Some(token) = self.angle() {
+                    if let Some(token) = self.angle().or_else(|| self.heart()) {
                         return Some(token);
                     }
                 }
                 ':' => {
-                    if let Some(token) = self.shortcode() {
+                    if let Some(token) = self.shortcode().or_else(|| self.emoticon()) {
+                        return Some(token);
+                    }
+                }
+                ';' | '=' => {
+                    if let Some(token) = self.emoticon() {
                         return Some(token);
                     }
                 }
@@ -255,7 +308,15 @@ impl<'a> Iterator for Tokens<'a> {
                     let entity =
                         |len: &usize| *len <= 5 && rest[..*len].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#');
                     if let Some(len) = rest.find(';').filter(entity) {
-                        self.pos += len + 1;
+                        self.pos += 1 + len + 1;
+                        self.prev = ';';
+                        // Slack sends a typed `<3` as `&lt;3`.
+                        if &rest[..len] == "lt"
+                            && let Some(token) = self.heart_after(0)
+                        {
+                            return Some(token);
+                        }
+                        continue;
                     }
                 }
                 _ if c.is_numeric() => {

@@ -16,6 +16,7 @@
 mod json;
 mod lexicon;
 mod markup;
+mod names;
 mod none_words;
 mod phrases;
 
@@ -25,7 +26,8 @@ pub use json::classify_json_line;
 pub use none_words::is_none_word;
 
 use lexicon::{Lexicon, MAX_UNITS, NAME, WordId, bits};
-use markup::{Emoji, Substance, Token, Tokens};
+use markup::{Emoji, Substance, Token, Tokens, is_unspaced_script};
+use names::{could_be_name, honorific_name_len};
 
 /// The four kinds of sync ping (SPEC §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -122,6 +124,7 @@ mod reasons {
     pub const TOO_LONG: &str = "too long to be only a greeting or attention phrase";
     pub const NOT_A_PHRASE: &str = "its words do not form a greeting or attention phrase";
     pub const ONLY_FILLER: &str = "only filler words, addressed to no one";
+    pub const ONLY_FRAME: &str = "asks about something said before (\"can you?\"), not for attention";
     pub const ONLY_EMOJI: &str = "only emoji";
     pub const EMPTY: &str = "no words and no mentions";
     pub const MEETING: &str = "meeting request without a subject";
@@ -156,7 +159,8 @@ impl Classifier {
         let mut units = [0 as WordId; MAX_UNITS];
         let mut len = 0;
         let mut buf = String::new();
-        for token in Tokens::new(text) {
+        let mut tokens = Tokens::new(text);
+        while let Some(token) = tokens.next() {
             match token {
                 Token::Mention => seen.mentions += 1,
                 Token::Question => seen.question = true,
@@ -168,7 +172,23 @@ impl Classifier {
                     if len == MAX_UNITS {
                         return Verdict::not(reasons::TOO_LONG);
                     }
-                    units[len] = match self.lexicon.lookup(raw, &mut buf) {
+                    let found = self.lexicon.lookup(raw, &mut buf);
+                    if !seen.name && raw.starts_with(is_unspaced_script) {
+                        // Where a run of Han, kana or Hangul starts, or at a character no phrase
+                        // knows, a name with its honorific may begin ("田中さん").
+                        let start = tokens.offset() - raw.len();
+                        let run_start = !text[..start].ends_with(is_unspaced_script);
+                        if (run_start || found.is_none())
+                            && let Some(name_len) = honorific_name_len(&self.lexicon, &text[start..], &mut buf)
+                        {
+                            tokens.skip_to(start + name_len);
+                            seen.name = true;
+                            units[len] = NAME;
+                            len += 1;
+                            continue;
+                        }
+                    }
+                    units[len] = match found {
                         Some(id) if self.lexicon.is_droppable(id) => continue,
                         Some(id) => id,
                         None if !seen.name && could_be_name(raw, len, next) => {
@@ -211,6 +231,9 @@ impl Classifier {
             Verdict::ping(PingKind::Availability, reasons::AVAILABILITY)
         } else if found & bits::GREETING != 0 || seen.wave {
             Verdict::ping(PingKind::Greeting, reasons::GREETING)
+        } else if found & bits::ASKING != 0 {
+            // "<@U1> can you?" answers an earlier message; it is no bare mention.
+            Verdict::not(reasons::ONLY_FRAME)
         } else if seen.mentions > 0 {
             Verdict::ping(PingKind::BareMention, reasons::BARE)
         } else {
@@ -228,16 +251,6 @@ struct Seen {
     emoji: bool,
     /// A name has been accepted already; a second unknown word is a subject.
     name: bool,
-}
-
-/// A capitalised unknown word may be a name: after a greeting ("hi Maria") — checked when
-/// phrases are matched — or opening the message as a vocative ("Maria, got a sec?"). An
-/// opening word followed by more words without a comma ("Budget call?") is a subject.
-fn could_be_name(raw: &str, position: usize, next: char) -> bool {
-    let mut chars = raw.chars();
-    let capitalised =
-        chars.next().is_some_and(char::is_uppercase) && raw.chars().count() >= 2 && chars.all(char::is_lowercase);
-    capitalised && (position > 0 || matches!(next, ',' | '!' | '\0'))
 }
 
 fn substance_reason(substance: Substance) -> &'static str {

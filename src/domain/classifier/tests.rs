@@ -225,3 +225,68 @@ fn kind_names_match_the_wire_format() {
         assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
     }
 }
+
+#[test]
+fn a_name_after_a_title_is_still_a_greeting() {
+    assert_ping(PingKind::Greeting, &["Good morning Mr. Patel", "Dzień dobry, panie Marku", "Guten Tag Frau Schmidt"]);
+    assert_eq!(kind("Mr. Patel asked for the report"), None);
+}
+
+#[test]
+fn a_cjk_name_with_its_honorific_is_a_name() {
+    assert_ping(PingKind::Greeting, &["田中さん、お疲れ様です", "민수님 안녕하세요"]);
+    assert_ping(
+        PingKind::Availability,
+        &["王老师，您现在有空吗？", "지수 씨, 시간 되세요?", "김 대리님, 잠깐 시간 되세요?"],
+    );
+    assert_not_ping(&["田中さん、資料を送りました", "민지 씨, 회의록 보냈어요", "张总，合同已经发给您了"]);
+}
+
+#[test]
+fn emoticons_with_letters_are_decoration_not_words() {
+    assert_ping(PingKind::Greeting, &["hey :D", "hello ;)", "hii <@U1> xD", "hi =P"]);
+    assert_not_ping(&["hey :D the demo went great", ":D", "xD"]);
+}
+
+#[test]
+fn a_typed_heart_thanks_like_the_heart_emoji() {
+    assert_not_ping(&["<@U1> <3", "<@U1> &lt;3", "<3 thanks for covering for me"]);
+}
+
+#[test]
+fn time_requests_are_composed_from_a_frame_and_a_span() {
+    assert_ping(
+        PingKind::Availability,
+        &["do you have a couple of minutes?", "could I grab a minute of your time?", "Do you have a few min?"],
+    );
+    assert_not_ping(&["do you have a couple of minutes to review the SOW?"]);
+}
+
+#[test]
+fn meeting_requests_are_composed_in_other_languages() {
+    assert_ping(
+        PingKind::MeetingRequest,
+        &["¿hacemos una videollamada?", "Podemos fazer uma call?", "on se fait un point ?", "toplantı yapalım mı?"],
+    );
+    assert_not_ping(&["¿hacemos una llamada sobre el presupuesto?"]);
+}
+
+#[test]
+fn a_mention_with_only_an_asking_frame_refers_to_an_earlier_message() {
+    assert_not_ping(&["<@U1> can you?", "<@U1> could you", "<@U1> pode"]);
+    assert_eq!(kind("<@U1> please"), Some(PingKind::BareMention));
+}
+
+#[test]
+fn a_well_wish_is_not_a_greeting_ping() {
+    assert_not_ping(&["happy friday!", "happy friday <@U1>!", "happy birthday <@U1> 🎂"]);
+}
+
+#[test]
+fn someone_asking_for_help_without_saying_with_what_is_an_availability_ping() {
+    assert_ping(
+        PingKind::Availability,
+        &["¿alguien me puede ayudar?", "kann mir jemand helfen?", "кто-нибудь может помочь?", "can someone help me?"],
+    );
+    assert_not_ping(&["can someone help me with the Excel formula?", "¿alguien me puede ayudar con el VPN?"]);
+}
