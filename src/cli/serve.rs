@@ -249,15 +249,13 @@ pub async fn check(settings: Settings) -> ExitCode {
     }
     println!("platforms: {}", platforms.join(", "));
     if let Some((bot_token, _)) = slack_mode(&secrets) {
-        let identity = match slack::client(&settings.slack.api_url) {
-            Ok(client) => SlackPlatform::new(client, &bot_token, Arc::default()).identify().await,
-            Err(error) => Err(error),
-        };
-        match identity {
-            Ok(identity) => println!(
-                "slack:     workspace {} ({}), bot user {} ({})",
-                identity.team, identity.team_id, identity.user, identity.user_id
-            ),
+        match slack::preflight::check_token(&settings.slack.api_url, &bot_token).await {
+            Ok(report) => {
+                println!("{report}");
+                if !report.is_complete() {
+                    return ExitCode::FAILURE;
+                }
+            }
             Err(error) => {
                 eprintln!("unhurried: Slack refused the bot token: {error:#}");
                 return ExitCode::FAILURE;

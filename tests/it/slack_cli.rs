@@ -32,8 +32,32 @@ async fn check_reports_the_workspace_and_bot_user_from_auth_test() {
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("slack (http)"), "{stdout}");
     assert!(stdout.contains("workspace Double Team (T1), bot user unhurried (UBOT)"), "{stdout}");
+    assert!(stdout.contains("scopes ok"), "the manifest's scopes are all granted: {stdout}");
     assert_eq!(double.calls().len(), 1);
     assert_eq!(double.calls()[0].method, "auth.test");
+}
+
+#[tokio::test]
+async fn check_names_the_scopes_the_token_lacks_and_fails() {
+    let double = SlackDouble::start().await;
+    double.grant_scopes(&["chat:write", "commands", "channels:history", "app_mentions:read"]);
+    let dir = tempfile::tempdir().unwrap();
+    let output = unhurried(&double, &dir.path().join("db"), "127.0.0.1:0").arg("check").output().await.unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("bot user unhurried (UBOT)"), "{stdout}");
+    assert!(stdout.contains("missing scopes: groups:history, im:history, users:read"), "{stdout}");
+    assert_eq!(double.calls().len(), 1, "one auth.test");
+}
+
+#[test]
+fn the_scopes_check_wants_exactly_what_the_manifest_asks_for() {
+    let mut wanted: Vec<String> =
+        unhurried::adapters::slack::preflight::BOT_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+    let mut manifest = crate::slack_double::manifest_bot_scopes();
+    wanted.sort();
+    manifest.sort();
+    assert_eq!(wanted, manifest);
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 //! - [`blocks`]: buttons, the standup modal and the App Home as Block Kit.
 //! - [`intake`]: de-duplication by `event_id` and the hand-off to the bot's one consumer.
 //! - [`platform`]: the Web API as a [`crate::ports::ChatPlatform`].
+//! - [`preflight`]: `unhurried check` — whose token it is and which scopes it lacks.
 //! - [`events`]: HTTP mode — `/slack/events`, `/slack/commands`, `/slack/interactions`, verified.
 //! - [`socket`]: Socket Mode — the websocket listener.
 //! - [`verify`]: request signatures (SPEC §10).
@@ -16,6 +17,7 @@ pub mod events;
 pub mod intake;
 pub mod interactions;
 pub mod platform;
+pub mod preflight;
 pub mod socket;
 pub mod verify;
 
@@ -46,14 +48,21 @@ pub fn log_filter() -> tracing_subscriber::filter::FilterFn<fn(&tracing::Metadat
 /// A slack-morphism client for the Web API at `api_url` (`https://slack.com/api` in production,
 /// a local double in tests, which is why plain http is allowed).
 pub fn client(api_url: &str) -> anyhow::Result<Arc<SlackHyperClient>> {
+    let connector =
+        SlackClientHyperConnector::from(https_connector()?).with_slack_api_url(api_url.trim_end_matches('/'));
+    Ok(Arc::new(SlackClient::new(connector)))
+}
+
+/// The TLS connector every Slack call goes through: native roots, ring, and plain http allowed
+/// for a local double.
+fn https_connector() -> anyhow::Result<hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>>
+{
     install_crypto_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()
         .map_err(|e| anyhow::anyhow!("no TLS root certificates: {e}"))?
         .https_or_http()
         .enable_http1()
         .enable_http2()
-        .build();
-    let connector = SlackClientHyperConnector::from(https).with_slack_api_url(api_url.trim_end_matches('/'));
-    Ok(Arc::new(SlackClient::new(connector)))
+        .build())
 }
