@@ -1,5 +1,7 @@
-//! Purpose: the HTTP server on `http.addr` — `/healthz`, `/metrics`, and in Slack HTTP mode the
-//! Slack routes. It always runs, with or without chat credentials.
+//! Purpose: the HTTP server on `http.addr` — `/healthz`, `/metrics`, in Slack HTTP mode the
+//! Slack routes, and, when Discord runs with `DISCORD_PUBLIC_KEY`, `POST /discord/interactions`
+//! (merged in by `serve` from the Discord connection, which owns the interaction intake). It
+//! always runs, with or without chat credentials.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

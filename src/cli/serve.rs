@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use tokio::sync::{mpsc, watch};
 
 use crate::adapters::clock::SystemClock;
+use crate::adapters::discord;
 use crate::adapters::http::{HttpState, bind, router, serve as serve_http};
 use crate::adapters::metrics::Metrics;
 use crate::adapters::slack::events::SlackHttp;
@@ -80,10 +81,17 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
     }
     let Some((bot_token, mode)) = slack else {
         if let Some(token) = &secrets.discord_token {
+            // Checked before connecting, so a wrong key is a one-line error, not a half-started bot.
+            let interactions_key = discord::interactions_key(secrets.discord_public_key.as_ref())?;
             let (events, inbox) = mpsc::channel(EVENT_QUEUE);
             let (platform, connection) =
-                crate::adapters::discord::connect(token, &settings, store.clone(), clock.clone(), events).await?;
-            let http = tokio::spawn(serve_http(listener, router(http_state, None), wait_for(stopped.clone())));
+                discord::connect(token, &settings, store.clone(), clock.clone(), events).await?;
+            let mut routes = router(http_state, None);
+            if let Some(key) = interactions_key {
+                routes = routes.merge(connection.interactions_routes(key));
+                tracing::info!("Discord HTTP interactions: POST /discord/interactions");
+            }
+            let http = tokio::spawn(serve_http(listener, routes, wait_for(stopped.clone())));
             let tick = settings.scheduler.tick.to_std().unwrap_or(std::time::Duration::from_secs(15));
             let bot = Bot::new(store, clock, platform, Arc::new(settings));
             bot.start().await?;
@@ -233,7 +241,9 @@ pub async fn migrate(settings: Settings) -> ExitCode {
 }
 
 /// Prints the validated configuration summary and the enabled platforms; with Slack
-/// credentials, asks Slack (`auth.test`) which workspace and bot user the token belongs to.
+/// credentials, asks Slack (`auth.test`) which workspace and bot user the token belongs to; with
+/// `DISCORD_TOKEN`, checks `DISCORD_PUBLIC_KEY` if set and asks Discord for the bot, its guilds
+/// and the permissions it lacks in each.
 pub async fn check(settings: Settings) -> ExitCode {
     let secrets = Secrets::from_env(&process_env());
     println!("configuration is valid");
@@ -263,8 +273,18 @@ pub async fn check(settings: Settings) -> ExitCode {
         }
     }
     if let Some(token) = &secrets.discord_token {
+        match discord::interactions_key(secrets.discord_public_key.as_ref()) {
+            Ok(Some(_)) => {
+                println!("Discord: HTTP interactions on POST /discord/interactions (DISCORD_PUBLIC_KEY is valid)")
+            }
+            Ok(None) => {}
+            Err(error) => {
+                eprintln!("unhurried: {error:#}");
+                return ExitCode::FAILURE;
+            }
+        }
         slack::install_crypto_provider();
-        match crate::adapters::discord::check(token, &settings).await {
+        match discord::check(token, &settings).await {
             Ok(summary) => println!("{summary}"),
             Err(error) => {
                 eprintln!("unhurried: {error:#}");

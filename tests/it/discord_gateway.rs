@@ -20,20 +20,21 @@ use unhurried::ports::Clock as _;
 
 use crate::discord_double::{APP, BOT, DiscordDouble, GUILD, assert_allowed_mentions_everywhere, assert_documented};
 
-const CHANNEL: &str = "400";
+pub const CHANNEL: &str = "400";
 
-struct Harness {
-    double: DiscordDouble,
-    bot: Bot,
-    clock: Arc<ManualClock>,
-    events: mpsc::Receiver<InboundEvent>,
-    connection: Option<DiscordConnection>,
+/// The real bot connected to a fresh double (also used by `discord_interactions.rs`).
+pub struct Harness {
+    pub double: DiscordDouble,
+    pub bot: Bot,
+    pub clock: Arc<ManualClock>,
+    pub events: mpsc::Receiver<InboundEvent>,
+    pub connection: Option<DiscordConnection>,
     _dir: tempfile::TempDir,
 }
 
 impl Harness {
     /// A bot on Monday 2026-03-30 08:00 UTC, connected to a fresh double and READY.
-    async fn start(prepare: impl FnOnce(&DiscordDouble)) -> Self {
+    pub async fn start(prepare: impl FnOnce(&DiscordDouble)) -> Self {
         let double = DiscordDouble::start().await;
         prepare(&double);
         let mut settings = Settings::defaults();
@@ -59,13 +60,13 @@ impl Harness {
     }
 
     /// Waits for the next inbound event and hands it to the engine, as `serve` does.
-    async fn handle_next(&mut self) -> InboundEvent {
+    pub async fn handle_next(&mut self) -> InboundEvent {
         let event = tokio::time::timeout(Duration::from_secs(5), self.events.recv()).await.unwrap().unwrap();
         self.bot.handle(event.clone()).await.unwrap();
         event
     }
 
-    async fn advance(&self, to: &str) {
+    pub async fn advance(&self, to: &str) {
         let to: DateTime<Utc> = to.parse().unwrap();
         assert!(to >= self.clock.now());
         self.clock.set(to);
@@ -79,18 +80,25 @@ impl Harness {
         self.double.until("RESUME", |d| d.ops(6) > resumes).await;
     }
 
-    async fn stop(mut self) -> DiscordDouble {
+    /// Disconnects; checks every request was documented and every message carried
+    /// `allowed_mentions` (at least one message must have been sent).
+    pub async fn stop(self) -> DiscordDouble {
+        let double = self.disconnect().await;
+        assert_allowed_mentions_everywhere(&double.requests());
+        double
+    }
+
+    /// Disconnects; checks every request was documented.
+    pub async fn disconnect(mut self) -> DiscordDouble {
         if let Some(connection) = self.connection.take() {
             tokio::time::timeout(Duration::from_secs(5), connection.shutdown()).await.unwrap();
         }
-        let requests = self.double.requests();
-        assert_documented(&requests);
-        assert_allowed_mentions_everywhere(&requests);
+        assert_documented(&self.double.requests());
         self.double
     }
 }
 
-fn message_create(id: &str, author: &str, content: &str) -> Value {
+pub fn message_create(id: &str, author: &str, content: &str) -> Value {
     json!({
         "id": id, "channel_id": CHANNEL, "guild_id": GUILD, "content": content,
         "author": {"id": author, "username": format!("user{author}"), "discriminator": "0", "avatar": null},
@@ -100,7 +108,7 @@ fn message_create(id: &str, author: &str, content: &str) -> Value {
     })
 }
 
-fn slash_command(id: &str, token: &str, user: &str, options: Value) -> Value {
+pub fn slash_command(id: &str, token: &str, user: &str, options: Value) -> Value {
     json!({
         "id": id, "application_id": APP, "type": 2, "token": token, "version": 1, "guild_id": GUILD,
         "channel_id": CHANNEL, "locale": "en-US", "app_permissions": "0", "entitlements": [],
@@ -291,7 +299,7 @@ fn without_the_message_content_permission_the_intent_is_not_requested() {
     assert!(discord::intents_for(limited).contains(GatewayIntents::MESSAGE_CONTENT | GatewayIntents::DIRECT_MESSAGES));
 }
 
-fn dm_interaction(id: &str, kind: u8, user: &str, data: Value, message: Option<Value>) -> Value {
+pub fn dm_interaction(id: &str, kind: u8, user: &str, data: Value, message: Option<Value>) -> Value {
     let mut value = json!({
         "id": id, "application_id": APP, "type": kind, "token": format!("tok-{id}"), "version": 1,
         "channel_id": format!("9{user}"), "locale": "en-US", "app_permissions": "0", "entitlements": [],

@@ -9,6 +9,8 @@ mod digest;
 mod discord_double;
 mod discord_fixtures;
 mod discord_gateway;
+#[cfg(feature = "discord-interactions-endpoint")]
+mod discord_interactions;
 mod exactly_once;
 mod nudge;
 mod preferences;

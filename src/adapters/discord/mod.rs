@@ -6,6 +6,9 @@
 //! - [`connect`] checks the token, picks the gateway intents, starts the gateway client in a task
 //!   and returns the platform for [`crate::bot::Bot::new`] plus a [`DiscordConnection`] handle.
 //!   Inbound events arrive on the `events` channel; feed them to `Bot::handle` one at a time.
+//! - With `DISCORD_PUBLIC_KEY`, [`interactions_key`] checks the key before anything connects and
+//!   [`DiscordConnection::interactions_routes`] gives the `POST /discord/interactions` route to
+//!   mount on the HTTP server; it feeds the same `events` channel as the gateway.
 //! - [`check`] reports the bot user, its guilds and the permissions it lacks in each, for
 //!   `unhurried check`.
 //!
@@ -50,13 +53,49 @@ pub const NEEDED_PERMISSIONS: Permissions = Permissions::SEND_MESSAGES
     .union(Permissions::EMBED_LINKS)
     .union(Permissions::READ_MESSAGE_HISTORY);
 
+/// A checked `DISCORD_PUBLIC_KEY`, for [`DiscordConnection::interactions_routes`].
+#[cfg(feature = "discord-interactions-endpoint")]
+pub type InteractionsKey = interactions_endpoint::InteractionVerifier;
+/// Builds without the `discord-interactions-endpoint` feature never have a key.
+#[cfg(not(feature = "discord-interactions-endpoint"))]
+pub enum InteractionsKey {}
+
+/// Checks `DISCORD_PUBLIC_KEY` (`None` when unset). The error is one line that says what is wrong
+/// without repeating the value; a build without the endpoint refuses a set key rather than
+/// leaving Discord's requests unanswered.
+pub fn interactions_key(public_key: Option<&SecretString>) -> anyhow::Result<Option<InteractionsKey>> {
+    let Some(public_key) = public_key else { return Ok(None) };
+    #[cfg(feature = "discord-interactions-endpoint")]
+    return interactions_endpoint::InteractionVerifier::new(public_key).map(Some);
+    #[cfg(not(feature = "discord-interactions-endpoint"))]
+    {
+        let _ = public_key;
+        anyhow::bail!("DISCORD_PUBLIC_KEY is set, but this build has no HTTP interactions endpoint")
+    }
+}
+
 /// A running gateway connection.
 pub struct DiscordConnection {
     shards: Arc<ShardManager>,
     task: JoinHandle<()>,
+    /// Shared with the gateway handler, for the HTTP interactions endpoint.
+    #[cfg(feature = "discord-interactions-endpoint")]
+    intake: Arc<intake::Intake>,
 }
 
 impl DiscordConnection {
+    /// `POST /discord/interactions`, verified with `key`, answering and de-duplicating
+    /// interactions exactly as the gateway does, into the same event channel.
+    pub fn interactions_routes(&self, key: InteractionsKey) -> axum::Router {
+        #[cfg(feature = "discord-interactions-endpoint")]
+        return interactions_endpoint::routes(interactions_endpoint::DiscordHttp {
+            verifier: key,
+            intake: self.intake.clone(),
+        });
+        #[cfg(not(feature = "discord-interactions-endpoint"))]
+        match key {}
+    }
+
     /// Closes the gateway connection and waits for the client task to end.
     pub async fn shutdown(self) {
         self.shards.shutdown_all().await;
@@ -114,7 +153,7 @@ pub async fn connect(
     let interactions = Arc::new(platform::Interactions::default());
     let forms = forms::FormSource { store, clock };
     let intake = Arc::new(intake::Intake::new(events, directory.clone(), interactions.clone(), forms));
-    let handler = handler::Handler::new(intake, directory.clone(), settings);
+    let handler = handler::Handler::new(intake.clone(), directory.clone(), settings);
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(handler)
         .await
@@ -126,7 +165,13 @@ pub async fn connect(
             tracing::error!(error = %convert::error_text(&error), "the Discord gateway client stopped");
         }
     });
-    Ok((platform, DiscordConnection { shards, task }))
+    let connection = DiscordConnection {
+        shards,
+        task,
+        #[cfg(feature = "discord-interactions-endpoint")]
+        intake,
+    };
+    Ok((platform, connection))
 }
 
 /// For `unhurried check`: the bot user and the guilds it is in, then one line per guild saying
