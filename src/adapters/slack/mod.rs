@@ -35,12 +35,20 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// A global log filter that drops slack-morphism's `trace` lines, whatever level is asked for:
-/// at `trace` its Socket Mode client prints every frame it receives, `response_url`s included,
-/// which SPEC §10 keeps out of logs. The process's subscriber installs it (`telemetry`).
+/// Crates whose `trace` lines print whole Socket Mode frames: slack-morphism's client, and the
+/// websocket library under it (through the `log` bridge).
+const FRAME_LOGGING_CRATES: &[&str] = &["slack_morphism", "tungstenite", "tokio_tungstenite"];
+
+/// A global log filter that drops the `trace` lines of [`FRAME_LOGGING_CRATES`], whatever level
+/// is asked for: they print every frame received, `response_url`s included, which SPEC §10
+/// keeps out of logs. The process's subscriber installs it (`telemetry`).
 pub fn log_filter() -> tracing_subscriber::filter::FilterFn<fn(&tracing::Metadata<'_>) -> bool> {
     fn allowed(metadata: &tracing::Metadata<'_>) -> bool {
-        !(*metadata.level() == tracing::Level::TRACE && metadata.target().starts_with("slack_morphism"))
+        let target = metadata.target();
+        let frame_logger = FRAME_LOGGING_CRATES
+            .iter()
+            .any(|name| target.strip_prefix(name).is_some_and(|rest| rest.is_empty() || rest.starts_with("::")));
+        !(*metadata.level() == tracing::Level::TRACE && frame_logger)
     }
     tracing_subscriber::filter::filter_fn(allowed)
 }
