@@ -18,7 +18,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -254,12 +254,7 @@ async fn web_api(
         return axum::Json(body).into_response();
     }
     if let Some(retry_after) = throttled {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, retry_after.to_string())],
-            axum::Json(json!({"ok": false, "error": "ratelimited"})),
-        )
-            .into_response();
+        return rate_limited(retry_after);
     }
     if let Some(needed) = missing_scope {
         let body = json!({"ok": false, "error": "missing_scope", "needed": needed, "provided": scopes.join(",")});
@@ -308,6 +303,29 @@ async fn web_api(
     };
     // Slack names the token's scopes on its answers; `unhurried check` reads them off auth.test.
     ([("x-oauth-scopes", scopes.join(","))], axum::Json(body)).into_response()
+}
+
+/// Slack's 429 as python-slack-sdk's mock Web API sends it
+/// (`../shared/fixtures/slack/web_api/429_ratelimited.http.txt`), with this `Retry-After`.
+fn rate_limited(retry_after: u64) -> Response {
+    let transcript = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/slack/web_api/429_ratelimited.http.txt"
+    ))
+    .expect("the 429 fixture");
+    let (head, body) = transcript.split_once("\n\n").expect("headers, a blank line, the body");
+    let mut lines = head.lines();
+    let status: u16 = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap();
+    let mut response = Response::builder().status(status);
+    for (name, value) in lines.filter_map(|l| l.split_once(": ")) {
+        match name {
+            "retry-after" => response = response.header(name, retry_after.to_string()),
+            // The double's connections are kept alive; the status and the rest are Slack's.
+            "connection" => {}
+            _ => response = response.header(name, value),
+        }
+    }
+    response.body(axum::body::Body::from(body.trim_end().to_owned())).unwrap()
 }
 
 async fn socket_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
