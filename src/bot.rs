@@ -196,7 +196,8 @@ impl Bot {
             };
             self.store.record_delivery_result(queued.id, &result, self.now()).await?;
             if matches!(result, Delivery::RetryAt(..)) {
-                // The rest waits for the next flush, keeping order per destination.
+                // The platform may be down: try again at the next flush. Until this message is
+                // delivered, nothing newer to the same conversation overtakes it (`take_next`).
                 break;
             }
         }

@@ -211,6 +211,20 @@ pub enum Destination {
     },
 }
 
+impl Destination {
+    /// The conversation this goes to, as the outbox orders deliveries: a member's DM, or a
+    /// channel (its threads, edits and private notices included).
+    pub fn lane(&self) -> String {
+        match self {
+            Destination::Dm { user } => format!("dm:{user}"),
+            Destination::Post { channel }
+            | Destination::ThreadReply { channel, .. }
+            | Destination::Ephemeral { channel, .. }
+            | Destination::Update { channel, .. } => format!("channel:{channel}"),
+        }
+    }
+}
+
 /// A message the bot sends, already rendered in the platform's markup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutgoingMessage {

@@ -35,8 +35,9 @@ pub trait OutboxStore: Send + Sync {
     /// Queues messages for delivery, in order.
     async fn enqueue(&self, workspace_id: i64, messages: &[OutgoingMessage], now: DateTime<Utc>) -> anyhow::Result<()>;
 
-    /// Takes the next deliverable message (oldest first) and marks it `sending`, so no other
-    /// worker takes it; a message left `sending` by a crash is never resent (at most once).
+    /// Takes the next deliverable message (oldest first, and only if no older message to the same
+    /// conversation is still pending) and marks it `sending`, so no other worker takes it; a
+    /// message left `sending` by a crash is never resent (at most once).
     async fn take_next(&self, now: DateTime<Utc>) -> anyhow::Result<Option<QueuedMessage>>;
 
     /// Records how the delivery of a taken message ended.

@@ -227,3 +227,40 @@ fn a_second_serve_process_on_the_same_database_refuses_to_start() {
     let message = String::from_utf8_lossy(&second.stderr);
     assert!(message.contains("another unhurried process is already using"), "{message}");
 }
+
+#[tokio::test]
+async fn a_message_waiting_for_a_retry_is_not_overtaken_in_its_conversation_but_others_go_on() {
+    use unhurried::ports::{Delivery, OutboxStore};
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fresh_store(&dir).await;
+    sqlx::query("INSERT INTO workspaces (id, platform, platform_id, created_at) VALUES (1, 'slack', 'T1', 0)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let post = |channel: &str, text: &str| {
+        OutgoingMessage::new(Destination::Post { channel: channel.into() }, Purpose::Digest, text)
+    };
+    let now = at("2026-03-30T09:00:00Z");
+    store
+        .enqueue(1, &[post("C1", "first in C1"), post("C1", "second in C1"), post("C2", "only in C2")], now)
+        .await
+        .unwrap();
+
+    let first = store.take_next(now).await.unwrap().unwrap();
+    assert_eq!(first.message.text, "first in C1");
+    // A 5xx: try again in a minute.
+    let retry = Delivery::RetryAt(now + Duration::minutes(1), "HTTP 503".into());
+    store.record_delivery_result(first.id, &retry, now).await.unwrap();
+
+    let next = store.take_next(now).await.unwrap().unwrap();
+    assert_eq!(next.message.text, "only in C2", "C1's second message waits behind its first");
+    store.record_delivery_result(next.id, &Delivery::Sent("ts2".into()), now).await.unwrap();
+    assert!(store.take_next(now).await.unwrap().is_none(), "nothing else may go before the retry is due");
+
+    let later = now + Duration::minutes(1);
+    let again = store.take_next(later).await.unwrap().unwrap();
+    assert_eq!(again.message.text, "first in C1");
+    store.record_delivery_result(again.id, &Delivery::Sent("ts1".into()), later).await.unwrap();
+    let last = store.take_next(later).await.unwrap().unwrap();
+    assert_eq!(last.message.text, "second in C1");
+}

@@ -1,4 +1,5 @@
-//! Purpose: the outbox in SQLite — messages delivered oldest first, each at most once.
+//! Purpose: the outbox in SQLite — messages delivered oldest first, each at most once, and never
+//! ahead of an older message still waiting for the same conversation.
 
 use anyhow::Context as _;
 use async_trait::async_trait;
@@ -14,14 +15,15 @@ impl OutboxStore for SqliteStore {
         let mut tx = self.begin_write().await?;
         for message in messages {
             sqlx::query(
-                "INSERT INTO outbox (workspace_id, purpose, message, state, not_before, created_at)
-                 VALUES (?, ?, ?, 'pending', ?, ?)",
+                "INSERT INTO outbox (workspace_id, purpose, message, state, not_before, created_at, lane)
+                 VALUES (?, ?, ?, 'pending', ?, ?, ?)",
             )
             .bind(workspace_id)
             .bind(message.purpose.as_str())
             .bind(serde_json::to_string(message)?)
             .bind(secs(now))
             .bind(secs(now))
+            .bind(message.to.lane())
             .execute(&mut *tx)
             .await?;
         }
@@ -33,7 +35,13 @@ impl OutboxStore for SqliteStore {
         let mut tx = self.begin_write().await?;
         let row: Option<(i64, i64, String)> = sqlx::query_as(
             "UPDATE outbox SET state = 'sending'
-             WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND not_before <= ? ORDER BY id LIMIT 1)
+             WHERE id = (
+                 SELECT id FROM outbox AS next
+                 WHERE state = 'pending' AND not_before <= ?
+                   AND NOT EXISTS (
+                       SELECT 1 FROM outbox AS older
+                       WHERE older.lane = next.lane AND older.id < next.id AND older.state IN ('pending', 'sending'))
+                 ORDER BY id LIMIT 1)
              RETURNING id, workspace_id, message",
         )
         .bind(secs(now))
