@@ -38,6 +38,9 @@ pub(super) mod bits {
     pub const NEEDS_QUESTION: u16 = 1 << 5;
     /// A title ("Mr", "Frau", "panie"): a name may follow it where a name may stand.
     pub const TITLE: u16 = 1 << 6;
+    /// A phrase left with one word once skipped words are dropped ("quick sync" → "sync"): it
+    /// counts only in a message that had a skipped word, so "sync" alone stays a status.
+    pub const SHORTENED: u16 = 1 << 7;
     /// Neutral words ("please", "team", "real quick"): allowed, prove nothing.
     pub const FILLER: u16 = 0;
 }
@@ -96,6 +99,9 @@ impl Lexicon {
         }
         let composed = [(phrases::TIME_FRAMES, phrases::TIME_SPANS, bits::AVAILABILITY)]
             .into_iter()
+            .chain(
+                phrases::AVAILABILITY_COMPOSED.iter().map(|&(firsts, seconds)| (firsts, seconds, bits::AVAILABILITY)),
+            )
             .chain(phrases::MEETING_COMPOSED.iter().map(|&(firsts, seconds)| (firsts, seconds, bits::MEETING)));
         for (firsts, seconds, class) in composed {
             for first in firsts {
@@ -129,22 +135,26 @@ impl Lexicon {
     fn add(&mut self, phrase: &str, class: u16) {
         let mut buf = String::new();
         let mut words = Vec::new();
+        let mut dropped = false;
         for token in Tokens::new(phrase) {
             if let Token::Word { text, .. } = token {
                 normalize_into(text, &mut buf);
                 let id = self.intern(&buf);
-                if !self.is_droppable(id) {
+                if self.is_droppable(id) {
+                    dropped = true;
+                } else {
                     words.push(id);
                 }
             }
         }
         let Some(&first) = words.first() else { return };
         let needs_question = if phrase.trim_end().ends_with('?') { bits::NEEDS_QUESTION } else { 0 };
+        let shortened = if dropped && words.len() == 1 { bits::SHORTENED } else { 0 };
         if self.starting.len() < self.ids.len() {
             self.starting.resize_with(self.ids.len(), Vec::new);
         }
         let list = &mut self.starting[first as usize];
-        let bits = class | needs_question;
+        let bits = class | needs_question | shortened;
         if !list.iter().any(|p| *p.words == *words && p.bits == bits) {
             list.push(Phrase { words: words.into(), bits });
         }
@@ -199,8 +209,9 @@ impl Lexicon {
     /// Whether a chain of phrases covers `units` exactly; if so, the union of the [`bits`] of
     /// every such chain. A [`NAME`] may only open the message or follow a greeting or a title
     /// that could itself stand before a name; a phrase marked [`bits::NEEDS_QUESTION`] only
-    /// counts in a question or after an asking frame.
-    pub(super) fn cover(&self, units: &[WordId], has_question: bool) -> Option<u16> {
+    /// counts in a question or after an asking frame; one marked [`bits::SHORTENED`] only when
+    /// the message had a skipped word (`had_skipped`).
+    pub(super) fn cover(&self, units: &[WordId], has_question: bool, had_skipped: bool) -> Option<u16> {
         const REACHED: u16 = 1 << 8;
         /// A name may stand here: "hi ·Maria", "good morning Mr ·Patel".
         const NAME_MAY_FOLLOW: u16 = 1 << 9;
@@ -230,7 +241,9 @@ impl Lexicon {
                 }
                 // "free" alone is a status; "free?" and "are you free" ask.
                 let asked = has_question || path & bits::ASKING != 0;
-                if phrase.bits & bits::NEEDS_QUESTION != 0 && !asked {
+                if (phrase.bits & bits::NEEDS_QUESTION != 0 && !asked)
+                    || (phrase.bits & bits::SHORTENED != 0 && !had_skipped)
+                {
                     continue;
                 }
                 let mut next = REACHED | path | phrase.bits;

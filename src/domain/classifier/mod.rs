@@ -123,7 +123,7 @@ mod reasons {
     pub const SUBJECT: &str = "says what it is about";
     pub const TOO_LONG: &str = "too long to be only a greeting or attention phrase";
     pub const NOT_A_PHRASE: &str = "its words do not form a greeting or attention phrase";
-    pub const ONLY_FILLER: &str = "only filler words, addressed to no one";
+    pub const ONLY_FILLER: &str = "only filler words, asking for nothing";
     pub const ONLY_FRAME: &str = "asks about something said before (\"can you?\"), not for attention";
     pub const ONLY_EMOJI: &str = "only emoji";
     pub const EMPTY: &str = "no words and no mentions";
@@ -189,7 +189,10 @@ impl Classifier {
                         }
                     }
                     units[len] = match found {
-                        Some(id) if self.lexicon.is_droppable(id) => continue,
+                        Some(id) if self.lexicon.is_droppable(id) => {
+                            seen.skipped = true;
+                            continue;
+                        }
                         Some(id) => id,
                         None if !seen.name && could_be_name(raw, len, next) => {
                             seen.name = true;
@@ -220,7 +223,7 @@ impl Classifier {
                 Verdict::not(reasons::EMPTY)
             };
         }
-        let Some(found) = self.lexicon.cover(units, seen.question) else {
+        let Some(found) = self.lexicon.cover(units, seen.question, seen.skipped) else {
             return Verdict::not(reasons::NOT_A_PHRASE);
         };
         if found & bits::ACK != 0 {
@@ -234,9 +237,8 @@ impl Classifier {
         } else if found & bits::ASKING != 0 {
             // "<@U1> can you?" answers an earlier message; it is no bare mention.
             Verdict::not(reasons::ONLY_FRAME)
-        } else if seen.mentions > 0 {
-            Verdict::ping(PingKind::BareMention, reasons::BARE)
         } else {
+            // "<@U1> sorry" apologises: a bare mention has no words at all (skipped ones aside).
             Verdict::not(reasons::ONLY_FILLER)
         }
     }
@@ -251,6 +253,8 @@ struct Seen {
     emoji: bool,
     /// A name has been accepted already; a second unknown word is a subject.
     name: bool,
+    /// A content-free word ("quick", "kurz") was skipped.
+    skipped: bool,
 }
 
 fn substance_reason(substance: Substance) -> &'static str {

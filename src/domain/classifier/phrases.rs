@@ -26,15 +26,16 @@ pub(super) const GREETINGS: &[&str] = &[
     // Spanish
     "hola", "buenas", "buenos días", "buen día", "buenas tardes", "buenas noches", "qué tal",
     "que tal", "cómo estás", "cómo están", "qué onda", "saludos", "holi", "buenas buenas",
-    "oye", "oiga", "cómo vas", "cómo va", "cómo andas", "qué hay",
+    "oye", "oiga", "cómo vas", "cómo va", "cómo andas", "qué hay", "qué tal todo", "cómo va todo",
+    "todo bien?", "qué tal va todo",
     // Portuguese
     "olá", "oi", "oie", "opa", "bom dia", "boa tarde", "boa noite", "e aí", "eae", "eai",
     "tudo bem", "tudo bom", "td bem", "tudo certo", "beleza", "blz", "salve", "como vai", "fala",
-    "fala aí", "ei", "como você está", "como vc tá", "tudo joia",
+    "fala aí", "ei", "como você está", "como vc tá", "tudo joia?",
     // French
     "bonjour", "salut", "bonsoir", "coucou", "bjr", "slt", "ça va", "comment ça va",
-    "comment allez-vous", "allô", "re", "rebonjour", "hello à tous", "vous allez bien",
-    "tu vas bien", "ça va bien", "comment vas-tu", "comment tu vas", "salut salut",
+    "comment allez-vous", "allô", "re", "rebonjour", "hello à tous", "vous allez bien?",
+    "tu vas bien?", "ça va bien?", "comment vas-tu", "comment tu vas", "salut salut",
     // German
     "hallo", "moin", "moin moin", "moinsen", "servus", "grüß gott", "grüezi", "grüss dich",
     "guten morgen", "morgen", "guten tag", "tag", "guten abend", "hallöchen", "huhu", "tach",
@@ -160,7 +161,8 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "alguien libre", "alguien conectado", "un minutito?", "un momentito?", "un segundito?",
     "un rato?", "cinco minutos?", "dos minutos?", "me das una mano", "me echas un cable", "me ayudas aquí",
     "tienes cinco minutos", "tienes dos minutos", "estás ahí?", "sigues ahí", "sigues por ahí",
-    "unos minutos?", "unos minutitos?", "un ratito?", "un minuto?", "un segundo?",
+    "unos minutos?", "unos minutitos?", "un ratito?", "un minuto?", "un segundo?", "un min?",
+    "um min?", "hay alguien por ahí", "hay alguien ahí", "hay alguien conectado", "hay alguien disponible",
     "alguien me puede ayudar", "alguien puede ayudarme", "alguien me ayuda", "me puede ayudar alguien",
     "alguien me echa una mano", "puede alguien ayudarme", "me puedes ayudar un momento",
     // Portuguese
@@ -569,6 +571,60 @@ pub(super) const TIME_SPANS: &[&str] = &[
     "a minute of your time", "a moment of your time", "a sec of your time", "a second of your time",
 ];
 
+/// Saying one has a question (or needs a hand) without asking it, composed per language: each
+/// frame with each noun ("ik heb" + "een vraagje", "ek" + "sawal tha", "질문이" + "있습니다").
+#[rustfmt::skip]
+pub(super) const AVAILABILITY_COMPOSED: &[(&[&str], &[&str])] = &[
+    // English
+    (&["i have", "i've got", "ive got", "i got", "got", "have", "i had", "i just have", "just have"],
+     &["a question", "a q", "a qq", "one question", "a small question", "a little question",
+       "a question for you", "a q for you", "a question for ya", "a q for ya", "a question for u",
+       "a quick one", "a favour", "a favor", "something to ask", "something to ask you"]),
+    // Spanish
+    (&["tengo", "te tengo", "tendría"],
+     &["una pregunta", "una duda", "una consulta", "una preguntita", "una pregunta para ti",
+       "una duda para ti", "una consulta para ti"]),
+    // Portuguese
+    (&["tenho", "eu tenho", "tô com", "to com", "estou com"],
+     &["uma pergunta", "uma dúvida", "uma perguntinha", "uma dúvida pra você", "uma pergunta pra você"]),
+    // French
+    (&["j'ai", "j'aurais"],
+     &["une question", "une question pour toi", "une question pour vous", "un truc à te demander",
+       "quelque chose à te demander"]),
+    // German
+    (&["ich habe", "ich hab", "hab", "ich hätte", "hätte", "ich hätt"],
+     &["eine frage", "ne frage", "'ne frage", "eine frage an dich", "mal eine frage", "mal ne frage",
+       "da eine frage", "eine frage an sie"]),
+    // Italian
+    (&["ho", "avrei"],
+     &["una domanda", "una domandina", "una domanda per te", "un dubbio", "una cosa da chiederti"]),
+    // Dutch
+    (&["ik heb", "heb", "ik had"],
+     &["een vraag", "een vraagje", "een vraag voor je", "een vraagje voor je", "een vraag voor jou"]),
+    // Swedish, Danish, Norwegian
+    (&["jag har", "jeg har", "har"],
+     &["en fråga", "en fråga till dig", "et spørgsmål", "et spørsmål", "et spørgsmål til dig",
+       "et spørsmål til deg"]),
+    // Polish
+    (&["mam"], &["pytanie", "pytanko", "pytanie do ciebie", "pytanie do pana", "pytanie do pani"]),
+    // Russian, Ukrainian
+    (&["у меня", "у меня есть", "есть", "у мене", "у мене є", "є", "маю"],
+     &["вопрос", "вопросик", "вопрос к тебе", "вопрос к вам", "небольшой вопрос", "питання",
+       "питаннячко", "питання до тебе", "питання до вас"]),
+    // Turkish
+    (&["bir", "bi", "küçük bir", "sana bir", "size bir"], &["sorum var", "sorum olacak", "soru soracağım"]),
+    // Hindi (romanised)
+    (&["ek", "mera ek", "mujhe ek", "mere paas ek"],
+     &["sawal hai", "sawaal hai", "sawal tha", "sawaal tha", "question hai", "question tha",
+       "sawal puchna hai", "baat puchni hai", "baat puchni thi"]),
+    // Korean: the noun comes first, then how politely it is said
+    (&["질문", "질문이", "질문 하나", "여쭤볼 게", "물어볼 게", "여쭤볼 것이", "부탁이", "부탁 하나"],
+     &["있어요", "있습니다", "있어", "있는데요", "있는데", "있어서요"]),
+    (&["시간", "잠깐 시간", "혹시 시간", "지금 시간", "혹시 잠깐 시간"],
+     &["돼", "돼요", "되세요", "되나요", "있어", "있어요", "있으세요", "있나요", "괜찮아", "괜찮아요",
+       "괜찮으세요", "괜찮으신가요", "되실까요", "될까요", "있으신가요"]),
+];
+
 /// Meeting requests composed in other languages: each first part with each second part, the
 /// way the language orders them ("hacemos" + "una llamada", "toplantı" + "yapalım mı").
 #[rustfmt::skip]
@@ -605,6 +661,10 @@ pub(super) const MEETING_COMPOSED: &[(&[&str], &[&str])] = &[
     // Turkish: the noun comes first
     (&["toplantı", "görüşme", "call", "bir call", "bir toplantı", "bir görüşme", "telefon", "zoom"],
      &["yapalım", "yapalım mı", "yapabilir miyiz", "yapar mıyız", "ayarlayalım"]),
+    // Korean
+    (&["통화", "잠깐 통화", "지금 통화", "전화", "미팅", "회의", "잠깐 미팅"],
+     &["가능해요", "가능하세요", "가능할까요", "가능하신가요", "돼요", "되세요", "될까요", "할 수 있어요",
+       "할 수 있을까요", "괜찮으세요", "괜찮아요"]),
     // Hindi (romanised)
     (&["call", "meeting", "baat", "zoom call", "ek call"],
      &["karein", "karen", "kar sakte hain", "karte hain", "kar lein", "kar le", "karna hai", "karoge",
@@ -659,7 +719,8 @@ pub(super) const ASKING: &[&str] = &[
     "macie", "у тебя", "у вас", "у тебя есть", "у вас есть", "можно тебя", "можно вас", "маєш",
     "у тебе є", "у вас є", "alguien", "alguém", "quelqu'un", "jemand", "qualcuno", "iemand", "någon",
     "nogen", "noen", "ktoś", "кто-нибудь", "хтось", "我们", "咱们", "any chance", "any chance you",
-    "tiene", "tenés", "tienen", "tem", "você tem", "vc tem", "tens", "hast du gerade",
+    "tiene", "tenés", "tienen", "tem", "você tem", "vc tem", "tens", "hast du gerade", "free to",
+    "available to", "around to", "able to",
 ];
 
 /// Neutral words: addressees, politeness, "real quick". Allowed, but prove nothing alone.
@@ -669,7 +730,7 @@ pub(super) const FILLERS: &[&str] = &[
     "team", "all", "everyone", "everybody", "folks", "guys",
     "y'all", "yall", "you all", "all of you", "people", "peeps", "gang", "crew", "friends", "fam",
     "mate", "mates", "bro", "dude", "buddy", "boss", "sir", "ma'am", "man", "pal", "lads",
-    "ladies", "gents", "chief", "any chance", "if possible", "ppl",
+    "ladies", "gents", "chief", "any chance", "if possible", "ppl", "to spare",
     "for a sec", "for a second", "for a minute",
     "for a moment", "for a bit", "right now", "rn", "by any chance", "when you can",
     
@@ -679,7 +740,8 @@ pub(super) const FILLERS: &[&str] = &[
     // Spanish, Portuguese
     "por favor", "porfa", "porfis", "todos", "todas", "a todos", "equipo", "chicos", "chicas",
     "gente", "amigos", "pessoal", "galera", "equipe", "por favor", "pf", "pfv", 
-    "cuando puedas", "quando puder", "para mí", "pra mim", "para ti", "para você", "pra você",
+    "cuando puedas", "quando puder", "quando der", "quando tiver tempo", "cuando tengas tiempo",
+    "para mí", "pra mim", "para ti", "para você", "pra você",
     "cuando tengas un momento", "quando tiver um tempo", "por zoom", "por teléfono",
     // French
     "s'il te plaît", "s'il vous plaît", "stp", "svp", "à tous", "tout le monde", "les gars",
@@ -718,7 +780,7 @@ pub(super) const FILLERS: &[&str] = &[
     // Japanese, Chinese, Korean
     "皆さん", "みなさん", "みんな", "各位", "さん", "お願いします", "か", "ね", "よ", "です", "ですか", "今", "ちょっと", "大家", "请",
     "麻烦", "吗", "呢", "啊", "呀", "吧", "现在", "여러분", "님", "부탁드려요", "부탁해요", "지금", "요",
-    "少し", "少々", "少しだけ", "だけ", "今日も", "老师", "一下", "잠깐", "잠시", "혹시요",
+    "少し", "少々", "少しだけ", "だけ", "今日も", "老师", "一下", "잠깐", "잠시", "혹시요", "다들", "모두",
     // More neutral words: adverbs of time and politeness
     "when free", "for you", "with me", "with you", "conmigo", "contigo", "comigo", "avec moi",
     "mit mir", "con me", "met mij", "med mig", "med meg", "ze mną", "со мной", "зі мною",

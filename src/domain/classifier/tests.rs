@@ -274,7 +274,12 @@ fn meeting_requests_are_composed_in_other_languages() {
 #[test]
 fn a_mention_with_only_an_asking_frame_refers_to_an_earlier_message() {
     assert_not_ping(&["<@U1> can you?", "<@U1> could you", "<@U1> pode"]);
-    assert_eq!(kind("<@U1> please"), Some(PingKind::BareMention));
+}
+
+#[test]
+fn a_mention_with_only_filler_words_is_not_a_bare_mention() {
+    assert_not_ping(&["<@U1> sorry", "<@U1> team", "<@U1> to spare"]);
+    assert_eq!(kind("<@U1> please"), Some(PingKind::BareMention), "\"please\" is skipped like punctuation");
 }
 
 #[test]
@@ -289,4 +294,14 @@ fn someone_asking_for_help_without_saying_with_what_is_an_availability_ping() {
         &["¿alguien me puede ayudar?", "kann mir jemand helfen?", "кто-нибудь может помочь?", "can someone help me?"],
     );
     assert_not_ping(&["can someone help me with the Excel formula?", "¿alguien me puede ayudar con el VPN?"]);
+}
+
+#[test]
+fn a_phrase_shortened_to_one_word_by_a_skipped_word_needs_that_word() {
+    assert_eq!(kind("quick sync"), Some(PingKind::MeetingRequest));
+    assert_eq!(kind("sync"), None, "a status, not a request");
+    assert_eq!(kind("kort fråga"), Some(PingKind::Availability));
+    assert_eq!(kind("fråga"), None);
+    assert_eq!(kind("quick one"), Some(PingKind::Availability));
+    assert_eq!(kind("one"), None);
 }
