@@ -14,7 +14,7 @@ use axum::routing::get;
 
 use crate::adapters::metrics::Metrics;
 use crate::adapters::slack::events::{SlackHttp, routes as slack_routes};
-use crate::ports::Store;
+use crate::ports::{Clock, Store};
 
 /// What the always-on routes need.
 #[derive(Clone)]
@@ -23,6 +23,8 @@ pub struct HttpState {
     pub store: Arc<dyn Store>,
     /// Shown by `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// The engine's clock, for how overdue the oldest waiting job is (`/metrics`).
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The whole router; the Slack routes only when Slack runs in HTTP mode.
@@ -60,5 +62,15 @@ async fn healthz(State(state): State<HttpState>) -> Response {
 }
 
 async fn metrics(State(state): State<HttpState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+    let mut text = state.metrics.render();
+    // Job lag: how long the oldest due job has been waiting. It stays below one scheduler tick
+    // while the scheduler keeps up; it grows when the consumer is stuck or far behind.
+    match state.store.next_due_at().await {
+        Ok(next) => {
+            let lag = next.map_or(0, |due| (state.clock.now() - due).num_seconds().max(0));
+            text.push_str(&Metrics::render_job_lag(lag));
+        }
+        Err(error) => tracing::warn!(error = format!("{error:#}"), "metrics: the store does not answer"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

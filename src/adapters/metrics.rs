@@ -1,5 +1,6 @@
-//! Purpose: the few counters `/metrics` shows, in Prometheus text format. Hand-written: three
-//! counter families do not justify an exporter crate (whose defaults would pull in aws-lc-rs).
+//! Purpose: the few counters `/metrics` shows, in Prometheus text format, and the job-lag gauge
+//! the HTTP server adds from the store. Hand-written: four families do not justify an exporter
+//! crate (whose defaults would pull in aws-lc-rs).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -33,6 +34,15 @@ impl Metrics {
     /// How many 429 answers were seen.
     pub fn rate_limited_count(&self) -> u64 {
         self.rate_limited.load(Ordering::Relaxed)
+    }
+
+    /// The job-lag gauge (seconds the oldest due job has waited) in the exposition format.
+    pub fn render_job_lag(seconds: i64) -> String {
+        format!(
+            "# HELP unhurried_job_lag_seconds How long the oldest due scheduled job has been waiting.\n\
+             # TYPE unhurried_job_lag_seconds gauge\n\
+             unhurried_job_lag_seconds {seconds}\n"
+        )
     }
 
     /// The counters in the Prometheus text exposition format.
@@ -70,5 +80,7 @@ mod tests {
         assert!(text.contains("unhurried_events_received_total{kind=\"message\"} 2\n"), "{text}");
         assert!(text.contains("unhurried_messages_sent_total{purpose=\"nudge\"} 1\n"), "{text}");
         assert!(text.contains("unhurried_rate_limited_total 1\n"), "{text}");
+        let lag = Metrics::render_job_lag(42);
+        assert!(lag.ends_with("# TYPE unhurried_job_lag_seconds gauge\nunhurried_job_lag_seconds 42\n"), "{lag}");
     }
 }

@@ -71,7 +71,7 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
         shutdown_signal().await;
         let _ = stop.send(true);
     });
-    let http_state = HttpState { store: store.clone(), metrics: metrics.clone() };
+    let http_state = HttpState { store: store.clone(), metrics: metrics.clone(), clock: clock.clone() };
     tracing::info!(database = %settings.database.url, http = %settings.http.addr, platforms = ?platforms, "unhurried is running");
 
     let slack = slack_mode(&secrets);

@@ -66,7 +66,7 @@ impl Endpoint {
     async fn start(h: &Harness, public_key_hex: &str) -> Self {
         let key = discord::interactions_key(Some(&SecretString::from(public_key_hex.to_owned()))).unwrap().unwrap();
         let routes = h.connection.as_ref().unwrap().interactions_routes(key);
-        let state = HttpState { store: h.bot.store.clone(), metrics: Arc::default() };
+        let state = HttpState { store: h.bot.store.clone(), metrics: Arc::default(), clock: h.bot.clock.clone() };
         let listener = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = router(state, None).merge(routes);

@@ -336,3 +336,20 @@ async fn an_oversized_payload_is_refused_with_a_clear_413_and_changes_nothing() 
     let (status, text) = h.post_signed("/slack/events", &at_limit, h.now_unix(), &[]).await;
     assert_eq!((status, text.len() > challenge.len()), (200, true));
 }
+
+#[tokio::test]
+async fn metrics_show_how_long_the_oldest_due_job_has_waited() {
+    let h = SlackHarness::start().await;
+    let body = message_callback("Ev9", "U1", "C1", "1774598400.000900", "got a sec?").to_string();
+    assert_eq!(h.post_signed("/slack/events", &body, h.now_unix(), &[]).await.0, 200);
+    let mut h = h;
+    assert_eq!(h.drain().await, 1);
+    assert!(h.get("/metrics").await.1.contains("unhurried_job_lag_seconds 0\n"), "nothing is due yet");
+    // alice's brief was due at 09:00 Berlin (now), the nudge's grace job 5 s later; the consumer
+    // then does not run for 100 s.
+    h.clock.advance(chrono::Duration::seconds(100));
+    let metrics = h.get("/metrics").await.1;
+    assert!(metrics.contains("# TYPE unhurried_job_lag_seconds gauge\nunhurried_job_lag_seconds 100\n"), "{metrics}");
+    h.advance(0).await;
+    assert!(h.get("/metrics").await.1.contains("unhurried_job_lag_seconds 0\n"), "the scheduler caught up");
+}

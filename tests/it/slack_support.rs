@@ -80,7 +80,10 @@ impl SlackHarness {
             clock: clock.clone(),
             intake: intake.clone(),
         };
-        let app = router(HttpState { store: store.clone(), metrics: metrics.clone() }, Some(slack_http));
+        let app = router(
+            HttpState { store: store.clone(), metrics: metrics.clone(), clock: clock.clone() },
+            Some(slack_http),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let http = listener.local_addr().unwrap();
         tokio::spawn(async move {
