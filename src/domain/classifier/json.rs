@@ -5,12 +5,12 @@ use serde_json::Value;
 
 use super::{Classifier, PingKind};
 
-/// Output for a classified line; field order is the wire order.
+/// Output for a classified line: exactly the two fields SPEC §8 names, in its order. The rule
+/// that decided ([`super::Verdict::reason`]) is for logs, not for this wire format.
 #[derive(Serialize)]
 struct Classified {
     sync_ping: bool,
     kind: Option<PingKind>,
-    reason: &'static str,
 }
 
 #[derive(Serialize)]
@@ -19,7 +19,7 @@ struct Failed<'a> {
 }
 
 /// Classifies one input line `{"text": "..."}` and returns the output line, without a newline:
-/// `{"sync_ping":true,"kind":"greeting","reason":"..."}`. Every input line gets exactly one
+/// `{"sync_ping":true,"kind":"greeting"}`. Every input line gets exactly one
 /// output line so outputs stay aligned with inputs: invalid JSON, a missing or non-string
 /// `text`, and blank lines get `{"error":"..."}`. A non-empty `files` or `attachments` array
 /// counts as an attachment, which is never a ping.
@@ -38,12 +38,8 @@ pub fn classify_json_line(classifier: &Classifier, line: &str) -> String {
     let has_attachment = ["files", "attachments"]
         .iter()
         .any(|key| value.get(key).and_then(Value::as_array).is_some_and(|list| !list.is_empty()));
-    let output = if has_attachment {
-        Classified { sync_ping: false, kind: None, reason: "has an attachment" }
-    } else {
-        let verdict = classifier.classify(text);
-        Classified { sync_ping: verdict.is_ping(), kind: verdict.kind, reason: verdict.reason }
-    };
+    let kind = if has_attachment { None } else { classifier.classify(text).kind };
+    let output = Classified { sync_ping: kind.is_some(), kind };
     serde_json::to_string(&output).expect("plain struct serialises")
 }
 
@@ -60,16 +56,13 @@ mod tests {
     }
 
     #[test]
-    fn a_ping_line_gets_sync_ping_then_kind_then_reason() {
-        assert_eq!(
-            run(r#"{"text":"hi <@U1>"}"#),
-            r#"{"sync_ping":true,"kind":"greeting","reason":"only a greeting and mentions"}"#
-        );
+    fn a_ping_line_gets_exactly_sync_ping_then_kind() {
+        assert_eq!(run(r#"{"text":"hi <@U1>"}"#), r#"{"sync_ping":true,"kind":"greeting"}"#);
     }
 
     #[test]
     fn an_ordinary_line_gets_a_null_kind() {
-        assert!(run(r#"{"text":"the build is red since 10:12"}"#).starts_with(r#"{"sync_ping":false,"kind":null,"#));
+        assert_eq!(run(r#"{"text":"the build is red since 10:12"}"#), r#"{"sync_ping":false,"kind":null}"#);
     }
 
     #[test]
@@ -82,6 +75,6 @@ mod tests {
 
     #[test]
     fn a_message_with_an_attachment_is_not_a_ping() {
-        assert!(run(r#"{"text":"hi","files":[{"id":"F1"}]}"#).starts_with(r#"{"sync_ping":false"#));
+        assert_eq!(run(r#"{"text":"hi","files":[{"id":"F1"}]}"#), r#"{"sync_ping":false,"kind":null}"#);
     }
 }
