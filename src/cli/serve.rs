@@ -285,7 +285,12 @@ pub async fn check(settings: Settings) -> ExitCode {
         }
         slack::install_crypto_provider();
         match discord::check(token, &settings).await {
-            Ok(summary) => println!("{summary}"),
+            Ok(report) => {
+                println!("{report}");
+                if !report.complete {
+                    return ExitCode::FAILURE;
+                }
+            }
             Err(error) => {
                 eprintln!("unhurried: {error:#}");
                 return ExitCode::FAILURE;

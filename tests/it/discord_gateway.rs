@@ -257,6 +257,8 @@ async fn check_names_the_bot_its_guilds_and_the_permissions_each_guild_withholds
     let mut settings = Settings::defaults();
     settings.discord.api_url = double.rest_url.clone();
     let report = discord::check(&SecretString::from("sentinel-token".to_owned()), &settings).await.unwrap();
+    assert!(!report.complete, "Ops withholds permissions");
+    let report = report.text;
     assert_eq!(
         report.lines().collect::<Vec<_>>(),
         [
@@ -279,8 +281,9 @@ async fn check_lists_every_needed_permission_in_a_guild_that_grants_none() {
     let mut settings = Settings::defaults();
     settings.discord.api_url = double.rest_url.clone();
     let report = discord::check(&SecretString::from("t".to_owned()), &settings).await.unwrap();
+    assert!(!report.complete);
     assert_eq!(
-        report.lines().nth(1),
+        report.text.lines().nth(1),
         Some(
             format!(
                 "Discord: Team ({GUILD}): missing Send Messages, Embed Links, Read Message History, Create Public \
@@ -385,15 +388,22 @@ async fn the_binary_serves_discord_when_only_a_discord_token_is_set_and_check_re
             .stderr(std::process::Stdio::piped());
         command
     };
-    let check = tokio::task::spawn_blocking({
+    let run_check = || {
         let mut check = command(&["check"]);
-        move || check.output().unwrap()
-    })
-    .await
-    .unwrap();
+        tokio::task::spawn_blocking(move || check.output().unwrap())
+    };
+    // The double's guild grants the bot nothing yet: check names what is missing and fails.
+    let check = run_check().await.unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("Discord: Team ({GUILD}): missing Send Messages")), "{stdout}");
+    double.set_role(GUILD, "310", serenity::all::Permissions::ADMINISTRATOR.bits());
+    double.give_role(GUILD, BOT, "310");
+    let check = run_check().await.unwrap();
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert!(check.status.success(), "{stdout} {}", String::from_utf8_lossy(&check.stderr));
     assert!(stdout.contains("Discord: bot unhurried"), "{stdout}");
+    assert!(stdout.contains("has every permission it needs"), "{stdout}");
 
     let mut serve = command(&["serve"]).spawn().unwrap();
     let started = std::time::Instant::now();

@@ -179,7 +179,7 @@ pub async fn connect(
 /// `Discord: bot unhurried (id 123) in 2 guilds: Team (456), Ops (789)`,
 /// `Discord: Team (456): has every permission it needs`,
 /// `Discord: Ops (789): missing Create Public Threads, Embed Links`.
-pub async fn check(token: &SecretString, settings: &Settings) -> anyhow::Result<String> {
+pub async fn check(token: &SecretString, settings: &Settings) -> anyhow::Result<CheckReport> {
     let http = http_client(token, settings);
     let user = http.get_current_user().await.context("DISCORD_TOKEN was refused")?;
     let guilds = http.get_guilds(None, None).await.context("listing the bot's guilds")?;
@@ -189,15 +189,37 @@ pub async fn check(token: &SecretString, settings: &Settings) -> anyhow::Result<
     if !names.is_empty() {
         lines[0].push_str(&format!(": {}", names.join(", ")));
     }
+    let mut complete = true;
     for (guild, label) in guilds.iter().zip(&names) {
         let verdict = match bot_permissions(&http, guild, user.id).await {
             Ok(have) if have.contains(NEEDED_PERMISSIONS) => "has every permission it needs".to_owned(),
-            Ok(have) => format!("missing {}", (NEEDED_PERMISSIONS - have).get_permission_names().join(", ")),
-            Err(error) => format!("cannot read its permissions: {}", convert::error_text(&error)),
+            Ok(have) => {
+                complete = false;
+                format!("missing {}", (NEEDED_PERMISSIONS - have).get_permission_names().join(", "))
+            }
+            Err(error) => {
+                complete = false;
+                format!("cannot read its permissions: {}", convert::error_text(&error))
+            }
         };
         lines.push(format!("Discord: {label}: {verdict}"));
     }
-    Ok(lines.join("\n"))
+    Ok(CheckReport { text: lines.join("\n"), complete })
+}
+
+/// What `check` found: the lines to print, and whether the bot has what it needs everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    /// One line for the bot and its guilds, then one per guild.
+    pub text: String,
+    /// Every guild grants every needed permission (so `check` can exit 0).
+    pub complete: bool,
+}
+
+impl std::fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 fn guild_label(guild: &GuildInfo) -> String {
