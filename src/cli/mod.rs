@@ -141,27 +141,32 @@ async fn simulate(args: &SimulateArgs, settings: Settings) -> ExitCode {
     }
 }
 
-/// Streams stdin to stdout line by line, so it works on a pipe of any length.
+/// Streams stdin to stdout line by line, so it works on a pipe of any length, and flushes each
+/// answer so a caller can also talk to it one line at a time. A line that is not UTF-8 gets its
+/// error line like any other bad line, and the rest continues.
 fn classify(settings: &Settings) -> ExitCode {
     use std::io::{BufRead as _, Write as _};
     let classifier = crate::features::nudge::classifier_for(settings);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for line in std::io::stdin().lock().lines() {
-        let line = match line {
-            Ok(line) => line,
+    let mut out = std::io::stdout().lock();
+    let mut input = std::io::stdin().lock();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match input.read_until(b'\n', &mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
             Err(error) => {
                 eprintln!("unhurried classify: cannot read stdin: {error}");
                 return ExitCode::FAILURE;
             }
+        }
+        let verdict = match std::str::from_utf8(&line) {
+            Ok(text) => crate::domain::classifier::classify_json_line(&classifier, text),
+            Err(_) => r#"{"error":"the line is not valid UTF-8"}"#.to_owned(),
         };
-        let verdict = crate::domain::classifier::classify_json_line(&classifier, &line);
-        if writeln!(out, "{verdict}").is_err() {
+        if writeln!(out, "{verdict}").and_then(|()| out.flush()).is_err() {
             return ExitCode::FAILURE;
         }
-    }
-    if out.flush().is_err() {
-        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }

@@ -33,6 +33,33 @@ fn classify_answers_each_line_in_order_and_survives_bad_lines() {
 }
 
 #[test]
+fn classify_answers_a_line_that_is_not_utf8_with_an_error_and_goes_on() {
+    use std::io::{BufRead as _, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unhurried"))
+        .arg("classify")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // One line at a time, as a caller holding the pipe open would: each answer comes at once.
+    let mut ask = |bytes: &[u8]| {
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        serde_json::from_str::<serde_json::Value>(&line).unwrap()
+    };
+    assert_eq!(ask(b"{\"text\": \"hi\"}\n")["kind"], "greeting");
+    assert!(ask(b"{\"text\": \"caf\xe9\"}\n")["error"].as_str().unwrap().contains("UTF-8"));
+    assert_eq!(ask(b"{\"text\": \"can we hop on a call?\"}\n")["kind"], "meeting_request");
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
 fn schedule_prints_utc_instants_and_rejects_bad_input_with_exit_code_2() {
     let (code, stdout, _) = unhurried(
         &[
