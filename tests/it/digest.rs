@@ -186,3 +186,36 @@ async fn a_run_left_open_over_a_day_off_shows_the_next_prompt_not_the_old_one() 
     assert!(friday.text.contains("noa: next prompt <!date^1774852200^"), "{}", friday.text);
     assert!(!friday.text.contains("1774510200"), "Thursday's prompt is old news by Friday: {}", friday.text);
 }
+
+#[tokio::test]
+async fn a_slack_digest_names_the_people_in_answers_without_pinging_them() {
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1", "U2"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, "U1", &["paired with <@U2> on the importer", "more of it", "waiting on <@U2> for the VPN keys"]).await;
+    t.run_until("2026-03-30T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 1);
+    let text = &posts[0].text;
+    assert!(text.contains("alice (day 1): waiting on @bob for the VPN keys"), "{text}");
+    assert!(text.contains("paired with @bob on the importer"), "{text}");
+    assert!(!text.contains("<@"), "a digest pings nobody: {text}");
+    assert!(posts[0].mentions.is_empty());
+}
+
+#[tokio::test]
+async fn a_discord_digest_keeps_mentions_as_names_but_allows_no_ping() {
+    let members = [("101", profile("alice", None)), ("102", profile("bob", None))];
+    let mut t = bot(Platform::Discord, "2026-03-29T12:00:00Z", &members).await;
+    t.command("101", "C1", "tz Europe/Berlin").await;
+    seed(&t, &spec(&["101"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, "101", &["paired with <@102>", "more", "none"]).await;
+    t.run_until("2026-03-30T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert!(posts[0].text.contains("paired with <@102>"), "{}", posts[0].text);
+    assert!(posts[0].mentions.is_empty(), "allowed_mentions lists nobody");
+}

@@ -341,7 +341,10 @@ async fn each_member_is_prompted_at_their_local_time_and_their_modal_answers_lan
     for answer in ["reviewed the importer", "ship it", "fixed the DST bug", "the digest"] {
         assert_eq!(digest.matches(answer).count(), 1, "{answer} once in the digest: {digest}");
     }
-    assert!(digest.contains("alice (day 1): waiting on <@U2>"), "alice's blocker leads the digest: {digest}");
+    assert!(
+        digest.contains("alice (day 1): waiting on @bob"),
+        "alice's blocker leads the digest, naming bob: {digest}"
+    );
     let metrics = h.get("/metrics").await.1;
     assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_prompt\"} 2"), "{metrics}");
     assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_ack\"} 2"), "{metrics}");

@@ -284,3 +284,13 @@ proptest! {
         prop_assert_eq!(non_whitespace(&messages.concat()), non_whitespace(&texts.concat()));
     }
 }
+
+#[test]
+fn slack_user_mentions_can_be_named_without_pinging() {
+    let text = "waiting on <@U2> and <@U3|carol>, cc <@U2>; not <@bad id> or <@U4";
+    let named = slack::name_user_mentions(text, |id| if id == "U2" { "bob".into() } else { id.into() });
+    assert_eq!(named, "waiting on @bob and @U3, cc @bob; not <@bad id> or <@U4");
+    assert_eq!(slack::mentioned_users(text), ["U2", "U3"]);
+    let rendered = slack().user_text(&named);
+    assert!(!rendered.contains("<@"), "{rendered}");
+}

@@ -13,7 +13,9 @@ use crate::bot::Bot;
 use crate::domain::calendar::Timezone;
 use crate::domain::command::DigestAction;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
+use crate::domain::markup::slack;
 use crate::domain::member::Member;
+use crate::domain::platform::Platform;
 use crate::domain::schedule::{local_date_of, local_to_instant};
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::standup::schedule::{prompt_prefix, recurrence_of};
@@ -155,7 +157,7 @@ async fn gather(
             Ok(member) => display_name(&member),
             Err(_) => "a former member".to_owned(),
         };
-        content.open_questions.push((name, text));
+        content.open_questions.push((name, quiet_mentions(bot, standup.workspace_id, &text).await?));
     }
     content.converted = bot.store.converted_pings_between(standup.workspace_id, since, now).await?;
     Ok((content, runs.into_iter().map(|(run, _)| run).collect()))
@@ -169,18 +171,37 @@ async fn entry(
     run_id: i64,
     answers: &[AnswerRecord],
 ) -> anyhow::Result<Entry> {
-    let pairs = answers
-        .iter()
-        .map(|a| (standup.questions.get(a.question_index).cloned().unwrap_or_default(), a.text.clone()))
-        .collect();
+    let mut pairs = Vec::with_capacity(answers.len());
+    for answer in answers {
+        let question = standup.questions.get(answer.question_index).cloned().unwrap_or_default();
+        pairs.push((question, quiet_mentions(bot, standup.workspace_id, &answer.text).await?));
+    }
     let blocker = match answers.iter().find(|a| a.is_blocker) {
         Some(answer) => {
             let history = bot.store.blocker_history(standup.id, member.id, answer.local_date, STREAK_LIMIT).await?;
-            Some((answer.text.clone(), blocker_streak(&history).max(1)))
+            Some((quiet_mentions(bot, standup.workspace_id, &answer.text).await?, blocker_streak(&history).max(1)))
         }
         None => None,
     };
     Ok(Entry { run_id, name: display_name(member), answers: pairs, blocker })
+}
+
+/// Members' words as a digest repeats them: on Slack every `<@U…>` in a post notifies that person,
+/// and a digest repeats an open question or a blocker day after day, so mentions become `@name`
+/// (the person is named, not pinged; their own brief tells them what needs them). Discord's
+/// `allowed_mentions` already keeps a digest from pinging, and its client shows the names.
+async fn quiet_mentions(bot: &Bot, workspace_id: i64, text: &str) -> anyhow::Result<String> {
+    if bot.platform() != Platform::Slack {
+        return Ok(text.to_owned());
+    }
+    let mut names = HashMap::new();
+    for user in slack::mentioned_users(text) {
+        if let Some(member) = bot.store.find_member(workspace_id, &user).await? {
+            let name = if member.name.is_empty() { user.clone() } else { member.name.clone() };
+            names.insert(user, name);
+        }
+    }
+    Ok(slack::name_user_mentions(text, |user| names.get(user).cloned().unwrap_or_else(|| user.to_owned())))
 }
 
 /// Away, skipping, or still to come (and when) for a member without answers in this digest.
