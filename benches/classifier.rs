@@ -10,7 +10,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use unhurried::domain::classifier::Classifier;
 
-const DEV_SET: &str = include_str!("../../shared/data/pings-dev.tsv");
+const DEV_SET: &str = include_str!("../tests/shared/data/pings-dev.tsv");
 const EXTRA_SET: &str = include_str!("../tests/data/pings-extra.tsv");
 const HELDOUT_SET: &str = include_str!("../tests/data/pings-heldout.tsv");
 

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use unhurried::domain::classifier::{Classifier, PingKind};
 
 /// The shared development set (SPEC §1).
-const DEV_SET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/pings-dev.tsv");
+const DEV_SET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shared/data/pings-dev.tsv");
 /// The team's own multilingual set, standing in for the held-out set.
 const EXTRA_SET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pings-extra.tsv");
 /// A second set written apart from the other two, as teammates write, to measure generalisation.

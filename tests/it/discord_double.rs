@@ -1,7 +1,7 @@
 //! A local Discord for the adapter tests: the REST routes the bot uses (axum) and a ws://
 //! gateway (tokio-tungstenite) speaking HELLO, IDENTIFY, READY, heartbeat ACKs, DISPATCH,
 //! RECONNECT and RESUME, both on 127.0.0.1:0. Every REST request is recorded so tests can check
-//! it against `../shared/specs/discord/openapi.json`. Everything stops when the double is dropped.
+//! it against `tests/shared/specs/discord/openapi.json`. Everything stops when the double is dropped.
 #![allow(dead_code, reason = "each Discord test uses a different part of the double")]
 
 use std::collections::{HashMap, HashSet};
@@ -296,10 +296,10 @@ fn error(status: StatusCode, code: i64, message: &str) -> Response {
     (status, axum::Json(json!({"code": code, "message": message}))).into_response()
 }
 
-/// `../shared/fixtures/discord/rest/429_user_scope.http.txt`, headers and body.
+/// `tests/shared/fixtures/discord/rest/429_user_scope.http.txt`, headers and body.
 fn rate_limited() -> Response {
     let transcript = std::fs::read_to_string(format!(
-        "{}/../shared/fixtures/discord/rest/429_user_scope.http.txt",
+        "{}/tests/shared/fixtures/discord/rest/429_user_scope.http.txt",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
@@ -417,7 +417,7 @@ async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri,
 
 /// Asserts every recorded request is a route and method of Discord's OpenAPI description.
 pub fn assert_documented(requests: &[Recorded]) {
-    let spec = format!("{}/../shared/specs/discord/openapi.json", env!("CARGO_MANIFEST_DIR"));
+    let spec = format!("{}/tests/shared/specs/discord/openapi.json", env!("CARGO_MANIFEST_DIR"));
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(spec).unwrap()).unwrap();
     let paths = spec["paths"].as_object().unwrap();
     for request in requests {

@@ -1,4 +1,4 @@
-//! Real Discord payloads from `../shared/fixtures/discord` through the adapter's translations:
+//! Real Discord payloads from `tests/shared/fixtures/discord` through the adapter's translations:
 //! gateway messages into `ChatMessage`s, interactions into command text the engine parses, and
 //! error bodies (429s, JSON error codes) into transient or permanent send errors.
 
@@ -12,7 +12,7 @@ use unhurried::domain::events::{Destination, OutgoingMessage, Purpose};
 use unhurried::ports::SendError;
 
 fn fixture(path: &str) -> String {
-    let full = format!("{}/../shared/fixtures/discord/{path}", env!("CARGO_MANIFEST_DIR"));
+    let full = format!("{}/tests/shared/fixtures/discord/{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
 

@@ -22,9 +22,9 @@ use unhurried::domain::events::{CommandInvocation, InboundEvent};
 use crate::discord_double::{APP, DiscordDouble, GUILD};
 use crate::discord_gateway::{CHANNEL, Harness, dm_interaction, slash_command};
 
-/// The shared vectors' README: `../shared/fixtures/discord/signing/ed25519_vectors.json`.
+/// The shared vectors' README: `tests/shared/fixtures/discord/signing/ed25519_vectors.json`.
 fn fixture(path: &str) -> String {
-    let full = format!("{}/../shared/fixtures/discord/{path}", env!("CARGO_MANIFEST_DIR"));
+    let full = format!("{}/tests/shared/fixtures/discord/{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
 

@@ -184,7 +184,7 @@ fn the_schedule_command_formats_utc_lines() {
 
 #[test]
 fn every_listed_nonexistent_or_ambiguous_time_in_the_fixture_follows_the_rule() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/time/dst_transitions_2026.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shared/fixtures/time/dst_transitions_2026.json");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let fixture: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut checked = 0;

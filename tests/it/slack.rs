@@ -143,7 +143,7 @@ async fn the_documented_signing_vectors_verify() {
 async fn a_429_storm_delays_every_message_but_drops_none_and_keeps_order_per_channel() {
     let h = SlackHarness::start().await;
     let workspace_id = h.bot.workspace_id("T1").await.unwrap();
-    // Slack's own 429 (../shared/fixtures/slack/web_api/429_ratelimited.http.txt) says wait 1 s;
+    // Slack's own 429 (tests/shared/fixtures/slack/web_api/429_ratelimited.http.txt) says wait 1 s;
     // then it keeps refusing, a dozen times in a row, more than a few in-place retries absorb.
     let mut storm = vec![1];
     storm.extend([0; 12]);
@@ -265,9 +265,9 @@ impl std::io::Write for CaptureWriter {
     }
 }
 
-/// A file under `../shared/fixtures/slack/`.
+/// A file under `tests/shared/fixtures/slack/`.
 pub fn fixture(path: &str) -> String {
-    format!("{}/../shared/fixtures/slack/{path}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/tests/shared/fixtures/slack/{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[tokio::test]

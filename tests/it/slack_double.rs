@@ -306,11 +306,11 @@ async fn web_api(
 }
 
 /// Slack's 429 as python-slack-sdk's mock Web API sends it
-/// (`../shared/fixtures/slack/web_api/429_ratelimited.http.txt`), with this `Retry-After`.
+/// (`tests/shared/fixtures/slack/web_api/429_ratelimited.http.txt`), with this `Retry-After`.
 fn rate_limited(retry_after: u64) -> Response {
     let transcript = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/slack/web_api/429_ratelimited.http.txt"
+        "/tests/shared/fixtures/slack/web_api/429_ratelimited.http.txt"
     ))
     .expect("the 429 fixture");
     let (head, body) = transcript.split_once("\n\n").expect("headers, a blank line, the body");
@@ -337,7 +337,7 @@ async fn socket_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
     // Slack's own hello, from python-slack-sdk's mock server.
     let hello = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/slack/socket_mode/hello.json"
+        "/tests/shared/fixtures/slack/socket_mode/hello.json"
     ))
     .expect("the hello fixture");
     if writer.send(Message::text(hello)).await.is_err() {
@@ -365,12 +365,12 @@ async fn socket_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
     }
 }
 
-/// Slack's Web API description, `../shared/specs/slack/web-api-openapi-v2.json`, read once.
+/// Slack's Web API description, `tests/shared/specs/slack/web-api-openapi-v2.json`, read once.
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/specs/slack/web-api-openapi-v2.json");
-        serde_json::from_str(&std::fs::read_to_string(path).expect("the Slack OpenAPI spec is in ../shared/specs"))
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shared/specs/slack/web-api-openapi-v2.json");
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the Slack OpenAPI spec is in tests/shared/specs"))
             .expect("the Slack OpenAPI spec is JSON")
     })
 }

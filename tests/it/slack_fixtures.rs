@@ -1,4 +1,4 @@
-//! Real Slack payloads (../shared/fixtures/slack) through the adapter's conversion.
+//! Real Slack payloads (tests/shared/fixtures/slack) through the adapter's conversion.
 
 use slack_morphism::prelude::*;
 use unhurried::adapters::slack::convert;

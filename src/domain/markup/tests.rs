@@ -6,11 +6,11 @@ use super::discord::{AllowedMentions, mentioned_user_ids};
 use super::*;
 
 const SLACK_INJECTION: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/slack/injection/mrkdwn_injection_cases.json");
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shared/fixtures/slack/injection/mrkdwn_injection_cases.json");
 const SLACK_ESCAPING: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/slack/formatting/escaping_example.json");
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shared/fixtures/slack/formatting/escaping_example.json");
 const DISCORD_INJECTION: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/discord/injection/mention_injection_cases.json");
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shared/fixtures/discord/injection/mention_injection_cases.json");
 
 fn fixture(path: &str) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
