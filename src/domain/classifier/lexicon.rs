@@ -5,7 +5,7 @@
 //! interned to numbers; a phrase is a sequence of word numbers; a message is a ping candidate
 //! when a chain of phrases covers all its words exactly.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
@@ -48,6 +48,11 @@ pub(super) mod bits {
 /// No phrase word is longer than this (bytes); longer message words are not looked up.
 const MAX_WORD_BYTES: usize = 48;
 
+/// Message words shorter than this (characters) are never read as a slip: one slip in a short
+/// word makes another word ("there" / "three", "call" / "cal"). Slips of short words are listed
+/// in [`phrases::SPELLINGS`] instead.
+const MIN_MISSPELT_CHARS: usize = 5;
+
 struct Phrase {
     words: Box<[WordId]>,
     bits: u16,
@@ -58,20 +63,44 @@ pub(super) struct Lexicon {
     ids: HashMap<Box<str>, WordId>,
     /// Words with letter runs squeezed ("hello" → "helo"), to read "heyyy" and "hellooo".
     squeezed: HashMap<Box<str>, WordId>,
+    /// Other spellings of a word, normalised, to the spelling the phrases use ("u" → "you").
+    spellings: HashMap<Box<str>, Box<str>>,
     /// Phrases indexed by their first word.
     starting: Vec<Vec<Phrase>>,
     /// Words that may appear anywhere, even inside a phrase ("quick", "kurz", "please").
     droppable: Vec<bool>,
+    /// The words of [`phrases::MISSPELLABLE`], recognised with one slip ("avaliable",
+    /// "minite"), grouped by first letter.
+    misspellable: HashMap<char, Vec<(Box<str>, WordId)>>,
 }
 
 impl Lexicon {
     /// Compiles the built-in phrases plus workspace additions.
     pub(super) fn new(extra: &super::ExtraPhrases) -> Self {
-        let mut lexicon =
-            Self { ids: HashMap::new(), squeezed: HashMap::new(), starting: Vec::new(), droppable: Vec::new() };
+        let mut lexicon = Self {
+            ids: HashMap::new(),
+            squeezed: HashMap::new(),
+            spellings: HashMap::new(),
+            starting: Vec::new(),
+            droppable: Vec::new(),
+            misspellable: HashMap::new(),
+        };
+        let mut phrase_words = HashSet::new();
         let mut buf = String::new();
+        for group in phrases::SPELLINGS {
+            let Some((canonical, others)) = group.split_first() else { continue };
+            normalize_into(canonical, &mut buf);
+            let canonical: Box<str> = buf.as_str().into();
+            for other in others {
+                normalize_into(other, &mut buf);
+                if *buf != *canonical {
+                    lexicon.spellings.insert(buf.as_str().into(), canonical.clone());
+                }
+            }
+        }
         for word in phrases::DROPPABLE {
             normalize_into(word, &mut buf);
+            lexicon.respell(&mut buf);
             let id = lexicon.intern(&buf);
             lexicon.droppable.resize(lexicon.ids.len(), false);
             lexicon.droppable[id as usize] = true;
@@ -87,13 +116,13 @@ impl Lexicon {
         ];
         for (list, class) in tables {
             for phrase in list {
-                lexicon.add(phrase, class);
+                lexicon.add(phrase, class, &mut phrase_words);
             }
         }
         for verb in phrases::MEETING_VERBS {
             for noun in phrases::MEETING_NOUNS {
                 for article in ["", "a ", "an "] {
-                    lexicon.add(&format!("{verb} {article}{noun}"), bits::MEETING);
+                    lexicon.add(&format!("{verb} {article}{noun}"), bits::MEETING, &mut phrase_words);
                 }
             }
         }
@@ -106,7 +135,7 @@ impl Lexicon {
         for (firsts, seconds, class) in composed {
             for first in firsts {
                 for second in seconds {
-                    lexicon.add(&format!("{first} {second}"), class);
+                    lexicon.add(&format!("{first} {second}"), class, &mut phrase_words);
                 }
             }
         }
@@ -117,7 +146,7 @@ impl Lexicon {
         ];
         for (list, class) in extra_tables {
             for phrase in list {
-                lexicon.add(phrase, class);
+                lexicon.add(phrase, class, &mut phrase_words);
             }
         }
         lexicon.starting.resize_with(lexicon.ids.len(), Vec::new);
@@ -128,17 +157,27 @@ impl Lexicon {
         for (key, id) in squeezed.collect::<Vec<(Box<str>, WordId)>>() {
             lexicon.squeezed.entry(key).or_insert(id);
         }
+        for word in phrases::MISSPELLABLE {
+            normalize_into(word, &mut buf);
+            lexicon.respell(&mut buf);
+            let (Some(&id), Some(first)) = (lexicon.ids.get(buf.as_str()), buf.chars().next()) else { continue };
+            if phrase_words.contains(&id) && !lexicon.is_droppable(id) && is_plain_word(&buf) {
+                lexicon.misspellable.entry(first).or_default().push((buf.as_str().into(), id));
+            }
+        }
         lexicon
     }
 
-    /// Adds one phrase; a trailing `?` marks it as counting only in a question.
-    fn add(&mut self, phrase: &str, class: u16) {
+    /// Adds one phrase; a trailing `?` marks it as counting only in a question. The words of
+    /// greeting, availability and meeting phrases are collected in `phrase_words`.
+    fn add(&mut self, phrase: &str, class: u16, phrase_words: &mut HashSet<WordId>) {
         let mut buf = String::new();
         let mut words = Vec::new();
         let mut dropped = false;
         for token in Tokens::new(phrase) {
             if let Token::Word { text, .. } = token {
                 normalize_into(text, &mut buf);
+                self.respell(&mut buf);
                 let id = self.intern(&buf);
                 if self.is_droppable(id) {
                     dropped = true;
@@ -148,6 +187,9 @@ impl Lexicon {
             }
         }
         let Some(&first) = words.first() else { return };
+        if class & (bits::GREETING | bits::AVAILABILITY | bits::MEETING) != 0 {
+            phrase_words.extend(words.iter().copied());
+        }
         let needs_question = if phrase.trim_end().ends_with('?') { bits::NEEDS_QUESTION } else { 0 };
         let shortened = if dropped && words.len() == 1 { bits::SHORTENED } else { 0 };
         if self.starting.len() < self.ids.len() {
@@ -157,6 +199,14 @@ impl Lexicon {
         let bits = class | needs_question | shortened;
         if !list.iter().any(|p| *p.words == *words && p.bits == bits) {
             list.push(Phrase { words: words.into(), bits });
+        }
+    }
+
+    /// Replaces a normalised word spelled another way by the spelling the phrases use.
+    fn respell(&self, word: &mut String) {
+        if let Some(canonical) = self.spellings.get(word.as_str()) {
+            word.clear();
+            word.push_str(canonical);
         }
     }
 
@@ -176,14 +226,48 @@ impl Lexicon {
             return None;
         }
         normalize_into(raw, buf);
+        self.respell(buf);
         if let Some(&id) = self.ids.get(buf.as_str()) {
             return Some(id);
         }
-        let squeezed = squeeze(buf);
+        let mut squeezed = squeeze(buf);
         if squeezed.len() == buf.len() {
             return None;
         }
-        self.squeezed.get(squeezed.as_str()).copied()
+        if let Some(&id) = self.squeezed.get(squeezed.as_str()) {
+            return Some(id);
+        }
+        // "uuu" → "u" → "you"
+        self.respell(&mut squeezed);
+        self.ids.get(squeezed.as_str()).copied()
+    }
+
+    /// The id of the one greeting, availability or meeting word that a message word not found
+    /// by [`Self::lookup`] is a slip of: one letter replaced, two neighbours swapped or one
+    /// letter left out ("minite", "avaliable", "arond"), keeping the first letter. An extra
+    /// letter is not a slip: "questions" is another word than "question". `None` when no
+    /// word, or more than one, is that close.
+    pub(super) fn lookup_misspelt(&self, raw: &str, buf: &mut String) -> Option<WordId> {
+        if raw.len() > MAX_WORD_BYTES {
+            return None;
+        }
+        normalize_into(raw, buf);
+        if buf.chars().count() < MIN_MISSPELT_CHARS || !is_plain_word(buf) {
+            return None;
+        }
+        let first = buf.chars().next()?;
+        let written: Vec<char> = buf.chars().collect();
+        let mut found = None;
+        for (word, id) in self.misspellable.get(&first)? {
+            let target: Vec<char> = word.chars().collect();
+            if one_slip_apart(&written, &target) {
+                if found.is_some_and(|other| other != *id) {
+                    return None;
+                }
+                found = Some(*id);
+            }
+        }
+        found
     }
 
     /// Whether a known phrase starts at the beginning of `rest` (message text, not normalised).
@@ -289,6 +373,30 @@ pub(super) fn normalize_into(raw: &str, out: &mut String) {
     }
 }
 
+/// Whether a normalised word is only letters of a script written with spaces: slips are
+/// matched in those only.
+fn is_plain_word(word: &str) -> bool {
+    word.chars().all(|c| c.is_alphabetic() && !super::markup::is_unspaced_script(c))
+}
+
+/// Whether `written` is `target` with one letter replaced, two neighbouring letters swapped,
+/// or one letter left out.
+fn one_slip_apart(written: &[char], target: &[char]) -> bool {
+    if written.len() == target.len() {
+        let differ: Vec<usize> = (0..written.len()).filter(|&i| written[i] != target[i]).collect();
+        match differ[..] {
+            [_] => true,
+            [i, j] => j == i + 1 && written[i] == target[j] && written[j] == target[i],
+            _ => false,
+        }
+    } else if written.len() + 1 == target.len() {
+        let skip = written.iter().zip(target).position(|(a, b)| a != b).unwrap_or(written.len());
+        written[skip..] == target[skip + 1..]
+    } else {
+        false
+    }
+}
+
 /// Collapses runs of a repeated character to one ("heyyy" → "hey", "hello" → "helo").
 fn squeeze(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
@@ -332,6 +440,38 @@ mod tests {
         assert!(hey.is_some());
         assert_eq!(lexicon.lookup("heyyyy", &mut buf), hey);
         assert_eq!(lexicon.lookup("Hellooo", &mut buf), lexicon.lookup("hello", &mut buf));
+    }
+
+    #[test]
+    fn a_shorthand_spelling_finds_the_word_the_phrases_use() {
+        let lexicon = Lexicon::new(&super::super::ExtraPhrases::default());
+        let mut buf = String::new();
+        assert_eq!(lexicon.lookup("u", &mut buf), lexicon.lookup("you", &mut buf));
+        assert_eq!(lexicon.lookup("sec", &mut buf), lexicon.lookup("segundo", &mut buf));
+        assert_eq!(lexicon.lookup("helooo", &mut buf), lexicon.lookup("hello", &mut buf));
+    }
+
+    #[test]
+    fn every_misspellable_word_is_a_word_of_a_greeting_availability_or_meeting_phrase() {
+        let lexicon = Lexicon::new(&super::super::ExtraPhrases::default());
+        let mut buf = String::new();
+        for word in phrases::MISSPELLABLE {
+            normalize_into(word, &mut buf);
+            lexicon.respell(&mut buf);
+            let listed = buf.chars().next().and_then(|first| lexicon.misspellable.get(&first));
+            assert!(listed.is_some_and(|words| words.iter().any(|(w, _)| **w == *buf)), "{word} is in no phrase");
+        }
+    }
+
+    #[test]
+    fn a_slip_is_one_replaced_swapped_or_missing_letter() {
+        let chars = |word: &str| word.chars().collect::<Vec<char>>();
+        assert!(one_slip_apart(&chars("minite"), &chars("minute")));
+        assert!(one_slip_apart(&chars("avaliable"), &chars("available")));
+        assert!(one_slip_apart(&chars("moring"), &chars("morning")));
+        assert!(!one_slip_apart(&chars("questions"), &chars("question")), "an extra letter makes another word");
+        assert!(!one_slip_apart(&chars("minuet"), &chars("moment")));
+        assert!(!one_slip_apart(&chars("mniite"), &chars("minute")), "two slips");
     }
 
     #[test]

@@ -8,8 +8,10 @@
 //! 3. Every remaining word must be part of a known phrase (`phrases`, compiled by `lexicon`):
 //!    greetings, availability and meeting phrases, asking frames ("are you"), fillers
 //!    ("please", "team"), and at most one name after a greeting; content-free words ("quick",
-//!    "kurz", "now") are skipped even inside phrases. One unknown word is a subject, so the
-//!    message is not a ping. This is what keeps precision high: lists only add recall.
+//!    "kurz", "now") are skipped even inside phrases. Chat shorthand reads as the word it
+//!    stands for ("u", "hv", "sec"), and one word per message may be a slip of a long phrase
+//!    word ("avaliable"). One unknown word is a subject, so the message is not a ping. This is
+//!    what keeps precision high: lists only add recall.
 //! 4. The kind is the strongest phrase found: meeting request, then availability, then greeting;
 //!    mentions with nothing else are a bare mention.
 
@@ -198,10 +200,15 @@ impl Classifier {
                             seen.name = true;
                             NAME
                         }
-                        None if text.contains(['?', '？', '¿']) => {
-                            return Verdict::not(reasons::QUESTION);
-                        }
-                        None => return Verdict::not(reasons::SUBJECT),
+                        None => match self.lexicon.lookup_misspelt(raw, &mut buf) {
+                            // One slip per message: two unknown words say something.
+                            Some(id) if !seen.misspelt => {
+                                seen.misspelt = true;
+                                id
+                            }
+                            _ if text.contains(['?', '？', '¿']) => return Verdict::not(reasons::QUESTION),
+                            _ => return Verdict::not(reasons::SUBJECT),
+                        },
                     };
                     len += 1;
                 }
@@ -255,6 +262,8 @@ struct Seen {
     name: bool,
     /// A content-free word ("quick", "kurz") was skipped.
     skipped: bool,
+    /// A word was read as a slip of a phrase word ("avaliable"); a second one is a subject.
+    misspelt: bool,
 }
 
 fn substance_reason(substance: Substance) -> &'static str {

@@ -26,7 +26,8 @@ pub(super) const GREETINGS: &[&str] = &[
     // Spanish
     "hola", "buenas", "buenos días", "buen día", "buenas tardes", "buenas noches", "qué tal",
     "que tal", "cómo estás", "cómo están", "qué onda", "saludos", "holi", "buenas buenas",
-    "oye", "oiga", "cómo vas", "cómo va", "cómo andas", "qué hay", "qué tal todo", "cómo va todo",
+    "oye", "oiga",
+    "holis", "qué pasa", "cómo vas", "cómo va", "cómo andas", "qué hay", "qué tal todo", "cómo va todo",
     "todo bien?", "qué tal va todo",
     // Portuguese
     "olá", "oi", "oie", "opa", "bom dia", "boa tarde", "boa noite", "e aí", "eae", "eai",
@@ -49,7 +50,8 @@ pub(super) const GREETINGS: &[&str] = &[
     "goeiemorgen", "hoe gaat het", "alles goed", "hai", "hoe is het", "hallo hallo",
     // Swedish, Danish, Norwegian
     "hej", "hei", "hejsan", "hejhej", "hej hej", "hei hei", "hallå", "halløj", "tjena", "tja",
-    "tjenare", "god morgon", "godmorgon", "god morgen", "godmorgen", "goddag", "god dag", "morn",
+    "tjenare",
+    "heisann", "heia", "hallaisen", "god morgon", "godmorgon", "god morgen", "godmorgen", "goddag", "god dag", "morn",
     "morna", "hur mår du", "hvordan går det", "läget", "hur är läget", "hvordan har du det",
     "hallo", "hejsa", "god eftermiddag", "god kväll", "god aften", "god kveld",
     // Polish
@@ -58,12 +60,14 @@ pub(super) const GREETINGS: &[&str] = &[
     "co u ciebie", "witam serdecznie", "hejo",
     // Russian
     "привет", "приветик", "приветствую", "здравствуйте", "здравствуй", "здрасьте", "доброе утро",
-    "добрый день", "добрый вечер", "доброго утра", "доброго дня", "здарова", "хай", "салют", "ку",
+    "добрый день", "добрый вечер",
+    "здрасте", "здаров", "прив", "приветики", "хелло", "доброго утра", "доброго дня", "здарова", "хай", "салют", "ку",
     "как дела", "как ты", "как ваши дела", "как вы", "всем привет", "привет всем",
     // Ukrainian
     "привіт", "вітаю", "добрий день", "доброго дня", "доброго ранку", "добрий ранок",
     "добрий вечір", "доброго вечора", "здоровенькі були", "як справи", "хай", "як ти", "як ви",
     "усім привіт", "всім привіт",
+    "привітик", "вітання",
     // Turkish
     "merhaba", "merhabalar", "selam", "selamlar", "günaydın", "iyi günler", "iyi akşamlar", "naber",
     "nasılsın", "nasılsınız", "slm", "mrb", "selamün aleyküm", "hayırlı sabahlar", "ne haber",
@@ -120,6 +124,9 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "can i ask you a quick question", "can i ask something", "can i ask a question",
     "can i ask a quick question", "may i ask you something", "may i ask a question", "can i ask",
     "may i ask", "could i ask you something", "i need to ask you something",
+    "mind if i ask", "mind if i ask you something",
+    "mind if i ask you a question", "mind if i ask a question", "do you mind if i ask",
+    "do you mind if i ask you something", "is it ok if i ask you something", "you up?", "are you up?",
     "i have something to ask", "something to ask you",
     // English: interruption and help
     "can i bother you", "can i bother you for a sec", "can i bother you for a second",
@@ -191,6 +198,8 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "y a quelqu'un", "quelqu'un de dispo", "une question", "petite question", "question rapide",
     "j'ai une question", "j'ai une petite question", "je peux te poser une question",
     "je peux te demander un truc", "je peux vous poser une question", "j'ai besoin d'aide",
+    "j'ai besoin de ton aide", "j'ai besoin de votre aide", "besoin de ton aide",
+    "besoin de toi", "j'ai besoin de toi", "j'ai besoin de vous",
     "besoin d'aide", "tu peux m'aider", "vous pouvez m'aider", "de l'aide", "à l'aide", "urgent",
     "c'est urgent", "je peux te déranger", "je te dérange", "deux minutes?", "cinq minutes?",
     "une seconde?", "deux secondes?", "un moment?", "une petite minute?", "disponible?",
@@ -225,7 +234,9 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "hai due minuti", "ha un minuto", "ha un attimo", "un attimo?", "ci sei", "sei lì", "sei li",
     "sei libero", "sei libera", "sei disponibile", "c'è qualcuno", "qualcuno?", "una domanda",
     "domanda veloce", "domandina", "ho una domanda", "posso farti una domanda",
-    "posso chiederti una cosa", "mi aiuti", "puoi aiutarmi", "mi puoi aiutare", "aiuto?", "urgente",
+    "posso chiederti una cosa",
+    "ho bisogno di aiuto", "ho bisogno del tuo aiuto", "ho bisogno di te",
+    "mi serve aiuto", "mi serve una mano", "mi serve il tuo aiuto", "mi aiuti", "puoi aiutarmi", "mi puoi aiutare", "aiuto?", "urgente",
     "è urgente", "posso disturbarti", "un minuto?", "un secondo?", "un momento?", "cinque minuti?",
     "due minuti?", "disponibile?", "libero?", "libera?", "online?", "mi dai una mano",
     "mi puoi dare una mano", "puoi darmi una mano", "dammi una mano", "una mano?",
@@ -238,7 +249,8 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "ben je er", "ben je beschikbaar", "ben je vrij", "ben je online", "is er iemand", "iemand?",
     "snelle vraag", "korte vraag", "een vraag", "vraagje", "ik heb een vraag",
     "mag ik je iets vragen", "kan ik je iets vragen", "kun je helpen", "kun je me helpen",
-    "kan je me helpen", "hulp nodig", "ik heb hulp nodig", "hulp?", "dringend",
+    "kan je me helpen", "hulp nodig", "ik heb hulp nodig",
+    "ik heb je hulp nodig", "ik heb jouw hulp nodig", "ik heb uw hulp nodig", "hulp?", "dringend",
     "mag ik even storen", "even?", "een minuutje?", "een momentje?", "een minuut?",
     "vijf minuten?", "twee minuten?", "beschikbaar?", "online?", "mag ik je wat vragen",
     "kun je even helpen", "kan je even helpen", "ben je er even", "iemand online",
@@ -250,7 +262,10 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "har du lige et øjeblik", "har du lige tid", "har du tid nå", "är du där", "är du ledig",
     "er du der", "er du ledig", "er du tilgjengelig", "snabb fråga", "en fråga", "kort fråga",
     "kort spørsmål", "et spørsmål", "et spørgsmål", "hurtigt spørgsmål", "raskt spørsmål",
-    "kan jag fråga en sak", "kan jeg spørre om noe", "kan jeg spørge om noget", "behöver hjälp",
+    "kan jag fråga en sak", "kan jeg spørre om noe", "kan jeg spørge om noget",
+    "kan jeg spørre deg om noe", "kan jeg spørge dig om noget",
+    "kan jag fråga dig en sak", "kan jag fråga dig något", "kan jag fråga något", "får jeg spørre deg om noe",
+    "jeg trenger din hjelp", "jag behöver din hjälp", "jeg har brug for din hjælp", "behöver hjälp",
     "jeg har et spørgsmål", "jeg har et spørsmål", "jag har en fråga",
     "jag behöver hjälp", "trenger hjelp", "jeg trenger hjelp", "har brug for hjælp", "hjälp",
     "hjelp", "hjælp", "brådskande", "det brådskar", "haster", "det haster", "akut", "en sekund?",
@@ -266,7 +281,8 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "ma pan chwilę", "ma pani chwilę", "jesteś?", "jesteś tam", "jesteś dostępny",
     "jesteś dostępna", "jesteś wolny", "jesteś wolna", "jest ktoś", "ktoś?", "szybkie pytanie",
     "krótkie pytanie", "mam pytanie", "pytanie?", "pytanko", "mogę o coś zapytać",
-    "mogę zadać pytanie", "możesz pomóc", "możesz mi pomóc", "potrzebuję pomocy", "pomocy",
+    "mogę zadać pytanie", "możesz pomóc", "możesz mi pomóc", "potrzebuję pomocy",
+    "potrzebuję twojej pomocy", "pomocy",
     "pomoc?", "pilne", "to pilne", "pilnie", "chwilę?", "chwilkę?", "chwileczkę?", "minutkę?",
     "minutę?", "sekundkę?", "sekundę?", "pięć minut?", "dwie minuty?",
     "masz minutkę", "dostępny?", "dostępna?", "wolny?", "wolna?", "online?", "pomożesz",
@@ -306,7 +322,9 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "bi saniye?", "orada mısın", "orda mısın", "burada mısın", "kimse var mı", "bir sorum var",
     "bi sorum var", "sorum var", "soru?", "kısa bir soru", "hızlı bir soru", "sorabilir miyim",
     "bir şey sorabilir miyim", "bi şey sorabilir miyim", "bir şey soracağım", "yardım?",
-    "yardım edebilir misin", "yardıma ihtiyacım var", "acil", "acil durum", "çok acil",
+    "yardım edebilir misin", "yardıma ihtiyacım var",
+    "yardımın lazım", "yardımınız lazım", "yardım lazım",
+    "yardımına ihtiyacım var", "yardımınıza ihtiyacım var", "acil", "acil durum", "çok acil",
     "iki dakikan var mı", "iki dakikanız var mı", "beş dakikan var mı", "bir saniyen var mı",
     "bi saniyen var mı", "zamanın var mı", "zamanınız var mı", "müsait misiniz", "uygun musunuz", "orada mısınız", "burada mısın", "bir şey soracaktım",
     "bi şey soracaktım", "bir sorum olacak", "yardım eder misin", "yardımcı olabilir misin",
@@ -321,7 +339,9 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "help chahiye", "help karo", "help kar do", "urgent hai", "jaldi", "time milega",
     "time milega kya", "time mil sakta hai", "ek minute milega kya", "available ho", "available hain",
     "available hai", "online hain", "free hain kya", "ek sawal puchu", "ek sawaal puchu",
-    "kuch puchu", "ek baat puchu", "kuch puchna hai", "sawal puchna hai", "ek baat karni thi",
+    "kuch puchu", "ek baat puchu", "kuch puchna hai",
+    "kuch puchna tha", "help chahiye thi", "madad chahiye thi", "tumhari help chahiye",
+    "aapki help chahiye", "aapki madad chahiye", "tumhari madad chahiye", "sawal puchna hai", "ek baat karni thi",
     "madad karoge", "madad kar sakte ho", "help kar sakte ho", "help karoge",
     "koi help kar sakta hai", "koi madad kar sakta hai", "meri help karo", "meri madad karo",
     "meri help kar sakte ho", "meri madad kar sakte ho",
@@ -346,7 +366,9 @@ pub(super) const AVAILABILITY: &[&str] = &[
     "시간 있으세요", "시간 괜찮아", "시간 괜찮으세요", "잠깐?", "계세요", "거기 있어", "거기 있어요", "자리에 계세요", "질문?", "질문 있어요",
     "질문이 있어요", "질문 하나", "질문 하나만요", "질문 하나 해도 돼요", "물어볼 게 있어요", "도와주세요", "도와줄 수 있어", "급해요", "급함",
     "긴급", "질문 하나 해도 될까요", "질문해도 될까요", "질문해도 돼요", "질문 있어", "여쭤봐도 될까요",
-    "여쭤볼 게 있습니다", "도와줄 수 있어요", "도와주실 수 있나요", "도와줄래", "시간 괜찮아요", "시간 되나요",
+    "여쭤볼 게 있습니다",
+    "물어봐도 될까요", "물어봐도 돼요", "뭐 좀 물어봐도 될까요", "뭐 좀 물어봐도 돼요",
+    "뭐 하나 물어봐도 될까요", "도움이 필요해요", "도움이 필요합니다", "도움 필요해요", "도와줄 수 있어요", "도와주실 수 있나요", "도와줄래", "시간 괜찮아요", "시간 되나요",
     "시간 있나요", "잠깐 괜찮아요", "잠깐 괜찮으세요", "바쁘세요", "바빠", "바빠요",
     "누가 도와줄 수 있어요", "도와줄 사람 있어요",
     // More ways to ask for time or attention, across languages
@@ -812,6 +834,69 @@ pub(super) const DROPPABLE: &[&str] = &[
     // "now" in any language says when, not what
     "now", "ahora", "agora", "maintenant", "jetzt", "gerade", "grad", "adesso", "ora", "nu",
     "teraz", "сейчас", "зараз", "şimdi", "abhi", "hemen",
+];
+
+/// Spellings read as one word: chat shorthand and common slips ("u" for "you", "hv" for
+/// "have", "helo" for "hello", "q tal" for "qué tal"), and the units of time across languages
+/// ("tienes un sec" for "tienes un segundo"). The first word of each group is the spelling the
+/// phrases use; the others are read as it, in messages and in phrases alike. Only spellings that
+/// are not words of their own in a team's chat belong here.
+#[rustfmt::skip]
+pub(super) const SPELLINGS: &[&[&str]] = &[
+    // English shorthand and slips
+    &["you", "u"],
+    &["are", "r"],
+    &["have", "hv", "hav"],
+    &["good", "gud", "goood"],
+    &["morning", "mornin", "mrng", "morng"],
+    &["hello", "helo", "hellow"],
+    &["quick", "quik", "qick", "quck", "qucik"],
+    &["question", "qstn", "qn"],
+    &["available", "avail"],
+    &["around", "arnd"],
+    &["there", "ther", "thr"],
+    &["please", "plse"],
+    // Units of time, in every listed language
+    &["minute", "min", "mins", "minutes", "minuto", "minutos", "minuti", "minuten", "minuut",
+      "minuter", "minutter", "minutt", "minut", "minuty", "минута", "минуту", "минуты", "минут",
+      "хвилина", "хвилину", "хвилини", "хвилин", "dakika", "dakikan", "dk"],
+    &["second", "sec", "secs", "seconds", "seg", "segundo", "segundos", "seconde", "secondes",
+      "secondo", "secondi", "sekunde", "sekunden", "sekund", "sekunder", "секунда", "секунду",
+      "saniye", "saniyen"],
+    // Spanish, Portuguese shorthand
+    &["qué", "q"],
+    // Hindi (romanised): the same word in several transliterations
+    &["puchna", "poochna", "puchhna", "pouchna"],
+    &["puchu", "poochu", "puchhu"],
+    &["puchni", "poochni", "puchhni"],
+    &["sawal", "sawaal", "savaal", "saval", "swal"],
+    &["chahiye", "chahie", "chaiye", "chahiya"],
+    &["sakte", "skte", "sakta"],
+    &["karo", "kro"],
+];
+
+/// Phrase words that people often mistype and that no common word is one slip away from: a
+/// message word of five letters or more that is one of these with one letter replaced, two
+/// neighbours swapped or one letter left out ("avaliable", "minite", "moring") is read as it.
+/// Only long words, checked against ordinary vocabulary: "callen" is not here because
+/// "called" is one slip from it, nor "servus" because of "serves".
+#[rustfmt::skip]
+pub(super) const MISSPELLABLE: &[&str] = &[
+    // English
+    "available", "minute", "second", "moment", "question", "morning", "afternoon", "evening",
+    "around", "urgent", "someone", "somebody", "anyone", "anybody", "everyone", "bother",
+    "interrupt", "disturb", "favour",
+    // Spanish, Portuguese
+    "momento", "pregunta", "disponible", "urgente", "pergunta", "disponível",
+    "minutinho", "minutito", "ocupado",
+    // French, German, Italian, Dutch
+    "bonjour", "bonsoir", "coucou", "dringend", "buongiorno", "buonasera", "domanda",
+    "disponibile", "attimo", "goedemorgen", "goedemiddag", "vraagje", "beschikbaar",
+    // Scandinavian, Polish
+    "spørsmål", "spørgsmål", "pytanie", "dostępny", "dostępna", "chwilkę", "minutkę",
+    // Russian, Ukrainian, Turkish, Hindi
+    "здравствуйте", "вопрос", "минутка", "минутку", "свободен", "свободна", "срочно",
+    "привіт", "питання", "хвилинка", "хвилинку", "merhaba", "günaydın", "müsait", "namaste",
 ];
 
 /// Acknowledgements and thanks: they answer something, so they are never pings.

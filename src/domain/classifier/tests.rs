@@ -305,3 +305,60 @@ fn a_phrase_shortened_to_one_word_by_a_skipped_word_needs_that_word() {
     assert_eq!(kind("quick one"), Some(PingKind::Availability));
     assert_eq!(kind("one"), None);
 }
+
+#[test]
+fn chat_shorthand_reads_as_the_word_it_stands_for() {
+    assert_ping(PingKind::Availability, &["hv a min?", "r u around", "quik question", "hi, tienes un sec?"]);
+    assert_ping(PingKind::Greeting, &["helo", "gud morning", "hola q tal", "good mornin"]);
+    assert_ping(PingKind::MeetingRequest, &["can u call"]);
+    assert_not_ping(&["can u call the vendor about the invoice?", "hv the logs been rotated?"]);
+}
+
+#[test]
+fn one_slip_in_a_long_phrase_word_is_forgiven() {
+    assert_ping(PingKind::Availability, &["are you avaliable?", "got a minite?", "quick quesiton", "are you arond?"]);
+    assert_ping(PingKind::Greeting, &["good moring", "bonjuor"]);
+}
+
+#[test]
+fn a_real_word_near_a_phrase_word_is_not_read_as_a_slip() {
+    assert_not_ping(&["three?", "called", "<@U1> called", "parser?", "serves", "disco?", "bueno", "<@U1> придёт?"]);
+    assert_not_ping(&["questions?"]);
+    assert_not_ping(&["are you avaliable for a minite?"]);
+}
+
+#[test]
+fn saying_one_needs_the_persons_help_without_saying_with_what_is_an_availability_ping() {
+    assert_ping(
+        PingKind::Availability,
+        &[
+            "j'ai besoin de ton aide",
+            "ho bisogno del tuo aiuto",
+            "ik heb je hulp nodig",
+            "yardımın lazım",
+            "도움이 필요해요",
+            "kuch poochna tha",
+        ],
+    );
+    assert_not_ping(&["j'ai besoin de ton aide pour le budget", "ho bisogno del tuo aiuto con il deploy"]);
+}
+
+#[test]
+fn asking_leave_to_ask_is_an_availability_ping() {
+    assert_ping(
+        PingKind::Availability,
+        &["mind if I ask you something?", "kan jeg spørre deg om noe?", "뭐 좀 물어봐도 될까요?"],
+    );
+    assert_not_ping(&["mind if I ask why the build is red?"]);
+}
+
+#[test]
+fn colloquial_greetings_are_greetings() {
+    assert_ping(PingKind::Greeting, &["heisann", "здрасте", "прив", "holis"]);
+}
+
+#[test]
+fn asking_to_be_told_when_the_person_is_free_is_left_to_the_sender() {
+    // Labellers disagree whether "ping me when you're free" asks for presence: not a ping.
+    assert_not_ping(&["ping me when you're free", "lmk when you have a minute"]);
+}
