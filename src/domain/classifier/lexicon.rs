@@ -72,7 +72,14 @@ pub(super) struct Lexicon {
     /// The words of [`phrases::MISSPELLABLE`], recognised with one slip ("avaliable",
     /// "minite"), grouped by first letter.
     misspellable: HashMap<char, Vec<(Box<str>, WordId)>>,
+    /// Stands for a small number written in digits ([`super::markup::Substance::Count`]).
+    count: WordId,
+    /// The words for a minute and a second, as the phrases spell them.
+    time_units: [WordId; 2],
 }
+
+/// A word no message can contain (`#` never reaches a word), for a number of minutes or seconds.
+const COUNT_WORD: &str = "#count";
 
 impl Lexicon {
     /// Compiles the built-in phrases plus workspace additions.
@@ -84,6 +91,8 @@ impl Lexicon {
             starting: Vec::new(),
             droppable: Vec::new(),
             misspellable: HashMap::new(),
+            count: 0,
+            time_units: [0; 2],
         };
         let mut phrase_words = HashSet::new();
         let mut buf = String::new();
@@ -97,6 +106,12 @@ impl Lexicon {
                     lexicon.spellings.insert(buf.as_str().into(), canonical.clone());
                 }
             }
+        }
+        lexicon.count = lexicon.intern(COUNT_WORD);
+        for (slot, unit) in ["minute", "second"].into_iter().enumerate() {
+            normalize_into(unit, &mut buf);
+            lexicon.respell(&mut buf);
+            lexicon.time_units[slot] = lexicon.intern(&buf);
         }
         for word in phrases::DROPPABLE {
             normalize_into(word, &mut buf);
@@ -186,20 +201,48 @@ impl Lexicon {
                 }
             }
         }
-        let Some(&first) = words.first() else { return };
+        if words.is_empty() {
+            return;
+        }
         if class & (bits::GREETING | bits::AVAILABILITY | bits::MEETING) != 0 {
             phrase_words.extend(words.iter().copied());
         }
         let needs_question = if phrase.trim_end().ends_with('?') { bits::NEEDS_QUESTION } else { 0 };
         let shortened = if dropped && words.len() == 1 { bits::SHORTENED } else { 0 };
+        let bits = class | needs_question | shortened;
+        // "got a minute" also reads "got 5 minutes?", "deux minutes?" also "2 minutes?": the word
+        // before a unit of time may be a number in digits, and a phrase opening with the unit
+        // ("minute?") may have one before it. Only in a question: "5 min" alone is an estimate.
+        if let Some(at) = words.iter().position(|id| self.time_units.contains(id)) {
+            let mut counted = words.clone();
+            match at.checked_sub(1) {
+                Some(before) => counted[before] = self.count,
+                None => counted.insert(0, self.count),
+            }
+            self.push_phrase(counted, bits | bits::NEEDS_QUESTION);
+        }
+        self.push_phrase(words, bits);
+    }
+
+    fn push_phrase(&mut self, words: Vec<WordId>, bits: u16) {
+        let first = words[0];
         if self.starting.len() < self.ids.len() {
             self.starting.resize_with(self.ids.len(), Vec::new);
         }
         let list = &mut self.starting[first as usize];
-        let bits = class | needs_question | shortened;
         if !list.iter().any(|p| *p.words == *words && p.bits == bits) {
             list.push(Phrase { words: words.into(), bits });
         }
+    }
+
+    /// The word standing for a small number in digits.
+    pub(super) fn count_id(&self) -> WordId {
+        self.count
+    }
+
+    /// Whether a word is a unit of time (minute, second, in any listed language).
+    pub(super) fn is_time_unit(&self, id: WordId) -> bool {
+        self.time_units.contains(&id)
     }
 
     /// Replaces a normalised word spelled another way by the spelling the phrases use.

@@ -51,6 +51,9 @@ pub(super) enum Substance {
     Channel,
     /// Any digit: a number, a time, a ticket id, a version.
     Number,
+    /// A small whole number (1–60) standing alone before a space: a number, unless the next word
+    /// is a unit of time, where it only says how long ("got 5 min?" is "got a minute?").
+    Count,
     /// Platform time markup: Slack `<!date^…>`, Discord `<t:…>`.
     Time,
     /// A Discord slash-command mention `</name:id>`.
@@ -320,8 +323,13 @@ impl<'a> Iterator for Tokens<'a> {
                     }
                 }
                 _ if c.is_numeric() => {
+                    let start = self.pos;
                     self.skip_while(char::is_alphanumeric);
-                    return Some(Token::Substance(Substance::Number));
+                    let run = &self.text[start..self.pos];
+                    let before_space = self.text[self.pos..].starts_with(char::is_whitespace);
+                    let small = run.len() <= 2 && run.parse::<u8>().is_ok_and(|n| (1..=60).contains(&n));
+                    let substance = if small && before_space { Substance::Count } else { Substance::Number };
+                    return Some(Token::Substance(substance));
                 }
                 _ if c.is_alphabetic() => return Some(self.word(c)),
                 _ if is_emoji(c) => {

@@ -162,8 +162,22 @@ impl Classifier {
         let mut len = 0;
         let mut buf = String::new();
         let mut tokens = Tokens::new(text);
+        // A small number was just read: it must be followed by a unit of time ("5 min").
+        let mut count_pending = false;
         while let Some(token) = tokens.next() {
+            let after_count = std::mem::take(&mut count_pending);
+            if after_count && !matches!(token, Token::Word { .. }) {
+                return Verdict::not(reasons::NUMBER);
+            }
             match token {
+                Token::Substance(Substance::Count) => {
+                    if len == MAX_UNITS {
+                        return Verdict::not(reasons::TOO_LONG);
+                    }
+                    count_pending = true;
+                    units[len] = self.lexicon.count_id();
+                    len += 1;
+                }
                 Token::Mention => seen.mentions += 1,
                 Token::Question => seen.question = true,
                 Token::Emoji(Emoji::Wave) => seen.wave = true,
@@ -175,6 +189,9 @@ impl Classifier {
                         return Verdict::not(reasons::TOO_LONG);
                     }
                     let found = self.lexicon.lookup(raw, &mut buf);
+                    if after_count && !found.is_some_and(|id| self.lexicon.is_time_unit(id)) {
+                        return Verdict::not(reasons::NUMBER);
+                    }
                     if !seen.name && raw.starts_with(is_unspaced_script) {
                         // Where a run of Han, kana or Hangul starts, or at a character no phrase
                         // knows, a name with its honorific may begin ("田中さん").
@@ -213,6 +230,9 @@ impl Classifier {
                     len += 1;
                 }
             }
+        }
+        if count_pending {
+            return Verdict::not(reasons::NUMBER);
         }
         self.decide(&units[..len], &seen)
     }
@@ -271,7 +291,7 @@ fn substance_reason(substance: Substance) -> &'static str {
         Substance::Code => reasons::CODE,
         Substance::Link => reasons::LINK,
         Substance::Channel => reasons::CHANNEL,
-        Substance::Number => reasons::NUMBER,
+        Substance::Number | Substance::Count => reasons::NUMBER,
         Substance::Time => reasons::TIME,
         Substance::Command => reasons::COMMAND,
     }

@@ -173,8 +173,22 @@ fn links_numbers_channels_and_times_make_a_message_substantive() {
         "<@U1> <#C1|incidents>",
         "<@U1> 42",
         "<@U1> <t:1700000000:R>",
-        "got 5 min?",
+        "got 5 min to review the copy?",
+        "back in 5 min",
+        "are you free at 11 for 15 minutes?",
+        "got 90 min?",
     ]);
+}
+
+#[test]
+fn a_few_minutes_asked_in_digits_is_still_only_asking_for_time() {
+    for text in
+        ["got 5 min?", "5 mins?", "<@U1> got 2 minutes?", "t'as 5 min ?", "hast du 5 Minuten?", "tienes 5 minutos?"]
+    {
+        assert_eq!(kind(text), Some(PingKind::Availability), "{text}");
+    }
+    // Without a question it is an estimate ("5 min"), and a larger number says something.
+    assert_not_ping(&["5 min", "got 5 min", "ETA 5 min?", "5 min? the build is red"]);
 }
 
 #[test]
