@@ -152,6 +152,31 @@ async fn a_ping_becomes_one_message_in_a_thread_even_when_replayed_after_a_recon
 }
 
 #[tokio::test]
+async fn a_bare_mention_of_an_off_hours_member_gets_a_nudge_saying_so_with_a_native_time() {
+    let mut h = Harness::start(|_| {}).await;
+    // 222 works in Tokyo: Monday 08:00 UTC is 17:00 there, just after their working day.
+    let set_zone = CommandInvocation {
+        workspace: GUILD.into(),
+        id: "tz-1".into(),
+        channel: CHANNEL.into(),
+        user: "222".into(),
+        text: "tz Asia/Tokyo".into(),
+        platform_admin: false,
+    };
+    h.bot.handle(InboundEvent::Command(set_zone)).await.unwrap();
+    h.double.dispatch("MESSAGE_CREATE", message_create("5101", "111", "<@222>"));
+    h.handle_next().await;
+    h.advance("2026-03-30T08:01:05Z").await;
+    let posts = h.double.matching("POST", |p| p == "/channels/5101/messages");
+    assert_eq!(posts.len(), 1, "{:#?}", h.double.requests());
+    let text = posts[0].body["content"].as_str().unwrap();
+    // Their next working day starts Tuesday 09:00 Tokyo = 00:00 UTC.
+    assert!(text.contains("outside their working hours") && text.contains("<t:1774915200:f>"), "{text}");
+    assert_eq!(posts[0].body["allowed_mentions"]["users"], json!(["111"]), "the off-hours member is not pinged");
+    h.stop().await;
+}
+
+#[tokio::test]
 async fn a_ping_where_threads_are_forbidden_gets_a_reply_referencing_it() {
     let mut h = Harness::start(DiscordDouble::forbid_threads).await;
     h.double.dispatch("MESSAGE_CREATE", message_create("6001", "111", "you there?"));
@@ -326,7 +351,7 @@ async fn the_answer_button_on_a_dm_prompt_opens_a_modal_whose_submission_answers
         user: "111".into(),
         text: format!(
             "standup create daily at=09:30 days=mon-fri channel=<#{CHANNEL}> questions=\"Yesterday?|Today?|Blockers?\" \
-             blocker=3 members=<@222>"
+             blocker=3 members=<@222>,<@333> digest=17:00 digest_tz=UTC"
         ),
         platform_admin: true,
     };
@@ -367,6 +392,19 @@ async fn the_answer_button_on_a_dm_prompt_opens_a_modal_whose_submission_answers
     let acks = h.double.matching("POST", |p| p == "/interactions/8002/tok-8002/callback");
     assert_eq!(acks[0].body["type"], 6);
     assert_eq!(h.double.matching("POST", |p| p == "/channels/9222/messages").len(), 2, "the engine confirmed by DM");
+
+    // The digest at 17:00 UTC carries the modal's answers, names 333 (not answered) with a
+    // native time, and pings nobody.
+    h.advance("2026-03-30T17:00:30Z").await;
+    let digests = h.double.matching("POST", |p| p == format!("/channels/{CHANNEL}/messages"));
+    assert_eq!(digests.len(), 1, "{:#?}", h.double.requests());
+    let text = digests[0].body["content"].as_str().unwrap();
+    assert!(text.contains("shipped the importer") && text.contains("DST tests"), "{text}");
+    // The test moved the clock straight to 09:31, when both prompts went out.
+    assert!(text.contains("user333: prompted <t:1774863060:f>"), "333's prompt as a native time: {text}");
+    assert!(!text.contains("<@333>"), "{text}");
+    assert_eq!(digests[0].body["allowed_mentions"]["parse"], json!([]));
+    assert_eq!(digests[0].body["allowed_mentions"]["users"], json!([]), "a digest pings nobody");
     h.stop().await;
 }
 
