@@ -79,11 +79,18 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
     let tick = settings.scheduler.tick;
     let grace = settings.nudge.grace;
     let timeline = Timeline::build(&scenario, &settings);
+    // The scenario's well-formed commands: (when, who, what).
+    let commands: Vec<(DateTime<Utc>, &str, Command)> = scenario
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Command { user, text, .. } => command::parse(text).ok().map(|c| (e.at, user.as_str(), c)),
+            _ => None,
+        })
+        .collect();
     // Prompts are told apart by member and date only, so they are checked when one standup runs.
-    let created_by_command = scenario.events.iter().any(|e| {
-        matches!(&e.kind, EventKind::Command { text, .. }
-            if matches!(command::parse(text), Ok(Command::Standup(StandupCommand::Create { .. }))))
-    });
+    let created_by_command =
+        commands.iter().any(|(_, _, c)| matches!(c, Command::Standup(StandupCommand::Create { .. })));
     let one_standup = scenario.standups.len() == 1 && !created_by_command;
     let run = unhurried::simulation::run(scenario.clone(), settings.clone(), None).await.unwrap();
     let t = &run.transcript;
@@ -150,26 +157,24 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
                 .iter()
                 .filter_map(|e| match &e.kind {
                     EventKind::StandupAnswer { user, .. } if user == member => Some(local_date_of(a.tz, e.at)),
-                    EventKind::Command { user, text, .. } if user == member => match command::parse(text) {
-                        Ok(Command::Standup(StandupCommand::Answer { answers, .. })) if !answers.is_empty() => {
-                            Some(local_date_of(a.tz, e.at))
-                        }
-                        _ => None,
-                    },
                     _ => None,
                 })
+                .chain(commands.iter().filter_map(|(at, user, c)| match c {
+                    Command::Standup(StandupCommand::Answer { answers, .. })
+                        if user == member && !answers.is_empty() =>
+                    {
+                        Some(local_date_of(a.tz, *at))
+                    }
+                    _ => None,
+                }))
                 .collect();
             // Days skipped by command (`standup skip [<name>] [<date>]`, today when no date).
-            let skipped: Vec<NaiveDate> = scenario
-                .events
+            let skipped: Vec<NaiveDate> = commands
                 .iter()
-                .filter_map(|e| match &e.kind {
-                    EventKind::Command { user, text, .. } if user == member => match command::parse(text) {
-                        Ok(Command::Standup(StandupCommand::Skip { date, .. })) => {
-                            Some(date.unwrap_or_else(|| local_date_of(a.tz, e.at)))
-                        }
-                        _ => None,
-                    },
+                .filter_map(|(at, user, c)| match c {
+                    Command::Standup(StandupCommand::Skip { date, .. }) if user == member => {
+                        Some(date.unwrap_or_else(|| local_date_of(a.tz, *at)))
+                    }
                     _ => None,
                 })
                 .collect();
@@ -233,10 +238,17 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
 
     // Each digest is posted at its local time on its days (within a tick), once, unless a command
     // changed the standup or posted one by hand.
-    let digest_commands = scenario.events.iter().any(|e| {
-        matches!(&e.kind, EventKind::Command { text, .. } if matches!(command::parse(text),
-            Ok(Command::Digest { .. } | Command::Standup(StandupCommand::Edit { .. } | StandupCommand::Delete(_)
-                | StandupCommand::Pause(_) | StandupCommand::Resume(_)))))
+    let digest_commands = commands.iter().any(|(_, _, c)| {
+        matches!(
+            c,
+            Command::Digest { .. }
+                | Command::Standup(
+                    StandupCommand::Edit { .. }
+                        | StandupCommand::Delete(_)
+                        | StandupCommand::Pause(_)
+                        | StandupCommand::Resume(_)
+                )
+        )
     });
     if !digest_commands {
         for standup in &scenario.standups {
@@ -273,20 +285,20 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
     }
 
     // Every time a digest shows is platform timestamp markup: no bare clock time outside it.
+    let answers: Vec<&str> = scenario
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::StandupAnswer { answers, .. } => Some(answers.iter().map(String::as_str)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     for entry in t.iter().filter(|e| e.purpose == "digest") {
         let outside_markup = match scenario.platform {
             Platform::Slack => strip_tokens(&entry.text, "<!date^", '>'),
             Platform::Discord => strip_tokens(&entry.text, "<t:", '>'),
         };
-        let answers: Vec<&str> = scenario
-            .events
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::StandupAnswer { answers, .. } => Some(answers.iter().map(String::as_str)),
-                _ => None,
-            })
-            .flatten()
-            .collect();
         let bot_words = answers.iter().fold(outside_markup, |text, answer| text.replace(answer, ""));
         assert!(!has_clock_time(&bot_words), "{name}: a bare time in a digest: {entry:?}");
     }
