@@ -213,7 +213,7 @@ impl Lexicon {
         // "got a minute" also reads "got 5 minutes?", "deux minutes?" also "2 minutes?": the word
         // before a unit of time may be a number in digits, and a phrase opening with the unit
         // ("minute?") may have one before it. Only in a question: "5 min" alone is an estimate.
-        if let Some(at) = words.iter().position(|id| self.time_units.contains(id)) {
+        if let Some(at) = words.iter().position(|&id| self.is_time_unit(id)) {
             let mut counted = words.clone();
             match at.checked_sub(1) {
                 Some(before) => counted[before] = self.count,
