@@ -1,166 +1,201 @@
-//! Purpose: the one consumer. Every inbound event and every due job goes through [`Bot::handle`]
-//! or [`Bot::run_due_jobs`], one at a time, so an event, its reply and a scheduled job never race.
-//! Features decide and queue messages in the outbox; the bot then delivers the outbox in order.
+//! Purpose: the dispatcher. Intake records every delivery in the inbox; the bot *decides*: it takes
+//! the oldest pending inbox row or due job and handles it in one unit of work — the features'
+//! writes, the messages they queue and the row's "handled" mark commit together, so a crash leaves
+//! an event either untouched or fully handled. It never sends: delivery workers
+//! ([`crate::delivery`]) drain the outbox apart from it.
 //!
-//! Production (`serve`), the simulator and the tests all call these same two functions.
+//! Production (`serve`), the simulator and the tests all go through these same functions; for
+//! the last two, [`Bot::handle`] and [`Bot::run_due_jobs`] also deliver what was decided before
+//! they return, so a transcript is complete and deterministic.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Settings;
-use crate::domain::classifier::Classifier;
-use crate::domain::events::{Destination, InboundEvent, OutgoingMessage};
-use crate::domain::markup::{Markup, markup_for};
-use crate::domain::member::{Member, WorkspaceDefaults};
+use crate::context::Context;
+use crate::delivery::Deliverer;
+use crate::domain::events::InboundEvent;
 use crate::domain::platform::Platform;
 use crate::features;
-use crate::jobs::{ClaimedJob, JobHandler, JobOutcome, JobRunner, NewJob};
-use crate::ports::{ChatPlatform, Clock, Delivery, MemberChanges, SendError, Store};
+use crate::jobs::{ClaimedJob, JobHandler, JobOutcome, JobRunner};
+use crate::ports::{ChatPlatform, Clock, NewDelivery, PendingDelivery, SharedStore};
 
-/// How long a transiently failed delivery waits before the next attempt.
-const DELIVERY_RETRY_SECS: i64 = 30;
+/// Failed handling attempts of one inbox row before it is given up (logged with its error).
+const MAX_EVENT_ATTEMPTS: i64 = 5;
 
-/// The bot: ports plus settings. Cheap to rebuild (a restart drops it and builds a new one).
+/// The dispatcher and its ports. Cheap to rebuild (a restart drops it and builds a new one).
 pub struct Bot {
-    /// The store.
-    pub store: Arc<dyn Store>,
+    /// The store, outside any unit of work.
+    pub store: SharedStore,
     /// The clock.
     pub clock: Arc<dyn Clock>,
-    /// The chat platform.
-    pub chat: Arc<dyn ChatPlatform>,
     /// Settings.
     pub settings: Arc<Settings>,
-    /// The sync-ping classifier with the workspace's extra phrases.
-    pub classifier: Classifier,
-    /// The platform's markup.
-    pub markup: &'static dyn Markup,
+    /// One context per platform this process speaks to, the first being the primary.
+    contexts: Vec<Context>,
+    /// Sends the outbox.
+    deliverer: Deliverer,
     worker: String,
 }
 
+impl std::ops::Deref for Bot {
+    type Target = Context;
+
+    /// Outside an event (seeding, tests, `simulate`) the bot is also the context of its primary
+    /// platform, on the store without a unit of work.
+    fn deref(&self) -> &Context {
+        &self.contexts[0]
+    }
+}
+
 impl Bot {
-    /// A bot on these ports.
+    /// A bot on one platform.
     pub fn new(
-        store: Arc<dyn Store>,
+        store: SharedStore,
         clock: Arc<dyn Clock>,
         chat: Arc<dyn ChatPlatform>,
         settings: Arc<Settings>,
     ) -> Self {
-        let classifier = features::nudge::classifier_for(&settings);
-        let markup = markup_for(chat.platform());
-        let worker = format!("pid{}-{}", std::process::id(), clock.now().timestamp_micros());
-        Bot { store, clock, chat, settings, classifier, markup, worker }
+        Bot::on_platforms(store, clock, vec![chat], settings)
     }
 
-    /// Call once when the process starts: messages a crash left half-sent are never resent.
+    /// A bot on several platforms at once (Slack and Discord in one process), one store.
+    ///
+    /// # Panics
+    /// With no platform, or two of the same kind.
+    pub fn on_platforms(
+        store: SharedStore,
+        clock: Arc<dyn Clock>,
+        chats: Vec<Arc<dyn ChatPlatform>>,
+        settings: Arc<Settings>,
+    ) -> Self {
+        assert!(!chats.is_empty(), "a bot needs a platform");
+        let classifier = Arc::new(features::nudge::classifier_for(&settings));
+        let contexts: Vec<Context> = chats
+            .iter()
+            .map(|chat| Context::new(store.clone(), clock.clone(), chat.clone(), settings.clone(), classifier.clone()))
+            .collect();
+        let platforms: HashMap<Platform, Arc<dyn ChatPlatform>> =
+            chats.iter().map(|chat| (chat.platform(), chat.clone())).collect();
+        assert_eq!(platforms.len(), chats.len(), "one chat platform of each kind");
+        let deliverer = Deliverer::new(store.clone(), clock.clone(), platforms, settings.clone());
+        let worker = format!("pid{}-{}", std::process::id(), clock.now().timestamp_micros());
+        Bot { store, clock, settings, contexts, deliverer, worker }
+    }
+
+    /// Call once when the process starts (it is the store's only worker: SQLite's instance lock).
+    /// Messages a crash left mid-send are reconciled before any resend, and jobs the dead
+    /// process had claimed are due again at once instead of after their lease.
     pub async fn start(&self) -> anyhow::Result<()> {
-        let abandoned = self.store.abandon_in_flight().await?;
-        if abandoned > 0 {
-            tracing::warn!(abandoned, "messages were being sent when the last process stopped; not resending them");
+        let now = self.clock.now();
+        let in_flight = self.store.recover_in_flight(now).await?;
+        if in_flight > 0 {
+            tracing::warn!(in_flight, "messages were being sent when the last process stopped; checking with the platform before resending");
+        }
+        let released = self.store.release_all_claims().await?;
+        if released > 0 {
+            tracing::info!(released, "jobs claimed by the last process are due again");
         }
         Ok(())
     }
 
-    /// The platform this bot speaks to.
-    pub fn platform(&self) -> Platform {
-        self.chat.platform()
+    /// The delivery side, for the workers `serve` runs.
+    pub fn deliverer(&self) -> &Deliverer {
+        &self.deliverer
     }
 
-    /// The current instant.
-    pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+    /// The chat platform of `platform`, if this process speaks to it.
+    pub fn chat_of(&self, platform: Platform) -> Option<&Arc<dyn ChatPlatform>> {
+        self.context_of(platform).map(|context| &context.chat)
     }
 
-    /// Defaults for members of this workspace.
-    pub fn defaults(&self) -> WorkspaceDefaults {
-        let w = &self.settings.workspace;
-        WorkspaceDefaults { tz: w.timezone, hours: w.hours, days: w.days, admins: w.admins.clone() }
+    fn context_of(&self, platform: Platform) -> Option<&Context> {
+        self.contexts.iter().find(|context| context.platform() == platform)
     }
 
-    /// The store id of a workspace, created on first sight.
-    pub async fn workspace_id(&self, workspace: &str) -> anyhow::Result<i64> {
-        self.store.ensure_workspace(self.platform(), workspace, self.now()).await
+    /// Records deliveries from the primary platform's intake in the inbox (tests and `simulate`
+    /// call this; production intakes go through [`crate::inbox::InboxWriter`]).
+    pub async fn accept(&self, events: Vec<InboundEvent>) -> anyhow::Result<Vec<bool>> {
+        let platform = self.platform();
+        let deliveries: Vec<NewDelivery> = events.into_iter().map(|event| NewDelivery { platform, event }).collect();
+        self.store.record_deliveries(&deliveries, self.clock.now()).await
     }
 
-    /// A member by platform id, created on first sight with what the platform says about them.
-    pub async fn member(&self, workspace_id: i64, workspace: &str, user: &str) -> anyhow::Result<Member> {
-        let (mut record, created) = self.store.ensure_member(workspace_id, user, self.now()).await?;
-        if created {
-            let profile = self.chat.profile(workspace, user).await?.unwrap_or_default();
-            let tz = profile.tz.filter(|tz| tz.parse::<crate::domain::calendar::Timezone>().is_ok());
-            let changes = MemberChanges {
-                name: Some(profile.name),
-                tz: tz.map(|tz| (tz, "platform".to_owned())),
-                is_admin: Some(profile.is_admin),
-                brief_on: Some(self.settings.brief.default_on),
-                ..MemberChanges::default()
-            };
-            self.store.update_member(record.id, &changes).await?;
-            record = self.store.member(record.id).await?;
-            features::brief::ensure_scheduled(self, workspace_id, record.id).await?;
-        }
-        Ok(Member::resolve(&record, &self.defaults()))
-    }
-
-    /// A member by store id.
-    pub async fn member_by_id(&self, member_id: i64) -> anyhow::Result<Member> {
-        Ok(Member::resolve(&self.store.member(member_id).await?, &self.defaults()))
-    }
-
-    /// Queues messages for delivery (sent by [`Bot::flush_outbox`] in order).
-    pub async fn send(&self, workspace_id: i64, messages: Vec<OutgoingMessage>) -> anyhow::Result<()> {
-        if messages.is_empty() {
-            return Ok(());
-        }
-        self.store.enqueue(workspace_id, &messages, self.now()).await
-    }
-
-    /// Schedules a job (a no-op if its key exists).
-    pub async fn schedule(&self, job: NewJob) -> anyhow::Result<bool> {
-        self.store.schedule_job(&job, self.now()).await
-    }
-
-    /// Handles one inbound event, then delivers what it queued.
+    /// Handles one inbound event and delivers what it queued: [`Bot::accept`], then
+    /// [`Bot::handle_pending`], then [`Deliverer::deliver_all`]. Returns the event's error, if
+    /// its handling failed.
     pub async fn handle(&self, event: InboundEvent) -> anyhow::Result<()> {
-        let delivery_id = match &event {
-            InboundEvent::Message(m) => format!("message:{}:{}", m.channel, m.id),
-            InboundEvent::Command(c) => format!("command:{}", c.id),
-            InboundEvent::StandupSubmission(s) => format!("submission:{}", s.id),
-            InboundEvent::FormRequest(f) => format!("form:{}", f.id),
-            InboundEvent::HomeOpened { id, .. } => format!("home:{id}"),
-        };
-        if !self.store.record_delivery(self.platform().as_str(), &delivery_id, self.now()).await? {
-            tracing::debug!(%delivery_id, "duplicate delivery ignored");
-            return Ok(());
-        }
-        let result = match event {
-            InboundEvent::Message(message) => features::on_message(self, &message).await,
-            InboundEvent::Command(command) => features::commands::handle(self, &command).await,
-            InboundEvent::StandupSubmission(submission) => features::standup::on_submission(self, &submission).await,
-            InboundEvent::FormRequest(request) => features::standup::open_form(self, &request).await,
-            InboundEvent::HomeOpened { workspace, user, .. } => {
-                features::preferences::home(self, &workspace, &user).await
-            }
-        };
-        if let Err(error) = &result {
-            tracing::error!(error = format!("{error:#}"), %delivery_id, "handling an event failed");
-        }
-        self.flush_outbox().await?;
-        result
+        self.accept(vec![event]).await?;
+        let result = self.handle_pending().await;
+        self.deliverer.deliver_all().await?;
+        result.map(|_| ())
     }
 
-    /// Runs every job due now, delivering what each queued; returns how many jobs ran.
+    /// The consumer's step: handles every pending inbox row that is due, oldest first; returns
+    /// how many were handled, or the first handling error (after handling the rest).
+    pub async fn handle_pending(&self) -> anyhow::Result<usize> {
+        let mut handled = 0;
+        let mut first_error = None;
+        while let Some(delivery) = self.store.next_delivery(self.clock.now()).await? {
+            if let Err(error) = self.handle_delivery(&delivery).await {
+                first_error.get_or_insert(error);
+            }
+            handled += 1;
+        }
+        match first_error {
+            Some(error) => Err(error),
+            None => Ok(handled),
+        }
+    }
+
+    /// Handles one inbox row in one unit of work. A failure rolls everything back and the row
+    /// is tried again later (the platform may have been down for a profile lookup), up to
+    /// [`MAX_EVENT_ATTEMPTS`].
+    async fn handle_delivery(&self, delivery: &PendingDelivery) -> anyhow::Result<()> {
+        let key = delivery.event.delivery_id();
+        let Some(context) = self.context_of(delivery.platform) else {
+            let error = format!("no {} connection in this process", delivery.platform);
+            self.store.mark_attempt_failed(delivery.id, &error, None, self.clock.now()).await?;
+            anyhow::bail!("inbox row {} ({key}): {error}", delivery.id);
+        };
+        let unit = self.store.begin().await?;
+        let ctx = context.with_store(unit.store());
+        let result = match dispatch(&ctx, delivery.event.clone()).await {
+            Ok(()) => ctx.store.mark_handled(delivery.id, self.clock.now()).await,
+            Err(error) => Err(error),
+        };
+        match result {
+            Ok(()) => {
+                unit.commit().await.with_context(|| format!("committing {key}"))?;
+                self.deliverer.wake();
+                Ok(())
+            }
+            Err(error) => {
+                unit.rollback().await?;
+                let now = self.clock.now();
+                let attempt = delivery.attempts + 1;
+                let retry_at = (attempt < MAX_EVENT_ATTEMPTS).then(|| now + event_retry_delay(attempt));
+                let text = format!("{error:#}");
+                tracing::error!(error = %text, delivery = %key, attempt, retrying = retry_at.is_some(), "handling an event failed");
+                self.store.mark_attempt_failed(delivery.id, &text, retry_at, now).await?;
+                Err(error)
+            }
+        }
+    }
+
+    /// Runs every job due now, each in its own unit of work, then delivers what they queued;
+    /// returns how many jobs ran.
     pub async fn run_due_jobs(&self) -> anyhow::Result<usize> {
         let handled = self.decide_due_jobs().await?;
-        self.flush_outbox().await?;
+        self.deliverer.deliver_all().await?;
         Ok(handled)
     }
 
-    /// Runs every job due now, leaving what they queued in the outbox for [`Bot::flush_outbox`].
-    /// The two halves are separate so a crash between them can be reproduced: whatever a job
-    /// decided is durable in the outbox and is delivered once by the next process.
+    /// Runs every job due now, leaving what they queued in the outbox for the delivery workers.
     pub async fn decide_due_jobs(&self) -> anyhow::Result<usize> {
         let runner = JobRunner {
             store: self.store.as_ref(),
@@ -168,50 +203,51 @@ impl Bot {
             worker: &self.worker,
             lease: self.settings.scheduler.lease,
         };
-        runner.run_due(self).await
+        let handled = runner.run_due(self).await?;
+        if handled > 0 {
+            self.deliverer.wake();
+        }
+        Ok(handled)
     }
 
-    /// Delivers queued messages oldest first. A permanent failure of a DM marks the member
-    /// unreachable; a transient one is retried later; nothing is sent twice.
-    pub async fn flush_outbox(&self) -> anyhow::Result<()> {
-        while let Some(queued) = self.store.take_next(self.now()).await? {
-            let result = match self.chat.send(&queued.message).await {
-                Ok(platform_ref) => Delivery::Sent(platform_ref),
-                Err(SendError::Transient(error)) => {
-                    Delivery::RetryAt(self.now() + chrono::Duration::seconds(DELIVERY_RETRY_SECS), error)
-                }
-                Err(SendError::Permanent(error)) => {
-                    tracing::warn!(%error, purpose = queued.message.purpose.as_str(), "message can never be delivered");
-                    if let Destination::Dm { user } = &queued.message.to
-                        && let Some(member) = self.store.find_member(queued.workspace_id, user).await?
-                        && member.unreachable_since.is_none()
-                    {
-                        let changes = MemberChanges { unreachable_since: Some(Some(self.now())), ..Default::default() };
-                        self.store.update_member(member.id, &changes).await?;
-                        // Told once, where they will see it; no DM is retried.
-                        features::standup::tell_unreachable(self, queued.workspace_id, &member).await?;
-                    }
-                    Delivery::Failed(error)
-                }
-            };
-            self.store.record_delivery_result(queued.id, &result, self.now()).await?;
-            if matches!(result, Delivery::RetryAt(..)) {
-                // The platform may be down: try again at the next flush. Until this message is
-                // delivered, nothing newer to the same conversation overtakes it (`take_next`).
-                break;
-            }
+    /// The context a job runs in: its platform's (jobs from before platforms were recorded go
+    /// to the primary one).
+    fn job_context(&self, job: &ClaimedJob) -> anyhow::Result<&Context> {
+        match job.platform {
+            None => Ok(&self.contexts[0]),
+            Some(platform) => self
+                .context_of(platform)
+                .ok_or_else(|| anyhow::anyhow!("job {} is for {platform}, which this process does not serve", job.key)),
         }
-        Ok(())
     }
+}
+
+/// Routes an event to its feature.
+async fn dispatch(ctx: &Context, event: InboundEvent) -> anyhow::Result<()> {
+    match event {
+        InboundEvent::Message(message) => features::on_message(ctx, &message).await,
+        InboundEvent::Command(command) => features::commands::handle(ctx, &command).await,
+        InboundEvent::StandupSubmission(submission) => features::standup::on_submission(ctx, &submission).await,
+        InboundEvent::FormRequest(request) => features::standup::open_form(ctx, &request).await,
+        InboundEvent::HomeOpened { workspace, user, .. } => features::preferences::home(ctx, &workspace, &user).await,
+        InboundEvent::DmUndeliverable { workspace, user, .. } => features::dm_undeliverable(ctx, &workspace, &user).await,
+    }
+}
+
+/// Wait before handling a failed event again: 2 s doubling, at most a minute.
+fn event_retry_delay(attempt: i64) -> Duration {
+    (Duration::seconds(2) * (1 << attempt.clamp(1, 6))).min(Duration::minutes(1))
 }
 
 #[async_trait]
 impl JobHandler for Bot {
-    async fn run(&self, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-        features::run_job(self, job, now).await.with_context(|| format!("job {}", job.key))
+    async fn run(&self, store: SharedStore, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+        let ctx = self.job_context(job)?.with_store(store);
+        features::run_job(&ctx, job, now).await.with_context(|| format!("job {}", job.key))
     }
 
-    async fn missed(&self, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
-        features::missed_job(self, job, now).await.with_context(|| format!("missed job {}", job.key))
+    async fn missed(&self, store: SharedStore, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let ctx = self.job_context(job)?.with_store(store);
+        features::missed_job(&ctx, job, now).await.with_context(|| format!("missed job {}", job.key))
     }
 }

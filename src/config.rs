@@ -50,6 +50,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// Due-job scheduler.
     pub scheduler: SchedulerSettings,
+    /// Delivery workers: concurrency, retries, pacing.
+    pub delivery: DeliverySettings,
     /// Defaults for members.
     pub workspace: WorkspaceSettings,
     /// Sync-ping nudges (SPEC §1).
@@ -103,6 +105,24 @@ pub struct SchedulerSettings {
     pub tick: Duration,
     /// How long a claimed job belongs to its worker before another may retry it.
     pub lease: Duration,
+}
+
+/// `[delivery]`.
+#[derive(Debug, Clone)]
+pub struct DeliverySettings {
+    /// How many conversations (lanes) are delivered to at once.
+    pub concurrency: usize,
+    /// Failed attempts after which a message is given up (rate-limit waits are not attempts).
+    pub max_attempts: i64,
+    /// Age after which a message that still failed is given up.
+    pub max_age: Duration,
+    /// First retry delay; it doubles per attempt (with jitter) up to `max_backoff`.
+    pub backoff: Duration,
+    /// Longest retry delay.
+    pub max_backoff: Duration,
+    /// Posts per second per Slack workspace (Slack allows "several hundred messages per minute"
+    /// per workspace, one per second per channel); a 429's `Retry-After` pauses on top.
+    pub slack_posts_per_second: u32,
 }
 
 /// `[workspace]`.
@@ -374,6 +394,20 @@ impl Layered {
         })
     }
 
+    /// An integer leaf between 1 and `max`.
+    fn positive_integer(&self, dotted: &str, max: i64) -> Result<i64, ConfigError> {
+        let value = self.leaf(dotted).as_integer().expect("type checked against the default");
+        if (1..=max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(ConfigError {
+                origin: self.origin_of(dotted),
+                key: dotted.to_owned(),
+                reason: format!("must be between 1 and {max}, found {value}"),
+            })
+        }
+    }
+
     fn url(&self, dotted: &str) -> Result<String, ConfigError> {
         self.parsed(dotted, |text| {
             if text.starts_with("https://") || text.starts_with("http://") {
@@ -421,6 +455,14 @@ impl Layered {
                     Err(e) => Err(e.to_string()),
                 })?,
                 lease: self.positive_duration("scheduler.lease")?,
+            },
+            delivery: DeliverySettings {
+                concurrency: self.positive_integer("delivery.concurrency", 1024)? as usize,
+                max_attempts: self.positive_integer("delivery.max_attempts", 1000)?,
+                max_age: self.positive_duration("delivery.max_age")?,
+                backoff: self.positive_duration("delivery.backoff")?,
+                max_backoff: self.positive_duration("delivery.max_backoff")?,
+                slack_posts_per_second: self.positive_integer("delivery.slack_posts_per_second", 10_000)? as u32,
             },
             workspace: WorkspaceSettings {
                 timezone: self.parsed("workspace.timezone", str::parse::<Timezone>)?,

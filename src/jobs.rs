@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
-use crate::ports::{Clock, JobStore};
+use crate::domain::platform::Platform;
+use crate::ports::{Clock, SharedStore, Store};
 
 /// A job to schedule.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +47,8 @@ pub struct ClaimedJob {
     pub payload: Value,
     /// How many times it has been claimed, this claim included.
     pub attempts: i64,
+    /// The platform it acts on (`None` for jobs scheduled before platforms were recorded).
+    pub platform: Option<Platform>,
 }
 
 impl ClaimedJob {
@@ -76,15 +79,16 @@ pub enum JobOutcome {
     },
 }
 
-/// Runs claimed jobs; implemented by the bot, which dispatches on [`ClaimedJob::kind`].
+/// Runs claimed jobs; implemented by the bot, which dispatches on [`ClaimedJob::kind`]. Each call
+/// gets the store of the job's own unit of work: its writes commit with the job's outcome.
 #[async_trait]
 pub trait JobHandler: Send + Sync {
-    /// Performs a due job. An `Err` is retried with backoff.
-    async fn run(&self, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome>;
+    /// Performs a due job. An `Err` rolls its writes back and is retried with backoff.
+    async fn run(&self, store: SharedStore, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome>;
 
     /// Records a job whose window closed before it ran (and schedules the next occurrence of a
     /// recurring job).
-    async fn missed(&self, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()>;
+    async fn missed(&self, store: SharedStore, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()>;
 }
 
 /// How many attempts a failing job gets before it is marked failed.
@@ -99,7 +103,7 @@ pub fn retry_delay(attempt: i64) -> Duration {
 /// Claims and runs due jobs for one worker.
 pub struct JobRunner<'a> {
     /// Where jobs live.
-    pub store: &'a dyn JobStore,
+    pub store: &'a dyn Store,
     /// Where `now` comes from.
     pub clock: &'a dyn Clock,
     /// This worker's identity in claims.
@@ -128,24 +132,36 @@ impl JobRunner<'_> {
         }
     }
 
+    /// Runs one claimed job in its own unit of work: what it writes and queues commits together
+    /// with its outcome, so a crash before the commit leaves the job claimed and untouched (the
+    /// next process runs it from scratch), and one after it leaves it done.
     async fn run_one(&self, handler: &dyn JobHandler, job: &ClaimedJob) -> anyhow::Result<()> {
         let now = self.clock.now();
-        let outcome = if job.is_missed_at(now) {
-            match handler.missed(job, now).await {
-                Ok(()) => JobOutcome::Missed,
-                Err(error) => self.failure(job, now, error),
-            }
+        let unit = self.store.begin().await?;
+        let result = if job.is_missed_at(now) {
+            handler.missed(unit.store(), job, now).await.map(|()| JobOutcome::Missed)
         } else {
-            match handler.run(job, now).await {
-                Ok(outcome) => outcome,
-                Err(error) => self.failure(job, now, error),
+            handler.run(unit.store(), job, now).await
+        };
+        let outcome = match result {
+            Ok(outcome) => {
+                if unit.store().finish_job(job.id, self.worker, &outcome, self.clock.now()).await? {
+                    unit.commit().await?;
+                } else {
+                    unit.rollback().await?;
+                    tracing::warn!(job = %job.key, "lost the claim on a job before finishing it; its new owner decides");
+                }
+                outcome
+            }
+            Err(error) => {
+                unit.rollback().await?;
+                let outcome = self.failure(job, now, error);
+                self.store.finish_job(job.id, self.worker, &outcome, self.clock.now()).await?;
+                outcome
             }
         };
         if let JobOutcome::Retry { error, .. } | JobOutcome::Failed { error } = &outcome {
             tracing::warn!(job = %job.key, attempt = job.attempts, %error, "job failed");
-        }
-        if !self.store.finish_job(job.id, self.worker, &outcome, self.clock.now()).await? {
-            tracing::warn!(job = %job.key, "lost the claim on a job before finishing it; its new owner decides");
         }
         Ok(())
     }
@@ -208,6 +224,7 @@ mod tests {
             expires_at: Some(at(200)),
             payload: Value::Null,
             attempts: 1,
+            platform: None,
         };
         assert!(!job.is_missed_at(at(200)));
         assert!(job.is_missed_at(at(201)));

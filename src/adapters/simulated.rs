@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::domain::events::{Destination, Form, MessageAction, OutgoingMessage};
 use crate::domain::platform::Platform;
-use crate::ports::{ChatPlatform, Clock, Profile, SendError};
+use crate::ports::{ChatPlatform, Clock, Profile, OutboxTag, SendError};
 
 /// One transcript line (SPEC §8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,7 +100,7 @@ impl ChatPlatform for SimulatedPlatform {
         self.platform
     }
 
-    async fn send(&self, message: &OutgoingMessage) -> Result<String, SendError> {
+    async fn send(&self, _tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
         let (kind, channel, thread, to) = match &message.to {
             Destination::Dm { user } => {
                 if self.unreachable.contains(user) {

@@ -3,10 +3,8 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use secrecy::SecretString;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, watch};
 
 use crate::adapters::clock::SystemClock;
 use crate::adapters::discord;
@@ -19,13 +17,8 @@ use crate::adapters::slack::{self, Intake, SlackPlatform};
 use crate::adapters::sqlite::SqliteStore;
 use crate::bot::Bot;
 use crate::config::{Secrets, Settings, process_env};
-use crate::domain::events::InboundEvent;
-use crate::jobs::{ClaimedJob, JobHandler, JobOutcome, JobRunner, run_scheduler};
-use crate::ports::{Clock, Store};
-
-/// How many Slack deliveries may wait for the consumer before new ones are refused (Slack
-/// then redelivers them), so a stuck bot cannot grow memory without bound.
-const EVENT_QUEUE: usize = 10_000;
+use crate::inbox::InboxWriter;
+use crate::ports::{ChatPlatform, Clock, Store};
 
 /// Runs the bot until SIGINT/SIGTERM.
 pub async fn serve(settings: Settings) -> ExitCode {
@@ -57,12 +50,18 @@ fn slack_mode(secrets: &Secrets) -> Option<(SecretString, SlackMode)> {
     }
 }
 
+/// What a connected platform leaves to shut down.
+enum Connection {
+    Socket(SocketMode),
+    Discord(discord::DiscordConnection),
+}
+
 async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
     slack::install_crypto_provider();
     let store = Arc::new(SqliteStore::open(&settings.database.url).await?);
     let _instance = store.lock_instance()?;
     let secrets = Secrets::from_env(&process_env());
-    let platforms = enabled_platforms(&secrets);
+    let enabled = enabled_platforms(&secrets);
     let metrics = Arc::new(Metrics::default());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let listener = bind(settings.http.addr).await?;
@@ -72,99 +71,108 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
         let _ = stop.send(true);
     });
     let http_state = HttpState { store: store.clone(), metrics: metrics.clone(), clock: clock.clone() };
-    tracing::info!(database = %settings.database.url, http = %settings.http.addr, platforms = ?platforms, "unhurried is running");
+    tracing::info!(database = %settings.database.url, http = %settings.http.addr, platforms = ?enabled, "unhurried is running");
 
     let slack = slack_mode(&secrets);
-    if slack.is_some() && secrets.discord_token.is_some() {
-        // One Bot speaks to one platform (jobs and the outbox are not yet routed by workspace).
-        tracing::warn!("both Slack and Discord credentials are set: serving Slack; run Discord on its own database");
-    }
-    let Some((bot_token, mode)) = slack else {
-        if let Some(token) = &secrets.discord_token {
-            // Checked before connecting, so a wrong key is a one-line error, not a half-started bot.
-            let interactions_key = discord::interactions_key(secrets.discord_public_key.as_ref())?;
-            let (events, inbox) = mpsc::channel(EVENT_QUEUE);
-            let (platform, connection) =
-                discord::connect(token, &settings, store.clone(), clock.clone(), events).await?;
-            let mut routes = router(http_state, None);
-            if let Some(key) = interactions_key {
-                routes = routes.merge(connection.interactions_routes(key));
-                tracing::info!("Discord HTTP interactions: POST /discord/interactions");
-            }
-            let http = tokio::spawn(serve_http(listener, routes, wait_for(stopped.clone())));
-            let tick = settings.scheduler.tick.to_std().unwrap_or(std::time::Duration::from_secs(15));
-            let bot = Bot::new(store, clock, platform, Arc::new(settings));
-            bot.start().await?;
-            run_consumer(&bot, inbox, tick, wait_for(stopped)).await;
-            connection.shutdown().await;
-            http.await??;
-            tracing::info!("unhurried stopped");
-            return Ok(());
-        }
-        tracing::warn!("no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): running the scheduler and HTTP only");
-        let http = tokio::spawn(serve_http(listener, router(http_state, None), wait_for(stopped.clone())));
-        let worker = format!("pid{}-{}", std::process::id(), clock.now().timestamp());
-        let runner = JobRunner {
-            store: store.as_ref(),
-            clock: clock.as_ref(),
-            worker: &worker,
-            lease: settings.scheduler.lease,
-        };
-        run_scheduler(&runner, &UnknownJobs, settings.scheduler.tick, wait_for(stopped)).await;
-        http.await??;
+    if slack.is_none() && secrets.discord_token.is_none() {
+        // Without a platform nothing could be delivered: jobs are left alone (running them would
+        // end every schedule), and the HTTP server answers health checks.
+        tracing::warn!("no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): serving /healthz and /metrics only; no job runs and nothing is sent");
+        serve_http(listener, router(http_state, None), wait_for(stopped)).await?;
         tracing::info!("unhurried stopped");
         return Ok(());
-    };
+    }
 
-    let client = slack::client(&settings.slack.api_url)?;
-    let platform = SlackPlatform::new(client.clone(), &bot_token, metrics.clone());
-    let identity = platform.identify().await.map_err(|e| anyhow::anyhow!("the Slack bot token was refused: {e:#}"))?;
-    tracing::info!(workspace = %identity.team, bot_user = %identity.user, "signed in to Slack");
-    let (events, inbox) = mpsc::channel(EVENT_QUEUE);
-    let intake = Arc::new(Intake::new(store.clone(), clock.clone(), events, metrics, Some(identity.user_id)));
-    let (socket, slack_http) = match mode {
-        SlackMode::Socket(app_token) => {
-            (Some(SocketMode::start(client, &app_token, intake, SocketOptions::default()).await?), None)
-        }
-        SlackMode::Http(secret) => {
-            let verifier = RequestVerifier::new(secret);
-            (None, Some(SlackHttp { verifier, clock: clock.clone(), intake }))
-        }
+    // Checked before connecting, so a wrong key is a one-line error, not a half-started bot.
+    let interactions_key = match &secrets.discord_token {
+        Some(_) => discord::interactions_key(secrets.discord_public_key.as_ref())?,
+        None => None,
     };
-    let http = tokio::spawn(serve_http(listener, router(http_state, slack_http), wait_for(stopped.clone())));
+    let recorded = Arc::new(Notify::new());
+    let inbox = InboxWriter::start(store.clone(), clock.clone(), recorded.clone());
+    let mut chats: Vec<Arc<dyn ChatPlatform>> = Vec::new();
+    let mut connections = Vec::new();
+    let mut slack_http = None;
+    let mut discord_routes = None;
+
+    if let Some((bot_token, mode)) = slack {
+        let client = slack::client(&settings.slack.api_url)?;
+        let platform = SlackPlatform::new(client.clone(), &bot_token, metrics.clone());
+        let identity =
+            platform.identify().await.map_err(|e| anyhow::anyhow!("the Slack bot token was refused: {e:#}"))?;
+        tracing::info!(workspace = %identity.team, bot_user = %identity.user, "signed in to Slack");
+        let intake = Arc::new(Intake::new(inbox.clone(), metrics.clone(), Some(identity.user_id)));
+        match mode {
+            SlackMode::Socket(app_token) => {
+                let socket = SocketMode::start(client, &app_token, intake, SocketOptions::default()).await?;
+                connections.push(Connection::Socket(socket));
+            }
+            SlackMode::Http(secret) => {
+                let verifier = RequestVerifier::new(secret);
+                slack_http = Some(SlackHttp { verifier, clock: clock.clone(), intake });
+            }
+        }
+        chats.push(Arc::new(platform));
+    }
+    if let Some(token) = &secrets.discord_token {
+        let (platform, connection) =
+            discord::connect(token, &settings, store.clone(), clock.clone(), inbox.clone()).await?;
+        if let Some(key) = interactions_key {
+            discord_routes = Some(connection.interactions_routes(key));
+            tracing::info!("Discord HTTP interactions: POST /discord/interactions");
+        }
+        connections.push(Connection::Discord(connection));
+        chats.push(platform);
+    }
+
+    let mut routes = router(http_state, slack_http);
+    if let Some(discord_routes) = discord_routes {
+        routes = routes.merge(discord_routes);
+    }
+    let http = tokio::spawn(serve_http(listener, routes, wait_for(stopped.clone())));
     let tick = settings.scheduler.tick.to_std().unwrap_or(std::time::Duration::from_secs(15));
-    let bot = Bot::new(store, clock, Arc::new(platform), Arc::new(settings));
+    let bot = Bot::on_platforms(store, clock, chats, Arc::new(settings));
     bot.start().await?;
-    run_consumer(&bot, inbox, tick, wait_for(stopped)).await;
-    if let Some(socket) = socket {
-        socket.shutdown().await;
+    let deliverer = bot.deliverer().clone();
+    let delivery = tokio::spawn({
+        let stopped = stopped.clone();
+        async move { deliverer.run(wait_for(stopped)).await }
+    });
+    run_consumer(&bot, &recorded, tick, wait_for(stopped)).await;
+    for connection in connections {
+        match connection {
+            Connection::Socket(socket) => socket.shutdown().await,
+            Connection::Discord(discord) => discord.shutdown().await,
+        }
     }
     http.await??;
+    delivery.await?;
     tracing::info!("unhurried stopped");
     Ok(())
 }
 
-/// The one consumer: platform events and scheduler ticks, handled one at a time, so an
-/// event, its reply and a due job never race.
+/// The one consumer: inbox rows as they are recorded, due jobs every tick, one at a time, so an
+/// event, its reply and a due job never race. It decides only; the delivery workers send.
 pub async fn run_consumer(
     bot: &Bot,
-    mut inbox: mpsc::Receiver<InboundEvent>,
+    recorded: &Notify,
     tick: std::time::Duration,
     shutdown: impl Future<Output = ()>,
 ) {
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Rows recorded before this process started (or retried ones) are due without a wake-up.
+    let mut poll = tokio::time::interval(std::time::Duration::from_secs(1));
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
     loop {
         // Unbiased on purpose: a steady stream of events must not starve the scheduler tick.
         tokio::select! {
             () = &mut shutdown => return,
-            Some(event) = inbox.recv() => {
-                // handle logs its own failures with their chain; the next event must still run.
-                let _ = bot.handle(event).await;
-            }
+            () = recorded.notified() => handle_inbox(bot).await,
+            _ = poll.tick() => handle_inbox(bot).await,
             _ = ticker.tick() => {
-                if let Err(error) = bot.run_due_jobs().await {
+                if let Err(error) = bot.decide_due_jobs().await {
                     tracing::error!(error = format!("{error:#}"), "running due jobs failed; retrying next tick");
                 }
             }
@@ -172,23 +180,16 @@ pub async fn run_consumer(
     }
 }
 
+async fn handle_inbox(bot: &Bot) {
+    // Each failed event is logged with its chain where it failed; the rest still ran.
+    if let Err(error) = bot.handle_pending().await {
+        tracing::debug!(error = format!("{error:#}"), "an event failed; it will be retried");
+    }
+}
+
 /// Resolves once the stop flag is raised.
 async fn wait_for(mut stopped: watch::Receiver<bool>) {
     let _ = stopped.wait_for(|stop| *stop).await;
-}
-
-/// Until the engine registers its features, every job kind is unknown: a permanent failure.
-struct UnknownJobs;
-
-#[async_trait]
-impl JobHandler for UnknownJobs {
-    async fn run(&self, job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-        Ok(JobOutcome::Failed { error: format!("unknown job kind '{}'", job.kind) })
-    }
-
-    async fn missed(&self, _job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<()> {
-        Ok(())
-    }
 }
 
 async fn shutdown_signal() {

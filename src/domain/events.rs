@@ -90,6 +90,45 @@ pub enum InboundEvent {
         /// Who opened it.
         user: String,
     },
+    /// A DM the delivery workers can never deliver (DMs closed, account deactivated). They
+    /// record it here so the consumer decides what it means for the member.
+    DmUndeliverable {
+        /// Platform id of the workspace.
+        workspace: String,
+        /// The outbox id of the message, for de-duplication.
+        id: String,
+        /// The member the DM was for.
+        user: String,
+    },
+}
+
+impl InboundEvent {
+    /// The platform id of the workspace it happened in.
+    pub fn workspace(&self) -> &str {
+        match self {
+            InboundEvent::Message(m) => &m.workspace,
+            InboundEvent::Command(c) => &c.workspace,
+            InboundEvent::StandupSubmission(s) => &s.workspace,
+            InboundEvent::FormRequest(f) => &f.workspace,
+            InboundEvent::HomeOpened { workspace, .. } | InboundEvent::DmUndeliverable { workspace, .. } => {
+                workspace
+            }
+        }
+    }
+
+    /// The event's own key, the same however often and however it is delivered: Slack's HTTP
+    /// retries, an envelope on a second socket, an `app_mention` and the `message` event of one
+    /// post, a Discord dispatch replayed after RESUME. The inbox keeps one row per key.
+    pub fn delivery_id(&self) -> String {
+        match self {
+            InboundEvent::Message(m) => format!("message:{}:{}", m.channel, m.id),
+            InboundEvent::Command(c) => format!("command:{}", c.id),
+            InboundEvent::StandupSubmission(s) => format!("submission:{}", s.id),
+            InboundEvent::FormRequest(f) => format!("form:{}", f.id),
+            InboundEvent::HomeOpened { id, .. } => format!("home:{id}"),
+            InboundEvent::DmUndeliverable { id, .. } => format!("undeliverable:{id}"),
+        }
+    }
 }
 
 /// A button under a message; the adapter renders it and turns a click back into an event.
@@ -212,15 +251,17 @@ pub enum Destination {
 }
 
 impl Destination {
-    /// The conversation this goes to, as the outbox orders deliveries: a member's DM, or a
-    /// channel (its threads, edits and private notices included).
+    /// The conversation this goes to, as the outbox orders deliveries: a member's DM, a channel
+    /// (its threads and edits included), or one member's private replies in a channel.
     pub fn lane(&self) -> String {
         match self {
             Destination::Dm { user } => format!("dm:{user}"),
-            Destination::Post { channel }
-            | Destination::ThreadReply { channel, .. }
-            | Destination::Ephemeral { channel, .. }
-            | Destination::Update { channel, .. } => format!("channel:{channel}"),
+            Destination::Post { channel } | Destination::ThreadReply { channel, .. } | Destination::Update { channel, .. } => {
+                format!("channel:{channel}")
+            }
+            // A private reply waits only for earlier private replies to the same person, never
+            // behind a digest or a rate-limited post to the channel.
+            Destination::Ephemeral { channel, user } => format!("ephemeral:{channel}:{user}"),
         }
     }
 }

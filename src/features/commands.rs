@@ -1,7 +1,7 @@
 //! Purpose: `/async …` — parse, check admin rights, route to the feature, reply privately.
 //! Malformed or unauthorised commands get one private line and change nothing.
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::command::{self, Command};
 use crate::domain::events::{CommandInvocation, Destination, OutgoingMessage, Purpose};
 use crate::domain::member::Member;
@@ -33,7 +33,7 @@ impl Reply {
 }
 
 /// Handles one `/async` invocation.
-pub async fn handle(bot: &Bot, invocation: &CommandInvocation) -> anyhow::Result<()> {
+pub async fn handle(bot: &Context, invocation: &CommandInvocation) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(&invocation.workspace).await?;
     let member = bot.member(workspace_id, &invocation.workspace, &invocation.user).await?;
     let is_admin = member.is_admin || invocation.platform_admin;
@@ -49,7 +49,7 @@ pub async fn handle(bot: &Bot, invocation: &CommandInvocation) -> anyhow::Result
     bot.send(workspace_id, vec![OutgoingMessage::new(to, reply.purpose, reply.text)]).await
 }
 
-async fn route(bot: &Bot, ctx: &CommandContext<'_>, parsed: Command) -> anyhow::Result<Reply> {
+async fn route(bot: &Context, ctx: &CommandContext<'_>, parsed: Command) -> anyhow::Result<Reply> {
     match parsed {
         Command::Help => Ok(Reply::text(command::usage())),
         Command::Me => preferences::me(bot, ctx).await,

@@ -23,13 +23,13 @@ pub mod texts;
 
 use chrono::{DateTime, Utc};
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::events::ChatMessage;
 use crate::jobs::{ClaimedJob, JobOutcome};
 
 /// A chat message: DMs may be standup answers; channel messages may be decisions, pings,
 /// follow-ups to pings, or answers to open questions.
-pub async fn on_message(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
+pub async fn on_message(bot: &Context, message: &ChatMessage) -> anyhow::Result<()> {
     if message.is_dm {
         reopen_direct_messages(bot, message).await?;
         return standup::on_direct_message(bot, message).await;
@@ -39,7 +39,7 @@ pub async fn on_message(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> 
 }
 
 /// A DM from a member proves DMs reach them again: clear `unreachable` and reschedule prompts.
-async fn reopen_direct_messages(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
+async fn reopen_direct_messages(bot: &Context, message: &ChatMessage) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(&message.workspace).await?;
     let Some(member) = bot.store.find_member(workspace_id, &message.user).await? else { return Ok(()) };
     if member.unreachable_since.is_some() {
@@ -50,8 +50,21 @@ async fn reopen_direct_messages(bot: &Bot, message: &ChatMessage) -> anyhow::Res
     Ok(())
 }
 
+/// A DM to this member can never be delivered: mark them unreachable (their prompts stop until
+/// they write to the bot again) and tell them once, in their standups' channels.
+pub async fn dm_undeliverable(bot: &Context, workspace: &str, user: &str) -> anyhow::Result<()> {
+    let workspace_id = bot.workspace_id(workspace).await?;
+    let Some(member) = bot.store.find_member(workspace_id, user).await? else { return Ok(()) };
+    if member.unreachable_since.is_some() {
+        return Ok(());
+    }
+    let changes = crate::ports::MemberChanges { unreachable_since: Some(Some(bot.now())), ..Default::default() };
+    bot.store.update_member(member.id, &changes).await?;
+    standup::tell_unreachable(bot, workspace_id, &member).await
+}
+
 /// Runs a due job by kind.
-pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     match job.kind.as_str() {
         standup::PROMPT_JOB | standup::REMINDER_JOB => standup::run_job(bot, job, now).await,
         digest::DIGEST_JOB => digest::run_job(bot, job, now).await,
@@ -62,7 +75,7 @@ pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow:
 }
 
 /// Records a job whose window closed (and schedules what comes next).
-pub async fn missed_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn missed_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
     match job.kind.as_str() {
         standup::PROMPT_JOB | standup::REMINDER_JOB => standup::missed_job(bot, job, now).await,
         digest::DIGEST_JOB => digest::missed_job(bot, job, now).await,

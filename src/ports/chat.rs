@@ -1,6 +1,9 @@
 //! Purpose: the chat platform port — what the features may ask of Slack, Discord or the simulator.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::domain::events::{Form, OutgoingMessage};
 use crate::domain::platform::Platform;
@@ -18,15 +21,36 @@ pub struct Profile {
     pub is_bot: bool,
 }
 
-/// A send that failed.
+/// A send that failed, sorted by what the delivery worker does next.
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
-    /// The recipient can never be reached this way (closed DMs, deactivated, not in channel).
+    /// The recipient can never be reached this way (closed DMs, deactivated, not in channel,
+    /// too long, malformed): fail the message at once, never retry.
     #[error("permanent failure: {0}")]
     Permanent(String),
-    /// Try again later (rate limit, network).
+    /// Surely not delivered (refused before it was accepted): retry with backoff.
     #[error("transient failure: {0}")]
     Transient(String),
+    /// The platform asked the bot to slow down (HTTP 429): not delivered; wait `retry_after`
+    /// before anything else of the same kind goes to that workspace. Not counted as an attempt.
+    #[error("rate limited for {retry_after:?}")]
+    RateLimited {
+        /// How long the platform asked to wait (`Retry-After`).
+        retry_after: Duration,
+    },
+    /// The platform may have accepted the message (a timeout, a reset connection, a 5xx after
+    /// the request left): reconcile with [`ChatPlatform::find_sent`] before sending it again.
+    #[error("unknown outcome: {0}")]
+    Ambiguous(String),
+}
+
+/// Which queued message a send is, so a platform can tag it and find it again after a crash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxTag {
+    /// The outbox id: unique and stable across resends (Slack message metadata, Discord nonce).
+    pub id: i64,
+    /// When it was queued: no copy of it can be older.
+    pub queued_at: DateTime<Utc>,
 }
 
 /// A chat platform as the features see it.
@@ -35,8 +59,17 @@ pub trait ChatPlatform: Send + Sync {
     /// Which platform this is (decides markup and limits).
     fn platform(&self) -> Platform;
 
-    /// Sends a message; returns the platform's id of the sent message (for later edits/threads).
-    async fn send(&self, message: &OutgoingMessage) -> Result<String, SendError>;
+    /// Sends a message tagged with its outbox id; returns the platform's id of the sent message
+    /// (for later edits and threads).
+    async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError>;
+
+    /// After an ambiguous failure or a crash mid-send: the platform's id of the copy of this
+    /// message that was already delivered, if one was. Platforms whose resends are idempotent
+    /// by themselves (Discord's enforced nonce, edits) answer `Ok(None)` and are simply resent.
+    async fn find_sent(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<Option<String>, SendError> {
+        let _ = (tag, message);
+        Ok(None)
+    }
 
     /// Looks up a member's profile; `None` if the platform does not know them.
     async fn profile(&self, workspace: &str, user: &str) -> anyhow::Result<Option<Profile>>;

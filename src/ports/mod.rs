@@ -4,6 +4,7 @@
 
 pub mod chat;
 pub mod directory;
+pub mod inbox;
 pub mod outbox;
 pub mod records;
 pub mod standups;
@@ -13,11 +14,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::platform::Platform;
 use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 
-pub use chat::{ChatPlatform, Profile, SendError};
+pub use chat::{ChatPlatform, OutboxTag, Profile, SendError};
 pub use directory::{ChannelRecord, DirectoryStore, MemberChanges, MemberRecord};
-pub use outbox::{Delivery, OutboxStore, QueuedMessage};
+pub use inbox::{InboxStore, NewDelivery, PendingDelivery};
+pub use outbox::{Delivery, OutboxStats, OutboxStore, QueuedMessage, UndeliveredMessage};
 pub use records::{
     BlockerRecord, BriefStore, DecisionRecord, DecisionStore, NewDecision, NewNudge, NewQuestion, NudgeRecord,
     NudgeState, NudgeStore, OpenQuestion, QuestionStore, StatsCounts,
@@ -53,8 +56,9 @@ pub trait InstanceGuard: Send + Sync {}
 /// Durable jobs with exactly-once claims (see [`crate::jobs`]).
 #[async_trait]
 pub trait JobStore: Send + Sync {
-    /// Inserts a job unless one with the same key exists; returns whether it was inserted.
-    async fn schedule_job(&self, job: &NewJob, now: DateTime<Utc>) -> anyhow::Result<bool>;
+    /// Inserts a job for `platform` unless one with the same key exists; returns whether it was
+    /// inserted.
+    async fn schedule_job(&self, job: &NewJob, platform: Platform, now: DateTime<Utc>) -> anyhow::Result<bool>;
 
     /// Atomically claims up to `limit` jobs that are due at `now` — pending ones, and claimed
     /// ones whose lease has run out (their worker died) — for `worker` until `now + lease`.
@@ -81,6 +85,25 @@ pub trait JobStore: Send + Sync {
 
     /// The earliest due instant of a pending job, to sleep until it.
     async fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>>;
+
+    /// Makes every claimed job due again at once; returns how many. Only for a process that is
+    /// the store's only worker (SQLite's instance lock): the claims it drops were a dead
+    /// process's, so a restart never waits out their leases.
+    async fn release_all_claims(&self) -> anyhow::Result<u64>;
+}
+
+/// One event's or job's work on the store: everything written through [`UnitOfWork::store`]
+/// commits together or not at all. Dropped without commit, it is rolled back.
+#[async_trait]
+pub trait UnitOfWork: Send + Sync {
+    /// The store as seen from inside the unit of work (it reads its own writes).
+    fn store(&self) -> SharedStore;
+
+    /// Makes every write durable at once.
+    async fn commit(self: Box<Self>) -> anyhow::Result<()>;
+
+    /// Undoes every write.
+    async fn rollback(self: Box<Self>) -> anyhow::Result<()>;
 }
 
 /// The store: everything unhurried keeps. One trait per concern keeps each small.
@@ -88,6 +111,7 @@ pub trait JobStore: Send + Sync {
 pub trait Store:
     JobStore
     + DirectoryStore
+    + InboxStore
     + OutboxStore
     + StandupStore
     + NudgeStore
@@ -100,11 +124,11 @@ pub trait Store:
     /// Takes the single-instance lock, or fails with [`StoreError::Locked`].
     fn lock_instance(&self) -> Result<Box<dyn InstanceGuard>, StoreError>;
 
+    /// Starts a unit of work: one transaction for everything an event or a job writes.
+    async fn begin(&self) -> anyhow::Result<Box<dyn UnitOfWork>>;
+
     /// Whether the store answers (for `/healthz`).
     async fn ping(&self) -> anyhow::Result<()>;
-
-    /// Records an inbound delivery id; returns false if it was seen before (a duplicate).
-    async fn record_delivery(&self, platform: &str, delivery_id: &str, now: DateTime<Utc>) -> anyhow::Result<bool>;
 }
 
 /// A shared store.

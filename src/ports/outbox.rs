@@ -1,32 +1,75 @@
-//! Purpose: the outbox — messages the bot has decided to send, delivered in order, each once.
+//! Purpose: the outbox — messages the bot has decided to send, delivered by the delivery workers
+//! in order within each conversation (a *lane*), each exactly once.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::events::OutgoingMessage;
+use crate::domain::platform::Platform;
 
-/// A message waiting in the outbox.
+/// A message taken for delivery.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueuedMessage {
-    /// Store id (delivery order).
+    /// Store id (delivery order; the tag the platforms carry).
     pub id: i64,
     /// Store id of the workspace.
     pub workspace_id: i64,
+    /// The workspace's platform.
+    pub platform: Platform,
+    /// The platform's id of the workspace.
+    pub workspace: String,
     /// The message.
     pub message: OutgoingMessage,
-    /// Delivery attempts so far.
+    /// Failed delivery attempts so far.
     pub attempts: i64,
+    /// When it was queued.
+    pub queued_at: DateTime<Utc>,
+    /// The platform may already have it (a crash mid-send, a timeout, a 5xx): look for it before
+    /// sending it again.
+    pub maybe_sent: bool,
 }
 
 /// How a delivery attempt ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Delivery {
-    /// Sent; the platform's id of the message.
+    /// Sent (or found already sent); the platform's id of the message.
     Sent(String),
     /// Never retried.
     Failed(String),
-    /// Retry at this instant.
+    /// Surely not delivered: retry at this instant (an attempt is counted).
     RetryAt(DateTime<Utc>, String),
+    /// Rate limited: wait until this instant (no attempt is counted).
+    WaitUntil(DateTime<Utc>),
+    /// The platform may have it: reconcile at this instant before any resend.
+    ReconcileAt(DateTime<Utc>, String),
+}
+
+/// Counts of outbox messages for `/metrics` and `unhurried outbox`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutboxStats {
+    /// Messages by state (`pending`, `sending`, `sent`, `failed`, `unknown`).
+    pub by_state: Vec<(String, i64)>,
+    /// When the oldest message still to deliver was queued.
+    pub oldest_pending: Option<DateTime<Utc>>,
+}
+
+/// A failed or unknown message, for `unhurried outbox`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndeliveredMessage {
+    /// Store id.
+    pub id: i64,
+    /// `failed` or `unknown`.
+    pub state: String,
+    /// Why it was sent.
+    pub purpose: String,
+    /// Its conversation.
+    pub lane: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// The last error.
+    pub error: Option<String>,
+    /// When it was queued.
+    pub queued_at: DateTime<Utc>,
 }
 
 /// The outbox.
@@ -35,17 +78,27 @@ pub trait OutboxStore: Send + Sync {
     /// Queues messages for delivery, in order.
     async fn enqueue(&self, workspace_id: i64, messages: &[OutgoingMessage], now: DateTime<Utc>) -> anyhow::Result<()>;
 
-    /// Takes the next deliverable message (oldest first, and only if no older message to the same
-    /// conversation is still pending) and marks it `sending`, so no other worker takes it; a
-    /// message left `sending` by a crash is never resent (at most once).
-    async fn take_next(&self, now: DateTime<Utc>) -> anyhow::Result<Option<QueuedMessage>>;
+    /// Takes up to `limit` deliverable messages and marks them `sending`: the oldest message of
+    /// each lane with nothing older still undelivered, due at `now`; private replies (a user is
+    /// waiting) before the rest, then oldest first. A lane is never taken twice at once.
+    async fn take_deliverable(&self, now: DateTime<Utc>, limit: u32) -> anyhow::Result<Vec<QueuedMessage>>;
 
     /// Records how the delivery of a taken message ended.
     async fn record_delivery_result(&self, id: i64, result: &Delivery, now: DateTime<Utc>) -> anyhow::Result<()>;
 
-    /// Marks messages a crash left `sending` as `unknown` (logged, never resent); returns how many.
-    async fn abandon_in_flight(&self) -> anyhow::Result<u64>;
+    /// At start: messages a crash left `sending` become `unknown` (reconciled before any
+    /// resend); returns how many.
+    async fn recover_in_flight(&self, now: DateTime<Utc>) -> anyhow::Result<u64>;
 
     /// The platform id of the sent message with this outbox id, if sent.
     async fn sent_ref(&self, id: i64) -> anyhow::Result<Option<String>>;
+
+    /// The earliest instant a message becomes deliverable, to sleep until it.
+    async fn next_delivery_at(&self) -> anyhow::Result<Option<DateTime<Utc>>>;
+
+    /// Counts by state and the age of the oldest undelivered message.
+    async fn outbox_stats(&self) -> anyhow::Result<OutboxStats>;
+
+    /// Failed and unknown messages, newest first.
+    async fn undelivered(&self, limit: u32) -> anyhow::Result<Vec<UndeliveredMessage>>;
 }

@@ -9,14 +9,15 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 use unhurried::adapters::clock::ManualClock;
 use unhurried::adapters::discord::{self, DiscordConnection};
 use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::bot::Bot;
 use unhurried::config::Settings;
 use unhurried::domain::events::{CommandInvocation, InboundEvent};
-use unhurried::ports::Clock as _;
+use unhurried::inbox::InboxWriter;
+use unhurried::ports::{Clock as _, InboxStore as _};
 
 use crate::discord_double::{APP, BOT, DiscordDouble, GUILD, assert_allowed_mentions_everywhere, assert_documented};
 
@@ -27,7 +28,7 @@ pub struct Harness {
     pub double: DiscordDouble,
     pub bot: Bot,
     pub clock: Arc<ManualClock>,
-    pub events: mpsc::Receiver<InboundEvent>,
+    pub store: Arc<SqliteStore>,
     pub connection: Option<DiscordConnection>,
     _dir: tempfile::TempDir,
 }
@@ -39,15 +40,15 @@ impl Harness {
         prepare(&double);
         let mut settings = Settings::defaults();
         settings.discord.api_url = double.rest_url.clone();
-        let (sender, events) = mpsc::channel(64);
         let token = SecretString::from("faketoken".to_owned());
         let dir = tempfile::tempdir().unwrap();
         let store =
             Arc::new(SqliteStore::open(&format!("sqlite://{}", dir.path().join("bot.db").display())).await.unwrap());
         let clock = Arc::new(ManualClock::new("2026-03-30T08:00:00Z".parse().unwrap()));
+        let inbox = InboxWriter::start(store.clone(), clock.clone(), Arc::new(Notify::new()));
         let (platform, connection) =
-            discord::connect(&token, &settings, store.clone(), clock.clone(), sender).await.unwrap();
-        let bot = Bot::new(store, clock.clone(), platform, Arc::new(settings));
+            discord::connect(&token, &settings, store.clone(), clock.clone(), inbox).await.unwrap();
+        let bot = Bot::new(store.clone(), clock.clone(), platform, Arc::new(settings));
         bot.start().await.unwrap();
         double
             .until("READY and command registration", |d| {
@@ -56,14 +57,30 @@ impl Harness {
             .await;
         let identify = double.gateway_log().into_iter().find(|f| f["op"] == 2).unwrap();
         assert_eq!(identify["d"]["token"], "Bot faketoken");
-        Harness { double, bot, clock, events, connection: Some(connection), _dir: dir }
+        Harness { double, bot, clock, store, connection: Some(connection), _dir: dir }
     }
 
-    /// Waits for the next inbound event and hands it to the engine, as `serve` does.
+    /// Waits for the next event the adapter records in the inbox and has the engine handle it and
+    /// deliver what it queued, as `serve`'s consumer and delivery workers do.
     pub async fn handle_next(&mut self) -> InboundEvent {
-        let event = tokio::time::timeout(Duration::from_secs(5), self.events.recv()).await.unwrap().unwrap();
-        self.bot.handle(event.clone()).await.unwrap();
+        let event = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                if let Some(event) = self.pending().await {
+                    return event;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await
+        .expect("an event reached the inbox within 5 s");
+        self.bot.handle_pending().await.unwrap();
+        self.bot.deliverer().deliver_all().await.unwrap();
         event
+    }
+
+    /// The oldest event recorded in the inbox and not yet handled.
+    pub async fn pending(&self) -> Option<InboundEvent> {
+        self.store.next_delivery(self.clock.now()).await.unwrap().map(|delivery| delivery.event)
     }
 
     pub async fn advance(&self, to: &str) {
@@ -227,13 +244,13 @@ async fn a_slash_command_gets_one_ephemeral_reply_even_when_replayed() {
     h.handle_next().await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(h.double.matching("POST", |p| p.starts_with("/interactions/")).len(), 1, "replay not acked again");
-    assert!(h.events.try_recv().is_err(), "replayed interaction reached the engine");
+    assert_eq!(h.pending().await, None, "replayed interaction reached the engine");
     h.stop().await;
 }
 
 #[tokio::test]
 async fn a_dm_to_a_member_with_closed_dms_marks_them_unreachable_once() {
-    let mut h = Harness::start(|d| d.close_dms("333")).await;
+    let h = Harness::start(|d| d.close_dms("333")).await;
     let create = CommandInvocation {
         workspace: GUILD.into(),
         id: "setup-1".into(),
@@ -252,7 +269,7 @@ async fn a_dm_to_a_member_with_closed_dms_marks_them_unreachable_once() {
     h.advance("2026-03-31T09:31:00Z").await;
     let dm_sends = h.double.matching("POST", |p| p == "/channels/9333/messages");
     assert_eq!(dm_sends.len(), 1, "one attempt, never retried");
-    assert!(h.events.try_recv().is_err());
+    assert_eq!(h.pending().await, None);
     h.stop().await;
 }
 

@@ -135,7 +135,7 @@ fn rest_callbacks(double: &DiscordDouble) -> usize {
 
 #[tokio::test]
 async fn the_shared_ed25519_vectors_pass_or_fail_through_the_route_as_labelled() {
-    let mut h = Harness::start(|_| {}).await;
+    let h = Harness::start(|_| {}).await;
     let vectors: Value = serde_json::from_str(&fixture("signing/ed25519_vectors.json")).unwrap();
     let endpoint = Endpoint::start(&h, vectors["public_key_hex"].as_str().unwrap()).await;
     let headers = |signature: &str, timestamp: &str| {
@@ -159,7 +159,7 @@ async fn the_shared_ed25519_vectors_pass_or_fail_through_the_route_as_labelled()
             assert_eq!((status, text.as_str()), (401, "unverified"), "{}", vector["name"]);
         }
     }
-    assert!(h.events.try_recv().is_err(), "nothing reached the engine");
+    assert_eq!(h.pending().await, None, "nothing reached the engine");
     assert_eq!(rest_callbacks(&h.double), 0);
     h.disconnect().await;
 }
@@ -207,7 +207,7 @@ async fn forged_and_oversized_requests_are_refused_and_reach_nothing() {
     let (status, _) = endpoint.post(&oversized, &signed(&app_key(), "1774857600", &oversized)).await;
     assert_eq!(status, 413);
 
-    assert!(h.events.try_recv().is_err(), "nothing reached the engine");
+    assert_eq!(h.pending().await, None, "nothing reached the engine");
     assert_eq!(rest_callbacks(&h.double), 0);
     // The genuine request still works, and is the first thing the engine hears.
     assert_eq!(endpoint.post(body.as_bytes(), &good).await.0, 200);
@@ -243,7 +243,7 @@ async fn a_signed_slash_command_is_deferred_in_the_response_and_gets_its_ephemer
 
     let (status, _) = endpoint.post_signed(&tz_command("7201")).await;
     assert_eq!(status, 409, "a repeated interaction is not handled again");
-    assert!(h.events.try_recv().is_err());
+    assert_eq!(h.pending().await, None);
     h.stop().await;
 }
 
@@ -254,7 +254,7 @@ async fn an_interaction_seen_on_the_gateway_is_not_handled_again_over_http() {
     h.double.dispatch("INTERACTION_CREATE", tz_command("7301"));
     h.handle_next().await;
     assert_eq!(endpoint.post_signed(&tz_command("7301")).await.0, 409);
-    assert!(h.events.try_recv().is_err());
+    assert_eq!(h.pending().await, None);
     assert_eq!(rest_callbacks(&h.double), 1, "acked once, on the gateway");
     h.stop().await;
 }

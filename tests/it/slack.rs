@@ -140,41 +140,43 @@ async fn the_documented_signing_vectors_verify() {
 }
 
 #[tokio::test]
-async fn a_429_storm_delays_every_message_but_drops_none_and_keeps_order_per_channel() {
+async fn a_429_storm_on_one_lane_delays_neither_another_lane_nor_a_slash_command_reply() {
     let h = SlackHarness::start().await;
     let workspace_id = h.bot.workspace_id("T1").await.unwrap();
-    // Slack's own 429 (tests/shared/fixtures/slack/web_api/429_ratelimited.http.txt) says wait 1 s;
-    // then it keeps refusing, a dozen times in a row, more than a few in-place retries absorb.
-    let mut storm = vec![1];
-    storm.extend([0; 12]);
-    h.double.throttle("chat.postMessage", &storm);
+    // Slack keeps refusing posts to C1 (each 429 with Retry-After 30 s), a dozen times in a row.
+    h.double.throttle("chat.postMessage#C1", &[30; 12]);
     let post = |channel: &str, n: u32| {
         OutgoingMessage::new(Destination::Post { channel: channel.into() }, Purpose::Digest, format!("{channel}-{n}"))
     };
-    let started = std::time::Instant::now();
-    h.bot.send(workspace_id, vec![post("C1", 1), post("C2", 1), post("C1", 2), post("C2", 2)]).await.unwrap();
-    h.bot.flush_outbox().await.unwrap();
-    // More arrive while the storm may still be on, the clock moves on, the outbox flushes again.
-    h.bot.send(workspace_id, vec![post("C1", 3), post("C2", 3)]).await.unwrap();
-    h.bot.flush_outbox().await.unwrap();
-    h.advance(120).await;
+    let reply = OutgoingMessage::new(
+        Destination::Ephemeral { channel: "C1".into(), user: "U1".into() },
+        Purpose::CommandReply,
+        "your zone is Europe/Paris",
+    );
+    h.bot.send(workspace_id, vec![post("C1", 1), post("C1", 2), post("C2", 1), post("C2", 2)]).await.unwrap();
+    h.bot.send(workspace_id, vec![reply]).await.unwrap();
+    h.bot.deliverer().deliver_all().await.unwrap();
     let delivered = |channel: &str| -> Vec<String> {
         let posts = h.double.calls_of("chat.postMessage");
         posts.iter().filter(|c| c.params["channel"] == channel).map(|c| c.params["text"].to_string()).collect()
     };
-    assert_eq!(delivered("C1"), [r#""C1-1""#, r#""C1-2""#, r#""C1-3""#], "each once, in order");
-    assert_eq!(delivered("C2"), [r#""C2-1""#, r#""C2-2""#, r#""C2-3""#], "each once, in order");
-    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "Retry-After was honoured");
+    assert_eq!(delivered("C2"), [r#""C2-1""#, r#""C2-2""#], "the other lane went on at once");
+    assert_eq!(h.double.calls_of("chat.postEphemeral").len(), 1, "the private reply went out at once");
+    assert!(delivered("C1").is_empty(), "C1 waits for its Retry-After");
+    for _ in 0..12 {
+        h.advance(30).await;
+    }
+    assert_eq!(delivered("C1"), [r#""C1-1""#, r#""C1-2""#], "each once, in order, once Slack lets it");
     let refused = h.double.calls().iter().filter(|c| c.status == 429).count();
-    assert_eq!(refused, 13, "every 429 was answered by a retry");
-    assert!(h.get("/metrics").await.1.contains("unhurried_rate_limited_total 13"));
+    assert_eq!(refused, 12, "every 429 was answered by one retry after its wait");
+    assert!(h.get("/metrics").await.1.contains("unhurried_rate_limited_total 12"));
 }
 
 #[tokio::test]
 async fn permanent_slack_errors_are_not_retried() {
     let h = SlackHarness::start().await;
     let message = OutgoingMessage::new(Destination::Post { channel: "CGONE".into() }, Purpose::Other, "hello");
-    match h.bot.chat.send(&message).await {
+    match h.bot.chat.send(tag(), &message).await {
         Err(SendError::Permanent(error)) => assert!(error.contains("channel_not_found"), "{error}"),
         other => panic!("expected a permanent failure, got {other:?}"),
     }
@@ -186,10 +188,10 @@ async fn dms_updates_and_permalinks_use_the_right_methods() {
     let h = SlackHarness::start().await;
     let chat = h.bot.chat.clone();
     let dm = OutgoingMessage::new(Destination::Dm { user: "U2".into() }, Purpose::Brief, "morning");
-    let ts = chat.send(&dm).await.unwrap();
+    let ts = chat.send(tag(), &dm).await.unwrap();
     let edit =
         OutgoingMessage::new(Destination::Update { channel: "C1".into(), message: ts.clone() }, Purpose::Digest, "v2");
-    chat.send(&edit).await.unwrap();
+    chat.send(tag(), &edit).await.unwrap();
     let link = chat.permalink("C1", &ts).await.unwrap().unwrap();
     assert!(link.starts_with("https://double.slack.com/archives/C1/p"), "{link}");
     let profile = chat.profile("T1", "U2").await.unwrap().unwrap();
@@ -282,11 +284,11 @@ async fn posts_to_one_channel_are_paced_and_other_channels_do_not_wait() {
     let post =
         |channel: &str| OutgoingMessage::new(Destination::Post { channel: channel.into() }, Purpose::Digest, "d");
     let started = std::time::Instant::now();
-    chat.send(&post("C1")).await.unwrap();
-    chat.send(&post("C2")).await.unwrap();
+    chat.send(tag(), &post("C1")).await.unwrap();
+    chat.send(tag(), &post("C2")).await.unwrap();
     assert!(started.elapsed() < pace, "a different channel does not wait");
-    chat.send(&post("C1")).await.unwrap();
-    chat.send(&post("C1")).await.unwrap();
+    chat.send(tag(), &post("C1")).await.unwrap();
+    chat.send(tag(), &post("C1")).await.unwrap();
     assert!(started.elapsed() >= pace * 2, "three posts to C1 took {:?}", started.elapsed());
 }
 
@@ -352,4 +354,9 @@ async fn metrics_show_how_long_the_oldest_due_job_has_waited() {
     assert!(metrics.contains("# TYPE unhurried_job_lag_seconds gauge\nunhurried_job_lag_seconds 100\n"), "{metrics}");
     h.advance(0).await;
     assert!(h.get("/metrics").await.1.contains("unhurried_job_lag_seconds 0\n"), "the scheduler caught up");
+}
+
+/// An outbox tag for sends made outside the outbox.
+fn tag() -> unhurried::ports::OutboxTag {
+    unhurried::ports::OutboxTag { id: 1, queued_at: chrono::DateTime::UNIX_EPOCH }
 }

@@ -144,7 +144,8 @@ impl SlackDouble {
         self.shared.violations.lock().unwrap().clone()
     }
 
-    /// The next `retry_afters.len()` calls of `method` get 429 with these Retry-After values.
+    /// The next `retry_afters.len()` calls of `method` get 429 with these Retry-After values;
+    /// `method#channel` (like `chat.postMessage#C1`) throttles only the calls for that channel.
     pub fn throttle(&self, method: &str, retry_afters: &[u64]) {
         self.shared.throttles.lock().unwrap().entry(method.into()).or_default().extend(retry_afters);
     }
@@ -240,7 +241,12 @@ async fn web_api(
     let mut call =
         ApiCall { method: method.clone(), verb: verb.to_string(), params, bearer, status: 200, content_type, in_query };
     let violations = spec_violations(&call);
-    let throttled = shared.throttles.lock().unwrap().get_mut(&method).and_then(VecDeque::pop_front);
+    let throttled = {
+        let mut throttles = shared.throttles.lock().unwrap();
+        let channel = call.params.get("channel").and_then(Value::as_str).unwrap_or_default();
+        let per_channel = throttles.get_mut(&format!("{method}#{channel}")).and_then(VecDeque::pop_front);
+        per_channel.or_else(|| throttles.get_mut(&method).and_then(VecDeque::pop_front))
+    };
     let scopes = shared.scopes.lock().unwrap().clone();
     let missing_scope = required_scope(&method).filter(|needed| !scopes.contains(needed));
     if throttled.is_some() {

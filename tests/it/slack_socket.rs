@@ -186,12 +186,13 @@ async fn slacks_own_socket_mode_envelopes_become_the_right_events() {
         thread: None,
         is_dm: false,
     };
-    assert_eq!(h.inbox.try_recv().ok(), Some(InboundEvent::Message(expected)));
+    assert_eq!(h.pending().await, Some(InboundEvent::Message(expected)));
+    h.drain().await;
 
     // The fixtures' app_mention of that post carries the same event id: acked, no second event.
     let mention = socket_fixture("envelope_events_api_app_mention.json");
     deliver(&h, &mention).await;
-    assert!(h.inbox.try_recv().is_err(), "a redelivered event id reaches nothing");
+    assert_eq!(h.pending().await, None, "a redelivered event id reaches nothing");
 
     let command = socket_fixture("envelope_slash_commands.json");
     deliver(&h, &command).await;
@@ -204,12 +205,13 @@ async fn slacks_own_socket_mode_envelopes_become_the_right_events() {
         text: String::new(),
         platform_admin: false,
     };
-    assert_eq!(h.inbox.try_recv().ok(), Some(InboundEvent::Command(expected)));
+    assert_eq!(h.pending().await, Some(InboundEvent::Command(expected)));
+    h.drain().await;
 
     // A global shortcut is not something the bot offers: acked and ignored.
     let shortcut = socket_fixture("envelope_interactive_shortcut.json");
     deliver(&h, &shortcut).await;
-    assert!(h.inbox.try_recv().is_err());
+    assert_eq!(h.pending().await, None);
     socket.shutdown().await;
 }
 

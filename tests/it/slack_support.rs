@@ -9,7 +9,7 @@ use hmac::{Hmac, KeyInit as _, Mac as _};
 use secrecy::SecretString;
 use sha2::Sha256;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 use unhurried::adapters::clock::ManualClock;
 use unhurried::adapters::http::{HttpState, router};
 use unhurried::adapters::metrics::Metrics;
@@ -20,7 +20,8 @@ use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::bot::Bot;
 use unhurried::config::Settings;
 use unhurried::domain::events::InboundEvent;
-use unhurried::ports::Clock as _;
+use unhurried::inbox::InboxWriter;
+use unhurried::ports::{Clock as _, InboxStore as _};
 
 use crate::slack_double::SlackDouble;
 
@@ -41,7 +42,6 @@ pub struct SlackHarness {
     pub bot: Bot,
     pub metrics: Arc<Metrics>,
     pub intake: Arc<Intake>,
-    pub inbox: mpsc::Receiver<InboundEvent>,
     /// `127.0.0.1:P` of the bot's HTTP server.
     pub http: std::net::SocketAddr,
     pub client: Arc<slack_morphism::prelude::SlackHyperClient>,
@@ -72,9 +72,8 @@ impl SlackHarness {
         let platform = SlackPlatform::new(client.clone(), &SecretString::from(BOT_TOKEN), metrics.clone())
             .with_channel_pace(Duration::from_millis(20));
         let identity = platform.identify().await.unwrap();
-        let (events, inbox) = mpsc::channel(100);
-        let intake =
-            Arc::new(Intake::new(store.clone(), clock.clone(), events, metrics.clone(), Some(identity.user_id)));
+        let inbox = InboxWriter::start(store.clone(), clock.clone(), Arc::new(Notify::new()));
+        let intake = Arc::new(Intake::new(inbox, metrics.clone(), Some(identity.user_id)));
         let slack_http = SlackHttp {
             verifier: RequestVerifier::new(SecretString::from(SIGNING_SECRET)),
             clock: clock.clone(),
@@ -91,17 +90,20 @@ impl SlackHarness {
         });
         let bot = Bot::new(store.clone(), clock.clone(), Arc::new(platform), Arc::new(settings));
         bot.start().await.unwrap();
-        SlackHarness { double, clock, store, bot, metrics, intake, inbox, http, client, _dir: dir }
+        SlackHarness { double, clock, store, bot, metrics, intake, http, client, _dir: dir }
     }
 
-    /// Hands every event the adapter queued to the bot, like serve's consumer; returns how many.
+    /// Handles every event the adapter recorded in the inbox, like serve's consumer, and delivers
+    /// what they queued, like its delivery workers; returns how many events were handled.
     pub async fn drain(&mut self) -> usize {
-        let mut handled = 0;
-        while let Ok(event) = self.inbox.try_recv() {
-            self.bot.handle(event).await.unwrap();
-            handled += 1;
-        }
+        let handled = self.bot.handle_pending().await.unwrap();
+        self.bot.deliverer().deliver_all().await.unwrap();
         handled
+    }
+
+    /// The oldest event recorded in the inbox and not yet handled.
+    pub async fn pending(&self) -> Option<InboundEvent> {
+        self.store.next_delivery(self.clock.now()).await.unwrap().map(|delivery| delivery.event)
     }
 
     /// Moves the clock and runs due jobs.

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
 use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::domain::events::{Destination, OutgoingMessage, Purpose};
+use unhurried::domain::platform::Platform;
 use unhurried::jobs::{JobOutcome, NewJob};
 use unhurried::ports::{JobStore, RunKey, RunState, StandupStore, Store, StoreError};
 
@@ -91,8 +92,8 @@ async fn scheduling_the_same_job_key_twice_keeps_one_job() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = fresh_store(&dir).await;
     let now = at("2026-03-30T07:00:00Z");
-    assert!(store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T07:30:00Z"), now).await.unwrap());
-    assert!(!store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T08:30:00Z"), now).await.unwrap());
+    assert!(store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T07:30:00Z"), Platform::Slack, now).await.unwrap());
+    assert!(!store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T08:30:00Z"), Platform::Slack, now).await.unwrap());
     assert_eq!(store.next_due_at().await.unwrap(), Some(at("2026-03-30T07:30:00Z")));
     assert!(store.claim_due_jobs("w", now, Duration::minutes(5), 10).await.unwrap().is_empty(), "not due yet");
 }
@@ -105,7 +106,7 @@ async fn two_workers_racing_for_the_same_due_jobs_run_each_once() {
     let second = SqliteStore::connect(&url).await.unwrap();
     let now = at("2026-03-30T07:30:00Z");
     for n in 0..50 {
-        first.schedule_job(&job(&format!("job:{n}"), "2026-03-30T07:29:00Z"), now).await.unwrap();
+        first.schedule_job(&job(&format!("job:{n}"), "2026-03-30T07:29:00Z"), Platform::Slack, now).await.unwrap();
     }
     let workers: Vec<(Arc<SqliteStore>, &str)> = vec![(Arc::new(first), "a"), (Arc::new(second), "b")];
     let handles: Vec<_> = workers
@@ -142,7 +143,7 @@ async fn a_job_whose_worker_died_is_claimed_again_after_its_lease() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = fresh_store(&dir).await;
     let now = at("2026-03-30T07:30:00Z");
-    store.schedule_job(&job("digest:1:2026-03-30", "2026-03-30T07:30:00Z"), now).await.unwrap();
+    store.schedule_job(&job("digest:1:2026-03-30", "2026-03-30T07:30:00Z"), Platform::Slack, now).await.unwrap();
     let lease = Duration::minutes(5);
     let claimed = store.claim_due_jobs("dead-worker", now, lease, 10).await.unwrap();
     assert_eq!(claimed.len(), 1);
@@ -161,7 +162,7 @@ async fn a_retried_job_waits_until_its_retry_instant() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = fresh_store(&dir).await;
     let now = at("2026-03-30T07:30:00Z");
-    store.schedule_job(&job("brief:1", "2026-03-30T07:30:00Z"), now).await.unwrap();
+    store.schedule_job(&job("brief:1", "2026-03-30T07:30:00Z"), Platform::Slack, now).await.unwrap();
     let claimed = store.claim_due_jobs("w", now, Duration::minutes(5), 10).await.unwrap();
     let retry = JobOutcome::Retry { at: now + Duration::minutes(1), error: "rate limited".into() };
     assert!(store.finish_job(claimed[0].id, "w", &retry, now).await.unwrap());
@@ -170,13 +171,29 @@ async fn a_retried_job_waits_until_its_retry_instant() {
 }
 
 #[tokio::test]
-async fn an_inbound_delivery_is_recorded_once() {
+async fn an_inbound_delivery_is_recorded_once_per_platform_workspace_and_key() {
+    use unhurried::domain::events::{ChatMessage, InboundEvent};
+    use unhurried::ports::{InboxStore, NewDelivery};
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = fresh_store(&dir).await;
     let now = at("2026-03-30T07:30:00Z");
-    assert!(store.record_delivery("slack", "Ev0001", now).await.unwrap());
-    assert!(!store.record_delivery("slack", "Ev0001", now).await.unwrap());
-    assert!(store.record_delivery("discord", "Ev0001", now).await.unwrap());
+    let message = |workspace: &str| {
+        InboundEvent::Message(ChatMessage {
+            workspace: workspace.into(),
+            id: "1.0001".into(),
+            channel: "C1".into(),
+            user: "U1".into(),
+            text: "hi".into(),
+            thread: None,
+            is_dm: false,
+        })
+    };
+    let delivery = |platform, workspace: &str| NewDelivery { platform, event: message(workspace) };
+    let batch = [delivery(Platform::Slack, "T1"), delivery(Platform::Slack, "T1"), delivery(Platform::Discord, "T1")];
+    assert_eq!(store.record_deliveries(&batch, now).await.unwrap(), [true, false, true], "one batch, one transaction");
+    assert_eq!(store.record_deliveries(&[delivery(Platform::Slack, "T2")], now).await.unwrap(), [true]);
+    assert_eq!(store.record_deliveries(&[delivery(Platform::Slack, "T1")], now).await.unwrap(), [false]);
+    assert_eq!(store.inbox_backlog().await.unwrap(), (3, Some(now)));
 }
 
 #[tokio::test]
@@ -246,21 +263,25 @@ async fn a_message_waiting_for_a_retry_is_not_overtaken_in_its_conversation_but_
         .await
         .unwrap();
 
-    let first = store.take_next(now).await.unwrap().unwrap();
+    let take = |now| {
+        let store = store.clone();
+        async move { store.take_deliverable(now, 1).await.unwrap().into_iter().next() }
+    };
+    let first = take(now).await.unwrap();
     assert_eq!(first.message.text, "first in C1");
     // A 5xx: try again in a minute.
     let retry = Delivery::RetryAt(now + Duration::minutes(1), "HTTP 503".into());
     store.record_delivery_result(first.id, &retry, now).await.unwrap();
 
-    let next = store.take_next(now).await.unwrap().unwrap();
+    let next = take(now).await.unwrap();
     assert_eq!(next.message.text, "only in C2", "C1's second message waits behind its first");
     store.record_delivery_result(next.id, &Delivery::Sent("ts2".into()), now).await.unwrap();
-    assert!(store.take_next(now).await.unwrap().is_none(), "nothing else may go before the retry is due");
+    assert!(take(now).await.is_none(), "nothing else may go before the retry is due");
 
     let later = now + Duration::minutes(1);
-    let again = store.take_next(later).await.unwrap().unwrap();
+    let again = take(later).await.unwrap();
     assert_eq!(again.message.text, "first in C1");
     store.record_delivery_result(again.id, &Delivery::Sent("ts1".into()), later).await.unwrap();
-    let last = store.take_next(later).await.unwrap().unwrap();
+    let last = take(later).await.unwrap();
     assert_eq!(last.message.text, "second in C1");
 }

@@ -14,13 +14,14 @@ use serenity::all::{
     CreateInteractionResponse, CreateInteractionResponseMessage, GuildId, Interaction, InteractionId, ModalInteraction,
     Permissions, UserId,
 };
-use tokio::sync::mpsc::{self, error::TrySendError};
 
 use super::commands::{self, COMMAND_NAME};
 use super::convert::Directory;
 use super::forms::{self, FormSource};
 use super::platform::Interactions;
 use crate::domain::events::{CommandInvocation, InboundEvent, StandupSubmission};
+use crate::domain::platform::Platform;
+use crate::inbox::InboxWriter;
 
 /// How many recent interaction ids are remembered to drop replays (a RESUME can replay the
 /// dispatches of the last few seconds; the engine's delivery log catches anything older).
@@ -57,7 +58,7 @@ enum After {
 /// Turns interactions into answers and engine events; shared by the gateway handler and the HTTP
 /// endpoint.
 pub struct Intake {
-    events: mpsc::Sender<InboundEvent>,
+    inbox: InboxWriter,
     directory: Arc<Directory>,
     interactions: Arc<Interactions>,
     forms: FormSource,
@@ -65,14 +66,14 @@ pub struct Intake {
 }
 
 impl Intake {
-    /// An intake feeding `events`; `directory` and `interactions` are shared with the platform.
+    /// An intake recording into `inbox`; `directory` and `interactions` are shared with the platform.
     pub fn new(
-        events: mpsc::Sender<InboundEvent>,
+        inbox: InboxWriter,
         directory: Arc<Directory>,
         interactions: Arc<Interactions>,
         forms: FormSource,
     ) -> Self {
-        Intake { events, directory, interactions, forms, recent: Mutex::default() }
+        Intake { inbox, directory, interactions, forms, recent: Mutex::default() }
     }
 
     /// The answer to `interaction`, or why there is none. Marks the id as seen.
@@ -110,16 +111,11 @@ impl Intake {
         self.forward(event).await;
     }
 
-    /// Queues an event for the engine. Tried without waiting first, so a token kept just before
-    /// is queued in the same order as its command even when HTTP requests run concurrently.
+    /// Records an event in the inbox for the engine (durable once this returns). A gateway
+    /// dispatch has no ack to hold back, so a failed write is logged: the event is lost.
     pub async fn forward(&self, event: InboundEvent) {
-        let dropped = match self.events.try_send(event) {
-            Ok(()) => false,
-            Err(TrySendError::Full(event)) => self.events.send(event).await.is_err(),
-            Err(TrySendError::Closed(_)) => true,
-        };
-        if dropped {
-            tracing::warn!("the bot loop has stopped; a Discord event was dropped");
+        if let Err(error) = self.inbox.record(Platform::Discord, event).await {
+            tracing::error!(error = format!("{error:#}"), "a Discord event could not be recorded and is lost");
         }
     }
 

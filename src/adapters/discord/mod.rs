@@ -5,10 +5,10 @@
 //! Wiring (for `serve` and `check`):
 //! - [`connect`] checks the token, picks the gateway intents, starts the gateway client in a task
 //!   and returns the platform for [`crate::bot::Bot::new`] plus a [`DiscordConnection`] handle.
-//!   Inbound events arrive on the `events` channel; feed them to `Bot::handle` one at a time.
+//!   Inbound events are recorded in the inbox through the [`crate::inbox::InboxWriter`] it is given.
 //! - With `DISCORD_PUBLIC_KEY`, [`interactions_key`] checks the key before anything connects and
 //!   [`DiscordConnection::interactions_routes`] gives the `POST /discord/interactions` route to
-//!   mount on the HTTP server; it feeds the same `events` channel as the gateway.
+//!   mount on the HTTP server; it records into the same inbox as the gateway.
 //! - [`check`] reports the bot user, its guilds and the permissions it lacks in each, for
 //!   `unhurried check`.
 //!
@@ -32,13 +32,12 @@ use serenity::all::{
     ApplicationFlags, ClientBuilder, GatewayIntents, GuildInfo, HttpBuilder, Permissions, RoleId, ShardManager, UserId,
 };
 use serenity::http::Http;
-use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 pub use platform::DiscordPlatform;
 
 use crate::config::Settings;
-use crate::domain::events::InboundEvent;
+use crate::inbox::InboxWriter;
 use crate::ports::{Clock, Store};
 
 /// Discord's own REST base; any other `discord.api_url` is a stand-in (a proxy or a test double).
@@ -131,8 +130,8 @@ pub fn intents_for(flags: Option<ApplicationFlags>) -> GatewayIntents {
     }
 }
 
-/// Connects to Discord: checks the token, registers `/async` once READY arrives, and streams
-/// inbound events to `events`. Returns the platform the engine sends through and the connection.
+/// Connects to Discord: checks the token, registers `/async` once READY arrives, and records
+/// inbound events in the inbox through `inbox`. Returns the platform the engine sends through and the connection.
 /// `store` and `clock` are the engine's: the standup answer button reads the questions of the
 /// member's open run from them (nothing else is read, nothing written but the workspace row).
 pub async fn connect(
@@ -140,7 +139,7 @@ pub async fn connect(
     settings: &Settings,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
-    events: mpsc::Sender<InboundEvent>,
+    inbox: InboxWriter,
 ) -> anyhow::Result<(Arc<DiscordPlatform>, DiscordConnection)> {
     let http = http_client(token, settings);
     let app = http
@@ -152,7 +151,7 @@ pub async fn connect(
     let directory = Arc::new(convert::Directory::default());
     let interactions = Arc::new(platform::Interactions::default());
     let forms = forms::FormSource { store, clock };
-    let intake = Arc::new(intake::Intake::new(events, directory.clone(), interactions.clone(), forms));
+    let intake = Arc::new(intake::Intake::new(inbox, directory.clone(), interactions.clone(), forms));
     let handler = handler::Handler::new(intake.clone(), directory.clone(), settings);
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(handler)

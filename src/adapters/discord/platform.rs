@@ -20,7 +20,7 @@ use super::forms;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::discord::ALLOWED_MENTIONS_MAX_USERS;
 use crate::domain::platform::Platform;
-use crate::ports::{ChatPlatform, Profile, SendError};
+use crate::ports::{ChatPlatform, Profile, OutboxTag, SendError};
 
 /// Name of the threads the bot starts from a ping (Discord requires one; 1–100 characters).
 const THREAD_NAME: &str = "Async follow-up";
@@ -203,7 +203,7 @@ impl ChatPlatform for DiscordPlatform {
         Platform::Discord
     }
 
-    async fn send(&self, message: &OutgoingMessage) -> Result<String, SendError> {
+    async fn send(&self, _tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
         match &message.to {
             Destination::Dm { user } => {
                 let channel = self.dm_channel(user).await?;

@@ -1,23 +1,23 @@
-//! Purpose: where Slack deliveries enter the bot, for both Socket Mode and HTTP. It converts,
-//! de-duplicates by Slack's `event_id`, and hands the event to the one consumer over a channel.
-//! It never waits for the bot, so Slack gets its ack within 3 s whatever the bot is doing.
+//! Purpose: where Slack deliveries enter the bot, for both Socket Mode and HTTP. It converts and
+//! records the event in the inbox (durable, de-duplicated by the event's own key); the caller acks
+//! Slack once that returns. It never waits for the bot, so Slack gets its ack within 3 s whatever
+//! the bot is doing, and an acked event survives a crash.
 
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use slack_morphism::prelude::*;
-use tokio::sync::mpsc;
 
 use crate::adapters::metrics::Metrics;
 use crate::adapters::slack::convert;
 use crate::adapters::slack::interactions::{self, Interaction};
 use crate::domain::events::InboundEvent;
-use crate::ports::{Clock, Store};
+use crate::domain::platform::Platform;
+use crate::inbox::{InboxWriter, Recorded};
 
 /// What became of a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Accepted {
-    /// Handed to the bot.
+    /// Recorded in the inbox for the bot.
     Dispatched,
     /// Seen before (a retry, or the same event on a second socket): no effect.
     Duplicate,
@@ -27,23 +27,15 @@ pub enum Accepted {
 
 /// The shared entry point of Slack deliveries.
 pub struct Intake {
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-    events: mpsc::Sender<InboundEvent>,
+    inbox: InboxWriter,
     metrics: Arc<Metrics>,
     bot_user: Option<String>,
 }
 
 impl Intake {
-    /// An intake feeding `events`; `bot_user` (from `auth.test`) marks the bot's own posts.
-    pub fn new(
-        store: Arc<dyn Store>,
-        clock: Arc<dyn Clock>,
-        events: mpsc::Sender<InboundEvent>,
-        metrics: Arc<Metrics>,
-        bot_user: Option<String>,
-    ) -> Self {
-        Intake { store, clock, events, metrics, bot_user }
+    /// An intake recording into `inbox`; `bot_user` (from `auth.test`) marks the bot's own posts.
+    pub fn new(inbox: InboxWriter, metrics: Arc<Metrics>, bot_user: Option<String>) -> Self {
+        Intake { inbox, metrics, bot_user }
     }
 
     /// The counters this intake updates.
@@ -58,44 +50,35 @@ impl Intake {
         let Some(event) = converted.event else {
             return Ok(Accepted::Ignored);
         };
-        self.dispatch(Some(callback.event_id.to_string()), event).await
+        self.dispatch(event).await
     }
 
-    /// Takes one slash command (Slack does not retry these; the engine de-duplicates by trigger id).
+    /// Takes one slash command (Slack does not retry these; the inbox de-duplicates by trigger id).
     pub async fn command(&self, command: &SlackCommandEvent) -> anyhow::Result<Accepted> {
         self.metrics.event_received("command");
-        self.dispatch(None, convert::command(command)).await
+        self.dispatch(convert::command(command)).await
     }
 
     /// Takes one interaction (a button click or a modal submission) and says what to answer
-    /// Slack. A refused submission dispatches nothing; the rest are de-duplicated by the engine
+    /// Slack. A refused submission dispatches nothing; the rest are de-duplicated by the inbox
     /// (trigger and view ids), as Slack does not give interactions an event id.
     pub async fn interaction(&self, event: &SlackInteractionEvent) -> anyhow::Result<Interaction> {
         self.metrics.event_received("interaction");
         let interaction = interactions::convert(event);
         if let Interaction::Event(inbound) = &interaction {
-            self.dispatch(None, inbound.clone()).await?;
+            self.dispatch(inbound.clone()).await?;
         }
         Ok(interaction)
     }
 
-    async fn dispatch(&self, event_id: Option<String>, event: InboundEvent) -> anyhow::Result<Accepted> {
-        // Room first: a delivery recorded but then dropped for a full queue would be lost for good.
-        let permit =
-            self.events.try_reserve().map_err(|_| anyhow::anyhow!("the bot's event queue is full or closed"))?;
-        if let Some(event_id) = event_id {
-            let first = self
-                .store
-                .record_delivery("slack", &event_id, self.clock.now())
-                .await
-                .context("recording a Slack delivery")?;
-            if !first {
+    async fn dispatch(&self, event: InboundEvent) -> anyhow::Result<Accepted> {
+        match self.inbox.record(Platform::Slack, event).await? {
+            Recorded::New => Ok(Accepted::Dispatched),
+            Recorded::Duplicate => {
                 self.metrics.event_received("duplicate");
-                tracing::debug!(%event_id, "duplicate Slack delivery ignored");
-                return Ok(Accepted::Duplicate);
+                tracing::debug!("duplicate Slack delivery ignored");
+                Ok(Accepted::Duplicate)
             }
         }
-        permit.send(event);
-        Ok(Accepted::Dispatched)
     }
 }

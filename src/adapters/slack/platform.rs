@@ -19,16 +19,10 @@ use crate::adapters::metrics::Metrics;
 use crate::adapters::slack::blocks;
 use crate::domain::events::{Destination, Form, OutgoingMessage};
 use crate::domain::platform::Platform;
-use crate::ports::{ChatPlatform, Profile, SendError};
+use crate::ports::{ChatPlatform, OutboxTag, Profile, SendError};
 
 /// The gap kept between two posts to one channel: Slack allows about one per second.
 pub const DEFAULT_CHANNEL_PACE: Duration = Duration::from_secs(1);
-/// How long one message may wait out 429s in place, in total, before it goes back to the outbox.
-/// Waiting in place keeps the outbox's order (a message handed back is retried later, and
-/// messages queued behind it could overtake it), so only a pathological storm exhausts this.
-const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(300);
-/// How many 429 answers one message may get in place (bounds a storm of `Retry-After: 0`).
-const MAX_RATE_LIMITED_ATTEMPTS: u32 = 100;
 /// The wait after a 429 without a usable `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 
@@ -152,30 +146,21 @@ impl ChatPlatform for SlackPlatform {
         Platform::Slack
     }
 
-    async fn send(&self, message: &OutgoingMessage) -> Result<String, SendError> {
+    async fn send(&self, _tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
         let purpose = message.purpose.as_str();
-        let mut waited = Duration::ZERO;
-        for _ in 0..MAX_RATE_LIMITED_ATTEMPTS {
-            match self.deliver(message).await {
-                Ok(ts) => {
-                    self.metrics.message_sent(purpose);
-                    return Ok(ts);
-                }
-                Err(SlackClientError::RateLimitError(limit)) => {
-                    self.metrics.rate_limited();
-                    let wait = limit.retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
-                    if waited + wait > MAX_RATE_LIMIT_WAIT {
-                        let total = (waited + wait).as_secs();
-                        return Err(SendError::Transient(format!("rate limited for {total}s in all")));
-                    }
-                    tracing::info!(purpose, wait_secs = wait.as_secs(), "Slack rate limit: waiting before retrying");
-                    tokio::time::sleep(wait).await;
-                    waited += wait;
-                }
-                Err(error) => return Err(classify(error, purpose)),
+        match self.deliver(message).await {
+            Ok(ts) => {
+                self.metrics.message_sent(purpose);
+                Ok(ts)
             }
+            Err(SlackClientError::RateLimitError(limit)) => {
+                // Handed back to the delivery worker, which pauses this workspace's posts (and
+                // only them) for the wait Slack asked for; nothing waits here.
+                self.metrics.rate_limited();
+                Err(SendError::RateLimited { retry_after: limit.retry_after.unwrap_or(DEFAULT_RETRY_AFTER) })
+            }
+            Err(error) => Err(classify(error, purpose)),
         }
-        Err(SendError::Transient("still rate limited after repeated retries".into()))
     }
 
     async fn profile(&self, _workspace: &str, user: &str) -> anyhow::Result<Option<Profile>> {

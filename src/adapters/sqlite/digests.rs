@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::standups::{enqueue_in, parse_date};
+use super::standups::parse_date;
 use super::{SqliteStore, instant, secs};
 use crate::domain::events::OutgoingMessage;
 use crate::ports::{AnswerRecord, DigestRecord, NewDigest, RunKey, RunRecord, RunState, StandupRecord, StandupStore};
@@ -47,7 +47,7 @@ impl SqliteStore {
             "{ANSWER_SELECT} WHERE {condition} ORDER BY COALESCE(r.answered_at, a.answered_at), r.id, a.question_index"
         )))
         .bind(bind)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await?;
         rows.into_iter().map(AnswerRow::into_record).collect()
     }
@@ -209,7 +209,7 @@ impl StandupStore for SqliteStore {
         .bind(member_id)
         .bind(until.to_string())
         .bind(i64::from(limit))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await?;
         rows.into_iter().map(|(date, blocker)| Ok((parse_date(&date)?, blocker))).collect()
     }
@@ -235,7 +235,7 @@ impl StandupStore for SqliteStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        let outbox_ids = enqueue_in(&mut tx, workspace_id, chunks, now).await?;
+        let outbox_ids = super::outbox::insert_messages(&mut tx, workspace_id, chunks, now).await?;
         sqlx::query("UPDATE digests SET messages = ? WHERE id = ?")
             .bind(serde_json::to_string(&outbox_ids)?)
             .bind(id)
@@ -249,7 +249,7 @@ impl StandupStore for SqliteStore {
         let row: Option<(i64, i64, String, String)> =
             sqlx::query_as("SELECT id, standup_id, messages, content FROM digests WHERE id = ?")
                 .bind(digest_id)
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *self.read().await?)
                 .await?;
         row.map(|(id, standup_id, messages, content)| {
             Ok(DigestRecord {
@@ -270,7 +270,7 @@ impl StandupStore for SqliteStore {
     async fn last_digest_at(&self, standup_id: i64) -> anyhow::Result<Option<DateTime<Utc>>> {
         let at: Option<i64> = sqlx::query_scalar("SELECT MAX(posted_at) FROM digests WHERE standup_id = ?")
             .bind(standup_id)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.read().await?)
             .await?;
         at.map(instant).transpose()
     }
@@ -288,7 +288,7 @@ impl StandupStore for SqliteStore {
         .bind(workspace_id)
         .bind(secs(since))
         .bind(secs(until))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await?)
     }
 
@@ -298,7 +298,7 @@ impl StandupStore for SqliteStore {
              ORDER BY asked_at, id",
         )
         .bind(workspace_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await?)
     }
 
@@ -314,7 +314,7 @@ impl StandupStore for SqliteStore {
         .bind(workspace_id)
         .bind(secs(since))
         .bind(secs(until))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.read().await?)
         .await?)
     }
 
@@ -336,7 +336,7 @@ impl StandupStore for SqliteStore {
         )
         .bind(prefix)
         .bind(prefix)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.read().await?)
         .await?;
         row.map(|(due, key)| Ok((instant(due)?, key))).transpose()
     }

@@ -55,7 +55,7 @@ impl SqliteStore {
         let ranges: Vec<(String, String)> =
             sqlx::query_as("SELECT from_date, to_date FROM out_of_office WHERE member_id = ? ORDER BY from_date")
                 .bind(row.id)
-                .fetch_all(self.pool())
+                .fetch_all(&mut *self.read().await?)
                 .await?;
         let parse = |d: &str| d.parse::<NaiveDate>().with_context(|| format!("stored date '{d}' is invalid"));
         let out_of_office =
@@ -121,7 +121,7 @@ impl DirectoryStore for SqliteStore {
             "SELECT {MEMBER_COLUMNS} FROM members WHERE workspace_id = ? AND platform_user_id = ? AND forgotten = 0"
         );
         let row: Option<MemberRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(workspace_id).bind(user).fetch_optional(self.pool()).await?;
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(workspace_id).bind(user).fetch_optional(&mut *self.read().await?).await?;
         match row {
             Some(row) => Ok(Some(self.member_record(row).await?)),
             None => Ok(None),
@@ -132,7 +132,7 @@ impl DirectoryStore for SqliteStore {
         let sql = format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?");
         let row: MemberRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(member_id)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.read().await?)
             .await
             .with_context(|| format!("member {member_id} is missing"))?;
         self.member_record(row).await
@@ -143,7 +143,7 @@ impl DirectoryStore for SqliteStore {
             "SELECT {MEMBER_COLUMNS} FROM members WHERE workspace_id = ? AND forgotten = 0 ORDER BY platform_user_id"
         );
         let rows: Vec<MemberRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(workspace_id).fetch_all(self.pool()).await?;
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(workspace_id).fetch_all(&mut *self.read().await?).await?;
         let mut members = Vec::with_capacity(rows.len());
         for row in rows {
             members.push(self.member_record(row).await?);
@@ -242,7 +242,7 @@ impl DirectoryStore for SqliteStore {
         let row: ChannelRow =
             sqlx::query_as("SELECT id, workspace_id, platform_channel_id, name, nudge_mode FROM channels WHERE id = ?")
                 .bind(channel_id)
-                .fetch_one(self.pool())
+                .fetch_one(&mut *self.read().await?)
                 .await?;
         Ok(row.into())
     }

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{SqliteStore, instant, secs};
+use crate::domain::platform::Platform;
 use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 use crate::ports::JobStore;
 
@@ -18,6 +19,7 @@ struct JobRow {
     expires_at: Option<i64>,
     payload: String,
     attempts: i64,
+    platform: Option<String>,
 }
 
 impl TryFrom<JobRow> for ClaimedJob {
@@ -33,18 +35,19 @@ impl TryFrom<JobRow> for ClaimedJob {
             due_at: instant(row.due_at)?,
             expires_at: row.expires_at.map(instant).transpose()?,
             attempts: row.attempts,
+            platform: row.platform.map(|p| p.parse()).transpose()?,
         })
     }
 }
 
 #[async_trait]
 impl JobStore for SqliteStore {
-    async fn schedule_job(&self, job: &NewJob, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    async fn schedule_job(&self, job: &NewJob, platform: Platform, now: DateTime<Utc>) -> anyhow::Result<bool> {
         let inserted = self
             .write(
                 sqlx::query(
-                    "INSERT INTO jobs (kind, key, due_at, expires_at, payload, state, created_at)
-             VALUES (?, ?, ?, ?, ?, 'pending', ?)
+                    "INSERT INTO jobs (kind, key, due_at, expires_at, payload, state, created_at, platform)
+             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
              ON CONFLICT (key) DO NOTHING",
                 )
                 .bind(&job.kind)
@@ -52,7 +55,8 @@ impl JobStore for SqliteStore {
                 .bind(secs(job.due_at))
                 .bind(job.expires_at.map(secs))
                 .bind(job.payload.to_string())
-                .bind(secs(now)),
+                .bind(secs(now))
+                .bind(platform.as_str()),
             )
             .await?
             == 1;
@@ -73,7 +77,7 @@ impl JobStore for SqliteStore {
                  SELECT id FROM jobs
                  WHERE (state = 'pending' AND due_at <= ?) OR (state = 'claimed' AND lease_until <= ?)
                  ORDER BY due_at, id LIMIT ?)
-             RETURNING id, kind, key, due_at, expires_at, payload, attempts",
+             RETURNING id, kind, key, due_at, expires_at, payload, attempts, platform",
         )
         .bind(worker)
         .bind(secs(now + lease))
@@ -139,7 +143,14 @@ impl JobStore for SqliteStore {
 
     async fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
         let next: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(due_at) FROM jobs WHERE state = 'pending'").fetch_one(self.pool()).await?;
+            sqlx::query_scalar("SELECT MIN(due_at) FROM jobs WHERE state = 'pending'").fetch_one(&mut *self.read().await?).await?;
         next.map(instant).transpose()
+    }
+
+    async fn release_all_claims(&self) -> anyhow::Result<u64> {
+        self.write(sqlx::query(
+            "UPDATE jobs SET state = 'pending', claimed_by = NULL, lease_until = NULL WHERE state = 'claimed'",
+        ))
+        .await
     }
 }

@@ -7,26 +7,31 @@
 
 mod digests;
 mod directory;
+mod inbox;
 mod jobs;
 mod nudges;
 mod outbox;
 mod records;
+mod scope;
 mod standups;
 
 use std::fs::{File, OpenOptions};
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use anyhow::Context as _;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::Sqlite;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use tokio::sync::Mutex;
 
-use crate::ports::{InstanceGuard, Store, StoreError};
+use self::scope::{Conn, Scope, WriteTx};
+use crate::ports::{InstanceGuard, Store, StoreError, UnitOfWork};
 
 /// How long a writer waits for another connection's write lock before failing.
 const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(5);
@@ -41,6 +46,13 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// The database file, `None` for an in-memory database (which needs no lock).
     path: Option<PathBuf>,
+    /// Every writer of this process queues here, first come first served. SQLite's own busy
+    /// handler polls and is unfair: a consumer that commits back to back could starve the
+    /// inbox writer (and so Slack's acks) until its busy timeout ran out.
+    write_gate: Arc<Mutex<()>>,
+    /// Set on the view of the store an event or job is handled through: all its reads and
+    /// writes share one transaction ([`Store::begin`]).
+    scope: Option<Arc<Scope>>,
 }
 
 impl SqliteStore {
@@ -68,7 +80,7 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the database {url}"))?;
-        Ok(SqliteStore { pool, path })
+        Ok(SqliteStore { pool, path, write_gate: Arc::new(Mutex::new(())), scope: None })
     }
 
     /// Applies the migrations embedded from `migrations/`.
@@ -90,9 +102,24 @@ impl SqliteStore {
         Ok(changed)
     }
 
-    /// Starts a writing transaction that holds SQLite's write lock from its first statement.
-    pub(crate) async fn begin_write(&self) -> anyhow::Result<Transaction<'static, Sqlite>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await.context("cannot start a write transaction")
+    /// Starts a writing step that holds SQLite's write lock from its first statement: its own
+    /// `BEGIN IMMEDIATE` transaction, or a savepoint inside the unit of work this view belongs to.
+    pub(crate) async fn begin_write(&self) -> anyhow::Result<WriteTx> {
+        match &self.scope {
+            Some(scope) => scope.begin_step(&self.pool, &self.write_gate).await,
+            None => WriteTx::own(&self.pool, &self.write_gate).await,
+        }
+    }
+
+    /// A connection to read on: the unit of work's once it has written (so it reads its own
+    /// writes), else any connection of the pool.
+    pub(crate) async fn read(&self) -> anyhow::Result<Conn> {
+        if let Some(scope) = &self.scope
+            && let Some(conn) = scope.reader().await?
+        {
+            return Ok(conn);
+        }
+        Ok(Conn::Pooled(self.pool.acquire().await.context("cannot get a database connection")?))
     }
 }
 
@@ -141,24 +168,14 @@ impl Store for SqliteStore {
         }
     }
 
+    async fn begin(&self) -> anyhow::Result<Box<dyn UnitOfWork>> {
+        let scope = Arc::new(Scope::default());
+        let view = SqliteStore { scope: Some(scope.clone()), ..self.clone() };
+        Ok(Box::new(scope::SqliteUnit { view: Arc::new(view), scope }))
+    }
+
     async fn ping(&self) -> anyhow::Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await.context("the database does not answer")?;
         Ok(())
-    }
-
-    async fn record_delivery(&self, platform: &str, delivery_id: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
-        let inserted = self
-            .write(
-                sqlx::query(
-                    "INSERT INTO inbound_deliveries (platform, delivery_id, received_at) VALUES (?, ?, ?)
-             ON CONFLICT DO NOTHING",
-                )
-                .bind(platform)
-                .bind(delivery_id)
-                .bind(secs(now)),
-            )
-            .await?
-            == 1;
-        Ok(inserted)
     }
 }

@@ -65,7 +65,7 @@ impl NudgeStore for SqliteStore {
     async fn nudge(&self, nudge_id: i64) -> anyhow::Result<Option<NudgeRecord>> {
         let sql = format!("SELECT {NUDGE_COLUMNS} FROM nudges WHERE id = ?");
         let row: Option<NudgeRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(nudge_id).fetch_optional(self.pool()).await?;
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(nudge_id).fetch_optional(&mut *self.read().await?).await?;
         row.map(NudgeRecord::try_from).transpose()
     }
 
@@ -74,7 +74,7 @@ impl NudgeStore for SqliteStore {
             "SELECT {NUDGE_COLUMNS} FROM nudges WHERE channel_id = ? AND sender_id = ? AND state = 'waiting' ORDER BY id"
         );
         let rows: Vec<NudgeRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(channel_id).bind(sender_id).fetch_all(self.pool()).await?;
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(channel_id).bind(sender_id).fetch_all(&mut *self.read().await?).await?;
         rows.into_iter().map(NudgeRecord::try_from).collect()
     }
 
@@ -109,7 +109,7 @@ impl NudgeStore for SqliteStore {
         )
         .bind(channel_id)
         .bind(sender_id)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.read().await?)
         .await?;
         last.map(instant).transpose()
     }
@@ -242,7 +242,7 @@ impl QuestionStore for SqliteStore {
              ORDER BY q.asked_at, q.id",
         )
         .bind(asked_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await?;
         rows.into_iter()
             .map(|row| {

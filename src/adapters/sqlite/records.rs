@@ -48,7 +48,7 @@ impl DecisionStore for SqliteStore {
     async fn watches_decisions(&self, channel_id: i64) -> anyhow::Result<bool> {
         let watch: Option<bool> = sqlx::query_scalar("SELECT watch_decisions FROM channels WHERE id = ?")
             .bind(channel_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await?;
         Ok(watch.unwrap_or(false))
     }
@@ -76,7 +76,7 @@ impl DecisionStore for SqliteStore {
         let rows: Vec<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(workspace_id)
             .bind(i64::from(limit))
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await?;
         rows.into_iter().map(DecisionRecord::try_from).collect()
     }
@@ -87,7 +87,7 @@ impl DecisionStore for SqliteStore {
         let rows: Vec<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(workspace_id)
             .bind(secs(since))
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await?;
         rows.into_iter().map(DecisionRecord::try_from).collect()
     }
@@ -165,7 +165,7 @@ impl BriefStore for SqliteStore {
         )
         .bind(workspace_id)
         .bind(secs(since))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await?;
         rows.into_iter()
             .map(|row| {
@@ -189,7 +189,7 @@ impl BriefStore for SqliteStore {
         )
         .bind(workspace_id)
         .bind(since)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.read().await?)
         .await?;
         let (pings_nudged, pings_converted): (i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), COUNT(converted_at) FROM nudges
@@ -197,13 +197,13 @@ impl BriefStore for SqliteStore {
         )
         .bind(workspace_id)
         .bind(since)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.read().await?)
         .await?;
         let offhours_mentions: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM offhours_mentions WHERE workspace_id = ? AND at >= ?")
                 .bind(workspace_id)
                 .bind(since)
-                .fetch_one(self.pool())
+                .fetch_one(&mut *self.read().await?)
                 .await?;
         Ok(StatsCounts { prompted_runs, answered_runs, pings_nudged, pings_converted, offhours_mentions })
     }

@@ -4,7 +4,6 @@
 
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use sqlx::{Sqlite, Transaction};
 
 use super::{SqliteStore, instant, secs};
 use crate::domain::events::OutgoingMessage;
@@ -77,7 +76,7 @@ impl SqliteStore {
         let members: Vec<i64> =
             sqlx::query_scalar("SELECT member_id FROM standup_members WHERE standup_id = ? ORDER BY member_id")
                 .bind(row.id)
-                .fetch_all(self.pool())
+                .fetch_all(&mut *self.read().await?)
                 .await?;
         let skipped: Vec<String> = serde_json::from_str(&row.skipped_dates).context("stored skipped dates")?;
         Ok(StandupRecord {
@@ -102,7 +101,7 @@ impl SqliteStore {
         let rows: Vec<StandupRow> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{STANDUP_SELECT} WHERE {condition} ORDER BY s.name")))
                 .bind(bind)
-                .fetch_all(self.pool())
+                .fetch_all(&mut *self.read().await?)
                 .await?;
         let mut standups = Vec::with_capacity(rows.len());
         for row in rows {
@@ -116,7 +115,7 @@ impl SqliteStore {
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{STANDUP_SELECT} WHERE s.workspace_id = ? AND s.name = ?")))
                 .bind(workspace_id)
                 .bind(name)
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *self.read().await?)
                 .await?;
         match row {
             Some(row) => Ok(Some(self.standup_record(row).await?)),
@@ -175,7 +174,7 @@ impl SqliteStore {
         for bind in binds {
             query = query.bind(*bind);
         }
-        query.fetch_optional(self.pool()).await?.map(RunRow::into_record).transpose()
+        query.fetch_optional(&mut *self.read().await?).await?.map(RunRow::into_record).transpose()
     }
 
     pub(super) async fn run_by_key(&self, key: &RunKey) -> anyhow::Result<Option<RunRecord>> {
@@ -185,7 +184,7 @@ impl SqliteStore {
         .bind(key.standup_id)
         .bind(key.member_id)
         .bind(key.local_date.to_string())
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.read().await?)
         .await?;
         row.map(RunRow::into_record).transpose()
     }
@@ -226,7 +225,7 @@ impl SqliteStore {
         .bind(key.local_date.to_string())
         .execute(&mut *tx)
         .await?;
-        enqueue_in(&mut tx, workspace_id, std::slice::from_ref(prompt), now).await?;
+        super::outbox::insert_messages(&mut tx, workspace_id, std::slice::from_ref(prompt), now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -278,35 +277,9 @@ impl SqliteStore {
         .rows_affected()
             == 1;
         if changed {
-            enqueue_in(&mut tx, workspace_id, std::slice::from_ref(reminder), now).await?;
+            super::outbox::insert_messages(&mut tx, workspace_id, std::slice::from_ref(reminder), now).await?;
         }
         tx.commit().await?;
         Ok(changed)
     }
-}
-
-/// Queues messages inside a caller's transaction (same rows as [`crate::ports::OutboxStore::enqueue`]),
-/// returning their outbox ids.
-pub(super) async fn enqueue_in(
-    tx: &mut Transaction<'static, Sqlite>,
-    workspace_id: i64,
-    messages: &[OutgoingMessage],
-    now: DateTime<Utc>,
-) -> anyhow::Result<Vec<i64>> {
-    let mut ids = Vec::with_capacity(messages.len());
-    for message in messages {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO outbox (workspace_id, purpose, message, state, not_before, created_at)
-             VALUES (?, ?, ?, 'pending', ?, ?) RETURNING id",
-        )
-        .bind(workspace_id)
-        .bind(message.purpose.as_str())
-        .bind(serde_json::to_string(message)?)
-        .bind(secs(now))
-        .bind(secs(now))
-        .fetch_one(&mut **tx)
-        .await?;
-        ids.push(id);
-    }
-    Ok(ids)
 }

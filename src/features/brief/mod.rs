@@ -13,7 +13,7 @@ pub mod rules;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::member::Member;
 use crate::features::decisions;
@@ -45,7 +45,7 @@ fn next_job(workspace_id: i64, member: &Member, at_or_after: DateTime<Utc>) -> O
 
 /// Schedules a member's next brief unless one is scheduled: call when a member is first seen.
 /// Idempotent (the job key is unique per member and local date).
-pub async fn ensure_scheduled(bot: &Bot, workspace_id: i64, member_id: i64) -> anyhow::Result<()> {
+pub async fn ensure_scheduled(bot: &Context, workspace_id: i64, member_id: i64) -> anyhow::Result<()> {
     let member = bot.member_by_id(member_id).await?;
     if !wants_brief(&member) {
         return Ok(());
@@ -57,7 +57,7 @@ pub async fn ensure_scheduled(bot: &Bot, workspace_id: i64, member_id: i64) -> a
 }
 
 /// Recomputes a member's next brief after their zone, hours or brief setting changed.
-pub async fn reschedule_member(bot: &Bot, workspace_id: i64, member_id: i64) -> anyhow::Result<()> {
+pub async fn reschedule_member(bot: &Context, workspace_id: i64, member_id: i64) -> anyhow::Result<()> {
     let member = bot.member_by_id(member_id).await?;
     let now = bot.now();
     match next_job(workspace_id, &member, now).filter(|_| wants_brief(&member)) {
@@ -67,7 +67,7 @@ pub async fn reschedule_member(bot: &Bot, workspace_id: i64, member_id: i64) -> 
 }
 
 /// Sends a due brief (when it has something in it) and schedules the next.
-pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let (Some(member_id), Some(workspace_id)) = ids(job) else {
         return Ok(JobOutcome::Failed { error: "the job has no member_id or workspace_id".to_owned() });
     };
@@ -85,7 +85,7 @@ pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow:
 }
 
 /// A brief whose morning passed during downtime: skipped, next one scheduled.
-pub async fn missed_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn missed_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
     let (Some(member_id), Some(workspace_id)) = ids(job) else {
         return Ok(());
     };
@@ -101,7 +101,7 @@ fn ids(job: &ClaimedJob) -> (Option<i64>, Option<i64>) {
     (id("member_id"), id("workspace_id"))
 }
 
-async fn schedule_after(bot: &Bot, workspace_id: i64, member: &Member, after: DateTime<Utc>) -> anyhow::Result<()> {
+async fn schedule_after(bot: &Context, workspace_id: i64, member: &Member, after: DateTime<Utc>) -> anyhow::Result<()> {
     if let Some(job) = next_job(workspace_id, member, after + Duration::seconds(1)) {
         bot.schedule(job).await?;
     }
@@ -110,7 +110,7 @@ async fn schedule_after(bot: &Bot, workspace_id: i64, member: &Member, after: Da
 
 /// Composes and queues the brief of the working day that started at `day_start`.
 async fn send_brief(
-    bot: &Bot,
+    bot: &Context,
     workspace_id: i64,
     member: &Member,
     day_start: DateTime<Utc>,

@@ -7,7 +7,7 @@ pub mod rules;
 
 use chrono::{DateTime, Utc};
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::events::{ChatMessage, Destination, OutgoingMessage, Purpose};
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::decisions as texts;
@@ -20,7 +20,7 @@ pub const LIST_LIMIT: usize = 10;
 const SEARCH_DEPTH: u32 = 1_000;
 
 /// A channel message starting with `Decision:` is logged.
-pub async fn on_channel_message(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
+pub async fn on_channel_message(bot: &Context, message: &ChatMessage) -> anyhow::Result<()> {
     let Some(text) = rules::decision_text(&message.text) else {
         return Ok(());
     };
@@ -46,7 +46,7 @@ pub async fn on_channel_message(bot: &Bot, message: &ChatMessage) -> anyhow::Res
 }
 
 /// `/async decide <text>`.
-pub async fn decide(bot: &Bot, ctx: &CommandContext<'_>, text: &str) -> anyhow::Result<Reply> {
+pub async fn decide(bot: &Context, ctx: &CommandContext<'_>, text: &str) -> anyhow::Result<Reply> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(Reply::text(texts::nothing_to_log()));
@@ -66,7 +66,7 @@ pub async fn decide(bot: &Bot, ctx: &CommandContext<'_>, text: &str) -> anyhow::
 }
 
 /// `/async decisions [words]`.
-pub async fn list(bot: &Bot, ctx: &CommandContext<'_>, words: Option<&str>) -> anyhow::Result<Reply> {
+pub async fn list(bot: &Context, ctx: &CommandContext<'_>, words: Option<&str>) -> anyhow::Result<Reply> {
     let query = words.map(str::trim).filter(|w| !w.is_empty());
     let decisions: Vec<DecisionRecord> = match query {
         None => bot.store.recent_decisions(ctx.workspace_id, LIST_LIMIT as u32).await?,
@@ -82,7 +82,7 @@ pub async fn list(bot: &Bot, ctx: &CommandContext<'_>, words: Option<&str>) -> a
 
 /// Decisions of a workspace logged at or after `since`, oldest first (for digests and briefs).
 pub async fn decisions_since(
-    bot: &Bot,
+    bot: &Context,
     workspace_id: i64,
     since: DateTime<Utc>,
 ) -> anyhow::Result<Vec<DecisionRecord>> {

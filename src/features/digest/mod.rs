@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::calendar::Timezone;
 use crate::domain::command::DigestAction;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
@@ -49,7 +49,7 @@ fn prefix(standup_id: i64) -> String {
 }
 
 /// Schedules the first digest after `after_date` (digest zone) whose time is still to come.
-async fn schedule_after(bot: &Bot, standup: &StandupRecord, from: NaiveDate) -> anyhow::Result<()> {
+async fn schedule_after(bot: &Context, standup: &StandupRecord, from: NaiveDate) -> anyhow::Result<()> {
     let tz = digest_tz(standup);
     let recurrence = recurrence_of(standup)?;
     let now = bot.now();
@@ -77,25 +77,25 @@ async fn schedule_after(bot: &Bot, standup: &StandupRecord, from: NaiveDate) -> 
 }
 
 /// Schedules a new standup's first digest.
-pub async fn schedule_first(bot: &Bot, standup: &StandupRecord) -> anyhow::Result<()> {
+pub async fn schedule_first(bot: &Context, standup: &StandupRecord) -> anyhow::Result<()> {
     schedule_after(bot, standup, local_date_of(digest_tz(standup), bot.now())).await
 }
 
 /// Replaces the pending digest after the digest time, zone or days changed.
-pub async fn reschedule(bot: &Bot, standup: &StandupRecord) -> anyhow::Result<()> {
+pub async fn reschedule(bot: &Context, standup: &StandupRecord) -> anyhow::Result<()> {
     unschedule(bot, standup.id).await?;
     schedule_first(bot, standup).await
 }
 
 /// Drops the pending digest of a deleted standup.
-pub async fn unschedule(bot: &Bot, standup_id: i64) -> anyhow::Result<()> {
+pub async fn unschedule(bot: &Context, standup_id: i64) -> anyhow::Result<()> {
     bot.store.drop_pending_jobs(&prefix(standup_id)).await?;
     Ok(())
 }
 
 /// Posts a due digest and schedules the next. Run late after downtime, it posts once and the
 /// next one is the first still to come: never one digest per missed day.
-pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let payload: DigestPayload = serde_json::from_value(job.payload.clone())?;
     let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
     if !standup.paused {
@@ -106,7 +106,7 @@ pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow:
 }
 
 /// Digest jobs never expire, so they are never missed.
-pub async fn missed_job(_bot: &Bot, _job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn missed_job(_bot: &Context, _job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<()> {
     Ok(())
 }
 
@@ -116,7 +116,7 @@ fn display_name(member: &Member) -> String {
 
 /// Gathers what the digest shows now; also returns the runs whose answers it carries.
 async fn gather(
-    bot: &Bot,
+    bot: &Context,
     standup: &StandupRecord,
     date: NaiveDate,
     now: DateTime<Utc>,
@@ -165,7 +165,7 @@ async fn gather(
 
 /// One member's block, with their blocker and its streak.
 async fn entry(
-    bot: &Bot,
+    bot: &Context,
     standup: &StandupRecord,
     member: &Member,
     run_id: i64,
@@ -190,7 +190,7 @@ async fn entry(
 /// and a digest repeats an open question or a blocker day after day, so mentions become `@name`
 /// (the person is named, not pinged; their own brief tells them what needs them). Discord's
 /// `allowed_mentions` already keeps a digest from pinging, and its client shows the names.
-async fn quiet_mentions(bot: &Bot, workspace_id: i64, text: &str) -> anyhow::Result<String> {
+async fn quiet_mentions(bot: &Context, workspace_id: i64, text: &str) -> anyhow::Result<String> {
     if bot.platform() != Platform::Slack {
         return Ok(text.to_owned());
     }
@@ -210,7 +210,7 @@ async fn quiet_mentions(bot: &Bot, workspace_id: i64, text: &str) -> anyhow::Res
 /// side of the world. A run prompted before the previous digest and still open (left over from
 /// before a weekend or an out-of-office) is old news; such a member is shown with their next prompt.
 async fn classify_member(
-    bot: &Bot,
+    bot: &Context,
     standup: &StandupRecord,
     member: &Member,
     (date, last_digest): (NaiveDate, Option<DateTime<Utc>>),
@@ -249,7 +249,7 @@ async fn classify_member(
 
 /// Composes and posts a digest under `key` (exactly once per key), marking its answers.
 async fn post(
-    bot: &Bot,
+    bot: &Context,
     standup: &StandupRecord,
     key: &str,
     date: NaiveDate,
@@ -274,7 +274,7 @@ async fn post(
 }
 
 /// Re-renders a posted digest after an answer in it changed, and edits its messages.
-pub async fn refresh(bot: &Bot, digest_id: i64) -> anyhow::Result<()> {
+pub async fn refresh(bot: &Context, digest_id: i64) -> anyhow::Result<()> {
     let Some(digest) = bot.store.digest(digest_id).await? else { return Ok(()) };
     let Some(standup) = bot.store.standup(digest.standup_id).await? else { return Ok(()) };
     let mut content: DigestContent = serde_json::from_str(&digest.content)?;
@@ -304,7 +304,7 @@ pub async fn refresh(bot: &Bot, digest_id: i64) -> anyhow::Result<()> {
 }
 
 /// `/async digest now|preview <name>`.
-pub async fn command(bot: &Bot, ctx: &CommandContext<'_>, action: DigestAction, name: &str) -> anyhow::Result<Reply> {
+pub async fn command(bot: &Context, ctx: &CommandContext<'_>, action: DigestAction, name: &str) -> anyhow::Result<Reply> {
     let Some(standup) = bot.store.standup_named(ctx.workspace_id, name).await? else {
         return Ok(Reply::text(standup_texts::unknown_standup(name)));
     };

@@ -12,7 +12,7 @@ mod substantive;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::config::Settings;
 use crate::domain::classifier::{Classifier, ExtraPhrases};
 use crate::domain::command::NudgeMode;
@@ -38,7 +38,7 @@ pub fn classifier_for(settings: &Settings) -> Classifier {
 }
 
 /// A message in a channel: maybe a ping, a follow-up that cancels one, or a conversion.
-pub async fn on_channel_message(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
+pub async fn on_channel_message(bot: &Context, message: &ChatMessage) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(&message.workspace).await?;
     let channel = bot.store.ensure_channel(workspace_id, &message.channel).await?;
     let sender = bot.member(workspace_id, &message.workspace, &message.user).await?;
@@ -63,7 +63,7 @@ pub async fn on_channel_message(bot: &Bot, message: &ChatMessage) -> anyhow::Res
 
 /// Records a ping and starts its grace period.
 async fn record_ping(
-    bot: &Bot,
+    bot: &Context,
     workspace_id: i64,
     channel_id: i64,
     sender: &Member,
@@ -113,7 +113,7 @@ fn grace_key(channel_id: i64, ping_message: &str) -> String {
 
 /// A real message: it cancels the sender's pings still in their grace period here, and converts
 /// a ping that was prompted when it comes in the ping's thread.
-async fn follow_up(bot: &Bot, channel_id: i64, sender: &Member, message: &ChatMessage) -> anyhow::Result<()> {
+async fn follow_up(bot: &Context, channel_id: i64, sender: &Member, message: &ChatMessage) -> anyhow::Result<()> {
     let now = bot.now();
     for nudge in bot.store.waiting_nudges(channel_id, sender.id).await? {
         if rules::same_conversation(&nudge.ping_message, nudge.thread.as_deref(), message.thread.as_deref())
@@ -131,7 +131,7 @@ async fn follow_up(bot: &Bot, channel_id: i64, sender: &Member, message: &ChatMe
 }
 
 /// The grace period of a ping ended.
-pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let Some(nudge_id) = job.payload.get("nudge_id").and_then(serde_json::Value::as_i64) else {
         return Ok(JobOutcome::Failed { error: "the job has no nudge_id".to_owned() });
     };
@@ -182,7 +182,7 @@ pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow:
 }
 
 /// How a member who is off at `now` is described; `None` while they work.
-pub(crate) fn away_member(bot: &Bot, member: &Member, now: DateTime<Utc>) -> Option<texts::AwayMember> {
+pub(crate) fn away_member(bot: &Context, member: &Member, now: DateTime<Utc>) -> Option<texts::AwayMember> {
     let reason = rules::away_at(&member.availability, now)?;
     let next_start =
         member.availability.next_working_start(now).map(|start| bot.markup.time(start, TimeStyle::DateTime));
@@ -196,7 +196,7 @@ pub(crate) fn away_member(bot: &Bot, member: &Member, now: DateTime<Utc>) -> Opt
 }
 
 /// `/async nudge on|off|dry-run` in this channel.
-pub async fn command(bot: &Bot, ctx: &CommandContext<'_>, mode: NudgeMode) -> anyhow::Result<Reply> {
+pub async fn command(bot: &Context, ctx: &CommandContext<'_>, mode: NudgeMode) -> anyhow::Result<Reply> {
     let channel = bot.store.ensure_channel(ctx.workspace_id, &ctx.invocation.channel).await?;
     bot.store.set_channel(channel.id, None, Some(mode.as_str())).await?;
     Ok(Reply::text(texts::mode_set(bot.markup, &ctx.invocation.channel, mode)))

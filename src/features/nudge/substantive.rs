@@ -2,7 +2,7 @@
 //! sender (once per sender, recipient and sender-local day), the record of mentions that landed
 //! off-hours, and open questions for the members it asks something.
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::command::NudgeMode;
 use crate::domain::events::{ChatMessage, Destination, OutgoingMessage, Purpose};
 use crate::domain::member::Member;
@@ -13,7 +13,7 @@ use crate::ports::NewQuestion;
 
 /// Handles the mentions of a substantive message.
 pub(super) async fn on_substantive(
-    bot: &Bot,
+    bot: &Context,
     workspace_id: i64,
     nudge_mode: &str,
     sender: &Member,

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::calendar::{Timezone, Weekdays, WorkingHours};
 use crate::domain::markup::TimeStyle;
 use crate::features::commands::{CommandContext, Reply};
@@ -13,7 +13,7 @@ use crate::features::{brief, standup};
 use crate::ports::MemberChanges;
 
 /// `/async me`.
-pub async fn me(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
+pub async fn me(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
     let standups = standup::standup_names_of(bot, ctx.member.id).await?;
     let next = ctx
         .member
@@ -27,7 +27,7 @@ pub async fn me(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
 const HOME_DECISIONS: u32 = 5;
 
 /// The member's home page: zone, hours, next prompts in their local time, recent decisions.
-pub async fn home(bot: &Bot, workspace: &str, user: &str) -> anyhow::Result<()> {
+pub async fn home(bot: &Context, workspace: &str, user: &str) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(workspace).await?;
     let member = bot.member(workspace_id, workspace, user).await?;
     let standups = standup::standup_names_of(bot, member.id).await?;
@@ -54,7 +54,7 @@ pub async fn home(bot: &Bot, workspace: &str, user: &str) -> anyhow::Result<()> 
 }
 
 /// `/async tz <zone>`.
-pub async fn set_zone(bot: &Bot, ctx: &CommandContext<'_>, zone: Timezone) -> anyhow::Result<Reply> {
+pub async fn set_zone(bot: &Context, ctx: &CommandContext<'_>, zone: Timezone) -> anyhow::Result<Reply> {
     let changes = MemberChanges { tz: Some((zone.name().to_owned(), "command".to_owned())), ..Default::default() };
     bot.store.update_member(ctx.member.id, &changes).await?;
     schedule_changed(bot, ctx).await?;
@@ -63,7 +63,7 @@ pub async fn set_zone(bot: &Bot, ctx: &CommandContext<'_>, zone: Timezone) -> an
 
 /// `/async hours HH:MM-HH:MM [days]`.
 pub async fn set_hours(
-    bot: &Bot,
+    bot: &Context,
     ctx: &CommandContext<'_>,
     hours: WorkingHours,
     days: Option<Weekdays>,
@@ -78,7 +78,7 @@ pub async fn set_hours(
 
 /// `/async ooo from..to` (`Some`) or `/async ooo off` (`None`).
 pub async fn set_out_of_office(
-    bot: &Bot,
+    bot: &Context,
     ctx: &CommandContext<'_>,
     range: Option<(NaiveDate, NaiveDate)>,
 ) -> anyhow::Result<Reply> {
@@ -104,14 +104,14 @@ pub async fn set_out_of_office(
 }
 
 /// `/async brief on|off`.
-pub async fn set_brief(bot: &Bot, ctx: &CommandContext<'_>, on: bool) -> anyhow::Result<Reply> {
+pub async fn set_brief(bot: &Context, ctx: &CommandContext<'_>, on: bool) -> anyhow::Result<Reply> {
     bot.store.update_member(ctx.member.id, &MemberChanges { brief_on: Some(on), ..Default::default() }).await?;
     schedule_changed(bot, ctx).await?;
     Ok(Reply::text(texts::brief_set(on)))
 }
 
 /// `/async who`: teammates' local time now and whether they are working.
-pub async fn who(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
+pub async fn who(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
     let now = bot.now();
     let defaults = bot.defaults();
     let members = bot.store.members(ctx.workspace_id).await?;
@@ -127,12 +127,12 @@ pub async fn who(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
 }
 
 /// `/async forget-me`.
-pub async fn forget_me(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
+pub async fn forget_me(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
     bot.store.forget_member(ctx.member.id).await?;
     Ok(Reply::text(texts::forgotten()))
 }
 
-async fn schedule_changed(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<()> {
+async fn schedule_changed(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<()> {
     standup::reschedule_member(bot, ctx.workspace_id, ctx.member.id).await?;
     brief::reschedule_member(bot, ctx.workspace_id, ctx.member.id).await
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::classifier::is_none_word;
 use crate::domain::events::{ChatMessage, Destination, OutgoingMessage, Purpose, StandupSubmission};
 use crate::domain::member::Member;
@@ -23,7 +23,7 @@ enum Target {
 }
 
 async fn target(
-    bot: &Bot,
+    bot: &Context,
     standup: &StandupRecord,
     member: &Member,
     now: DateTime<Utc>,
@@ -51,7 +51,7 @@ fn dm(member: &Member, text: String) -> OutgoingMessage {
 
 /// Stores all answers of one standup at once and returns the acknowledgement to show.
 pub async fn answer_all(
-    bot: &Bot,
+    bot: &Context,
     standup: &StandupRecord,
     member: &Member,
     answers: &[String],
@@ -80,7 +80,7 @@ pub async fn answer_all(
 }
 
 /// After a run's last answer: updates digests that showed it, and says what happened.
-async fn finish(bot: &Bot, standup: &StandupRecord, run_id: i64, edit: bool) -> anyhow::Result<String> {
+async fn finish(bot: &Context, standup: &StandupRecord, run_id: i64, edit: bool) -> anyhow::Result<String> {
     let mut digests: Vec<i64> = bot.store.answers_of_run(run_id).await?.iter().filter_map(|a| a.digest_id).collect();
     digests.dedup();
     for digest_id in &digests {
@@ -94,7 +94,7 @@ async fn finish(bot: &Bot, standup: &StandupRecord, run_id: i64, edit: bool) -> 
 }
 
 /// A submission of all answers (a form, or a scenario's `standup_answer`); acknowledged by DM.
-pub async fn on_submission(bot: &Bot, submission: &StandupSubmission) -> anyhow::Result<()> {
+pub async fn on_submission(bot: &Context, submission: &StandupSubmission) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(&submission.workspace).await?;
     let member = bot.member(workspace_id, &submission.workspace, &submission.user).await?;
     let reply = match bot.store.standup_named(workspace_id, &submission.standup).await? {
@@ -106,7 +106,7 @@ pub async fn on_submission(bot: &Bot, submission: &StandupSubmission) -> anyhow:
 
 /// A DM: the answer to the next question of the member's open run; the next question or the
 /// thanks follow by DM.
-pub async fn on_direct_message(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
+pub async fn on_direct_message(bot: &Context, message: &ChatMessage) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(&message.workspace).await?;
     let member = bot.member(workspace_id, &message.workspace, &message.user).await?;
     let open = bot.store.open_run_of(member.id).await?;
@@ -132,7 +132,7 @@ pub async fn on_direct_message(bot: &Bot, message: &ChatMessage) -> anyhow::Resu
 
 /// `/async standup answer` without answers: sends the current question by DM, opening today's
 /// run when nothing is open (the member asked for it, so no working-hours wait).
-pub async fn ask_now(bot: &Bot, workspace_id: i64, standup: &StandupRecord, member: &Member) -> anyhow::Result<String> {
+pub async fn ask_now(bot: &Context, workspace_id: i64, standup: &StandupRecord, member: &Member) -> anyhow::Result<String> {
     if !standup.members.contains(&member.id) {
         return Ok(texts::not_a_member(&standup.name));
     }

@@ -4,7 +4,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveTime};
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::calendar::{Timezone, Weekdays};
 use crate::domain::command::{MAX_QUESTIONS, StandupOptions};
 use crate::domain::markup::TimeStyle;
@@ -60,7 +60,7 @@ fn validate(questions: &[String], blocker: Option<usize>) -> Result<(), String> 
 
 /// Creates a standup from a spec and schedules its prompts and digest; `Err` is the sentence to
 /// show (a duplicate name, bad questions).
-async fn create(bot: &Bot, workspace_id: i64, spec: &StandupSpec) -> anyhow::Result<Result<StandupRecord, String>> {
+async fn create(bot: &Context, workspace_id: i64, spec: &StandupSpec) -> anyhow::Result<Result<StandupRecord, String>> {
     if let Err(message) = validate(&spec.questions, spec.blocker_question) {
         return Ok(Err(message));
     }
@@ -99,7 +99,7 @@ async fn create(bot: &Bot, workspace_id: i64, spec: &StandupSpec) -> anyhow::Res
 
 /// Creates a standup for the simulator exactly as `/async standup create` would. Members the bot
 /// has not met yet are created with the workspace defaults, so seed members (zone, hours) first.
-pub async fn seed_standup(bot: &Bot, workspace_id: i64, spec: &StandupSpec) -> anyhow::Result<()> {
+pub async fn seed_standup(bot: &Context, workspace_id: i64, spec: &StandupSpec) -> anyhow::Result<()> {
     create(bot, workspace_id, spec).await?.map_err(|message| anyhow::anyhow!(message))?;
     Ok(())
 }
@@ -122,7 +122,7 @@ fn recurrence_from(options: &StandupOptions, current: Option<&Recurrence>) -> Re
 /// the channel typed in and its author, days mon-fri, digest at 17:00 in the workspace zone,
 /// reminder from `standup.reminder`.
 pub async fn create_command(
-    bot: &Bot,
+    bot: &Context,
     ctx: &CommandContext<'_>,
     name: String,
     options: StandupOptions,
@@ -164,7 +164,7 @@ pub async fn create_command(
 }
 
 /// Saves a changed standup and reschedules prompts (and the digest when `digest_changed`).
-async fn save(bot: &Bot, before: &StandupRecord, after: &StandupRecord, digest_changed: bool) -> anyhow::Result<()> {
+async fn save(bot: &Context, before: &StandupRecord, after: &StandupRecord, digest_changed: bool) -> anyhow::Result<()> {
     let channel = bot.store.ensure_channel(after.workspace_id, &after.channel).await?;
     bot.store.save_standup(after, channel.id).await?;
     // Members who stay keep today's reminder; their prompt job is replaced by `schedule_all`.
@@ -180,7 +180,7 @@ async fn save(bot: &Bot, before: &StandupRecord, after: &StandupRecord, digest_c
 
 /// `/async standup edit`: only the given settings change.
 pub async fn edit(
-    bot: &Bot,
+    bot: &Context,
     ctx: &CommandContext<'_>,
     standup: StandupRecord,
     options: StandupOptions,
@@ -223,14 +223,14 @@ pub async fn edit(
 }
 
 /// `/async standup pause|resume`.
-pub async fn set_paused(bot: &Bot, standup: StandupRecord, paused: bool) -> anyhow::Result<String> {
+pub async fn set_paused(bot: &Context, standup: StandupRecord, paused: bool) -> anyhow::Result<String> {
     let after = StandupRecord { paused, ..standup.clone() };
     save(bot, &standup, &after, false).await?;
     Ok(texts::changed(bot.markup, &after.name, if paused { "is paused: no prompts or digests" } else { "is back on" }))
 }
 
 /// `/async standup delete`.
-pub async fn delete(bot: &Bot, standup: StandupRecord) -> anyhow::Result<String> {
+pub async fn delete(bot: &Context, standup: StandupRecord) -> anyhow::Result<String> {
     for member_id in &standup.members {
         unschedule_member(bot, standup.id, *member_id).await?;
     }
@@ -241,7 +241,7 @@ pub async fn delete(bot: &Bot, standup: StandupRecord) -> anyhow::Result<String>
 
 /// `/async standup join|leave`.
 pub async fn join(
-    bot: &Bot,
+    bot: &Context,
     ctx: &CommandContext<'_>,
     standup: StandupRecord,
     joining: bool,
@@ -260,7 +260,7 @@ pub async fn join(
 }
 
 /// `/async standup list`.
-pub async fn list(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<String> {
+pub async fn list(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<String> {
     let standups = bot.store.standups(ctx.workspace_id).await?;
     if standups.is_empty() {
         return Ok(texts::none_yet());
@@ -277,7 +277,7 @@ pub async fn list(bot: &Bot, ctx: &CommandContext<'_>) -> anyhow::Result<String>
 
 /// `/async standup skip [date]`: every standup of the member skips that local date.
 pub async fn skip(
-    bot: &Bot,
+    bot: &Context,
     ctx: &CommandContext<'_>,
     name: Option<&str>,
     date: Option<NaiveDate>,
@@ -306,7 +306,7 @@ pub async fn skip(
 }
 
 /// `/async standup preview <name> [days]`: each member's next prompts in their local time.
-pub async fn preview(bot: &Bot, standup: &StandupRecord, days: Option<u32>) -> anyhow::Result<String> {
+pub async fn preview(bot: &Context, standup: &StandupRecord, days: Option<u32>) -> anyhow::Result<String> {
     let recurrence = recurrence_of(standup)?;
     let now = bot.now();
     let mut lines = Vec::new();

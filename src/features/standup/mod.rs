@@ -11,7 +11,7 @@ pub mod schedule;
 
 use chrono::{DateTime, Utc};
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::command::StandupCommand;
 use crate::domain::events::{
     ChatMessage, Destination, Form, FormField, FormRequest, OutgoingMessage, Purpose, StandupSubmission,
@@ -29,18 +29,18 @@ pub const PROMPT_JOB: &str = "standup_prompt";
 pub const REMINDER_JOB: &str = "standup_reminder";
 
 /// A DM to the bot: the answer to the current question of the member's open run, if any.
-pub async fn on_direct_message(bot: &Bot, message: &ChatMessage) -> anyhow::Result<()> {
+pub async fn on_direct_message(bot: &Context, message: &ChatMessage) -> anyhow::Result<()> {
     answers::on_direct_message(bot, message).await
 }
 
 /// All answers at once (a form submission or a scenario `standup_answer`).
-pub async fn on_submission(bot: &Bot, submission: &StandupSubmission) -> anyhow::Result<()> {
+pub async fn on_submission(bot: &Context, submission: &StandupSubmission) -> anyhow::Result<()> {
     answers::on_submission(bot, submission).await
 }
 
 /// *Answer* was clicked under a prompt: open the standup's form, one field per question. The
 /// platform gives about three seconds for this, which the serial bot meets (a few reads only).
-pub async fn open_form(bot: &Bot, request: &FormRequest) -> anyhow::Result<()> {
+pub async fn open_form(bot: &Context, request: &FormRequest) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(&request.workspace).await?;
     let Some(standup) = bot.store.standup_named(workspace_id, &request.standup).await? else {
         tracing::info!(standup = %request.standup, "answer form requested for a standup that no longer exists");
@@ -68,7 +68,7 @@ pub async fn open_form(bot: &Bot, request: &FormRequest) -> anyhow::Result<()> {
 
 /// A member's DMs failed for good (closed DMs, deactivated): say so once in each of their
 /// standups' channels, pinging only them, so they can fix it; prompts to them stop.
-pub async fn tell_unreachable(bot: &Bot, workspace_id: i64, member: &crate::ports::MemberRecord) -> anyhow::Result<()> {
+pub async fn tell_unreachable(bot: &Context, workspace_id: i64, member: &crate::ports::MemberRecord) -> anyhow::Result<()> {
     let mut messages = Vec::new();
     for standup in bot.store.standups_of(member.id).await? {
         let text = texts::unreachable(bot.markup, &member.user, &standup.name);
@@ -79,7 +79,7 @@ pub async fn tell_unreachable(bot: &Bot, workspace_id: i64, member: &crate::port
 }
 
 /// Runs a prompt or reminder job.
-pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     match job.kind.as_str() {
         PROMPT_JOB => schedule::run_prompt(bot, job, now).await,
         _ => schedule::run_reminder(bot, job, now).await,
@@ -87,7 +87,7 @@ pub async fn run_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow:
 }
 
 /// Records a prompt whose working day ended before it could be sent (a late reminder is dropped).
-pub async fn missed_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn missed_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
     match job.kind.as_str() {
         PROMPT_JOB => schedule::prompt_missed(bot, job, now).await,
         _ => Ok(()),
@@ -95,7 +95,7 @@ pub async fn missed_job(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyh
 }
 
 /// `/async standup …`.
-pub async fn command(bot: &Bot, ctx: &CommandContext<'_>, command: StandupCommand) -> anyhow::Result<Reply> {
+pub async fn command(bot: &Context, ctx: &CommandContext<'_>, command: StandupCommand) -> anyhow::Result<Reply> {
     let named = |name: String| async move {
         Ok::<_, anyhow::Error>((bot.store.standup_named(ctx.workspace_id, &name).await?, name))
     };
@@ -138,7 +138,7 @@ pub async fn command(bot: &Bot, ctx: &CommandContext<'_>, command: StandupComman
 
 /// `/async standup answer [name] [a | b | c]`.
 async fn answer_command(
-    bot: &Bot,
+    bot: &Context,
     ctx: &CommandContext<'_>,
     standup: Option<String>,
     answers: Vec<String>,
@@ -160,7 +160,7 @@ async fn answer_command(
 }
 
 /// Recomputes a member's pending prompts after their zone, hours, days or out-of-office changed.
-pub async fn reschedule_member(bot: &Bot, _workspace_id: i64, member_id: i64) -> anyhow::Result<()> {
+pub async fn reschedule_member(bot: &Context, _workspace_id: i64, member_id: i64) -> anyhow::Result<()> {
     let member = bot.member_by_id(member_id).await?;
     let today = local_date_of(member.tz(), bot.now());
     for standup in bot.store.standups_of(member_id).await? {
@@ -170,6 +170,6 @@ pub async fn reschedule_member(bot: &Bot, _workspace_id: i64, member_id: i64) ->
 }
 
 /// Names of the standups a member takes part in (for `/async me`).
-pub async fn standup_names_of(bot: &Bot, member_id: i64) -> anyhow::Result<Vec<String>> {
+pub async fn standup_names_of(bot: &Context, member_id: i64) -> anyhow::Result<Vec<String>> {
     Ok(bot.store.standups_of(member_id).await?.into_iter().map(|s| s.name).collect())
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::domain::availability::Availability;
 use crate::domain::events::{Destination, MessageAction, OutgoingMessage, Purpose};
 use crate::domain::member::Member;
@@ -94,7 +94,7 @@ pub fn recurrence_of(standup: &StandupRecord) -> anyhow::Result<Recurrence> {
 /// time has not come yet, or with `late_ok` one whose working period has not ended (a late prompt
 /// after downtime, SPEC §3). Dates that already have a run (answered early, skipped) are passed.
 pub async fn schedule_next(
-    bot: &Bot,
+    bot: &Context,
     standup: &StandupRecord,
     member_id: i64,
     from: NaiveDate,
@@ -134,7 +134,7 @@ pub async fn schedule_next(
 }
 
 /// Schedules every member's next prompt from their own today (after a create, an edit, a resume).
-pub async fn schedule_all(bot: &Bot, standup: &StandupRecord) -> anyhow::Result<()> {
+pub async fn schedule_all(bot: &Context, standup: &StandupRecord) -> anyhow::Result<()> {
     for &member_id in &standup.members {
         let member = bot.member_by_id(member_id).await?;
         schedule_next(bot, standup, member_id, local_date_of(member.tz(), bot.now()), false).await?;
@@ -143,7 +143,7 @@ pub async fn schedule_all(bot: &Bot, standup: &StandupRecord) -> anyhow::Result<
 }
 
 /// Drops a member's pending prompt and reminder (they left, the standup paused or went away).
-pub async fn unschedule_member(bot: &Bot, standup_id: i64, member_id: i64) -> anyhow::Result<()> {
+pub async fn unschedule_member(bot: &Context, standup_id: i64, member_id: i64) -> anyhow::Result<()> {
     bot.store.drop_pending_jobs(&prompt_prefix(standup_id, member_id)).await?;
     bot.store.drop_pending_jobs(&reminder_prefix(standup_id, member_id)).await?;
     Ok(())
@@ -155,7 +155,7 @@ fn payload_of(job: &ClaimedJob) -> anyhow::Result<RunPayload> {
 
 /// A due prompt: creates the run and queues the DM in one transaction (exactly once), schedules
 /// the reminder and the next prompt.
-pub async fn run_prompt(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+pub async fn run_prompt(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let payload = payload_of(job)?;
     let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
     if standup.paused || !standup.members.contains(&payload.member_id) {
@@ -196,7 +196,7 @@ pub async fn run_prompt(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyh
 }
 
 async fn schedule_reminder(
-    bot: &Bot,
+    bot: &Context,
     standup: &StandupRecord,
     payload: RunPayload,
     now: DateTime<Utc>,
@@ -220,7 +220,7 @@ async fn schedule_reminder(
 }
 
 /// A due reminder: sent once, only while the run waits and the member is working.
-pub async fn run_reminder(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+pub async fn run_reminder(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let payload = payload_of(job)?;
     let Some(standup) = bot.store.standup(payload.standup_id).await?.filter(|s| !s.paused) else {
         return Ok(JobOutcome::Done);
@@ -239,7 +239,7 @@ pub async fn run_reminder(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> an
 /// A prompt whose working day ended unsent (downtime): recorded as missed, and the next prompt is
 /// looked for from the member's today — late if today's working period is still on, never one
 /// per missed day.
-pub async fn prompt_missed(bot: &Bot, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn prompt_missed(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
     let payload = payload_of(job)?;
     let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(()) };
     if !standup.members.contains(&payload.member_id) {

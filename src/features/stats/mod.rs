@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::bot::Bot;
+use crate::context::Context;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::stats as texts;
 
@@ -14,7 +14,7 @@ pub const DEFAULT_DAYS: u32 = 7;
 pub const MAX_DAYS: u32 = 366;
 
 /// `/async stats [days]`.
-pub async fn command(bot: &Bot, ctx: &CommandContext<'_>, days: Option<u32>) -> anyhow::Result<Reply> {
+pub async fn command(bot: &Context, ctx: &CommandContext<'_>, days: Option<u32>) -> anyhow::Result<Reply> {
     let days = days.unwrap_or(DEFAULT_DAYS).clamp(1, MAX_DAYS);
     let since = bot.now() - Duration::days(i64::from(days));
     let counts = bot.store.stats_since(ctx.workspace_id, since).await?;

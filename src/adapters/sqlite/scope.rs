@@ -1,0 +1,230 @@
+//! Purpose: one SQLite transaction per event or job. The consumer handles each inbox row and each
+//! due job through a *unit of work*: a view of the store whose every write, outbox rows and the
+//! "handled" mark included, lands in one transaction, so a crash leaves the event either
+//! untouched or fully handled.
+//!
+//! The transaction begins lazily, at the first write: reads before it go to the pool, so a
+//! feature that only looks something up (or asks the platform for a profile before writing)
+//! never holds SQLite's one write lock. Each store method's own write is a savepoint inside it,
+//! so a method that fails half-way undoes only its own statements, as its own transaction did.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::SqliteStore;
+use crate::ports::{SharedStore, UnitOfWork};
+
+/// The transaction of one unit of work, once it has begun.
+#[derive(Default)]
+pub(crate) struct Scope {
+    state: Arc<Mutex<ScopeState>>,
+}
+
+#[derive(Default)]
+pub(crate) struct ScopeState {
+    /// The connection holding the open transaction; `None` until the first write.
+    conn: Option<PoolConnection<Sqlite>>,
+    /// This process's write gate, held from the first write to commit or rollback.
+    gate: Option<OwnedMutexGuard<()>>,
+    /// A step was dropped without being committed: undo it before anything else runs.
+    undo_step: bool,
+}
+
+impl ScopeState {
+    fn conn(&mut self) -> &mut SqliteConnection {
+        self.conn.as_mut().expect("a begun unit of work has a connection")
+    }
+
+    /// Undoes a step that was dropped half-way (its method failed or was cancelled).
+    async fn settle(&mut self) -> anyhow::Result<()> {
+        if self.undo_step {
+            sqlx::raw_sql("ROLLBACK TO step; RELEASE step").execute(self.conn()).await?;
+            self.undo_step = false;
+        }
+        Ok(())
+    }
+}
+
+impl Scope {
+    /// Starts a savepoint, beginning the transaction first if this is the first write.
+    pub(crate) async fn begin_step(&self, pool: &SqlitePool, gate: &Arc<Mutex<()>>) -> anyhow::Result<WriteTx> {
+        let mut state = self.state.clone().lock_owned().await;
+        if state.conn.is_none() {
+            let held = gate.clone().lock_owned().await;
+            let mut conn = pool.acquire().await.context("cannot get a database connection")?;
+            sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await.context("cannot start a write transaction")?;
+            state.conn = Some(conn);
+            state.gate = Some(held);
+        }
+        state.settle().await?;
+        sqlx::raw_sql("SAVEPOINT step").execute(state.conn()).await?;
+        Ok(WriteTx::Step { state, done: false })
+    }
+
+    /// The transaction's connection, if it has begun.
+    pub(crate) async fn reader(&self) -> anyhow::Result<Option<Conn>> {
+        let mut state = self.state.clone().lock_owned().await;
+        if state.conn.is_none() {
+            return Ok(None);
+        }
+        state.settle().await?;
+        Ok(Some(Conn::Scoped(state)))
+    }
+
+    async fn finish(&self, statement: &str) -> anyhow::Result<()> {
+        let mut state = self.state.lock().await;
+        let Some(mut conn) = state.conn.take() else { return Ok(()) };
+        let result = sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned())).execute(&mut *conn).await;
+        state.undo_step = false;
+        if result.is_err() {
+            // Never hand a connection in an unknown transaction state back to the pool.
+            drop(conn.detach());
+        }
+        state.gate = None;
+        result.with_context(|| format!("{statement} failed"))?;
+        Ok(())
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        // Neither committed nor rolled back (a panic, a cancelled task): closing the connection
+        // rolls its transaction back; it must not go back to the pool mid-transaction.
+        if let Ok(mut state) = self.state.try_lock()
+            && let Some(conn) = state.conn.take()
+        {
+            drop(conn.detach());
+        }
+    }
+}
+
+/// A unit of work on SQLite.
+pub(crate) struct SqliteUnit {
+    pub(crate) view: Arc<SqliteStore>,
+    pub(crate) scope: Arc<Scope>,
+}
+
+#[async_trait]
+impl UnitOfWork for SqliteUnit {
+    fn store(&self) -> SharedStore {
+        self.view.clone()
+    }
+
+    async fn commit(self: Box<Self>) -> anyhow::Result<()> {
+        {
+            let mut state = self.scope.state.lock().await;
+            if state.conn.is_some() {
+                state.settle().await?;
+            }
+        }
+        self.scope.finish("COMMIT").await
+    }
+
+    async fn rollback(self: Box<Self>) -> anyhow::Result<()> {
+        self.scope.finish("ROLLBACK").await
+    }
+}
+
+/// A connection to read on.
+pub(crate) enum Conn {
+    /// Any connection of the pool.
+    Pooled(PoolConnection<Sqlite>),
+    /// The unit of work's, which sees its own uncommitted writes.
+    Scoped(OwnedMutexGuard<ScopeState>),
+}
+
+impl Deref for Conn {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        match self {
+            Conn::Pooled(conn) => conn,
+            Conn::Scoped(state) => state.conn.as_ref().expect("a begun unit of work has a connection"),
+        }
+    }
+}
+
+impl DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match self {
+            Conn::Pooled(conn) => conn,
+            Conn::Scoped(state) => state.conn(),
+        }
+    }
+}
+
+/// One writing step: its own transaction, or a savepoint in a unit of work. Dropped without
+/// [`WriteTx::commit`], it is undone.
+pub(crate) enum WriteTx {
+    /// `BEGIN IMMEDIATE` on a connection of its own, behind the write gate.
+    Own {
+        /// The transaction (sqlx rolls it back if dropped); taken by commit.
+        tx: Option<Transaction<'static, Sqlite>>,
+        /// The write gate, released after commit.
+        _gate: OwnedMutexGuard<()>,
+    },
+    /// A savepoint in the unit of work's transaction.
+    Step {
+        /// The unit of work's state, locked for the step.
+        state: OwnedMutexGuard<ScopeState>,
+        /// Whether it was released.
+        done: bool,
+    },
+}
+
+impl WriteTx {
+    pub(crate) async fn own(pool: &SqlitePool, gate: &Arc<Mutex<()>>) -> anyhow::Result<WriteTx> {
+        let held = gate.clone().lock_owned().await;
+        let tx = pool.begin_with("BEGIN IMMEDIATE").await.context("cannot start a write transaction")?;
+        Ok(WriteTx::Own { tx: Some(tx), _gate: held })
+    }
+
+    /// Commits the transaction, or releases the savepoint (the unit of work commits it later).
+    pub(crate) async fn commit(mut self) -> anyhow::Result<()> {
+        match &mut self {
+            WriteTx::Own { tx, .. } => {
+                let tx = tx.take().expect("an open transaction");
+                tx.commit().await?;
+            }
+            WriteTx::Step { state, done } => {
+                sqlx::raw_sql("RELEASE step").execute(state.conn()).await?;
+                *done = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        match self {
+            WriteTx::Own { tx, .. } => tx.as_deref().expect("an open transaction"),
+            WriteTx::Step { state, .. } => state.conn.as_ref().expect("a begun unit of work has a connection"),
+        }
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match self {
+            WriteTx::Own { tx, .. } => tx.as_deref_mut().expect("an open transaction"),
+            WriteTx::Step { state, .. } => state.conn(),
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        if let WriteTx::Step { state, done: false } = self {
+            state.undo_step = true;
+        }
+    }
+}
