@@ -131,8 +131,20 @@ impl Bot {
     pub async fn handle(&self, event: InboundEvent) -> anyhow::Result<()> {
         self.accept(vec![event]).await?;
         let result = self.handle_pending().await;
-        self.deliverer.deliver_all().await?;
+        self.settle().await?;
         result.map(|_| ())
+    }
+
+    /// Delivers everything deliverable now, and handles what delivery reported back (a DM that
+    /// can never be delivered), until neither has anything left: what the consumer and the
+    /// workers of a running process would have done by then.
+    pub async fn settle(&self) -> anyhow::Result<()> {
+        loop {
+            self.deliverer.deliver_all().await?;
+            if self.handle_pending().await? == 0 {
+                return Ok(());
+            }
+        }
     }
 
     /// The consumer's step: handles every pending inbox row that is due, oldest first; returns
@@ -191,7 +203,7 @@ impl Bot {
     /// returns how many jobs ran.
     pub async fn run_due_jobs(&self) -> anyhow::Result<usize> {
         let handled = self.decide_due_jobs().await?;
-        self.deliverer.deliver_all().await?;
+        self.settle().await?;
         Ok(handled)
     }
 

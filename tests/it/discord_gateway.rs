@@ -74,7 +74,7 @@ impl Harness {
         .await
         .expect("an event reached the inbox within 5 s");
         self.bot.handle_pending().await.unwrap();
-        self.bot.deliverer().deliver_all().await.unwrap();
+        self.bot.settle().await.unwrap();
         event
     }
 
@@ -154,7 +154,10 @@ async fn a_ping_becomes_one_message_in_a_thread_even_when_replayed_after_a_recon
 
     h.reconnect().await;
     h.double.dispatch("MESSAGE_CREATE", message_create("5001", "111", "hi <@222>"));
-    h.handle_next().await;
+    // The next event in the inbox is the one after the replay: the replay made no row.
+    h.double.dispatch("MESSAGE_CREATE", message_create("5003", "444", "the deploy finished at 10:12, all green"));
+    let InboundEvent::Message(next) = h.handle_next().await else { panic!("not a message") };
+    assert_eq!(next.id, "5003", "the replayed dispatch is not a second inbox row");
     h.advance("2026-03-30T08:03:00Z").await;
     assert_eq!(h.double.matching("POST", |p| p.ends_with("/messages")).len(), 1, "no second nudge");
     assert_eq!(h.double.ops(2), 1, "resumed, not re-identified");

@@ -150,7 +150,7 @@ async fn buttons_and_the_modal_work_over_socket_mode_with_errors_in_the_ack() {
     let ack = h.double.received_frames().into_iter().find(|f| f["envelope_id"] == "env-ok").unwrap();
     assert!(ack.get("payload").is_none_or(|p| p.get("response_action").is_none()), "closes the modal: {ack}");
     deliver(&h, &interactive_envelope("env-ok-again", complete)).await;
-    assert_eq!(h.drain().await, 2);
+    assert_eq!(h.drain().await, 1, "the same view submitted twice is one inbox row");
     let metrics = h.get("/metrics").await.1;
     assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_ack\"} 1"), "{metrics}");
     assert_calls_match_spec(&h.double.calls());

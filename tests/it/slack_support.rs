@@ -97,7 +97,7 @@ impl SlackHarness {
     /// what they queued, like its delivery workers; returns how many events were handled.
     pub async fn drain(&mut self) -> usize {
         let handled = self.bot.handle_pending().await.unwrap();
-        self.bot.deliverer().deliver_all().await.unwrap();
+        self.bot.settle().await.unwrap();
         handled
     }
 
