@@ -94,7 +94,10 @@ impl Bot {
         let now = self.clock.now();
         let in_flight = self.store.recover_in_flight(now).await?;
         if in_flight > 0 {
-            tracing::warn!(in_flight, "messages were being sent when the last process stopped; checking with the platform before resending");
+            tracing::warn!(
+                in_flight,
+                "messages were being sent when the last process stopped; checking with the platform before resending"
+            );
         }
         let released = self.store.release_all_claims().await?;
         if released > 0 {
@@ -242,7 +245,9 @@ async fn dispatch(ctx: &Context, event: InboundEvent) -> anyhow::Result<()> {
         InboundEvent::StandupSubmission(submission) => features::standup::on_submission(ctx, &submission).await,
         InboundEvent::FormRequest(request) => features::standup::open_form(ctx, &request).await,
         InboundEvent::HomeOpened { workspace, user, .. } => features::preferences::home(ctx, &workspace, &user).await,
-        InboundEvent::DmUndeliverable { workspace, user, .. } => features::dm_undeliverable(ctx, &workspace, &user).await,
+        InboundEvent::DmUndeliverable { workspace, user, .. } => {
+            features::dm_undeliverable(ctx, &workspace, &user).await
+        }
     }
 }
 

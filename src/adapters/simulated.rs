@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::domain::events::{Destination, Form, MessageAction, OutgoingMessage};
 use crate::domain::platform::Platform;
-use crate::ports::{ChatPlatform, Clock, Profile, OutboxTag, SendError};
+use crate::ports::{ChatPlatform, Clock, OutboxTag, Profile, SendError};
 
 /// One transcript line (SPEC §8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,6 +51,9 @@ pub struct SimulatedPlatform {
     homes: Mutex<Vec<(String, String)>>,
     /// Users whose DMs fail permanently (closed DMs), to exercise that path.
     unreachable: Vec<String>,
+    /// The id given to each delivered outbox message, as a platform that tags its messages
+    /// (Slack's metadata, Discord's nonce) can look it up after a crash.
+    delivered: Mutex<HashMap<i64, String>>,
 }
 
 impl SimulatedPlatform {
@@ -64,6 +67,7 @@ impl SimulatedPlatform {
             forms: Mutex::new(Vec::new()),
             homes: Mutex::new(Vec::new()),
             unreachable: Vec::new(),
+            delivered: Mutex::new(HashMap::new()),
         }
     }
 
@@ -100,7 +104,7 @@ impl ChatPlatform for SimulatedPlatform {
         self.platform
     }
 
-    async fn send(&self, _tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
+    async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
         let (kind, channel, thread, to) = match &message.to {
             Destination::Dm { user } => {
                 if self.unreachable.contains(user) {
@@ -132,7 +136,12 @@ impl ChatPlatform for SimulatedPlatform {
             mentions: message.mentions.clone(),
             actions: message.actions.clone(),
         });
+        self.delivered.lock().expect("delivered lock").insert(tag.id, message_id.clone());
         Ok(message_id)
+    }
+
+    async fn find_sent(&self, tag: OutboxTag, _message: &OutgoingMessage) -> Result<Option<String>, SendError> {
+        Ok(self.delivered.lock().expect("delivered lock").get(&tag.id).cloned())
     }
 
     async fn profile(&self, _workspace: &str, user: &str) -> anyhow::Result<Option<Profile>> {

@@ -77,7 +77,9 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
     if slack.is_none() && secrets.discord_token.is_none() {
         // Without a platform nothing could be delivered: jobs are left alone (running them would
         // end every schedule), and the HTTP server answers health checks.
-        tracing::warn!("no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): serving /healthz and /metrics only; no job runs and nothing is sent");
+        tracing::warn!(
+            "no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): serving /healthz and /metrics only; no job runs and nothing is sent"
+        );
         serve_http(listener, router(http_state, None), wait_for(stopped)).await?;
         tracing::info!("unhurried stopped");
         return Ok(());
@@ -153,12 +155,7 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
 
 /// The one consumer: inbox rows as they are recorded, due jobs every tick, one at a time, so an
 /// event, its reply and a due job never race. It decides only; the delivery workers send.
-pub async fn run_consumer(
-    bot: &Bot,
-    recorded: &Notify,
-    tick: std::time::Duration,
-    shutdown: impl Future<Output = ()>,
-) {
+pub async fn run_consumer(bot: &Bot, recorded: &Notify, tick: std::time::Duration, shutdown: impl Future<Output = ()>) {
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Rows recorded before this process started (or retried ones) are due without a wake-up.

@@ -155,7 +155,11 @@ impl Inner {
         if queued.maybe_sent {
             match chat.find_sent(tag, message).await {
                 Ok(Some(platform_ref)) => {
-                    tracing::info!(outbox = queued.id, purpose = message.purpose.as_str(), "found a message the platform already had; not sending it again");
+                    tracing::info!(
+                        outbox = queued.id,
+                        purpose = message.purpose.as_str(),
+                        "found a message the platform already had; not sending it again"
+                    );
                     return self.record(&queued, Delivery::Sent(platform_ref)).await;
                 }
                 Ok(None) => {}
@@ -170,7 +174,9 @@ impl Inner {
         }
         let outcome = match chat.send(tag, message).await {
             Ok(platform_ref) => policy::Outcome::Record(Delivery::Sent(platform_ref)),
-            Err(error) => policy::after_error(&self.settings.delivery, &queued, error, self.clock.now(), queued.maybe_sent),
+            Err(error) => {
+                policy::after_error(&self.settings.delivery, &queued, error, self.clock.now(), queued.maybe_sent)
+            }
         };
         self.finish(&queued, outcome).await
     }

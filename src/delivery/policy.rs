@@ -113,10 +113,12 @@ mod tests {
     fn an_unknown_error_is_retried_then_given_up_after_max_attempts() {
         let settings = Settings::defaults().delivery;
         let channel = Destination::Post { channel: "C1".into() };
-        let retry = after_error(&settings, &queued(0, channel.clone()), SendError::Transient("boom".into()), at(1), false);
+        let retry =
+            after_error(&settings, &queued(0, channel.clone()), SendError::Transient("boom".into()), at(1), false);
         assert!(matches!(retry, Outcome::Record(Delivery::RetryAt(when, _)) if when > at(1)), "{retry:?}");
         let last = settings.max_attempts - 1;
-        let given_up = after_error(&settings, &queued(last, channel), SendError::Transient("boom".into()), at(1), false);
+        let given_up =
+            after_error(&settings, &queued(last, channel), SendError::Transient("boom".into()), at(1), false);
         assert!(matches!(given_up, Outcome::Record(Delivery::Failed(ref e)) if e.contains("gave up")), "{given_up:?}");
     }
 

@@ -110,9 +110,7 @@ impl InboundEvent {
             InboundEvent::Command(c) => &c.workspace,
             InboundEvent::StandupSubmission(s) => &s.workspace,
             InboundEvent::FormRequest(f) => &f.workspace,
-            InboundEvent::HomeOpened { workspace, .. } | InboundEvent::DmUndeliverable { workspace, .. } => {
-                workspace
-            }
+            InboundEvent::HomeOpened { workspace, .. } | InboundEvent::DmUndeliverable { workspace, .. } => workspace,
         }
     }
 
@@ -256,7 +254,9 @@ impl Destination {
     pub fn lane(&self) -> String {
         match self {
             Destination::Dm { user } => format!("dm:{user}"),
-            Destination::Post { channel } | Destination::ThreadReply { channel, .. } | Destination::Update { channel, .. } => {
+            Destination::Post { channel }
+            | Destination::ThreadReply { channel, .. }
+            | Destination::Update { channel, .. } => {
                 format!("channel:{channel}")
             }
             // A private reply waits only for earlier private replies to the same person, never

@@ -4,6 +4,7 @@ mod brief;
 mod classifier;
 mod cli;
 mod config_files;
+mod crash;
 mod decisions;
 mod digest;
 mod discord_double;

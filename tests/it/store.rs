@@ -92,8 +92,12 @@ async fn scheduling_the_same_job_key_twice_keeps_one_job() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = fresh_store(&dir).await;
     let now = at("2026-03-30T07:00:00Z");
-    assert!(store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T07:30:00Z"), Platform::Slack, now).await.unwrap());
-    assert!(!store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T08:30:00Z"), Platform::Slack, now).await.unwrap());
+    assert!(
+        store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T07:30:00Z"), Platform::Slack, now).await.unwrap()
+    );
+    assert!(
+        !store.schedule_job(&job("prompt:1:1:2026-03-30", "2026-03-30T08:30:00Z"), Platform::Slack, now).await.unwrap()
+    );
     assert_eq!(store.next_due_at().await.unwrap(), Some(at("2026-03-30T07:30:00Z")));
     assert!(store.claim_due_jobs("w", now, Duration::minutes(5), 10).await.unwrap().is_empty(), "not due yet");
 }

@@ -20,7 +20,7 @@ use super::forms;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::discord::ALLOWED_MENTIONS_MAX_USERS;
 use crate::domain::platform::Platform;
-use crate::ports::{ChatPlatform, Profile, OutboxTag, SendError};
+use crate::ports::{ChatPlatform, OutboxTag, Profile, SendError};
 
 /// Name of the threads the bot starts from a ping (Discord requires one; 1–100 characters).
 const THREAD_NAME: &str = "Async follow-up";

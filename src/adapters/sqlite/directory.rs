@@ -120,8 +120,11 @@ impl DirectoryStore for SqliteStore {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS} FROM members WHERE workspace_id = ? AND platform_user_id = ? AND forgotten = 0"
         );
-        let row: Option<MemberRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(workspace_id).bind(user).fetch_optional(&mut *self.read().await?).await?;
+        let row: Option<MemberRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(workspace_id)
+            .bind(user)
+            .fetch_optional(&mut *self.read().await?)
+            .await?;
         match row {
             Some(row) => Ok(Some(self.member_record(row).await?)),
             None => Ok(None),

@@ -142,8 +142,9 @@ impl JobStore for SqliteStore {
     }
 
     async fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
-        let next: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(due_at) FROM jobs WHERE state = 'pending'").fetch_one(&mut *self.read().await?).await?;
+        let next: Option<i64> = sqlx::query_scalar("SELECT MIN(due_at) FROM jobs WHERE state = 'pending'")
+            .fetch_one(&mut *self.read().await?)
+            .await?;
         next.map(instant).transpose()
     }
 

@@ -73,8 +73,11 @@ impl NudgeStore for SqliteStore {
         let sql = format!(
             "SELECT {NUDGE_COLUMNS} FROM nudges WHERE channel_id = ? AND sender_id = ? AND state = 'waiting' ORDER BY id"
         );
-        let rows: Vec<NudgeRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(channel_id).bind(sender_id).fetch_all(&mut *self.read().await?).await?;
+        let rows: Vec<NudgeRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(channel_id)
+            .bind(sender_id)
+            .fetch_all(&mut *self.read().await?)
+            .await?;
         rows.into_iter().map(NudgeRecord::try_from).collect()
     }
 

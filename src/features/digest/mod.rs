@@ -304,7 +304,12 @@ pub async fn refresh(bot: &Context, digest_id: i64) -> anyhow::Result<()> {
 }
 
 /// `/async digest now|preview <name>`.
-pub async fn command(bot: &Context, ctx: &CommandContext<'_>, action: DigestAction, name: &str) -> anyhow::Result<Reply> {
+pub async fn command(
+    bot: &Context,
+    ctx: &CommandContext<'_>,
+    action: DigestAction,
+    name: &str,
+) -> anyhow::Result<Reply> {
     let Some(standup) = bot.store.standup_named(ctx.workspace_id, name).await? else {
         return Ok(Reply::text(standup_texts::unknown_standup(name)));
     };

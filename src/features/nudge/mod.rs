@@ -12,8 +12,8 @@ mod substantive;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::context::Context;
 use crate::config::Settings;
+use crate::context::Context;
 use crate::domain::classifier::{Classifier, ExtraPhrases};
 use crate::domain::command::NudgeMode;
 use crate::domain::events::{ChatMessage, Destination, OutgoingMessage, Purpose};

@@ -132,7 +132,12 @@ pub async fn on_direct_message(bot: &Context, message: &ChatMessage) -> anyhow::
 
 /// `/async standup answer` without answers: sends the current question by DM, opening today's
 /// run when nothing is open (the member asked for it, so no working-hours wait).
-pub async fn ask_now(bot: &Context, workspace_id: i64, standup: &StandupRecord, member: &Member) -> anyhow::Result<String> {
+pub async fn ask_now(
+    bot: &Context,
+    workspace_id: i64,
+    standup: &StandupRecord,
+    member: &Member,
+) -> anyhow::Result<String> {
     if !standup.members.contains(&member.id) {
         return Ok(texts::not_a_member(&standup.name));
     }

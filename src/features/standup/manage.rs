@@ -164,7 +164,12 @@ pub async fn create_command(
 }
 
 /// Saves a changed standup and reschedules prompts (and the digest when `digest_changed`).
-async fn save(bot: &Context, before: &StandupRecord, after: &StandupRecord, digest_changed: bool) -> anyhow::Result<()> {
+async fn save(
+    bot: &Context,
+    before: &StandupRecord,
+    after: &StandupRecord,
+    digest_changed: bool,
+) -> anyhow::Result<()> {
     let channel = bot.store.ensure_channel(after.workspace_id, &after.channel).await?;
     bot.store.save_standup(after, channel.id).await?;
     // Members who stay keep today's reminder; their prompt job is replaced by `schedule_all`.

@@ -68,7 +68,11 @@ pub async fn open_form(bot: &Context, request: &FormRequest) -> anyhow::Result<(
 
 /// A member's DMs failed for good (closed DMs, deactivated): say so once in each of their
 /// standups' channels, pinging only them, so they can fix it; prompts to them stop.
-pub async fn tell_unreachable(bot: &Context, workspace_id: i64, member: &crate::ports::MemberRecord) -> anyhow::Result<()> {
+pub async fn tell_unreachable(
+    bot: &Context,
+    workspace_id: i64,
+    member: &crate::ports::MemberRecord,
+) -> anyhow::Result<()> {
     let mut messages = Vec::new();
     for standup in bot.store.standups_of(member.id).await? {
         let text = texts::unreachable(bot.markup, &member.user, &standup.name);
