@@ -72,5 +72,11 @@ async fn metrics(State(state): State<HttpState>) -> Response {
         }
         Err(error) => tracing::warn!(error = format!("{error:#}"), "metrics: the store does not answer"),
     }
+    match (state.store.outbox_stats().await, state.store.inbox_backlog().await) {
+        (Ok(outbox), Ok(inbox)) => text.push_str(&Metrics::render_pipeline(&outbox, inbox, state.clock.now())),
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::warn!(error = format!("{error:#}"), "metrics: the store does not answer");
+        }
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

@@ -7,6 +7,10 @@ use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use chrono::{DateTime, Utc};
+
+use crate::ports::OutboxStats;
+
 /// Process-wide counters, shared by the adapters and the HTTP server.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -43,6 +47,29 @@ impl Metrics {
              # TYPE unhurried_job_lag_seconds gauge\n\
              unhurried_job_lag_seconds {seconds}\n"
         )
+    }
+
+    /// The pipeline's gauges, read from the store at scrape time: outbox messages by state
+    /// (`unknown`: pending, but the platform may already have it), the age of the oldest message
+    /// still to deliver, and the inbox backlog with the age of its oldest event.
+    pub fn render_pipeline(outbox: &OutboxStats, inbox: (i64, Option<DateTime<Utc>>), now: DateTime<Utc>) -> String {
+        let age = |at: Option<DateTime<Utc>>| at.map_or(0, |at| (now - at).num_seconds().max(0));
+        let mut out = String::new();
+        out.push_str("# HELP unhurried_outbox_messages Outbox messages by state.\n");
+        out.push_str("# TYPE unhurried_outbox_messages gauge\n");
+        for (state, count) in &outbox.by_state {
+            let _ = writeln!(out, "unhurried_outbox_messages{{state=\"{state}\"}} {count}");
+        }
+        out.push_str("# HELP unhurried_outbox_oldest_pending_seconds Age of the oldest message still to deliver.\n");
+        out.push_str("# TYPE unhurried_outbox_oldest_pending_seconds gauge\n");
+        let _ = writeln!(out, "unhurried_outbox_oldest_pending_seconds {}", age(outbox.oldest_pending));
+        out.push_str("# HELP unhurried_inbox_pending Recorded events the consumer has not handled yet.\n");
+        out.push_str("# TYPE unhurried_inbox_pending gauge\n");
+        let _ = writeln!(out, "unhurried_inbox_pending {}", inbox.0);
+        out.push_str("# HELP unhurried_inbox_oldest_pending_seconds Age of the oldest unhandled event.\n");
+        out.push_str("# TYPE unhurried_inbox_oldest_pending_seconds gauge\n");
+        let _ = writeln!(out, "unhurried_inbox_oldest_pending_seconds {}", age(inbox.1));
+        out
     }
 
     /// The counters in the Prometheus text exposition format.

@@ -1,6 +1,7 @@
 //! Purpose: the `unhurried` command line (SPEC §8). Each subcommand is a function that returns
 //! an exit code; `main.rs` only parses and dispatches.
 
+mod outbox;
 mod serve;
 
 use std::path::PathBuf;
@@ -41,6 +42,16 @@ pub enum CliCommand {
     Simulate(SimulateArgs),
     /// Read JSON lines `{"text": "..."}` on stdin; write one verdict line per input.
     Classify,
+    /// Show the outbox: messages by state, and the failed and unknown ones with their reasons.
+    Outbox(OutboxArgs),
+}
+
+/// Arguments of `unhurried outbox`.
+#[derive(Debug, clap::Args)]
+pub struct OutboxArgs {
+    /// How many failed and unknown messages to list, newest first.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
 }
 
 /// Arguments of `unhurried simulate`.
@@ -109,6 +120,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         },
         CliCommand::Simulate(args) => match load_settings(&cli) {
             Ok(settings) => simulate(args, settings).await,
+            Err(code) => code,
+        },
+        CliCommand::Outbox(args) => match load_settings(&cli) {
+            Ok(settings) => outbox::outbox(args, settings).await,
             Err(code) => code,
         },
     }

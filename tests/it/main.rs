@@ -13,6 +13,7 @@ mod discord_gateway;
 #[cfg(feature = "discord-interactions-endpoint")]
 mod discord_interactions;
 mod exactly_once;
+mod kill9;
 mod nudge;
 mod preferences;
 mod scenarios;

@@ -13,7 +13,7 @@ use tokio::io::AsyncReadExt as _;
 use crate::slack_double::{SlackDouble, assert_calls_match_spec};
 use crate::slack_support::{APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, message_callback, request, sign};
 
-fn unhurried(double: &SlackDouble, db: &std::path::Path, addr: &str) -> tokio::process::Command {
+pub(crate) fn unhurried(double: &SlackDouble, db: &std::path::Path, addr: &str) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_unhurried"));
     command
         .env_clear()
@@ -67,7 +67,7 @@ fn the_scopes_check_wants_exactly_what_the_manifest_asks_for() {
 }
 
 /// A running `unhurried serve`, its stderr collected; killed when dropped.
-struct Served {
+pub(crate) struct Served {
     child: tokio::process::Child,
     addr: std::net::SocketAddr,
     stderr: Arc<Mutex<Vec<u8>>>,
@@ -76,7 +76,7 @@ struct Served {
 
 impl Served {
     /// Starts `command` as `serve` on a free port and waits until it listens.
-    async fn start(mut command: tokio::process::Command) -> Self {
+    pub(crate) async fn start(mut command: tokio::process::Command) -> Self {
         let addr = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             probe.local_addr().unwrap()
@@ -105,19 +105,26 @@ impl Served {
         panic!("serve did not listen on {addr}: {}", served.logs());
     }
 
-    fn logs(&self) -> String {
+    pub(crate) fn logs(&self) -> String {
         String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
     }
 
     /// Stops the process and returns everything it logged.
-    async fn stop(mut self) -> String {
+    pub(crate) async fn stop(mut self) -> String {
         self.child.kill().await.unwrap();
         let _ = (&mut self.reader).await;
         self.logs()
     }
 
     /// POSTs `body` to `path`, signed at `at` (Unix seconds) with `secret`.
-    async fn post_signed(&self, path: &str, body: &str, secret: &str, at: i64, extra: &[(&str, &str)]) -> u16 {
+    pub(crate) async fn post_signed(
+        &self,
+        path: &str,
+        body: &str,
+        secret: &str,
+        at: i64,
+        extra: &[(&str, &str)],
+    ) -> u16 {
         let ts = at.to_string();
         let signature = sign(secret, &ts, body);
         let mut headers = vec![("X-Slack-Request-Timestamp", ts.as_str()), ("X-Slack-Signature", signature.as_str())];
@@ -127,7 +134,7 @@ impl Served {
 }
 
 /// `unhurried` set up for a test process: a 0 s nudge grace, a 1 s tick, every day a working day.
-fn for_serve(double: &SlackDouble, db: &std::path::Path) -> tokio::process::Command {
+pub(crate) fn for_serve(double: &SlackDouble, db: &std::path::Path) -> tokio::process::Command {
     let mut command = unhurried(double, db, "127.0.0.1:0");
     command
         .env("UNHURRIED_NUDGE__GRACE", "0s")
@@ -138,7 +145,7 @@ fn for_serve(double: &SlackDouble, db: &std::path::Path) -> tokio::process::Comm
     command
 }
 
-fn now_unix() -> i64 {
+pub(crate) fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
@@ -266,7 +273,7 @@ async fn send_and_wait_for_ack(double: &SlackDouble, envelope: &Value) {
 }
 
 /// A fixed-offset IANA zone (`Etc/GMT-3` is UTC+3: POSIX signs are inverted).
-fn etc_zone(offset_hours: i64) -> String {
+pub(crate) fn etc_zone(offset_hours: i64) -> String {
     match offset_hours {
         0 => "Etc/GMT".to_owned(),
         east if east > 0 => format!("Etc/GMT-{east}"),

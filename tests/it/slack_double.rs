@@ -196,6 +196,18 @@ impl SlackDouble {
         }
         panic!("timed out waiting for {what}; calls: {:?}", self.calls());
     }
+
+    /// Like [`SlackDouble::wait_until`], for work that may take up to `limit`.
+    pub async fn wait_until_within(&self, what: &str, limit: Duration, done: impl Fn(&SlackDouble) -> bool) {
+        let started = std::time::Instant::now();
+        while started.elapsed() < limit {
+            if done(self) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("timed out after {limit:?} waiting for {what}");
+    }
 }
 
 /// The parameters of a request (query and body together) and which came in the query.

@@ -159,10 +159,12 @@ impl OutboxStore for SqliteStore {
 
     async fn outbox_stats(&self) -> anyhow::Result<OutboxStats> {
         let mut conn = self.read().await?;
-        let by_state: Vec<(String, i64)> =
-            sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state")
-                .fetch_all(&mut *conn)
-                .await?;
+        let by_state: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT CASE WHEN state = 'pending' AND maybe_sent = 1 THEN 'unknown' ELSE state END AS shown, COUNT(*)
+                 FROM outbox GROUP BY shown ORDER BY shown",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
         let oldest: Option<i64> =
             sqlx::query_scalar("SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'sending')")
                 .fetch_one(&mut *conn)
