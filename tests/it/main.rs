@@ -15,6 +15,7 @@ mod discord_interactions;
 mod exactly_once;
 mod kill9;
 mod nudge;
+mod pipeline;
 mod preferences;
 mod scenarios;
 mod schedule;

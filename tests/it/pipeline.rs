@@ -1,0 +1,232 @@
+//! The pipeline as an operator runs it: one `serve` process for Slack and Discord at once, `serve`
+//! with no credentials leaving every schedule alone, a message that keeps failing given up while
+//! its conversation moves on, and `unhurried outbox` saying why.
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::json;
+use unhurried::adapters::clock::ManualClock;
+use unhurried::adapters::simulated::SimulatedPlatform;
+use unhurried::adapters::sqlite::SqliteStore;
+use unhurried::bot::Bot;
+use unhurried::config::Settings;
+use unhurried::domain::events::{Destination, OutgoingMessage, Purpose};
+use unhurried::domain::platform::Platform;
+use unhurried::jobs::NewJob;
+use unhurried::ports::{ChatPlatform, JobStore as _, OutboxTag, Profile, SendError};
+
+use crate::discord_double::{DiscordDouble, GUILD};
+use crate::discord_gateway::{CHANNEL, message_create};
+use crate::slack_cli::{Served, for_serve, now_unix};
+use crate::slack_double::SlackDouble;
+use crate::slack_support::{SIGNING_SECRET, message_callback};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_process_serves_slack_and_discord_on_one_database() {
+    let slack = SlackDouble::start().await;
+    slack.add_user("U1", "alice", "Europe/Berlin");
+    slack.add_user("U2", "bob", "Europe/Berlin");
+    let discord = DiscordDouble::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = for_serve(&slack, &dir.path().join("db"));
+    command
+        .env("DISCORD_TOKEN", "sentinel-discord-token")
+        .env("UNHURRIED_DISCORD__API_URL", &discord.rest_url)
+        .env("RUST_LOG", "info");
+    let served = Served::start(command).await;
+    discord.until("READY", |d| d.ops(2) == 1).await;
+
+    // A ping on each platform; each gets its nudge on its own platform, threaded on the ping.
+    let ts = format!("{}.000100", now_unix());
+    let ping = message_callback("EvBoth1", "U1", "C1", &ts, "hi <@U2>").to_string();
+    assert_eq!(served.post_signed("/slack/events", &ping, SIGNING_SECRET, now_unix(), &[]).await, 200);
+    discord.dispatch("MESSAGE_CREATE", message_create("9001", "111", "hi <@222>"));
+
+    slack
+        .wait_until_within("the Slack nudge", Duration::from_secs(30), |d| {
+            d.calls_of("chat.postMessage").iter().any(|c| c.params.get("thread_ts") == Some(&json!(ts)))
+        })
+        .await;
+    discord
+        .until("the Discord nudge", |d| {
+            !d.matching("POST", |p| p == format!("/channels/{CHANNEL}/messages/9001/threads")).is_empty()
+        })
+        .await;
+    let logs = served.stop().await;
+    assert!(logs.contains("slack (http)") && logs.contains("discord"), "both platforms enabled: {logs}");
+    assert_eq!(slack.calls_of("chat.postMessage").len(), 1, "one Slack post, the nudge");
+    assert_eq!(discord.matching("POST", |p| p.ends_with("/messages")).len(), 1, "one Discord post, the nudge");
+
+    let store = SqliteStore::open(&format!("sqlite://{}", dir.path().join("db").display())).await.unwrap();
+    let workspaces: Vec<(String, String)> =
+        sqlx::query_as("SELECT platform, platform_id FROM workspaces ORDER BY platform")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(workspaces, [("discord".to_owned(), GUILD.to_owned()), ("slack".to_owned(), "T1".to_owned())]);
+    let jobs: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, platform FROM jobs WHERE kind = 'nudge_grace' ORDER BY platform")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        jobs,
+        [("nudge_grace".to_owned(), "discord".to_owned()), ("nudge_grace".to_owned(), "slack".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn serve_without_chat_credentials_leaves_every_job_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db").display());
+    {
+        let store = SqliteStore::open(&url).await.unwrap();
+        let due = chrono::Utc::now() - chrono::Duration::minutes(5);
+        let job = NewJob {
+            kind: "standup_prompt".into(),
+            key: "standup_prompt:1:1:2026-12-03".into(),
+            due_at: due,
+            expires_at: None,
+            payload: json!({}),
+        };
+        store.schedule_job(&job, Platform::Slack, due).await.unwrap();
+    }
+    let addr = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap()
+    };
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_unhurried"))
+        .arg("serve")
+        .env_clear()
+        .env("UNHURRIED_DATABASE__URL", &url)
+        .env("UNHURRIED_HTTP__ADDR", addr.to_string())
+        .env("UNHURRIED_SCHEDULER__TICK", "1s")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut healthy = false;
+    for _ in 0..500 {
+        if let Ok(response) = reqwest_like_get(addr, "/healthz").await
+            && response.starts_with("HTTP/1.1 200")
+        {
+            healthy = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(healthy, "serve answers /healthz without credentials");
+    // Three scheduler ticks: the old process failed every due job at its first.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    child.kill().await.unwrap();
+    let output = child.wait_with_output().await.unwrap();
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.contains("no job runs and nothing is sent"), "{logs}");
+    let store = SqliteStore::open(&url).await.unwrap();
+    let state: String = sqlx::query_scalar("SELECT state FROM jobs").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(state, "pending", "the schedule goes on once credentials are back");
+}
+
+/// A plain HTTP/1.1 GET on loopback; the whole response as text.
+async fn reqwest_like_get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<String> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    Ok(response)
+}
+
+/// The simulated platform, with one message ("stuck") failing in a way nobody has seen before.
+struct Flaky {
+    inner: SimulatedPlatform,
+}
+
+#[async_trait]
+impl ChatPlatform for Flaky {
+    fn platform(&self) -> Platform {
+        self.inner.platform()
+    }
+
+    async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
+        if message.text == "stuck" {
+            return Err(SendError::Transient("Slack API error weird_new_error".into()));
+        }
+        self.inner.send(tag, message).await
+    }
+
+    async fn profile(&self, workspace: &str, user: &str) -> anyhow::Result<Option<Profile>> {
+        self.inner.profile(workspace, user).await
+    }
+
+    async fn permalink(&self, channel: &str, message: &str) -> anyhow::Result<Option<String>> {
+        self.inner.permalink(channel, message).await
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_error_is_retried_with_backoff_then_given_up_and_its_conversation_moves_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db").display());
+    let store = Arc::new(SqliteStore::open(&url).await.unwrap());
+    let clock = Arc::new(ManualClock::new("2026-03-30T09:00:00Z".parse().unwrap()));
+    let inner = SimulatedPlatform::new(Platform::Slack, clock.clone(), HashMap::new());
+    let chat = Arc::new(Flaky { inner });
+    let settings = Arc::new(Settings::defaults());
+    let bot = Bot::new(store.clone(), clock.clone(), chat.clone(), settings.clone());
+    bot.start().await.unwrap();
+    let workspace_id = bot.workspace_id("T1").await.unwrap();
+    let post = |channel: &str, text: &str| {
+        OutgoingMessage::new(Destination::Post { channel: channel.into() }, Purpose::Digest, text)
+    };
+    bot.send(workspace_id, vec![post("C-BROKEN", "stuck"), post("C-BROKEN", "behind it"), post("C2", "elsewhere")])
+        .await
+        .unwrap();
+
+    bot.settle().await.unwrap();
+    let texts: Vec<String> = chat.inner.transcript().into_iter().map(|e| e.text).collect();
+    assert_eq!(texts, ["elsewhere"], "the other conversation went on at once; the failing one waits");
+    let mut retried_at = Vec::new();
+    for _ in 0..200 {
+        bot.settle().await.unwrap();
+        let attempts: (i64, String, i64) =
+            sqlx::query_as("SELECT attempts, state, not_before FROM outbox WHERE message LIKE '%\"stuck\"%'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        if attempts.1 == "failed" {
+            break;
+        }
+        if retried_at.last() != Some(&attempts.2) {
+            retried_at.push(attempts.2);
+        }
+        clock.advance(chrono::Duration::seconds(5));
+    }
+    let gaps: Vec<i64> = retried_at.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(gaps.len() as i64, settings.delivery.max_attempts - 2, "one wait per retry: {gaps:?}");
+    assert!(gaps.windows(2).all(|w| w[1] > w[0]), "each wait longer than the last: {gaps:?}");
+
+    // Given up after max_attempts; the message queued behind it in its conversation goes out.
+    bot.settle().await.unwrap();
+    let texts: Vec<String> = chat.inner.transcript().into_iter().map(|e| e.text).collect();
+    assert_eq!(texts, ["elsewhere", "behind it"]);
+
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_unhurried"))
+        .arg("outbox")
+        .env_clear()
+        .env("UNHURRIED_DATABASE__URL", &url)
+        .output()
+        .await
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    assert!(report.starts_with("messages: failed 1, sent 2\n"), "{report}");
+    let failed = report.lines().find(|l| l.contains("\tfailed\t")).expect(&report).to_owned();
+    assert!(failed.contains("digest") && failed.contains("channel:C-BROKEN"), "{failed}");
+    assert!(failed.contains("gave up after 8 attempts: Slack API error weird_new_error"), "{failed}");
+}
