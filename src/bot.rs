@@ -9,11 +9,13 @@
 //! they return, so a transcript is complete and deterministic.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
+use futures_util::FutureExt as _;
 
 use crate::config::Settings;
 use crate::context::Context;
@@ -167,9 +169,10 @@ impl Bot {
         }
     }
 
-    /// Handles one inbox row in one unit of work. A failure rolls everything back and the row
-    /// is tried again later (the platform may have been down for a profile lookup), up to
-    /// [`MAX_EVENT_ATTEMPTS`].
+    /// Handles one inbox row in one unit of work. A failure (a panic included) rolls everything
+    /// back. An event someone is waiting on (a command, a form) is not retried: they are told at
+    /// once, with a reference the log has. Others are tried again later (the platform may have
+    /// been down for a profile lookup), up to [`MAX_EVENT_ATTEMPTS`].
     async fn handle_delivery(&self, delivery: &PendingDelivery) -> anyhow::Result<()> {
         let key = delivery.event.delivery_id();
         let Some(context) = self.context_of(delivery.platform) else {
@@ -179,27 +182,39 @@ impl Bot {
         };
         let unit = self.store.begin().await?;
         let ctx = context.with_store(unit.store());
-        let result = match dispatch(&ctx, delivery.event.clone()).await {
-            Ok(()) => ctx.store.mark_handled(delivery.id, self.clock.now()).await,
-            Err(error) => Err(error),
+        let decided = AssertUnwindSafe(dispatch(&ctx, delivery.event.clone())).catch_unwind().await;
+        let result = match decided {
+            Ok(Ok(())) => ctx.store.mark_handled(delivery.id, self.clock.now()).await,
+            Ok(Err(error)) => Err(error),
+            Err(panic) => Err(anyhow::anyhow!("panicked: {}", panic_message(&panic))),
         };
-        match result {
+        let error = match result {
             Ok(()) => {
                 unit.commit().await.with_context(|| format!("committing {key}"))?;
                 self.deliverer.wake();
-                Ok(())
+                return Ok(());
             }
-            Err(error) => {
-                unit.rollback().await?;
-                let now = self.clock.now();
-                let attempt = delivery.attempts + 1;
-                let retry_at = (attempt < MAX_EVENT_ATTEMPTS).then(|| now + event_retry_delay(attempt));
-                let text = format!("{error:#}");
-                tracing::error!(error = %text, delivery = %key, attempt, retrying = retry_at.is_some(), "handling an event failed");
-                self.store.mark_attempt_failed(delivery.id, &text, retry_at, now).await?;
-                Err(error)
-            }
+            Err(error) => error,
+        };
+        unit.rollback().await?;
+        let now = self.clock.now();
+        let attempt = delivery.attempts + 1;
+        let reference = error_reference(delivery.id, attempt);
+        let someone_waits = matches!(
+            delivery.event,
+            InboundEvent::Command(_) | InboundEvent::StandupSubmission(_) | InboundEvent::FormRequest(_)
+        );
+        let retry_at = (!someone_waits && attempt < MAX_EVENT_ATTEMPTS).then(|| now + event_retry_delay(attempt));
+        let text = format!("{error:#}");
+        tracing::error!(error = %text, delivery = %key, %reference, attempt, retrying = retry_at.is_some(), "handling an event failed");
+        self.store.mark_attempt_failed(delivery.id, &format!("ref {reference}: {text}"), retry_at, now).await?;
+        if someone_waits {
+            let apology = self.store.begin().await?;
+            features::apologise(&context.with_store(apology.store()), &delivery.event, &reference).await?;
+            apology.commit().await?;
+            self.deliverer.wake();
         }
+        Err(error.context(format!("ref {reference}")))
     }
 
     /// Runs every job due now, each in its own unit of work, then delivers what they queued;
@@ -249,6 +264,22 @@ async fn dispatch(ctx: &Context, event: InboundEvent) -> anyhow::Result<()> {
             features::dm_undeliverable(ctx, &workspace, &user).await
         }
     }
+}
+
+/// The reference a user is given for a failure, also logged with it: six hex digits derived from
+/// the inbox row and the attempt, so two failures never share one.
+fn error_reference(inbox_id: i64, attempt: i64) -> String {
+    let mixed = (inbox_id.unsigned_abs() << 8 | attempt.unsigned_abs() & 0xff).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    format!("{:06X}", mixed >> 40)
+}
+
+/// The text of a caught panic.
+pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 /// Wait before handling a failed event again: 2 s doubling, at most a minute.

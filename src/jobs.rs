@@ -8,8 +8,11 @@
 //! handed to [`JobHandler::missed`] (a standup prompt whose member's working day has ended is
 //! recorded as missed — and only the one pending occurrence, never one per day of downtime).
 
+use std::panic::AssertUnwindSafe;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
+use futures_util::FutureExt as _;
 use serde_json::Value;
 
 use crate::domain::platform::Platform;
@@ -138,10 +141,17 @@ impl JobRunner<'_> {
     async fn run_one(&self, handler: &dyn JobHandler, job: &ClaimedJob) -> anyhow::Result<()> {
         let now = self.clock.now();
         let unit = self.store.begin().await?;
-        let result = if job.is_missed_at(now) {
-            handler.missed(unit.store(), job, now).await.map(|()| JobOutcome::Missed)
-        } else {
-            handler.run(unit.store(), job, now).await
+        let work = async {
+            if job.is_missed_at(now) {
+                handler.missed(unit.store(), job, now).await.map(|()| JobOutcome::Missed)
+            } else {
+                handler.run(unit.store(), job, now).await
+            }
+        };
+        // A panic in one job is that job's failure, not the end of the scheduler.
+        let result = match AssertUnwindSafe(work).catch_unwind().await {
+            Ok(result) => result,
+            Err(panic) => Err(anyhow::anyhow!("panicked: {}", crate::bot::panic_message(&panic))),
         };
         let outcome = match result {
             Ok(outcome) => {

@@ -24,7 +24,7 @@ pub mod texts;
 use chrono::{DateTime, Utc};
 
 use crate::context::Context;
-use crate::domain::events::ChatMessage;
+use crate::domain::events::{ChatMessage, Destination, InboundEvent, OutgoingMessage, Purpose};
 use crate::jobs::{ClaimedJob, JobOutcome};
 
 /// A chat message: DMs may be standup answers; channel messages may be decisions, pings,
@@ -61,6 +61,22 @@ pub async fn dm_undeliverable(bot: &Context, workspace: &str, user: &str) -> any
     let changes = crate::ports::MemberChanges { unreachable_since: Some(Some(bot.now())), ..Default::default() };
     bot.store.update_member(member.id, &changes).await?;
     standup::tell_unreachable(bot, workspace_id, &member).await
+}
+
+/// Tells the member who is waiting for an answer (a command, a form submission) that handling it
+/// failed on our side, with the `reference` the log has; events nobody waits on say nothing.
+pub async fn apologise(bot: &Context, event: &InboundEvent, reference: &str) -> anyhow::Result<()> {
+    let (workspace, to) = match event {
+        InboundEvent::Command(c) => {
+            (&c.workspace, Destination::Ephemeral { channel: c.channel.clone(), user: c.user.clone() })
+        }
+        InboundEvent::StandupSubmission(s) => (&s.workspace, Destination::Dm { user: s.user.clone() }),
+        InboundEvent::FormRequest(f) => (&f.workspace, Destination::Dm { user: f.user.clone() }),
+        _ => return Ok(()),
+    };
+    let workspace_id = bot.workspace_id(workspace).await?;
+    let text = texts::errors::internal_error(reference);
+    bot.send(workspace_id, vec![OutgoingMessage::new(to, Purpose::CommandReply, text)]).await
 }
 
 /// Runs a due job by kind.

@@ -230,3 +230,81 @@ async fn an_unknown_error_is_retried_with_backoff_then_given_up_and_its_conversa
     assert!(failed.contains("digest") && failed.contains("channel:C-BROKEN"), "{failed}");
     assert!(failed.contains("gave up after 8 attempts: Slack API error weird_new_error"), "{failed}");
 }
+
+/// The simulated platform whose profile lookup fails for `UERR` and panics for `UPANIC`.
+struct Broken {
+    inner: SimulatedPlatform,
+}
+
+#[async_trait]
+impl ChatPlatform for Broken {
+    fn platform(&self) -> Platform {
+        self.inner.platform()
+    }
+
+    async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
+        self.inner.send(tag, message).await
+    }
+
+    async fn find_sent(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<Option<String>, SendError> {
+        self.inner.find_sent(tag, message).await
+    }
+
+    async fn profile(&self, workspace: &str, user: &str) -> anyhow::Result<Option<Profile>> {
+        match user {
+            "UERR" => anyhow::bail!("users.info: connection reset"),
+            "UPANIC" => panic!("a bug in the profile code"),
+            _ => self.inner.profile(workspace, user).await,
+        }
+    }
+
+    async fn permalink(&self, channel: &str, message: &str) -> anyhow::Result<Option<String>> {
+        self.inner.permalink(channel, message).await
+    }
+}
+
+#[tokio::test]
+async fn a_failing_or_panicking_command_is_answered_with_a_reference_and_the_bot_goes_on() {
+    use unhurried::domain::events::{CommandInvocation, InboundEvent};
+    for platform in [Platform::Slack, Platform::Discord] {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            Arc::new(SqliteStore::open(&format!("sqlite://{}", dir.path().join("db").display())).await.unwrap());
+        let clock = Arc::new(ManualClock::new("2026-03-30T09:00:00Z".parse().unwrap()));
+        let profiles: HashMap<String, Profile> = [("U1".to_owned(), crate::support::profile("alice", None))].into();
+        let chat = Arc::new(Broken { inner: SimulatedPlatform::new(platform, clock.clone(), profiles) });
+        let bot = Bot::new(store.clone(), clock.clone(), chat.clone(), Arc::new(Settings::defaults()));
+        bot.start().await.unwrap();
+        let command = |id: &str, user: &str| {
+            InboundEvent::Command(CommandInvocation {
+                workspace: "T1".into(),
+                id: id.into(),
+                channel: "C1".into(),
+                user: user.into(),
+                text: "tz Europe/Paris".into(),
+                platform_admin: false,
+            })
+        };
+        let failed = bot.handle(command("c1", "UERR")).await.unwrap_err();
+        let panicked = bot.handle(command("c2", "UPANIC")).await.unwrap_err();
+        bot.handle(command("c3", "U1")).await.unwrap();
+
+        let replies: Vec<(Option<String>, String)> =
+            chat.inner.transcript().into_iter().map(|e| (e.to, e.text)).collect();
+        assert_eq!(replies.len(), 3, "{platform}: {replies:?}");
+        for (entry, error) in replies.iter().zip([&failed, &panicked]) {
+            let reference = format!("{error:#}").split("ref ").nth(1).unwrap()[..6].to_owned();
+            assert!(entry.1.starts_with(&format!("Something went wrong on our side (ref {reference})")), "{entry:?}");
+        }
+        assert_eq!(replies[0].0.as_deref(), Some("UERR"));
+        assert_eq!(replies[1].0.as_deref(), Some("UPANIC"));
+        assert!(format!("{panicked:#}").contains("panicked: a bug in the profile code"), "{panicked:#}");
+        assert!(replies[2].1.contains("Europe/Paris"), "the next command is handled as usual: {:?}", replies[2]);
+        let failed_rows: Vec<String> = sqlx::query_scalar("SELECT error FROM inbox WHERE state = 'failed' ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(failed_rows.len(), 2, "not retried: the user was told");
+        assert!(failed_rows[0].contains("connection reset"), "{failed_rows:?}");
+    }
+}
