@@ -413,7 +413,7 @@ async fn the_answer_button_on_a_dm_prompt_opens_a_modal_whose_submission_answers
 
 #[tokio::test]
 async fn with_two_open_standups_the_answer_button_opens_the_form_of_its_own_message_with_the_blocker_optional() {
-    let mut h = Harness::start(|_| {}).await;
+    let h = Harness::start(|_| {}).await;
     for (n, (name, at, questions)) in
         [("daily", "09:30", "Yesterday?|Today?|Blockers?"), ("retro", "10:00", "Went well?|To change?")]
             .into_iter()

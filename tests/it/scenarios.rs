@@ -244,7 +244,7 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
             Command::Digest { .. }
                 | Command::Standup(
                     StandupCommand::Edit { .. }
-                        | StandupCommand::Delete(_)
+                        | StandupCommand::Delete { .. }
                         | StandupCommand::Pause(_)
                         | StandupCommand::Resume(_)
                 )

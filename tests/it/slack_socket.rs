@@ -203,6 +203,7 @@ async fn slacks_own_socket_mode_envelopes_become_the_right_events() {
         user: "U111".into(),
         text: String::new(),
         platform_admin: false,
+        is_dm: false,
     };
     assert_eq!(h.inbox.try_recv().ok(), Some(InboundEvent::Command(expected)));
 
