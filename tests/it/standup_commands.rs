@@ -3,6 +3,7 @@
 //! answers that are true, names in any case, and joins that move nobody else's prompt. Replies
 //! are inline snapshots, so a change of wording shows in review.
 
+use chrono::Duration;
 use unhurried::domain::platform::Platform;
 use unhurried::ports::{RunKey, RunState, StandupStore as _};
 
@@ -218,4 +219,54 @@ async fn a_join_or_edit_after_the_prompt_is_due_but_before_its_tick_keeps_everyo
     let reminders = sent.iter().filter(|m| m.purpose == "standup_reminder").count();
     assert_eq!(reminders, 2 + 3, "the edit holds for the prompts it did not move, and the next day's");
     assert_eq!(prompts_to(&sent, "U3"), ["2026-03-31T07:30:00Z"]);
+}
+
+/// The words of a standup day on each platform: prompt, reminder, the thanks, and the digest.
+async fn standup_day_texts(platform: Platform, user: &str) -> Vec<String> {
+    let mut t = bot(platform, "2026-03-30T06:00:00Z", &[(user, profile("alice", Some("Europe/Berlin")))]).await;
+    t.command(user, "C1", "tz Europe/Berlin").await;
+    seed(&t, &spec(&[user], "Europe/Berlin", Some(Duration::hours(1)))).await;
+    t.sent();
+    t.run_until("2026-03-30T08:31:00Z").await;
+    submit(&t, user, &["shipped *the* importer", "DST tests", "waiting for @bob"]).await;
+    t.run_until("2026-03-30T15:01:00Z").await;
+    t.sent().into_iter().map(|m| format!("{} {}: {}", m.kind, m.purpose, m.text)).collect()
+}
+
+#[tokio::test]
+async fn the_words_of_a_standup_day_on_slack() {
+    insta::assert_snapshot!(standup_day_texts(Platform::Slack, "U1").await.join("\n"), @r#"
+dm standup_prompt: Hi! Time for the *daily* standup, whenever suits you today. Reply here one answer at a time, or all at once with `/async standup answer daily: … | … | …`.
+*1/3* What did you do?
+dm standup_reminder: A gentle reminder: your *daily* standup answers are still welcome today. No worries if you are busy.
+*1/3* What did you do?
+dm standup_ack: Thanks! Your *daily* answers will be in the next digest.
+post digest: *daily standup* — Mon 30 Mar 2026
+*Blockers*
+• alice (day 1): waiting for @bob
+*alice*
+• _What did you do?_ shipped *the* importer
+• _What will you do?_ DST tests
+• _Anything blocking you?_ waiting for @bob
+0 pings became async questions since the last digest.
+"#);
+}
+
+#[tokio::test]
+async fn the_words_of_a_standup_day_on_discord() {
+    insta::assert_snapshot!(standup_day_texts(Platform::Discord, "101").await.join("\n"), @r#"
+dm standup_prompt: Hi! Time for the **daily** standup, whenever suits you today. Reply here one answer at a time, or all at once with `/async standup answer daily: … | … | …`.
+**1/3** What did you do?
+dm standup_reminder: A gentle reminder: your **daily** standup answers are still welcome today. No worries if you are busy.
+**1/3** What did you do?
+dm standup_ack: Thanks! Your **daily** answers will be in the next digest.
+post digest: **daily standup** — Mon 30 Mar 2026
+**Blockers**
+- alice (day 1): waiting for @bob
+**alice**
+- *What did you do?* shipped *the* importer
+- *What will you do?* DST tests
+- *Anything blocking you?* waiting for @bob
+0 pings became async questions since the last digest.
+"#);
 }
