@@ -149,6 +149,11 @@ async fn simulate(args: &SimulateArgs, settings: Settings) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        // A scenario that cannot be set up is bad input, like a malformed one: `file:line: reason`.
+        Err(error) if error.downcast_ref::<crate::simulation::ScenarioError>().is_some() => {
+            eprintln!("unhurried simulate: {error}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
         Err(error) => {
             eprintln!("unhurried simulate: {error:#}");
             ExitCode::FAILURE

@@ -38,6 +38,10 @@ pub struct CommandInvocation {
     pub text: String,
     /// Whether the platform says the user is an admin (Slack admin/owner, Discord Manage Server).
     pub platform_admin: bool,
+    /// Whether it was typed in a direct or group DM rather than a channel (such a conversation is
+    /// never a standup's report channel).
+    #[serde(default)]
+    pub is_dm: bool,
 }
 
 /// A member's answers to their open standup run, all at once (a form submission).

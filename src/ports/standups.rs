@@ -89,6 +89,17 @@ pub struct StandupRecord {
     pub members: Vec<i64>,
 }
 
+/// What a standup has stored (what `standup delete` removes with it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StandupFootprint {
+    /// Runs (one per member and prompted, answered, skipped or missed day).
+    pub runs: i64,
+    /// Answers to questions.
+    pub answers: i64,
+    /// Digests posted.
+    pub digests: i64,
+}
+
 /// A standup run as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
@@ -177,7 +188,7 @@ pub trait StandupStore: Send + Sync {
     /// A standup by store id.
     async fn standup(&self, standup_id: i64) -> anyhow::Result<Option<StandupRecord>>;
 
-    /// A standup by name.
+    /// A standup by name, matched case-insensitively (names cannot differ by case alone).
     async fn standup_named(&self, workspace_id: i64, name: &str) -> anyhow::Result<Option<StandupRecord>>;
 
     /// Every standup of a workspace, by name.
@@ -293,4 +304,16 @@ pub trait StandupStore: Send + Sync {
 
     /// The earliest pending job whose key starts with `prefix`: (due, key).
     async fn pending_job(&self, prefix: &str) -> anyhow::Result<Option<(DateTime<Utc>, String)>>;
+
+    /// Deletes the pending jobs whose key starts with `prefix` and returns their (due, key). It
+    /// reads a range of the key index, so its cost does not grow with the number of jobs (a
+    /// standup's change reschedules each member through it).
+    async fn take_pending_jobs(&self, prefix: &str) -> anyhow::Result<Vec<(DateTime<Utc>, String)>>;
+
+    /// Adds (`member` true) or removes one participant of a standup, leaving the others' rows
+    /// alone; false when nothing changed (already in, or not in).
+    async fn set_standup_member(&self, standup_id: i64, member_id: i64, member: bool) -> anyhow::Result<bool>;
+
+    /// What deleting a standup removes: how many runs, answers and digests it has.
+    async fn standup_footprint(&self, standup_id: i64) -> anyhow::Result<StandupFootprint>;
 }

@@ -56,7 +56,8 @@ pub async fn run(scenario: Scenario, settings: Settings, db: Option<PathBuf>) ->
     };
     let (mut store, mut bot) = open().await?;
     let mut lock = Some(crate::ports::Store::lock_instance(store.as_ref())?);
-    seed(&bot, &scenario).await.context("cannot set up the scenario")?;
+    // A standup the engine refuses (say, a name taken) is the scenario's fault: `file:line: reason`.
+    seed(&bot, &scenario).await?;
 
     let tick = settings.scheduler.tick;
     let mut last_tick: Option<DateTime<Utc>> = None;
@@ -178,6 +179,8 @@ fn profiles(scenario: &Scenario) -> HashMap<String, Profile> {
 }
 
 /// Creates the scenario's members, channels and standups as if they had been set up by commands.
+/// Failing to set up a member or a channel is the engine's fault (an error); a standup the engine
+/// refuses is the scenario's, a [`ScenarioError`] naming its line.
 async fn seed(bot: &Bot, scenario: &Scenario) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(SIM_WORKSPACE).await?;
     for spec in &scenario.members {
@@ -212,7 +215,13 @@ async fn seed(bot: &Bot, scenario: &Scenario) -> anyhow::Result<()> {
             reminder: spec.reminder.unwrap_or(bot.settings.standup.reminder),
             skipped_dates: spec.skipped_dates.clone(),
         };
-        standup::seed_standup(bot, workspace_id, &standup).await?;
+        standup::seed_standup(bot, workspace_id, &standup).await.map_err(|error| {
+            anyhow::Error::new(ScenarioError {
+                file: scenario.file.clone(),
+                line: spec.line,
+                reason: format!("cannot set up standup '{}': {error:#}", spec.name),
+            })
+        })?;
     }
     Ok(())
 }
@@ -235,6 +244,7 @@ fn inbound(kind: &scenario::EventKind, n: u64) -> InboundEvent {
             user: user.clone(),
             text: text.clone(),
             platform_admin: false,
+            is_dm: channel.is_none(),
         }),
         scenario::EventKind::StandupAnswer { user, standup, answers } => {
             InboundEvent::StandupSubmission(StandupSubmission {

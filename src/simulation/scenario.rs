@@ -13,7 +13,8 @@ use crate::domain::command::NudgeMode;
 use crate::domain::platform::Platform;
 use crate::domain::schedule::Recurrence;
 
-/// A scenario that failed validation: `file:line: reason`.
+/// A scenario that failed validation, or could not be set up: `file:line: reason`. Unknown keys
+/// are rejected like the configuration's (a typo such as `hourz` must not run with defaults).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {reason}")]
 pub struct ScenarioError {
@@ -26,6 +27,7 @@ pub struct ScenarioError {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawScenario {
     platform: Spanned<String>,
     start: Spanned<String>,
@@ -43,6 +45,7 @@ struct RawScenario {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 struct RawWorkspace {
     default_tz: Option<String>,
     #[serde(default)]
@@ -52,6 +55,7 @@ struct RawWorkspace {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawMember {
     id: String,
     #[serde(default)]
@@ -64,6 +68,7 @@ struct RawMember {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawChannel {
     id: String,
     #[serde(default)]
@@ -72,6 +77,7 @@ struct RawChannel {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawStandup {
     name: String,
     channel: String,
@@ -89,6 +95,7 @@ struct RawStandup {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawEvent {
     at: String,
     #[serde(rename = "type")]
@@ -166,6 +173,8 @@ pub struct StandupFileSpec {
     pub reminder: Option<Option<Duration>>,
     /// Holidays.
     pub skipped_dates: Vec<NaiveDate>,
+    /// 1-based line of its `[[standup]]` table, for errors found while setting it up.
+    pub line: usize,
 }
 
 /// What happens at an instant.
@@ -218,6 +227,8 @@ pub struct Event {
 /// A validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The file it was read from, as errors name it.
+    pub file: String,
     /// Platform simulated (mention syntax, rendering).
     pub platform: Platform,
     /// Virtual clock start.
@@ -319,9 +330,18 @@ impl Scenario {
             });
         }
 
-        let mut standups = Vec::new();
+        let mut standups: Vec<StandupFileSpec> = Vec::new();
         for spanned in &raw.standup {
-            standups.push(standup(spanned.get_ref(), &members).map_err(check(spanned.span().start))?);
+            let mut spec = standup(spanned.get_ref(), &members).map_err(check(spanned.span().start))?;
+            spec.line = line_of(spanned.span().start);
+            // Names match case-insensitively in the bot, so `Daily` and `daily` are one name.
+            if let Some(first) = standups.iter().find(|s| s.name.to_lowercase() == spec.name.to_lowercase()) {
+                return Err(fail(
+                    spanned.span().start,
+                    format!("standup '{}' is defined twice (first at line {})", spec.name, first.line),
+                ));
+            }
+            standups.push(spec);
         }
 
         let mut events = Vec::new();
@@ -330,7 +350,7 @@ impl Scenario {
         }
         // Stable: equal instants keep file order.
         events.sort_by_key(|e: &Event| e.at);
-        Ok(Scenario { platform, start, end, workspace, members, channels, standups, events })
+        Ok(Scenario { file: file.to_owned(), platform, start, end, workspace, members, channels, standups, events })
     }
 }
 
@@ -385,6 +405,7 @@ fn standup(s: &RawStandup, members: &[MemberSpec]) -> Result<StandupFileSpec, St
             .iter()
             .map(|d| d.parse::<NaiveDate>().map_err(|_| format!("skip date '{d}' is not YYYY-MM-DD")))
             .collect::<Result<_, _>>()?,
+        line: 0,
     })
 }
 
@@ -497,5 +518,32 @@ id = "m1"
 
         let err = Scenario::parse("s.toml", "platform = [\n").unwrap_err();
         assert_eq!(err.file, "s.toml");
+    }
+
+    #[test]
+    fn a_key_with_a_typo_is_rejected_with_its_line_instead_of_running_with_defaults() {
+        let typo = GOOD.replace("tz = \"Europe/Berlin\"\nooo", "tz = \"Europe/Berlin\"\nhourz = \"10:00-18:00\"\nooo");
+        let err = Scenario::parse("s.toml", &typo).unwrap_err();
+        assert_eq!(err.line, 14, "the line of the key: {err}");
+        assert!(err.reason.contains("hourz"), "{err}");
+        for (table, key) in [("[workspace]", "timezone"), ("[[channel]]", "nudges"), ("[[standup]]", "reminders")] {
+            let typo = GOOD.replacen(table, &format!("{table}\n{key} = \"x\""), 1);
+            let err = Scenario::parse("s.toml", &typo).unwrap_err();
+            assert!(err.reason.contains(key), "{table}: {err}");
+        }
+        let typo = GOOD.replacen("type = \"command\"", "type = \"command\"\ntxt = \"help\"", 1);
+        assert!(Scenario::parse("s.toml", &typo).unwrap_err().reason.contains("txt"));
+        let typo = format!("{GOOD}\nstrat = \"2026-03-27T00:00:00Z\"\n");
+        assert!(Scenario::parse("s.toml", &typo).is_err());
+    }
+
+    #[test]
+    fn a_standup_name_given_twice_in_any_case_is_rejected_at_its_second_table() {
+        let standup = &GOOD[GOOD.find("[[standup]]").unwrap()..GOOD.find("[[event]]").unwrap()];
+        let twice = GOOD.replacen("[[event]]", &format!("{}[[event]]", standup.replace("\"daily\"", "\"Daily\"")), 1);
+        let err = Scenario::parse("s.toml", &twice).unwrap_err();
+        let second = twice.match_indices("[[standup]]").nth(1).unwrap().0;
+        assert_eq!(err.line, twice[..second].matches('\n').count() + 1, "{err}");
+        assert!(err.reason.contains("'Daily' is defined twice (first at line 21)"), "{err}");
     }
 }

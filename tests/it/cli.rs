@@ -102,3 +102,38 @@ fn simulate_rejects_a_malformed_scenario_with_file_line_and_reason() {
     assert!(stderr.contains(&format!("{path}:5:")), "{stderr}");
     assert!(stderr.contains("Nowhere/Land"), "{stderr}");
 }
+
+#[test]
+fn simulate_rejects_a_scenario_that_cannot_be_set_up_with_file_line_and_exit_code_2() {
+    // Two standups with one name (names match case-insensitively): the second cannot be set up.
+    let standup = |name: &str| {
+        format!(
+            "[[standup]]\nname = \"{name}\"\nchannel = \"C1\"\nmembers = [\"U1\"]\nat = \"09:30\"\nquestions = [\"Done?\"]\n\n"
+        )
+    };
+    let text = format!(
+        "platform = \"slack\"\nstart = \"2026-03-27T00:00:00Z\"\nend = \"2026-03-28T00:00:00Z\"\n\n[[member]]\nid = \"U1\"\n\n{}{}",
+        standup("daily"),
+        standup("Daily")
+    );
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    let path = file.path().display().to_string();
+    let (code, stdout, stderr) = unhurried(&["simulate", &path], "");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "nothing runs: {stdout}");
+    assert!(stderr.contains(&format!("{path}:15:")), "the second [[standup]] table: {stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn simulate_rejects_a_scenario_key_with_a_typo() {
+    let text = "platform = \"slack\"\nstart = \"2026-03-27T00:00:00Z\"\nend = \"2026-03-28T00:00:00Z\"\n\n[[member]]\nid = \"U1\"\nhourz = \"10:00-18:00\"\n";
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    let path = file.path().display().to_string();
+    let (code, stdout, stderr) = unhurried(&["simulate", &path], "");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "nothing runs: {stdout}");
+    assert!(stderr.contains(&format!("{path}:")) && stderr.contains("hourz"), "{stderr}");
+}

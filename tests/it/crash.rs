@@ -1,7 +1,8 @@
 //! Exactly once through crashes, on the whole bot (real SQLite file, manual clock, simulated
 //! platform): a crash injected at each step of an event's way — after the inbox insert, inside its
 //! unit of work, after the commit, before and after the platform call — loses nothing and repeats
-//! nothing. A "crash" is a panic in the task doing the work, after which every in-memory state is
+//! nothing. A "crash" stops the task doing the work dead at that point (it is aborted while it
+//! waits there: no more of its code runs, as with kill -9), after which every in-memory state is
 //! dropped and a new bot continues from the database file, as a restarted process would.
 
 use std::collections::HashMap;
@@ -34,15 +35,23 @@ enum CrashAt {
 struct Crashing {
     inner: Arc<SimulatedPlatform>,
     armed: Mutex<Option<CrashAt>>,
+    /// Raised when the armed point is reached; the task then waits there until it is aborted.
+    reached: tokio::sync::Notify,
 }
 
 impl Crashing {
-    fn fire(&self, at: CrashAt) {
-        let mut armed = self.armed.lock().unwrap();
-        if *armed == Some(at) {
-            *armed = None;
-            drop(armed);
-            panic!("injected crash at {at:?}");
+    async fn fire(&self, at: CrashAt) {
+        let hit = {
+            let mut armed = self.armed.lock().unwrap();
+            let hit = *armed == Some(at);
+            if hit {
+                *armed = None;
+            }
+            hit
+        };
+        if hit {
+            self.reached.notify_one();
+            std::future::pending::<()>().await;
         }
     }
 }
@@ -54,9 +63,9 @@ impl ChatPlatform for Crashing {
     }
 
     async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
-        self.fire(CrashAt::BeforeSend);
+        self.fire(CrashAt::BeforeSend).await;
         let sent = self.inner.send(tag, message).await;
-        self.fire(CrashAt::AfterSend);
+        self.fire(CrashAt::AfterSend).await;
         sent
     }
 
@@ -69,7 +78,7 @@ impl ChatPlatform for Crashing {
     }
 
     async fn permalink(&self, channel: &str, message: &str) -> anyhow::Result<Option<String>> {
-        self.fire(CrashAt::PermalinkLookup);
+        self.fire(CrashAt::PermalinkLookup).await;
         self.inner.permalink(channel, message).await
     }
 
@@ -98,7 +107,7 @@ impl Harness {
         ]
         .into();
         let inner = Arc::new(SimulatedPlatform::new(Platform::Slack, clock.clone(), profiles));
-        let chat = Arc::new(Crashing { inner, armed: Mutex::new(None) });
+        let chat = Arc::new(Crashing { inner, armed: Mutex::new(None), reached: tokio::sync::Notify::new() });
         let mut settings = Settings::defaults();
         settings.nudge.grace = chrono::Duration::seconds(60);
         let settings = Arc::new(settings);
@@ -122,13 +131,18 @@ impl Harness {
         *self.chat.armed.lock().unwrap() = Some(at);
     }
 
-    /// Runs `work` on the bot in its own task; true if it crashed (panicked).
+    /// Runs `work` on the bot in its own task and kills the task where the armed crash point
+    /// is reached; true if it was reached (and the task killed there).
     async fn crashes<F, Fut>(&self, work: F) -> bool
     where
         F: FnOnce(Arc<Bot>) -> Fut,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        tokio::spawn(work(self.bot.clone())).await.is_err()
+        let task = tokio::spawn(work(self.bot.clone()));
+        let reached = tokio::time::timeout(std::time::Duration::from_secs(10), self.chat.reached.notified()).await;
+        task.abort();
+        let _ = task.await;
+        reached.is_ok()
     }
 
     fn sent(&self) -> Vec<TranscriptEntry> {

@@ -136,6 +136,26 @@ fn typed_options_become_command_text_the_engine_parses() {
 }
 
 #[test]
+fn a_discord_delete_needs_its_confirm_option_and_skip_can_name_its_standup() {
+    let delete = |confirm: Value| {
+        let mut given = vec![json!({"type": 3, "name": "name", "value": "daily"})];
+        if !confirm.is_null() {
+            given.push(json!({"type": 5, "name": "confirm", "value": confirm}));
+        }
+        options(json!([{"type": 2, "name": "standup", "options": [{"type": 1, "name": "delete", "options": given}]}]))
+    };
+    assert_eq!(command_text(&delete(Value::Null)).unwrap(), "standup delete daily");
+    assert_eq!(command_text(&delete(json!(false))).unwrap(), "standup delete daily");
+    assert_eq!(command_text(&delete(json!(true))).unwrap(), "standup delete daily confirm");
+    parse(&command_text(&delete(json!(true))).unwrap()).unwrap();
+    let skip = options(json!([{"type": 2, "name": "standup", "options": [{"type": 1, "name": "skip", "options": [
+        {"type": 3, "name": "date", "value": "2026-04-01"},
+        {"type": 3, "name": "name", "value": "daily"}
+    ]}]}]));
+    assert_eq!(command_text(&skip).unwrap(), "standup skip daily 2026-04-01");
+}
+
+#[test]
 fn zone_autocomplete_suggests_iana_names_at_most_25() {
     assert!(zone_suggestions("berl").contains(&"Europe/Berlin"));
     assert_eq!(zone_suggestions("").len(), 25);

@@ -182,6 +182,7 @@ async fn a_bare_mention_of_an_off_hours_member_gets_a_nudge_saying_so_with_a_nat
         user: "222".into(),
         text: "tz Asia/Tokyo".into(),
         platform_admin: false,
+        is_dm: false,
     };
     h.bot.handle(InboundEvent::Command(set_zone)).await.unwrap();
     h.double.dispatch("MESSAGE_CREATE", message_create("5101", "111", "<@222>"));
@@ -263,6 +264,7 @@ async fn a_dm_to_a_member_with_closed_dms_marks_them_unreachable_once() {
             "standup create daily at=09:30 days=mon-fri channel=<#{CHANNEL}> questions=\"A?|B?\" members=<@333>"
         ),
         platform_admin: true,
+        is_dm: false,
     };
     h.bot.handle(InboundEvent::Command(create)).await.unwrap();
     h.advance("2026-03-30T09:31:00Z").await;
@@ -374,19 +376,20 @@ async fn the_answer_button_on_a_dm_prompt_opens_a_modal_whose_submission_answers
              blocker=3 members=<@222>,<@333> digest=17:00 digest_tz=UTC"
         ),
         platform_admin: true,
+        is_dm: false,
     };
     h.bot.handle(InboundEvent::Command(create)).await.unwrap();
     h.advance("2026-03-30T09:31:00Z").await;
     let prompts = h.double.matching("POST", |p| p == "/channels/9222/messages");
     assert_eq!(prompts.len(), 1);
     let button = &prompts[0].body["components"][0]["components"][0];
-    assert_eq!(button["custom_id"], "unhurried:standup-answer");
+    assert_eq!(button["custom_id"], "unhurried:standup-answer:daily");
 
     let mut prompt = message_create("8000", BOT, "Time for the daily standup");
     prompt["channel_id"] = json!("9222");
     prompt["author"]["bot"] = json!(true);
     prompt.as_object_mut().unwrap().remove("guild_id");
-    let click = json!({"custom_id": "unhurried:standup-answer", "component_type": 2});
+    let click = json!({"custom_id": "unhurried:standup-answer:daily", "component_type": 2});
     h.double.dispatch("INTERACTION_CREATE", dm_interaction("8001", 3, "222", click, Some(prompt)));
     h.double
         .until("the modal", |d| !d.matching("POST", |p| p == "/interactions/8001/tok-8001/callback").is_empty())
@@ -425,6 +428,59 @@ async fn the_answer_button_on_a_dm_prompt_opens_a_modal_whose_submission_answers
     assert!(!text.contains("<@333>"), "{text}");
     assert_eq!(digests[0].body["allowed_mentions"]["parse"], json!([]));
     assert_eq!(digests[0].body["allowed_mentions"]["users"], json!([]), "a digest pings nobody");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn with_two_open_standups_the_answer_button_opens_the_form_of_its_own_message_with_the_blocker_optional() {
+    let h = Harness::start(|_| {}).await;
+    for (n, (name, at, questions)) in
+        [("daily", "09:30", "Yesterday?|Today?|Blockers?"), ("retro", "10:00", "Went well?|To change?")]
+            .into_iter()
+            .enumerate()
+    {
+        let create = CommandInvocation {
+            workspace: GUILD.into(),
+            id: format!("setup-{n}"),
+            channel: CHANNEL.into(),
+            user: "111".into(),
+            text: format!(
+                "standup create {name} at={at} days=mon-fri channel=<#{CHANNEL}> questions=\"{questions}\" blocker=2 \
+                 members=<@222> digest=17:00 digest_tz=UTC"
+            ),
+            platform_admin: true,
+            is_dm: false,
+        };
+        h.bot.handle(InboundEvent::Command(create)).await.unwrap();
+    }
+    // Both prompts go out; retro's is the member's most recent open run.
+    h.advance("2026-03-30T10:01:00Z").await;
+    let prompts = h.double.matching("POST", |p| p == "/channels/9222/messages");
+    assert_eq!(prompts.len(), 2);
+    let ids: Vec<&str> =
+        prompts.iter().map(|p| p.body["components"][0]["components"][0]["custom_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["unhurried:standup-answer:daily", "unhurried:standup-answer:retro"]);
+
+    // The member clicks Answer under the first prompt, daily's.
+    let mut prompt = message_create("8100", BOT, "Time for the daily standup");
+    prompt["channel_id"] = json!("9222");
+    prompt["author"]["bot"] = json!(true);
+    prompt.as_object_mut().unwrap().remove("guild_id");
+    let click = json!({"custom_id": ids[0], "component_type": 2});
+    h.double.dispatch("INTERACTION_CREATE", dm_interaction("8101", 3, "222", click, Some(prompt)));
+    let callback = |d: &DiscordDouble| d.matching("POST", |p| p == "/interactions/8101/tok-8101/callback");
+    h.double.until("the modal", |d| !callback(d).is_empty()).await;
+    let modal = &callback(&h.double)[0].body;
+    assert_eq!(modal["type"], 9);
+    assert_eq!(modal["data"]["custom_id"], "unhurried:answers:daily");
+    assert_eq!(modal["data"]["title"], "daily standup");
+    let inputs: Vec<(&str, bool)> = modal["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["components"][0]["label"].as_str().unwrap(), row["components"][0]["required"] == json!(true)))
+        .collect();
+    assert_eq!(inputs, [("Yesterday?", true), ("Today?", false), ("Blockers?", true)], "blocker=2 is optional");
     h.stop().await;
 }
 

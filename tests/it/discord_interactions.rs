@@ -234,6 +234,7 @@ async fn a_signed_slash_command_is_deferred_in_the_response_and_gets_its_ephemer
             user: "111".into(),
             text: "tz Europe/Berlin".into(),
             platform_admin: false,
+            is_dm: false,
         }
     );
     let replies = h.double.matching("PATCH", |p| p == format!("/webhooks/{APP}/tok-7201/messages/@original"));
@@ -273,6 +274,7 @@ async fn the_answer_button_over_http_opens_the_modal_and_its_submission_answers_
              blocker=3 members=<@222>"
         ),
         platform_admin: true,
+        is_dm: false,
     };
     h.bot.handle(InboundEvent::Command(create)).await.unwrap();
     h.advance("2026-03-30T09:31:00Z").await;

@@ -27,6 +27,7 @@ mod slack_socket;
 mod slack_support;
 mod slack_ui;
 mod standup;
+mod standup_commands;
 mod stats;
 mod store;
 mod support;

@@ -283,6 +283,7 @@ async fn a_failing_or_panicking_command_is_answered_with_a_reference_and_the_bot
                 user: user.into(),
                 text: "tz Europe/Paris".into(),
                 platform_admin: false,
+                is_dm: false,
             })
         };
         let failed = bot.handle(command("c1", "UERR")).await.unwrap_err();

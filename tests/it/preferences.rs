@@ -57,6 +57,7 @@ async fn a_duplicate_delivery_has_one_effect() {
         user: "U1".into(),
         text: "help".into(),
         platform_admin: false,
+        is_dm: false,
     };
     for _ in 0..2 {
         t.bot.handle(unhurried::domain::events::InboundEvent::Command(invocation.clone())).await.unwrap();

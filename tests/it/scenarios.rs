@@ -72,14 +72,41 @@ fn instant(entry: &TranscriptEntry) -> DateTime<Utc> {
     entry.at.parse().unwrap()
 }
 
+/// A scenario that ran, with what the invariants read.
+struct Checked<'a> {
+    scenario: &'a Scenario,
+    settings: Settings,
+    timeline: Timeline,
+    /// The scenario's well-formed commands: (when, who, what).
+    commands: Vec<(DateTime<Utc>, &'a str, Command)>,
+    /// Prompts are told apart by member and date only, so they are checked when one standup runs.
+    one_standup: bool,
+    transcript: &'a [TranscriptEntry],
+}
+
+/// The product's invariants, each a rule with its name: a failure says which rule broke.
+const INVARIANTS: &[(&str, fn(&Checked))] = &[
+    ("no raw mass mention ever leaves the bot", no_raw_mass_mention),
+    ("no unsolicited DM outside the recipient's working hours", no_unsolicited_dm_off_hours),
+    ("at most one prompt and one reminder per member and local date", one_prompt_and_reminder_per_day),
+    ("every applicable local date gets its prompt on time", every_prompt_day_is_prompted_on_time),
+    ("nudges only in a ping's thread, after the grace, where nudges are on", nudges_only_on_pings_after_grace),
+    ("every command gets a private reply right away", every_command_gets_a_private_reply),
+    ("each digest posts once, at its local time, on its days", digests_post_once_on_time),
+    ("a digest shows times only as platform markup", digest_times_are_platform_markup),
+    ("each answer appears in exactly one digest", each_answer_in_one_digest),
+];
+
 /// Runs one scenario and checks every invariant; returns the transcript for extra checks.
 pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
     let scenario = Scenario::load(path).unwrap_or_else(|e| panic!("{e}"));
     let settings = Settings::defaults();
-    let tick = settings.scheduler.tick;
-    let grace = settings.nudge.grace;
-    let timeline = Timeline::build(&scenario, &settings);
-    // The scenario's well-formed commands: (when, who, what).
+    let run = unhurried::simulation::run(scenario.clone(), settings.clone(), None).await.unwrap();
+    check_invariants(path, &scenario, settings, &run.transcript);
+    run.transcript
+}
+
+fn check_invariants(path: &Path, scenario: &Scenario, settings: Settings, transcript: &[TranscriptEntry]) {
     let commands: Vec<(DateTime<Utc>, &str, Command)> = scenario
         .events
         .iter()
@@ -88,204 +115,222 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
             _ => None,
         })
         .collect();
-    // Prompts are told apart by member and date only, so they are checked when one standup runs.
     let created_by_command =
         commands.iter().any(|(_, _, c)| matches!(c, Command::Standup(StandupCommand::Create { .. })));
-    let one_standup = scenario.standups.len() == 1 && !created_by_command;
-    let run = unhurried::simulation::run(scenario.clone(), settings.clone(), None).await.unwrap();
-    let t = &run.transcript;
-    let name = path.display();
-
-    // No raw mass mention ever leaves the bot.
-    for entry in t {
-        match scenario.platform {
-            Platform::Slack => {
-                for raw in ["<!channel>", "<!here>", "<!everyone>", "<!subteam"] {
-                    assert!(!entry.text.contains(raw), "{name}: raw {raw} sent: {entry:?}");
-                }
-            }
-            Platform::Discord => {
-                for raw in ["@everyone", "@here"] {
-                    assert!(!entry.text.contains(raw), "{name}: live {raw} sent: {entry:?}");
-                }
-            }
+    let checked = Checked {
+        scenario,
+        timeline: Timeline::build(scenario, &settings),
+        settings,
+        one_standup: scenario.standups.len() == 1 && !created_by_command,
+        commands,
+        transcript,
+    };
+    for (rule, check) in INVARIANTS {
+        if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&checked))) {
+            let why = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            panic!("{}: invariant broken: {rule}: {why}", path.display());
         }
     }
+}
 
-    // No unsolicited DM outside the recipient's working hours (answers to their own action are fine).
-    for entry in t.iter().filter(|e| e.kind == "dm") {
+fn no_raw_mass_mention(c: &Checked) {
+    let raws: &[&str] = match c.scenario.platform {
+        Platform::Slack => &["<!channel>", "<!here>", "<!everyone>", "<!subteam"],
+        Platform::Discord => &["@everyone", "@here"],
+    };
+    for entry in c.transcript {
+        for raw in raws {
+            assert!(!entry.text.contains(raw), "raw {raw} sent: {entry:?}");
+        }
+    }
+}
+
+/// Answers to the recipient's own action are fine; prompts, reminders and briefs are not.
+fn no_unsolicited_dm_off_hours(c: &Checked) {
+    for entry in c.transcript.iter().filter(|e| e.kind == "dm") {
         if !matches!(entry.purpose, "standup_prompt" | "standup_reminder" | "brief") {
             continue;
         }
         let to = entry.to.as_deref().unwrap();
-        if let Some(a) = timeline.at(to, instant(entry)) {
-            assert!(a.is_working_at(instant(entry)), "{name}: DM outside working hours: {entry:?}");
+        if let Some(a) = c.timeline.at(to, instant(entry)) {
+            assert!(a.is_working_at(instant(entry)), "DM outside working hours: {entry:?}");
         }
     }
+}
 
-    // At most one prompt per member per standup per local date, one reminder, only after a prompt.
-    let mut prompts: BTreeMap<(String, NaiveDate), DateTime<Utc>> = BTreeMap::new();
-    let mut reminders: BTreeMap<(String, NaiveDate), usize> = BTreeMap::new();
-    for entry in t.iter().filter(|e| e.kind == "dm") {
+/// Prompts sent, by (member, member-local date), when one standup runs.
+fn prompts_by_day(c: &Checked) -> BTreeMap<(String, NaiveDate), Vec<DateTime<Utc>>> {
+    let mut prompts: BTreeMap<(String, NaiveDate), Vec<DateTime<Utc>>> = BTreeMap::new();
+    for entry in c.transcript.iter().filter(|e| e.kind == "dm" && e.purpose == "standup_prompt" && c.one_standup) {
         let to = entry.to.clone().unwrap();
-        let Some(a) = timeline.at(&to, instant(entry)) else { continue };
+        let Some(a) = c.timeline.at(&to, instant(entry)) else { continue };
+        prompts.entry((to, local_date_of(a.tz, instant(entry)))).or_default().push(instant(entry));
+    }
+    prompts
+}
+
+fn one_prompt_and_reminder_per_day(c: &Checked) {
+    let prompts = prompts_by_day(c);
+    if let Some(((to, date), sent)) = prompts.iter().find(|(_, sent)| sent.len() > 1) {
+        panic!("{} prompts for {to} on {date}: {sent:?}", sent.len());
+    }
+    let mut reminders: BTreeMap<(String, NaiveDate), usize> = BTreeMap::new();
+    for entry in c.transcript.iter().filter(|e| e.kind == "dm" && e.purpose == "standup_reminder" && c.one_standup) {
+        let to = entry.to.clone().unwrap();
+        let Some(a) = c.timeline.at(&to, instant(entry)) else { continue };
         let date = local_date_of(a.tz, instant(entry));
-        match entry.purpose {
-            "standup_prompt" if one_standup => {
-                let previous = prompts.insert((to.clone(), date), instant(entry));
-                assert!(previous.is_none(), "{name}: second prompt for {to} on {date}: {entry:?}");
-            }
-            "standup_reminder" if one_standup => {
-                assert!(prompts.contains_key(&(to.clone(), date)), "{name}: reminder without prompt: {entry:?}");
-                let count = reminders.entry((to.clone(), date)).or_default();
-                *count += 1;
-                assert_eq!(*count, 1, "{name}: second reminder: {entry:?}");
-            }
-            _ => {}
-        }
+        assert!(prompts.contains_key(&(to.clone(), date)), "reminder without prompt: {entry:?}");
+        let count = reminders.entry((to, date)).or_default();
+        *count += 1;
+        assert_eq!(*count, 1, "second reminder: {entry:?}");
     }
+}
 
-    // Every applicable local date gets its prompt at the local prompt time (within one tick).
-    if let ([standup], true) = (scenario.standups.as_slice(), one_standup) {
-        for member in &standup.members {
-            if timeline.changed_by_command(member, scenario.start) {
-                continue;
-            }
-            let a = timeline.at(member, scenario.start).unwrap();
-            let answered_early: Vec<NaiveDate> = scenario
-                .events
-                .iter()
-                .filter_map(|e| match &e.kind {
-                    EventKind::StandupAnswer { user, .. } if user == member => Some(local_date_of(a.tz, e.at)),
-                    _ => None,
-                })
-                .chain(commands.iter().filter_map(|(at, user, c)| match c {
-                    Command::Standup(StandupCommand::Answer { answers, .. })
-                        if user == member && !answers.is_empty() =>
-                    {
-                        Some(local_date_of(a.tz, *at))
-                    }
-                    _ => None,
-                }))
-                .collect();
-            // Days skipped by command (`standup skip [<name>] [<date>]`, today when no date).
-            let skipped: Vec<NaiveDate> = commands
-                .iter()
-                .filter_map(|(at, user, c)| match c {
-                    Command::Standup(StandupCommand::Skip { date, .. }) if user == member => {
-                        Some(date.unwrap_or_else(|| local_date_of(a.tz, *at)))
-                    }
-                    _ => None,
-                })
-                .collect();
-            let mut date = local_date_of(a.tz, scenario.start);
-            while date <= local_date_of(a.tz, scenario.end) {
-                let expected = standup.recurrence.occurrence_on(a.tz, date).and_then(|occurrence| {
-                    let (start, end) = a.working_period_on(date)?;
-                    let due = occurrence.max(start);
-                    (due < end && !standup.skipped_dates.contains(&date) && !skipped.contains(&date)).then_some(due)
-                });
-                let sent = prompts.get(&(member.clone(), date));
-                match expected {
-                    Some(due) if due >= scenario.start && due + tick <= scenario.end => {
-                        if answered_early.contains(&date) && sent.is_none() {
-                            // An early answer replaces that day's prompt.
-                        } else {
-                            let sent = sent.unwrap_or_else(|| panic!("{name}: no prompt for {member} on {date}"));
-                            assert!(
-                                *sent >= due && *sent <= due + tick,
-                                "{name}: {member} on {date}: prompt at {sent}, due {due}"
-                            );
-                        }
-                    }
-                    None => assert!(sent.is_none(), "{name}: {member} prompted on {date}, a day off"),
-                    _ => {}
+fn every_prompt_day_is_prompted_on_time(c: &Checked) {
+    let ([standup], true) = (c.scenario.standups.as_slice(), c.one_standup) else { return };
+    let (scenario, tick) = (c.scenario, c.settings.scheduler.tick);
+    let prompts = prompts_by_day(c);
+    for member in &standup.members {
+        if c.timeline.changed_by_command(member, scenario.start) {
+            continue;
+        }
+        let a = c.timeline.at(member, scenario.start).unwrap();
+        let answered_early: Vec<NaiveDate> = scenario
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::StandupAnswer { user, .. } if user == member => Some(local_date_of(a.tz, e.at)),
+                _ => None,
+            })
+            .chain(c.commands.iter().filter_map(|(at, user, command)| match command {
+                Command::Standup(StandupCommand::Answer { answers, .. }) if user == member && !answers.is_empty() => {
+                    Some(local_date_of(a.tz, *at))
                 }
-                date = date.succ_opt().unwrap();
+                _ => None,
+            }))
+            .collect();
+        // Days skipped by command (`standup skip [<name>] [<date>]`, today when no date).
+        let skipped: Vec<NaiveDate> = c
+            .commands
+            .iter()
+            .filter_map(|(at, user, command)| match command {
+                Command::Standup(StandupCommand::Skip { date, .. }) if user == member => {
+                    Some(date.unwrap_or_else(|| local_date_of(a.tz, *at)))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut date = local_date_of(a.tz, scenario.start);
+        while date <= local_date_of(a.tz, scenario.end) {
+            let expected = standup.recurrence.occurrence_on(a.tz, date).and_then(|occurrence| {
+                let (start, end) = a.working_period_on(date)?;
+                let due = occurrence.max(start);
+                (due < end && !standup.skipped_dates.contains(&date) && !skipped.contains(&date)).then_some(due)
+            });
+            let sent = prompts.get(&(member.clone(), date)).and_then(|sent| sent.first());
+            match expected {
+                Some(due) if due >= scenario.start && due + tick <= scenario.end => {
+                    // An early answer replaces that day's prompt.
+                    if !(answered_early.contains(&date) && sent.is_none()) {
+                        let sent = sent.unwrap_or_else(|| panic!("no prompt for {member} on {date}"));
+                        assert!(*sent >= due && *sent <= due + tick, "{member} on {date}: prompt at {sent}, due {due}");
+                    }
+                }
+                None => assert!(sent.is_none(), "{member} prompted on {date}, a day off"),
+                _ => {}
             }
+            date = date.succ_opt().unwrap();
         }
     }
+}
 
-    // Nudges go only in the thread of a ping, after the grace period, in channels with nudges on.
+fn nudges_only_on_pings_after_grace(c: &Checked) {
+    let (tick, grace) = (c.settings.scheduler.tick, c.settings.nudge.grace);
     let classifier = unhurried::domain::classifier::Classifier::new();
     let mut nudged_threads = Vec::new();
-    for entry in t.iter().filter(|e| e.purpose == "nudge") {
-        assert_eq!(entry.kind, "thread_reply", "{name}: {entry:?}");
+    for entry in c.transcript.iter().filter(|e| e.purpose == "nudge") {
+        assert_eq!(entry.kind, "thread_reply", "{entry:?}");
         let thread = entry.thread.clone().unwrap();
-        assert!(!nudged_threads.contains(&thread), "{name}: two nudges in one thread: {entry:?}");
+        assert!(!nudged_threads.contains(&thread), "two nudges in one thread: {entry:?}");
         nudged_threads.push(thread.clone());
-        let ping = scenario.events.iter().find_map(|e| match &e.kind {
+        let ping = c.scenario.events.iter().find_map(|e| match &e.kind {
             EventKind::Message { id, channel: Some(channel), text, .. } if *id == thread => Some((e.at, channel, text)),
             _ => None,
         });
-        let (at, channel, text) = ping.unwrap_or_else(|| panic!("{name}: nudge on an unknown message: {entry:?}"));
-        assert!(classifier.classify(text).is_ping(), "{name}: nudge on a non-ping {text:?}");
-        let mode = scenario.channels.iter().find(|c| &c.id == channel).map_or("on", |c| c.nudge.as_str());
-        assert_eq!(mode, "on", "{name}: nudge in a channel whose mode is {mode}");
-        assert!(instant(entry) >= at + grace && instant(entry) <= at + grace + tick, "{name}: nudge timing {entry:?}");
+        let (at, channel, text) = ping.unwrap_or_else(|| panic!("nudge on an unknown message: {entry:?}"));
+        assert!(classifier.classify(text).is_ping(), "nudge on a non-ping {text:?}");
+        let mode = c.scenario.channels.iter().find(|ch| &ch.id == channel).map_or("on", |ch| ch.nudge.as_str());
+        assert_eq!(mode, "on", "nudge in a channel whose mode is {mode}");
+        assert!(instant(entry) >= at + grace && instant(entry) <= at + grace + tick, "nudge timing {entry:?}");
     }
+}
 
-    // Every command gets exactly one private reply, right away.
-    for event in &scenario.events {
+fn every_command_gets_a_private_reply(c: &Checked) {
+    for event in &c.scenario.events {
         let EventKind::Command { user, .. } = &event.kind else { continue };
-        let replies = t
+        let replies = c
+            .transcript
             .iter()
             .filter(|e| e.kind == "ephemeral" && e.to.as_deref() == Some(user) && instant(e) == event.at)
             .filter(|e| matches!(e.purpose, "command_reply" | "decision_ack"))
             .count();
-        assert!(replies >= 1, "{name}: no private reply to a command at {}", event.at);
+        assert!(replies >= 1, "no private reply to a command at {}", event.at);
     }
+}
 
-    // Each digest is posted at its local time on its days (within a tick), once, unless a command
-    // changed the standup or posted one by hand.
-    let digest_commands = commands.iter().any(|(_, _, c)| {
+/// Unless a command changed the standup or posted a digest by hand.
+fn digests_post_once_on_time(c: &Checked) {
+    let (scenario, tick) = (c.scenario, c.settings.scheduler.tick);
+    let digest_commands = c.commands.iter().any(|(_, _, command)| {
         matches!(
-            c,
+            command,
             Command::Digest { .. }
                 | Command::Standup(
                     StandupCommand::Edit { .. }
-                        | StandupCommand::Delete(_)
+                        | StandupCommand::Delete { .. }
                         | StandupCommand::Pause(_)
                         | StandupCommand::Resume(_)
                 )
         )
     });
-    if !digest_commands {
-        for standup in &scenario.standups {
-            let tz =
-                standup.digest_tz.unwrap_or(scenario.workspace.default_tz.unwrap_or(settings.workspace.timezone)).0;
-            let mut posted: Vec<DateTime<Utc>> = t
-                .iter()
-                .filter(|e| e.purpose == "digest" && e.kind == "post" && e.channel.as_deref() == Some(&standup.channel))
-                .filter(|e| e.text.contains(&format!("{} standup*", standup.name)))
-                .map(instant)
-                .collect();
-            posted.dedup();
-            let mut expected = Vec::new();
-            let mut date = local_date_of(tz, scenario.start);
-            while date <= local_date_of(tz, scenario.end) {
-                if standup.recurrence.occurrence_on(tz, date).is_some() && !standup.skipped_dates.contains(&date) {
-                    let due = unhurried::domain::schedule::local_to_instant(tz, date, standup.digest_at);
-                    if due > scenario.start && due + tick <= scenario.end {
-                        expected.push(due);
-                    }
+    if digest_commands {
+        return;
+    }
+    for standup in &scenario.standups {
+        let tz = standup.digest_tz.unwrap_or(scenario.workspace.default_tz.unwrap_or(c.settings.workspace.timezone)).0;
+        let mut posted: Vec<DateTime<Utc>> = c
+            .transcript
+            .iter()
+            .filter(|e| e.purpose == "digest" && e.kind == "post" && e.channel.as_deref() == Some(&standup.channel))
+            .filter(|e| e.text.contains(&format!("{} standup*", standup.name)))
+            .map(instant)
+            .collect();
+        posted.dedup();
+        let mut expected = Vec::new();
+        let mut date = local_date_of(tz, scenario.start);
+        while date <= local_date_of(tz, scenario.end) {
+            if standup.recurrence.occurrence_on(tz, date).is_some() && !standup.skipped_dates.contains(&date) {
+                let due = unhurried::domain::schedule::local_to_instant(tz, date, standup.digest_at);
+                if due > scenario.start && due + tick <= scenario.end {
+                    expected.push(due);
                 }
-                date = date.succ_opt().unwrap();
             }
-            assert_eq!(
-                posted.len(),
-                expected.len(),
-                "{name}: digests of {} at {posted:?}, due {expected:?}",
-                standup.name
-            );
-            for (at, due) in posted.iter().zip(&expected) {
-                assert!(*at >= *due && *at <= *due + tick, "{name}: digest of {} at {at}, due {due}", standup.name);
-            }
+            date = date.succ_opt().unwrap();
+        }
+        assert_eq!(posted.len(), expected.len(), "digests of {} at {posted:?}, due {expected:?}", standup.name);
+        for (at, due) in posted.iter().zip(&expected) {
+            assert!(*at >= *due && *at <= *due + tick, "digest of {} at {at}, due {due}", standup.name);
         }
     }
+}
 
-    // Every time a digest shows is platform timestamp markup: no bare clock time outside it.
-    let answers: Vec<&str> = scenario
+/// The scenario's answers, which members may write clock times in.
+fn answers<'a>(c: &Checked<'a>) -> Vec<&'a str> {
+    c.scenario
         .events
         .iter()
         .filter_map(|e| match &e.kind {
@@ -293,28 +338,34 @@ pub async fn check_scenario(path: &Path) -> Vec<TranscriptEntry> {
             _ => None,
         })
         .flatten()
-        .collect();
-    for entry in t.iter().filter(|e| e.purpose == "digest") {
-        let outside_markup = match scenario.platform {
+        .collect()
+}
+
+fn digest_times_are_platform_markup(c: &Checked) {
+    let answers = answers(c);
+    for entry in c.transcript.iter().filter(|e| e.purpose == "digest") {
+        let outside_markup = match c.scenario.platform {
             Platform::Slack => strip_tokens(&entry.text, "<!date^", '>'),
             Platform::Discord => strip_tokens(&entry.text, "<t:", '>'),
         };
         let bot_words = answers.iter().fold(outside_markup, |text, answer| text.replace(answer, ""));
-        assert!(!has_clock_time(&bot_words), "{name}: a bare time in a digest: {entry:?}");
+        assert!(!has_clock_time(&bot_words), "a bare time in a digest: {entry:?}");
     }
+}
 
-    // Each answer appears in exactly one posted digest (edits excluded).
-    let digests: Vec<&TranscriptEntry> = t.iter().filter(|e| e.purpose == "digest" && e.kind == "post").collect();
-    for event in &scenario.events {
+/// Edits excluded; answers given within the last day may still wait for their digest.
+fn each_answer_in_one_digest(c: &Checked) {
+    let digests: Vec<&TranscriptEntry> =
+        c.transcript.iter().filter(|e| e.purpose == "digest" && e.kind == "post").collect();
+    for event in &c.scenario.events {
         let EventKind::StandupAnswer { answers, .. } = &event.kind else { continue };
-        for answer in answers.iter().filter(|a| a.len() > 6 && a.chars().all(|c| c.is_alphanumeric() || c == ' ')) {
+        for answer in answers.iter().filter(|a| a.len() > 6 && a.chars().all(|ch| ch.is_alphanumeric() || ch == ' ')) {
             let count = digests.iter().filter(|d| d.text.contains(answer.as_str())).count();
-            if event.at + Duration::days(1) < scenario.end {
-                assert_eq!(count, 1, "{name}: answer {answer:?} is in {count} digests");
+            if event.at + Duration::days(1) < c.scenario.end {
+                assert_eq!(count, 1, "answer {answer:?} is in {count} digests");
             }
         }
     }
-    run.transcript
 }
 
 /// `text` without the tokens that start with `open` and end at `close`.
@@ -346,11 +397,43 @@ fn scenario_files() -> Vec<std::path::PathBuf> {
     files
 }
 
+/// Each scenario runs once: its invariants are checked and its `simulate --pretty` transcript
+/// is compared with `tests/it/snapshots/scenario@<file>.snap`, so a change in wording or timing
+/// shows in review as a diff. To accept intended changes: `INSTA_UPDATE=always cargo test
+/// --locked --test it every_scenario` and review `git diff` (CI=true never writes, and fails).
 #[tokio::test]
-async fn every_scenario_keeps_the_invariants() {
+async fn every_scenario_keeps_the_invariants_and_its_transcript() {
     let files = scenario_files();
     assert!(files.len() >= 3, "scenarios missing: {files:?}");
     for file in files {
-        check_scenario(&file).await;
+        let scenario = Scenario::load(&file).unwrap_or_else(|e| panic!("{e}"));
+        let transcript = check_scenario(&file).await;
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let pretty = unhurried::simulation::pretty::render(&scenario, &transcript);
+        insta::with_settings!({ snapshot_suffix => name, prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!("scenario", pretty);
+        });
     }
+}
+
+#[test]
+fn a_broken_invariant_is_named_in_the_failure() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo.toml");
+    let scenario = Scenario::load(&path).unwrap();
+    let transcript = [TranscriptEntry {
+        at: "2026-03-30T12:00:00Z".into(),
+        kind: "post",
+        purpose: "other",
+        channel: Some("C1".into()),
+        thread: None,
+        to: None,
+        text: "<!channel> hello".into(),
+        message_id: "1".into(),
+        mentions: Vec::new(),
+        actions: Vec::new(),
+    }];
+    let panic = std::panic::catch_unwind(|| check_invariants(&path, &scenario, Settings::defaults(), &transcript))
+        .expect_err("a raw mass mention breaks a rule");
+    let message = panic.downcast_ref::<String>().unwrap();
+    assert!(message.contains("invariant broken: no raw mass mention ever leaves the bot"), "{message}");
 }

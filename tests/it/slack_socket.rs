@@ -204,6 +204,7 @@ async fn slacks_own_socket_mode_envelopes_become_the_right_events() {
         user: "U111".into(),
         text: String::new(),
         platform_admin: false,
+        is_dm: false,
     };
     assert_eq!(h.pending().await, Some(InboundEvent::Command(expected)));
     h.drain().await;

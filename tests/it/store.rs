@@ -289,3 +289,43 @@ async fn a_message_waiting_for_a_retry_is_not_overtaken_in_its_conversation_but_
     let last = take(later).await.unwrap();
     assert_eq!(last.message.text, "second in C1");
 }
+
+#[tokio::test]
+async fn standups_whose_names_differ_only_by_case_keep_the_oldest_name_and_the_others_get_their_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("unhurried.db").display());
+    let store = SqliteStore::connect(&url).await.unwrap();
+    // The store as it was before 0005, when `Daily` and `daily` could both exist.
+    let mut before = sqlx::migrate!("./migrations");
+    before.migrations = before.migrations.iter().filter(|m| m.version < 5).cloned().collect::<Vec<_>>().into();
+    before.run(store.pool()).await.unwrap();
+    for sql in [
+        "INSERT INTO workspaces (id, platform, platform_id, created_at) VALUES (1, 'slack', 'T1', 0)",
+        "INSERT INTO channels (id, workspace_id, platform_channel_id) VALUES (1, 1, 'C1')",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+    for (id, name) in [(1, "daily"), (2, "Daily"), (3, "retro"), (4, "DAILY")] {
+        sqlx::query(
+            "INSERT INTO standups (id, workspace_id, name, channel_id, questions, recurrence, digest_at, digest_tz,
+                 created_at) VALUES (?, 1, ?, 1, '[\"Q?\"]', '09:30 mon-fri', '17:00', 'UTC', 0)",
+        )
+        .bind(id)
+        .bind(name)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+    store.migrate().await.unwrap();
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM standups ORDER BY id").fetch_all(store.pool()).await.unwrap();
+    assert_eq!(names, ["daily", "Daily-2", "retro", "DAILY-4"]);
+    let taken = sqlx::query(
+        "INSERT INTO standups (workspace_id, name, channel_id, questions, recurrence, digest_at, digest_tz, created_at)
+         VALUES (1, 'RETRO', 1, '[]', '09:30 mon-fri', '17:00', 'UTC', 0)",
+    )
+    .execute(store.pool())
+    .await;
+    assert!(taken.is_err(), "the index refuses a name that differs by case alone");
+    assert_eq!(store.standup_named(1, "Retro").await.unwrap().unwrap().name, "retro");
+}

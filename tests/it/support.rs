@@ -103,6 +103,7 @@ impl TestBot {
             user: user.into(),
             text: text.into(),
             platform_admin: false,
+            is_dm: channel.starts_with('D'),
         };
         self.bot.handle(InboundEvent::Command(invocation)).await.unwrap();
     }

@@ -18,6 +18,8 @@ enum Style {
     Rest,
     /// As `name=value`.
     Keyed,
+    /// A boolean written as its name when true (`confirm`), left out when false.
+    Flag,
 }
 
 /// One typed option.
@@ -101,12 +103,23 @@ const GROUPS: &[(&str, &str, &[Sub])] = &[
             ("list", "list standups", &[]),
             ("join", "join a standup", &[NAME]),
             ("leave", "leave a standup", &[NAME]),
-            ("skip", "skip a day", &[opt("date", S, false, Style::Positional, "YYYY-MM-DD, default today")]),
+            (
+                "skip",
+                "skip a day",
+                &[
+                    opt("name", S, false, Style::Positional, "standup name, default all of yours"),
+                    opt("date", S, false, Style::Positional, "YYYY-MM-DD, default today"),
+                ],
+            ),
             ("answer", "answer now", &[opt("name", S, false, Style::Positional, "standup name")]),
             ("preview", "next prompts per member", &[NAME, opt("days", I, false, Style::Positional, "days ahead")]),
             ("create", "create a standup (admin)", MANAGE),
             ("edit", "change a standup (admin)", MANAGE),
-            ("delete", "delete a standup (admin)", &[NAME]),
+            (
+                "delete",
+                "delete a standup (admin); without confirm it says what would be removed",
+                &[NAME, opt("confirm", CommandOptionType::Boolean, false, Style::Flag, "really delete it")],
+            ),
             ("pause", "pause a standup (admin)", &[NAME]),
             ("resume", "resume a standup (admin)", &[NAME]),
         ],
@@ -205,6 +218,8 @@ pub fn command_text(options: &[CommandDataOption]) -> Option<String> {
             Style::Positional => word(&value),
             Style::Rest => value.replace(['\n', '\r'], " ").trim().to_owned(),
             Style::Keyed => format!("{}={}", o.name, word(&value)),
+            Style::Flag if value == "true" => o.name.to_owned(),
+            Style::Flag => continue,
         };
         text.push(' ');
         text.push_str(&rendered);

@@ -88,7 +88,7 @@ impl Intake {
             Interaction::Autocomplete(auto) => {
                 Outcome::Answer(Box::new(Answer { response: zone_choices(&auto), then: None }))
             }
-            Interaction::Component(click) if click.data.custom_id == forms::ANSWER_BUTTON => {
+            Interaction::Component(click) if forms::is_answer_button(&click.data.custom_id) => {
                 Outcome::Answer(Box::new(self.answer_button(click).await))
             }
             Interaction::Modal(modal) => {
@@ -154,7 +154,8 @@ impl Intake {
         let admin = Permissions::MANAGE_GUILD | Permissions::ADMINISTRATOR;
         let platform_admin = command.member.as_ref().and_then(|m| m.permissions).is_some_and(|p| p.intersects(admin));
         let id = command.id.to_string();
-        let invocation = CommandInvocation { workspace, id, channel, user, text, platform_admin };
+        let is_dm = command.guild_id.is_none();
+        let invocation = CommandInvocation { workspace, id, channel, user, text, platform_admin, is_dm };
         Answer {
             response: CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true)),
             then: Some(AfterAck(After::Command { invocation, token: command.token })),
@@ -164,7 +165,8 @@ impl Intake {
     /// The answer button: the modal of the member's open run, or a note that there is none.
     async fn answer_button(&self, click: ComponentInteraction) -> Answer {
         let workspace = self.workspace_of(click.guild_id, click.user.id);
-        let response = match forms::open_form(&self.forms, &workspace, &click.user.id.to_string()).await {
+        let user = click.user.id.to_string();
+        let response = match forms::open_form(&self.forms, &workspace, &user, &click.data.custom_id).await {
             Ok(Some(form)) => CreateInteractionResponse::Modal(forms::modal(&form)),
             Ok(None) => ephemeral("There is no standup to answer right now."),
             Err(error) => {

@@ -191,7 +191,7 @@ pub fn allowed_mentions(message: &OutgoingMessage) -> CreateAllowedMentions {
 fn create_message(message: &OutgoingMessage) -> CreateMessage {
     let builder = CreateMessage::new().content(&message.text).allowed_mentions(allowed_mentions(message));
     if matches!(message.purpose, Purpose::StandupPrompt | Purpose::StandupReminder) {
-        builder.components(vec![forms::answer_button()])
+        builder.components(vec![forms::answer_button(message)])
     } else {
         builder
     }

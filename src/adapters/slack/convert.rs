@@ -91,6 +91,13 @@ fn chat_message(
     ChatMessage { workspace: workspace.to_owned(), id, channel, user, text, thread, is_dm }
 }
 
+/// Whether a slash command came from a DM: an IM (`D…`, `directmessage`) or a group DM
+/// (`mpdm-…`), as Slack names the conversation in the command payload.
+fn is_dm_command(event: &SlackCommandEvent) -> bool {
+    let name = event.channel_name.as_deref().unwrap_or_default();
+    event.channel_id.to_string().starts_with('D') || name == "directmessage" || name.starts_with("mpdm-")
+}
+
 /// Converts a slash command. The trigger id is unique per invocation, so it de-duplicates.
 pub fn command(event: &SlackCommandEvent) -> InboundEvent {
     InboundEvent::Command(CommandInvocation {
@@ -101,5 +108,6 @@ pub fn command(event: &SlackCommandEvent) -> InboundEvent {
         text: event.text.clone().unwrap_or_default(),
         // Admin rights come from users.info when the member is first seen (the engine caches them).
         platform_admin: false,
+        is_dm: is_dm_command(event),
     })
 }

@@ -74,6 +74,8 @@ fn block_actions(event: &SlackInteractionBlockActionsEvent) -> Interaction {
         // is checked like any typed name by the grammar.
         text: if standup.is_empty() { "standup skip".to_owned() } else { format!("standup skip {standup}") },
         platform_admin: false,
+        // The Skip button sits on a prompt in the member's DM with the bot.
+        is_dm: true,
     }))
 }
 

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::standups::parse_date;
 use super::{SqliteStore, instant, secs};
 use crate::domain::events::OutgoingMessage;
+use crate::ports::standups::StandupFootprint;
 use crate::ports::{AnswerRecord, DigestRecord, NewDigest, RunKey, RunRecord, RunState, StandupRecord, StandupStore};
 
 #[derive(sqlx::FromRow)]
@@ -81,7 +82,7 @@ impl StandupStore for SqliteStore {
     }
 
     async fn standup_named(&self, workspace_id: i64, name: &str) -> anyhow::Result<Option<StandupRecord>> {
-        self.standup_by_name(workspace_id, name).await
+        self.standup_by_name_any_case(workspace_id, name).await
     }
 
     async fn standups(&self, workspace_id: i64) -> anyhow::Result<Vec<StandupRecord>> {
@@ -339,5 +340,16 @@ impl StandupStore for SqliteStore {
         .fetch_optional(&mut *self.read().await?)
         .await?;
         row.map(|(due, key)| Ok((instant(due)?, key))).transpose()
+    }
+    async fn take_pending_jobs(&self, prefix: &str) -> anyhow::Result<Vec<(DateTime<Utc>, String)>> {
+        self.take_pending_jobs_in_range(prefix).await
+    }
+
+    async fn set_standup_member(&self, standup_id: i64, member_id: i64, member: bool) -> anyhow::Result<bool> {
+        self.write_standup_member(standup_id, member_id, member).await
+    }
+
+    async fn standup_footprint(&self, standup_id: i64) -> anyhow::Result<StandupFootprint> {
+        self.count_standup_rows(standup_id).await
     }
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
 use super::{SqliteStore, instant, secs};
 use crate::domain::events::OutgoingMessage;
+use crate::ports::standups::StandupFootprint;
 use crate::ports::{RunKey, RunRecord, RunState, StandupRecord};
 
 #[derive(sqlx::FromRow)]
@@ -281,5 +282,117 @@ impl SqliteStore {
         }
         tx.commit().await?;
         Ok(changed)
+    }
+}
+
+/// Deletes the pending jobs in a key range (see [`prefix_upper_bound`]) through the key index.
+/// The unary `+` keeps SQLite from reading `jobs_due (state, …)` instead: nearly every job is
+/// pending, so that index would walk all of them.
+const TAKE_PENDING_JOBS: &str =
+    "DELETE FROM jobs WHERE key >= ? AND key < ? AND +state = 'pending' RETURNING due_at, key";
+
+/// The first key after every key that starts with `prefix` (its last character moved up by
+/// one), so `key >= prefix AND key < upper` is a range of the key index. Job key prefixes end in
+/// an ASCII `:`, so the successor is always a character.
+fn prefix_upper_bound(prefix: &str) -> String {
+    let mut upper = prefix.to_owned();
+    match upper.pop() {
+        Some(last) => upper.push(char::from_u32(last as u32 + 1).unwrap_or(char::MAX)),
+        None => upper.push(char::MAX),
+    }
+    upper
+}
+
+impl SqliteStore {
+    /// Case-insensitive lookup: the exact spelling first (through the name index), else the one
+    /// name equal in lower case. Names are few per workspace, and Rust's lowercasing covers every
+    /// script (SQLite's NOCASE only ASCII).
+    pub(super) async fn standup_by_name_any_case(
+        &self,
+        workspace_id: i64,
+        name: &str,
+    ) -> anyhow::Result<Option<StandupRecord>> {
+        if let Some(standup) = self.standup_by_name(workspace_id, name).await? {
+            return Ok(Some(standup));
+        }
+        let names: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM standups WHERE workspace_id = ?")
+            .bind(workspace_id)
+            .fetch_all(&mut *self.read().await?)
+            .await?;
+        let wanted = name.to_lowercase();
+        match names.iter().find(|(_, n)| n.to_lowercase() == wanted) {
+            Some((id, _)) => Ok(self.standups_where("s.id = ?", *id).await?.pop()),
+            None => Ok(None),
+        }
+    }
+
+    pub(super) async fn take_pending_jobs_in_range(
+        &self,
+        prefix: &str,
+    ) -> anyhow::Result<Vec<(DateTime<Utc>, String)>> {
+        let mut tx = self.begin_write().await?;
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as(TAKE_PENDING_JOBS).bind(prefix).bind(prefix_upper_bound(prefix)).fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows.into_iter().map(|(due, key)| Ok((instant(due)?, key))).collect()
+    }
+
+    pub(super) async fn write_standup_member(
+        &self,
+        standup_id: i64,
+        member_id: i64,
+        member: bool,
+    ) -> anyhow::Result<bool> {
+        let query = if member {
+            sqlx::query("INSERT INTO standup_members (standup_id, member_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        } else {
+            sqlx::query("DELETE FROM standup_members WHERE standup_id = ? AND member_id = ?")
+        };
+        Ok(self.write(query.bind(standup_id).bind(member_id)).await? == 1)
+    }
+
+    pub(super) async fn count_standup_rows(&self, standup_id: i64) -> anyhow::Result<StandupFootprint> {
+        let (runs, answers, digests): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM standup_runs WHERE standup_id = ?1),
+                    (SELECT COUNT(*) FROM answers a JOIN standup_runs r ON r.id = a.run_id WHERE r.standup_id = ?1),
+                    (SELECT COUNT(*) FROM digests WHERE standup_id = ?1)",
+        )
+        .bind(standup_id)
+        .fetch_one(&mut *self.read().await?)
+        .await?;
+        Ok(StandupFootprint { runs, answers, digests })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_upper_bound_follows_every_key_with_the_prefix_and_nothing_else() {
+        let upper = prefix_upper_bound("standup_prompt:1:2:");
+        assert_eq!(upper, "standup_prompt:1:2;");
+        assert!("standup_prompt:1:2:2026-03-30" < upper.as_str());
+        assert!("standup_prompt:1:20:2026-03-30" > upper.as_str(), "member 20 is not member 2");
+    }
+
+    /// A standup's change reschedules each member through this query, so a scan of every job
+    /// would make an edit quadratic in the standup's size.
+    #[tokio::test]
+    async fn taking_a_members_pending_jobs_searches_the_key_index_instead_of_scanning_every_job() {
+        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {TAKE_PENDING_JOBS}")))
+                .bind("standup_prompt:1:2:")
+                .bind("standup_prompt:1:2;")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        let detail: Vec<&str> = plan.iter().map(|row| row.3.as_str()).collect();
+        assert!(
+            detail.iter().any(|d| d.starts_with("SEARCH jobs USING INDEX") && d.contains("key>? AND key<?")),
+            "{detail:?}"
+        );
+        assert!(!detail.iter().any(|d| d.starts_with("SCAN")), "{detail:?}");
     }
 }

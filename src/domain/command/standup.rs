@@ -52,8 +52,13 @@ pub enum StandupCommand {
         /// The settings to change; at least one is present.
         options: StandupOptions,
     },
-    /// `standup delete <name>` (admin).
-    Delete(String),
+    /// `standup delete <name> [confirm]` (admin): without `confirm`, says what would be removed.
+    Delete {
+        /// The standup's name.
+        name: String,
+        /// Whether the admin confirmed (`confirm` after the name).
+        confirm: bool,
+    },
     /// `standup pause <name>` (admin).
     Pause(String),
     /// `standup resume <name>` (admin).
@@ -74,7 +79,7 @@ impl StandupCommand {
             self,
             StandupCommand::Create { .. }
                 | StandupCommand::Edit { .. }
-                | StandupCommand::Delete(_)
+                | StandupCommand::Delete { .. }
                 | StandupCommand::Pause(_)
                 | StandupCommand::Resume(_)
         )
@@ -93,7 +98,7 @@ pub(super) fn parse(text: &str) -> Result<StandupCommand, CommandError> {
         "list" => nothing_after("standup list", rest).map(|()| StandupCommand::List),
         "join" => only_name("join", rest).map(StandupCommand::Join),
         "leave" => only_name("leave", rest).map(StandupCommand::Leave),
-        "delete" => only_name("delete", rest).map(StandupCommand::Delete),
+        "delete" => parse_delete(rest),
         "pause" => only_name("pause", rest).map(StandupCommand::Pause),
         "resume" => only_name("resume", rest).map(StandupCommand::Resume),
         "skip" => parse_skip(rest),
@@ -149,6 +154,22 @@ fn only_name(sub: &str, rest: &str) -> Result<String, CommandError> {
         return Err(CommandError::new(format!("Which standup? Like `/async standup {sub} daily`.")));
     }
     standup_name(only_one(&format!("standup {sub}"), rest)?)
+}
+
+/// `delete <name> [confirm]`.
+fn parse_delete(rest: &str) -> Result<StandupCommand, CommandError> {
+    let (name, more) = split_word(rest);
+    if name.is_empty() {
+        return Err(CommandError::new("Which standup? Like `/async standup delete daily`."));
+    }
+    let name = standup_name(name)?;
+    match more {
+        "" => Ok(StandupCommand::Delete { name, confirm: false }),
+        word if word.eq_ignore_ascii_case("confirm") => Ok(StandupCommand::Delete { name, confirm: true }),
+        other => Err(CommandError::new(format!(
+            "`/async standup delete {name}` takes only `confirm` after the name, not `{other}`."
+        ))),
+    }
 }
 
 fn parse_preview(rest: &str) -> Result<StandupCommand, CommandError> {

@@ -164,7 +164,9 @@ fn standup_participation_commands_take_a_name() {
     assert_eq!(standup("standup list"), StandupCommand::List);
     assert_eq!(standup("standup join daily"), StandupCommand::Join("daily".into()));
     assert_eq!(standup("standup leave team_sync-2"), StandupCommand::Leave("team_sync-2".into()));
-    assert_eq!(standup("standup delete daily"), StandupCommand::Delete("daily".into()));
+    assert_eq!(standup("standup delete daily"), StandupCommand::Delete { name: "daily".into(), confirm: false });
+    assert_eq!(standup("standup delete daily confirm"), StandupCommand::Delete { name: "daily".into(), confirm: true });
+    assert!(err("standup delete daily now").contains("only `confirm`"));
     assert_eq!(standup("standup pause daily"), StandupCommand::Pause("daily".into()));
     assert_eq!(standup("standup resume daily"), StandupCommand::Resume("daily".into()));
 }

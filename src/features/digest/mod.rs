@@ -81,8 +81,15 @@ pub async fn schedule_first(bot: &Context, standup: &StandupRecord) -> anyhow::R
     schedule_after(bot, standup, local_date_of(digest_tz(standup), bot.now())).await
 }
 
-/// Replaces the pending digest after the digest time, zone or days changed.
+/// Replaces the pending digest after the digest time, zone or days changed. A digest already
+/// due (the tick that posts it has not come yet) stays: a change never moves it to a later day;
+/// the one after it follows the new settings.
 pub async fn reschedule(bot: &Context, standup: &StandupRecord) -> anyhow::Result<()> {
+    if let Some((due, _)) = bot.store.pending_job(&prefix(standup.id)).await?
+        && due <= bot.now()
+    {
+        return Ok(());
+    }
     unschedule(bot, standup.id).await?;
     schedule_first(bot, standup).await
 }

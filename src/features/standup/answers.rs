@@ -12,12 +12,21 @@ use crate::features::digest;
 use crate::features::texts::standup as texts;
 use crate::ports::{RunKey, RunRecord, RunState, StandupRecord};
 
+use super::schedule::{DayPlan, SEARCH_DAYS, plan_day, recurrence_of};
+
 /// Where a set of answers goes (SPEC §3).
 enum Target {
     /// The most recent prompted, unanswered run.
     Open(RunRecord),
-    /// Today's run, not prompted yet: an early answer.
-    Early(RunKey),
+    /// A run not prompted yet: today's (an early answer), or on a day without a prompt for the
+    /// member (a weekend, a holiday, out of office) the next prompt day's (`later`), whose prompt
+    /// is then not sent.
+    Early {
+        /// The run to create as answered.
+        key: RunKey,
+        /// Whether it is a later day's run, which the reply names.
+        later: bool,
+    },
     /// An answered run: the answers replace its answers.
     Edit(RunRecord),
 }
@@ -34,11 +43,28 @@ async fn target(
     {
         return Ok(Some(Target::Open(run.clone())));
     }
-    let today = RunKey { standup_id: standup.id, member_id: member.id, local_date: local_date_of(member.tz(), now) };
-    if bot.store.run(&today).await?.is_none() {
-        return Ok(Some(Target::Early(today)));
+    let recurrence = recurrence_of(standup)?;
+    let is_prompt_day = |date| {
+        matches!(plan_day(&recurrence, &member.availability, &standup.skipped_dates, date), DayPlan::Prompt { .. })
+    };
+    let key = |local_date| RunKey { standup_id: standup.id, member_id: member.id, local_date };
+    let today = local_date_of(member.tz(), now);
+    if is_prompt_day(today) {
+        if bot.store.run(&key(today)).await?.is_none() {
+            return Ok(Some(Target::Early { key: key(today), later: false }));
+        }
+        return Ok(latest.filter(|run| run.state == RunState::Answered).map(Target::Edit));
     }
-    Ok(latest.filter(|run| run.state == RunState::Answered).map(Target::Edit))
+    // A day without a prompt: the answers are for the next prompt day (answered again: an edit;
+    // skipped or over: the one after).
+    for date in today.iter_days().skip(1).take(SEARCH_DAYS).filter(|date| is_prompt_day(*date)) {
+        match bot.store.run(&key(date)).await? {
+            None => return Ok(Some(Target::Early { key: key(date), later: true })),
+            Some(run) if run.state == RunState::Answered => return Ok(Some(Target::Edit(run))),
+            Some(_) => {}
+        }
+    }
+    Ok(None)
 }
 
 fn is_blocker(standup: &StandupRecord, index: usize, text: &str) -> bool {
@@ -64,11 +90,12 @@ pub async fn answer_all(
     }
     let now = bot.now();
     let Some(target) = target(bot, standup, member, now).await? else { return Ok(texts::nothing_to_answer()) };
-    let (run_id, edit) = match target {
-        Target::Open(run) => (run.id, false),
-        Target::Edit(run) => (run.id, true),
-        Target::Early(key) => {
-            (bot.store.settle_run(&key, member.tz().name(), RunState::Answered, now).await?.id, false)
+    let (run_id, edit, later) = match target {
+        Target::Open(run) => (run.id, false, None),
+        Target::Edit(run) => (run.id, true, None),
+        Target::Early { key, later } => {
+            let run = bot.store.settle_run(&key, member.tz().name(), RunState::Answered, now).await?;
+            (run.id, false, later.then_some(key.local_date))
         }
     };
     let last = standup.questions.len() - 1;
@@ -76,7 +103,11 @@ pub async fn answer_all(
         let text = answers.get(index).map_or("", |a| a.trim());
         bot.store.save_answer(run_id, index, text, is_blocker(standup, index, text), index == last, now).await?;
     }
-    finish(bot, standup, run_id, edit).await
+    let reply = finish(bot, standup, run_id, edit).await?;
+    Ok(match later {
+        Some(date) => texts::thanks_for_day(bot.markup, &standup.name, date),
+        None => reply,
+    })
 }
 
 /// After a run's last answer: updates digests that showed it, and says what happened.
@@ -147,10 +178,13 @@ pub async fn ask_now(
             let question = texts::question(bot.markup, run.next_question, &standup.questions);
             bot.send(workspace_id, vec![dm(member, question)]).await?;
         }
-        Some(Target::Early(key)) => {
+        Some(Target::Early { key, later }) => {
             let text = texts::prompt(bot.markup, &standup.name, &standup.questions);
             let prompt = OutgoingMessage::new(Destination::Dm { user: member.user.clone() }, Purpose::StandupAck, text);
             bot.store.prompt_run(&key, member.tz().name(), workspace_id, &prompt, now).await?;
+            if later {
+                return Ok(texts::questions_sent_for(key.local_date));
+            }
         }
         _ => return Ok(texts::nothing_to_answer()),
     }

@@ -2,19 +2,24 @@
 //! list|join|leave|skip|preview`, and [`seed_standup`] for the simulator, which creates a standup
 //! exactly as `create` does.
 
+use std::collections::HashSet;
+
 use chrono::{Duration, NaiveDate, NaiveTime};
 
 use crate::context::Context;
 use crate::domain::calendar::{Timezone, Weekdays};
 use crate::domain::command::{MAX_QUESTIONS, StandupOptions};
 use crate::domain::markup::TimeStyle;
+use crate::domain::member::Member;
 use crate::domain::schedule::{Recurrence, local_date_of, utc_offset_at};
 use crate::features::commands::CommandContext;
 use crate::features::digest;
-use crate::features::texts::standup as texts;
+use crate::features::texts::standup::{self as texts, SkipOutcome};
 use crate::ports::{RunKey, RunState, StandupRecord};
 
-use super::schedule::{DayPlan, plan_day, recurrence_of, schedule_all, unschedule_member};
+use super::schedule::{
+    DayPlan, Planned, plan_date, plan_day, recurrence_of, schedule_all, schedule_next, unschedule_member,
+};
 
 /// Digest time when `create` gives none: the end of a default working day.
 pub const DEFAULT_DIGEST_AT: (u32, u32) = (17, 0);
@@ -63,6 +68,10 @@ fn validate(questions: &[String], blocker: Option<usize>) -> Result<(), String> 
 async fn create(bot: &Context, workspace_id: i64, spec: &StandupSpec) -> anyhow::Result<Result<StandupRecord, String>> {
     if let Err(message) = validate(&spec.questions, spec.blocker_question) {
         return Ok(Err(message));
+    }
+    // Names match case-insensitively, so `Daily` is taken when `daily` exists.
+    if let Some(existing) = bot.store.standup_named(workspace_id, &spec.name).await? {
+        return Ok(Err(texts::duplicate(&existing.name)));
     }
     let channel = bot.store.ensure_channel(workspace_id, &spec.channel).await?;
     let mut members = Vec::new();
@@ -120,7 +129,8 @@ fn recurrence_from(options: &StandupOptions, current: Option<&Recurrence>) -> Re
 
 /// `/async standup create`: the spec from the options. Defaults: report channel and members are
 /// the channel typed in and its author, days mon-fri, digest at 17:00 in the workspace zone,
-/// reminder from `standup.reminder`.
+/// reminder from `standup.reminder`. Typed in a DM it needs `channel=`: a DM is nobody's report
+/// channel (SPEC is silent; the digest would reach one person, or fail where the bot is not in it).
 pub async fn create_command(
     bot: &Context,
     ctx: &CommandContext<'_>,
@@ -132,6 +142,11 @@ pub async fn create_command(
         Ok(None) => return Ok(texts::bad_schedule("add at=09:30 or cron=\"0 30 9 * * Mon-Fri\"")),
         Err(message) => return Ok(message),
     };
+    let channel = match (&options.channel, ctx.invocation.is_dm) {
+        (Some(channel), _) => channel.clone(),
+        (None, true) => return Ok(texts::create_needs_channel(&name)),
+        (None, false) => ctx.invocation.channel.clone(),
+    };
     let members = options.members.clone().unwrap_or_else(|| vec![ctx.invocation.user.clone()]);
     for user in &members {
         // Resolves profiles (zone, name) of members the bot has not met yet.
@@ -139,7 +154,7 @@ pub async fn create_command(
     }
     let spec = StandupSpec {
         name,
-        channel: options.channel.clone().unwrap_or_else(|| ctx.invocation.channel.clone()),
+        channel,
         members,
         recurrence,
         questions: options.questions.clone().unwrap_or_default(),
@@ -173,7 +188,8 @@ async fn save(
     let channel = bot.store.ensure_channel(after.workspace_id, &after.channel).await?;
     bot.store.save_standup(after, channel.id).await?;
     // Members who stay keep today's reminder; their prompt job is replaced by `schedule_all`.
-    for member_id in before.members.iter().filter(|id| after.paused || !after.members.contains(id)) {
+    let staying: HashSet<i64> = after.members.iter().copied().collect();
+    for member_id in before.members.iter().filter(|id| after.paused || !staying.contains(id)) {
         unschedule_member(bot, before.id, *member_id).await?;
     }
     schedule_all(bot, after).await?;
@@ -234,8 +250,13 @@ pub async fn set_paused(bot: &Context, standup: StandupRecord, paused: bool) -> 
     Ok(texts::changed(bot.markup, &after.name, if paused { "is paused: no prompts or digests" } else { "is back on" }))
 }
 
-/// `/async standup delete`.
-pub async fn delete(bot: &Context, standup: StandupRecord) -> anyhow::Result<String> {
+/// `/async standup delete <name> [confirm]`: without `confirm` it only says what would be
+/// removed (runs, answers and digests go for good), so a slip of the keyboard deletes nothing.
+pub async fn delete(bot: &Context, standup: StandupRecord, confirm: bool) -> anyhow::Result<String> {
+    if !confirm {
+        let footprint = bot.store.standup_footprint(standup.id).await?;
+        return Ok(texts::delete_asks(bot.markup, &standup.name, standup.members.len(), footprint));
+    }
     for member_id in &standup.members {
         unschedule_member(bot, standup.id, *member_id).await?;
     }
@@ -244,22 +265,32 @@ pub async fn delete(bot: &Context, standup: StandupRecord) -> anyhow::Result<Str
     Ok(texts::changed(bot.markup, &standup.name, "is deleted"))
 }
 
-/// `/async standup join|leave`.
+/// `/async standup join|leave`: only this member's row and jobs change, so a join costs the
+/// same in a standup of three or of eight hundred, and nobody else's prompt moves.
 pub async fn join(
     bot: &Context,
     ctx: &CommandContext<'_>,
     standup: StandupRecord,
     joining: bool,
 ) -> anyhow::Result<String> {
-    let mut after = standup.clone();
-    after.members.retain(|id| *id != ctx.member.id);
-    if joining {
-        after.members.push(ctx.member.id);
+    let member_id = ctx.member.id;
+    match (joining, standup.members.contains(&member_id)) {
+        (true, true) => return Ok(texts::already_in(bot.markup, &standup.name)),
+        (false, false) => return Ok(texts::not_in(bot.markup, &standup.name)),
+        _ => {}
     }
-    save(bot, &standup, &after, false).await?;
+    bot.store.set_standup_member(standup.id, member_id, joining).await?;
+    if joining {
+        let mut after = standup.clone();
+        after.members.push(member_id);
+        let today = local_date_of(ctx.member.tz(), bot.now());
+        schedule_next(bot, &after, member_id, today, false).await?;
+    } else {
+        unschedule_member(bot, standup.id, member_id).await?;
+    }
     Ok(texts::changed(
         bot.markup,
-        &after.name,
+        &standup.name,
         if joining { "has you in: your first prompt comes at the next standup time" } else { "goes on without you" },
     ))
 }
@@ -280,7 +311,9 @@ pub async fn list(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Str
     Ok(lines.join("\n"))
 }
 
-/// `/async standup skip [date]`: every standup of the member skips that local date.
+/// `/async standup skip [name] [date]`: each of the member's standups (or the named one) skips
+/// that local date, where there is a prompt to skip; the reply says what happened to each, and a
+/// day already answered, already over or without a prompt is left as it is.
 pub async fn skip(
     bot: &Context,
     ctx: &CommandContext<'_>,
@@ -292,50 +325,93 @@ pub async fn skip(
     if date < today {
         return Ok(texts::skip_in_the_past(date));
     }
-    let mut standups = bot.store.standups_of(ctx.member.id).await?;
-    if let Some(name) = name {
-        standups.retain(|s| s.name.eq_ignore_ascii_case(name));
-        if standups.is_empty() {
-            return Ok(texts::unknown_standup(name));
-        }
-    }
+    let standups = match name {
+        Some(name) => match bot.store.standup_named(ctx.workspace_id, name).await? {
+            None => return Ok(texts::unknown_standup(name)),
+            Some(standup) if !standup.members.contains(&ctx.member.id) => {
+                return Ok(texts::not_a_member(&standup.name));
+            }
+            Some(standup) => vec![standup],
+        },
+        None => bot.store.standups_of(ctx.member.id).await?,
+    };
     if standups.is_empty() {
         return Ok(texts::no_standups());
     }
-    for standup in &standups {
-        let key = RunKey { standup_id: standup.id, member_id: ctx.member.id, local_date: date };
-        bot.store.settle_run(&key, ctx.member.tz().name(), RunState::Skipped, bot.now()).await?;
+    let mut outcomes = Vec::new();
+    for standup in standups {
+        let outcome = skip_one(bot, &standup, &ctx.member, date).await?;
+        outcomes.push((standup.name, outcome));
     }
-    let names: Vec<String> = standups.into_iter().map(|s| s.name).collect();
-    Ok(texts::skipped(&names, date))
+    Ok(texts::skip_result(date, &outcomes))
 }
 
-/// `/async standup preview <name> [days]`: each member's next prompts in their local time.
+async fn skip_one(
+    bot: &Context,
+    standup: &StandupRecord,
+    member: &Member,
+    date: NaiveDate,
+) -> anyhow::Result<SkipOutcome> {
+    let key = RunKey { standup_id: standup.id, member_id: member.id, local_date: date };
+    let prompt_day = match bot.store.run(&key).await? {
+        Some(run) => match run.state {
+            RunState::Answered => return Ok(SkipOutcome::AlreadyAnswered),
+            RunState::Skipped => return Ok(SkipOutcome::AlreadySkipped),
+            RunState::Missed | RunState::Away => return Ok(SkipOutcome::AlreadyOver),
+            RunState::Scheduled | RunState::Prompted => true,
+        },
+        None => matches!(
+            plan_day(&recurrence_of(standup)?, &member.availability, &standup.skipped_dates, date),
+            DayPlan::Prompt { .. }
+        ),
+    };
+    if !prompt_day {
+        return Ok(SkipOutcome::NoPrompt);
+    }
+    bot.store.settle_run(&key, member.tz().name(), RunState::Skipped, bot.now()).await?;
+    Ok(SkipOutcome::Skipped)
+}
+
+/// `/async standup preview <name> [days]`: each member's coming days from the plan the scheduler
+/// acts on (runs included: a day answered early, skipped or already prompted shows as such, and
+/// a zone change is followed), each prompt in the member's own wall time beside the reader's.
 pub async fn preview(bot: &Context, standup: &StandupRecord, days: Option<u32>) -> anyhow::Result<String> {
     let recurrence = recurrence_of(standup)?;
     let now = bot.now();
     let mut lines = Vec::new();
     for member_id in &standup.members {
         let member = bot.member_by_id(*member_id).await?;
-        let offset_now = utc_offset_at(member.tz(), now);
+        let tz = member.tz();
+        let offset_now = utc_offset_at(tz, now);
         let mut entries = Vec::new();
-        let first = local_date_of(member.tz(), now);
+        let first = local_date_of(tz, now);
         for date in first.iter_days().take(days.unwrap_or(DEFAULT_PREVIEW_DAYS) as usize) {
-            match plan_day(&recurrence, &member.availability, &standup.skipped_dates, date) {
-                DayPlan::Prompt { due, .. } if due >= now => {
-                    let mut entry = bot.markup.time(due, TimeStyle::DateTime);
-                    if utc_offset_at(member.tz(), due) != offset_now {
-                        entry.push_str(" (clocks change before this)");
-                    }
-                    entries.push(entry);
+            let entry = match plan_date(bot, standup, &recurrence, &member, date, false).await? {
+                Planned::Prompt { due, .. } => {
+                    let wall = due.with_timezone(&tz).naive_local();
+                    let when = bot.markup.time(due, TimeStyle::DateTime);
+                    texts::preview_prompt(wall, &when, utc_offset_at(tz, due) != offset_now)
                 }
-                DayPlan::Away => entries.push(format!("{date}: out of office")),
-                DayPlan::Skipped => entries.push(format!("{date}: skipped (holiday)")),
-                _ => {}
-            }
+                Planned::Run(state) => texts::preview_day(date, run_word(state)),
+                Planned::Away => texts::preview_day(date, "out of office"),
+                Planned::Holiday => texts::preview_day(date, "skipped (holiday)"),
+                Planned::Passed | Planned::NoStandup => continue,
+            };
+            entries.push(entry);
         }
         let name = if member.name.is_empty() { member.user.clone() } else { member.name.clone() };
-        lines.push(texts::preview_line(bot.markup, &name, &entries));
+        lines.push(texts::preview_line(bot.markup, &name, tz.name(), &entries));
     }
     Ok(lines.join("\n"))
+}
+
+/// Why a day with a run gets no prompt, as `preview` says it.
+fn run_word(state: RunState) -> &'static str {
+    match state {
+        RunState::Answered => "answered already",
+        RunState::Skipped => "skipped",
+        RunState::Prompted | RunState::Scheduled => "prompted already",
+        RunState::Missed => "missed",
+        RunState::Away => "out of office",
+    }
 }

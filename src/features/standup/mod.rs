@@ -20,6 +20,7 @@ use crate::domain::schedule::local_date_of;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::standup as texts;
 use crate::jobs::{ClaimedJob, JobOutcome};
+use crate::ports::StandupRecord;
 
 pub use manage::{StandupSpec, seed_standup};
 
@@ -38,15 +39,11 @@ pub async fn on_submission(bot: &Context, submission: &StandupSubmission) -> any
     answers::on_submission(bot, submission).await
 }
 
-/// *Answer* was clicked under a prompt: open the standup's form, one field per question. The
-/// platform gives about three seconds for this, which the serial bot meets (a few reads only).
-pub async fn open_form(bot: &Context, request: &FormRequest) -> anyhow::Result<()> {
-    let workspace_id = bot.workspace_id(&request.workspace).await?;
-    let Some(standup) = bot.store.standup_named(workspace_id, &request.standup).await? else {
-        tracing::info!(standup = %request.standup, "answer form requested for a standup that no longer exists");
-        return Ok(());
-    };
-    let form = Form {
+/// The answer form of a standup, for both platforms (Slack's modal, Discord's): one field per
+/// question, in order; the blocker question may be left empty, since "nothing blocks me" is the
+/// usual answer and an empty one is no blocker.
+pub fn answer_form(standup: &StandupRecord) -> Form {
+    Form {
         standup: standup.name.clone(),
         title: texts::form_title(&standup.name),
         fields: standup
@@ -59,8 +56,18 @@ pub async fn open_form(bot: &Context, request: &FormRequest) -> anyhow::Result<(
                 value: None,
             })
             .collect(),
+    }
+}
+
+/// *Answer* was clicked under a prompt: open the standup's form, one field per question. The
+/// platform gives about three seconds for this, which the serial bot meets (a few reads only).
+pub async fn open_form(bot: &Context, request: &FormRequest) -> anyhow::Result<()> {
+    let workspace_id = bot.workspace_id(&request.workspace).await?;
+    let Some(standup) = bot.store.standup_named(workspace_id, &request.standup).await? else {
+        tracing::info!(standup = %request.standup, "answer form requested for a standup that no longer exists");
+        return Ok(());
     };
-    if let Err(error) = bot.chat.open_form(&request.trigger, &form).await {
+    if let Err(error) = bot.chat.open_form(&request.trigger, &answer_form(&standup)).await {
         tracing::warn!(%error, "could not open the standup form");
     }
     Ok(())
@@ -112,8 +119,8 @@ pub async fn command(bot: &Context, ctx: &CommandContext<'_>, command: StandupCo
             (Some(standup), _) => manage::edit(bot, ctx, standup, options).await?,
             (None, name) => texts::unknown_standup(&name),
         },
-        StandupCommand::Delete(name) => match named(name).await? {
-            (Some(standup), _) => manage::delete(bot, standup).await?,
+        StandupCommand::Delete { name, confirm } => match named(name).await? {
+            (Some(standup), _) => manage::delete(bot, standup, confirm).await?,
             (None, name) => texts::unknown_standup(&name),
         },
         StandupCommand::Pause(name) => match named(name).await? {

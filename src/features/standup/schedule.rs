@@ -18,7 +18,7 @@ use crate::ports::{MemberChanges, RunKey, RunState, StandupRecord};
 use super::{PROMPT_JOB, REMINDER_JOB};
 
 /// How many local dates ahead the next prompt is looked for (a year and a bit).
-const SEARCH_DAYS: usize = 400;
+pub(super) const SEARCH_DAYS: usize = 400;
 
 /// What a standup means for one member on one local date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,9 +90,70 @@ pub fn recurrence_of(standup: &StandupRecord) -> anyhow::Result<Recurrence> {
     standup.recurrence.parse().map_err(|e: crate::domain::calendar::ValueError| anyhow::anyhow!(e.0))
 }
 
+/// What the scheduler does for one member on one local date, runs included: the one plan that
+/// [`schedule_next`] acts on and `standup preview` shows, so a preview never lists a prompt that
+/// will not be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planned {
+    /// A prompt goes out at `due`; past `expires` (the end of the working period) it is missed.
+    Prompt {
+        /// When the prompt goes out.
+        due: DateTime<Utc>,
+        /// The end of the member's working period that day.
+        expires: DateTime<Utc>,
+    },
+    /// The day's prompt time has passed without a run: no prompt that day any more.
+    Passed,
+    /// The day has its run already (answered early, skipped, prompted, missed, away): no prompt.
+    Run(RunState),
+    /// A standup day on which the member is out of office.
+    Away,
+    /// A skipped date (holiday) of the standup.
+    Holiday,
+    /// The standup does not run, or the member does not work, that day.
+    NoStandup,
+}
+
+/// The plan for `date`: [`plan_day`], then the run that may exist. With `late_ok` a prompt whose
+/// time has passed still goes out while its working period lasts (after downtime, or when it
+/// was already due as a change came in).
+pub async fn plan_date(
+    bot: &Context,
+    standup: &StandupRecord,
+    recurrence: &Recurrence,
+    member: &Member,
+    date: NaiveDate,
+    late_ok: bool,
+) -> anyhow::Result<Planned> {
+    let now = bot.now();
+    Ok(match plan_day(recurrence, &member.availability, &standup.skipped_dates, date) {
+        DayPlan::Prompt { due, expires } => {
+            if (late_ok && expires <= now) || (!late_ok && due < now) {
+                Planned::Passed
+            } else {
+                let key = RunKey { standup_id: standup.id, member_id: member.id, local_date: date };
+                match bot.store.run(&key).await? {
+                    Some(run) => Planned::Run(run.state),
+                    None => Planned::Prompt { due, expires },
+                }
+            }
+        }
+        DayPlan::Away => Planned::Away,
+        DayPlan::Skipped => Planned::Holiday,
+        DayPlan::NoStandup => Planned::NoStandup,
+    })
+}
+
+/// The member-local date of a prompt job key (`standup_prompt:1:2:2026-03-30`).
+fn date_of_key(key: &str) -> Option<NaiveDate> {
+    key.rsplit(':').next()?.parse().ok()
+}
+
 /// Replaces the member's pending prompt job with the first prompt on or after `from`: one whose
 /// time has not come yet, or with `late_ok` one whose working period has not ended (a late prompt
 /// after downtime, SPEC §3). Dates that already have a run (answered early, skipped) are passed.
+/// A change never moves a prompt that is already due to a later day: the date of a pending job
+/// whose time has come (the tick that runs it has not come yet) keeps its prompt, late.
 pub async fn schedule_next(
     bot: &Context,
     standup: &StandupRecord,
@@ -100,26 +161,39 @@ pub async fn schedule_next(
     from: NaiveDate,
     late_ok: bool,
 ) -> anyhow::Result<()> {
-    bot.store.drop_pending_jobs(&prompt_prefix(standup.id, member_id)).await?;
-    if standup.paused || !standup.members.contains(&member_id) {
+    if !standup.members.contains(&member_id) {
+        bot.store.take_pending_jobs(&prompt_prefix(standup.id, member_id)).await?;
+        return Ok(());
+    }
+    let recurrence = recurrence_of(standup)?;
+    schedule_member(bot, standup, &recurrence, member_id, from, late_ok).await
+}
+
+/// [`schedule_next`] for a member known to take part; the cost is one member's, whatever the
+/// standup's size (a keyed range of jobs, a few runs), so rescheduling a standup is linear.
+async fn schedule_member(
+    bot: &Context,
+    standup: &StandupRecord,
+    recurrence: &Recurrence,
+    member_id: i64,
+    from: NaiveDate,
+    late_ok: bool,
+) -> anyhow::Result<()> {
+    let now = bot.now();
+    let taken = bot.store.take_pending_jobs(&prompt_prefix(standup.id, member_id)).await?;
+    let already_due: Vec<NaiveDate> =
+        taken.iter().filter(|(due, _)| *due <= now).filter_map(|(_, key)| date_of_key(key)).collect();
+    if standup.paused {
         return Ok(());
     }
     let member = bot.member_by_id(member_id).await?;
-    let recurrence = recurrence_of(standup)?;
-    let now = bot.now();
+    let from = already_due.iter().copied().min().map_or(from, |due| due.min(from));
     for date in from.iter_days().take(SEARCH_DAYS) {
-        let DayPlan::Prompt { due, expires } =
-            plan_day(&recurrence, &member.availability, &standup.skipped_dates, date)
-        else {
+        let late = late_ok || already_due.contains(&date);
+        let Planned::Prompt { due, expires } = plan_date(bot, standup, recurrence, &member, date, late).await? else {
             continue;
         };
-        if (late_ok && expires <= now) || (!late_ok && due < now) {
-            continue;
-        }
         let payload = RunPayload { standup_id: standup.id, member_id, date };
-        if bot.store.run(&payload.key()).await?.is_some() {
-            continue;
-        }
         bot.schedule(NewJob {
             kind: PROMPT_JOB.to_owned(),
             key: format!("{}{date}", prompt_prefix(standup.id, member_id)),
@@ -135,17 +209,19 @@ pub async fn schedule_next(
 
 /// Schedules every member's next prompt from their own today (after a create, an edit, a resume).
 pub async fn schedule_all(bot: &Context, standup: &StandupRecord) -> anyhow::Result<()> {
+    let recurrence = recurrence_of(standup)?;
     for &member_id in &standup.members {
         let member = bot.member_by_id(member_id).await?;
-        schedule_next(bot, standup, member_id, local_date_of(member.tz(), bot.now()), false).await?;
+        let today = local_date_of(member.tz(), bot.now());
+        schedule_member(bot, standup, &recurrence, member_id, today, false).await?;
     }
     Ok(())
 }
 
 /// Drops a member's pending prompt and reminder (they left, the standup paused or went away).
 pub async fn unschedule_member(bot: &Context, standup_id: i64, member_id: i64) -> anyhow::Result<()> {
-    bot.store.drop_pending_jobs(&prompt_prefix(standup_id, member_id)).await?;
-    bot.store.drop_pending_jobs(&reminder_prefix(standup_id, member_id)).await?;
+    bot.store.take_pending_jobs(&prompt_prefix(standup_id, member_id)).await?;
+    bot.store.take_pending_jobs(&reminder_prefix(standup_id, member_id)).await?;
     Ok(())
 }
 
@@ -231,7 +307,8 @@ pub async fn run_reminder(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -
         return Ok(JobOutcome::Done);
     }
     let text = texts::reminder(bot.markup, &standup.name, run.next_question, &standup.questions);
-    let reminder = OutgoingMessage::new(Destination::Dm { user: member.user }, Purpose::StandupReminder, text);
+    let reminder = OutgoingMessage::new(Destination::Dm { user: member.user }, Purpose::StandupReminder, text)
+        .with_actions(vec![MessageAction::AnswerStandup { standup: standup.name.clone() }]);
     bot.store.remind_run(run.id, standup.workspace_id, &reminder, now).await?;
     Ok(JobOutcome::Done)
 }

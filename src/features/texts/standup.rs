@@ -1,9 +1,10 @@
 //! Texts of standup prompts, reminders, acks and `/async standup …` replies. Short, friendly,
 //! never shaming: a reminder says the answers are still welcome, nothing more.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::markup::Markup;
+use crate::ports::standups::StandupFootprint;
 
 /// How to answer all questions at once, for a standup named `name`.
 fn answer_hint(name: &str, count: usize) -> String {
@@ -113,9 +114,51 @@ pub fn questions_sent() -> String {
     "I've sent you the questions by DM.".to_owned()
 }
 
-/// `skip` done.
-pub fn skipped(names: &[String], date: NaiveDate) -> String {
-    format!("Skipped {date}: no {} prompt that day.", names.join(", "))
+/// What `skip` did for one standup on one date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipOutcome {
+    /// The day is skipped: no prompt, no reminder.
+    Skipped,
+    /// The member had answered already: nothing to skip.
+    AlreadyAnswered,
+    /// The day was skipped before.
+    AlreadySkipped,
+    /// The day's run is over (missed, away): nothing to skip.
+    AlreadyOver,
+    /// The member has no prompt that day (a day off, a holiday, out of office).
+    NoPrompt,
+}
+
+/// A date with its weekday, as people read it: `Monday 2026-03-30`.
+pub fn day(date: NaiveDate) -> String {
+    format!("{} {date}", date.format("%A"))
+}
+
+/// `skip` done, in one line: what happened to each standup that day. Only `Skipped` changed
+/// anything.
+pub fn skip_result(date: NaiveDate, outcomes: &[(String, SkipOutcome)]) -> String {
+    let names = |wanted: SkipOutcome| {
+        let names: Vec<&str> =
+            outcomes.iter().filter(|(_, outcome)| *outcome == wanted).map(|(name, _)| name.as_str()).collect();
+        (!names.is_empty()).then(|| names.join(", "))
+    };
+    let day = day(date);
+    let mut parts = Vec::new();
+    if let Some(names) = names(SkipOutcome::Skipped) {
+        parts.push(format!("Skipped {date}: no {names} prompt that day"));
+    }
+    let nothing = [
+        (SkipOutcome::AlreadyAnswered, format!("you already answered for {day} (send new answers to change them)")),
+        (SkipOutcome::AlreadySkipped, format!("{day} was skipped already")),
+        (SkipOutcome::AlreadyOver, format!("{day} is already over")),
+        (SkipOutcome::NoPrompt, format!("you have no prompt on {day}")),
+    ];
+    for (outcome, why) in nothing {
+        if let Some(names) = names(outcome) {
+            parts.push(format!("Nothing to skip in {names}: {why}"));
+        }
+    }
+    format!("{}.", parts.join("; "))
 }
 
 /// `skip` of a date that already passed.
@@ -175,8 +218,62 @@ pub fn none_yet() -> String {
         .to_owned()
 }
 
-/// A member line of `preview`.
-pub fn preview_line(markup: &dyn Markup, name: &str, entries: &[String]) -> String {
+/// A member line of `preview`: the member and their zone, then their days.
+pub fn preview_line(markup: &dyn Markup, name: &str, zone: &str, entries: &[String]) -> String {
     let entries = if entries.is_empty() { "no prompts in this period".to_owned() } else { entries.join(", ") };
-    markup.bullet(&format!("{}: {entries}", markup.literal(name)))
+    markup.bullet(&format!("{} ({zone}): {entries}", markup.literal(name)))
+}
+
+/// A prompt in `preview`: the member's own wall time, then the same instant in the reader's
+/// (`when` is the platform's timestamp markup), flagged when the member's clocks change first.
+pub fn preview_prompt(wall: NaiveDateTime, when: &str, clocks_change: bool) -> String {
+    let flag = if clocks_change { ", clocks change before this" } else { "" };
+    format!("{} ({when} for you{flag})", wall.format("%a %d %b %H:%M"))
+}
+
+/// A day of `preview` without a prompt, and why (`out of office`, `answered already`, …).
+pub fn preview_day(date: NaiveDate, why: &str) -> String {
+    format!("{}: {why}", date.format("%a %d %b"))
+}
+
+/// `leave` by someone who does not take part.
+pub fn not_in(markup: &dyn Markup, name: &str) -> String {
+    format!("You don't take part in {}, so there is nothing to leave.", markup.bold(&markup.literal(name)))
+}
+
+/// `join` by someone who takes part already.
+pub fn already_in(markup: &dyn Markup, name: &str) -> String {
+    format!("You already take part in {}.", markup.bold(&markup.literal(name)))
+}
+
+/// `create` typed in a DM without `channel=`: a DM cannot be a report channel.
+pub fn create_needs_channel(name: &str) -> String {
+    format!(
+        "A DM can't be a standup's report channel: add channel=#team, or type `/async standup create {name} …` in that channel. Nothing was created."
+    )
+}
+
+/// `delete` without `confirm`: what would go, and how to go ahead.
+pub fn delete_asks(markup: &dyn Markup, name: &str, members: usize, footprint: StandupFootprint) -> String {
+    format!(
+        "Deleting {} stops its prompts and digests for {members} member(s) and removes {} run(s), {} answer(s) and {} digest record(s) for good. To go ahead: `/async standup delete {name} confirm`.",
+        markup.bold(&markup.literal(name)),
+        footprint.runs,
+        footprint.answers,
+        footprint.digests
+    )
+}
+
+/// Answers given on a day without a prompt count for the next prompt day (SPEC §3).
+pub fn thanks_for_day(markup: &dyn Markup, name: &str, date: NaiveDate) -> String {
+    format!(
+        "Thanks! You have no {} prompt today, so these answers count for {} and that day's prompt won't come. They will be in the next digest.",
+        markup.bold(&markup.literal(name)),
+        day(date)
+    )
+}
+
+/// `answer` without answers on a day without a prompt: the questions went by DM, for that day.
+pub fn questions_sent_for(date: NaiveDate) -> String {
+    format!("I've sent you the questions by DM; today has no prompt for you, so your answers count for {}.", day(date))
 }
