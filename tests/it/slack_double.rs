@@ -59,6 +59,8 @@ pub struct ApiCall {
     pub content_type: String,
     /// The names of the parameters that came in the query string (the rest came in the body).
     pub in_query: Vec<String>,
+    /// The request path (`/api/chat.postMessage`, `/commands/T1/4/secret`).
+    pub path: String,
 }
 
 impl ApiCall {
@@ -74,6 +76,7 @@ impl ApiCall {
             status: 200,
             content_type: content_type.into(),
             in_query,
+            path: format!("/api/{method}"),
         }
     }
 
@@ -332,8 +335,17 @@ async fn web_api(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
-    let mut call =
-        ApiCall { method: method.clone(), verb: verb.to_string(), params, bearer, status: 200, content_type, in_query };
+    let path = format!("/api/{method}");
+    let mut call = ApiCall {
+        method: method.clone(),
+        verb: verb.to_string(),
+        params,
+        bearer,
+        status: 200,
+        content_type,
+        in_query,
+        path,
+    };
     let violations = spec_violations(&call);
     let channel = call.params.get("channel").and_then(Value::as_str).unwrap_or_default().to_owned();
     let per_channel = format!("{method}#{channel}");
@@ -606,6 +618,10 @@ fn required_scope(method: &str) -> Option<String> {
 /// in a JSON body, and must then be of the documented shape).
 pub fn spec_violations(call: &ApiCall) -> Vec<String> {
     let mut problems = Vec::new();
+    if call.method == "response_url" {
+        // Not a Web API method: a slash command's reply URL, with its own documented fields.
+        return response_url::violations(&call.content_type, &call.params, call.bearer.as_deref());
+    }
     let mut flag = |problem: String| problems.push(format!("{} {}: {problem}", call.verb, call.method));
     if call.method == "apps.connections.open" {
         // Socket Mode's method is not in the published description: check what its docs say.

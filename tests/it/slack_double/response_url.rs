@@ -87,6 +87,7 @@ pub async fn answer(
     };
     let mut call = ApiCall::new("response_url", "POST", &content_type, Value::Object(params));
     call.bearer = bearer;
+    call.path = format!("/commands/{key}");
     call.status = status.as_u16();
     shared.calls.lock().unwrap().push(call);
     shared.violations.lock().unwrap().extend(problems.iter().cloned());
