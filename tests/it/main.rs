@@ -23,6 +23,8 @@ mod slack;
 mod slack_cli;
 mod slack_double;
 mod slack_fixtures;
+mod slack_private_replies;
+mod slack_reconcile;
 mod slack_socket;
 mod slack_support;
 mod slack_ui;

@@ -47,18 +47,31 @@ async fn a_retried_delivery_has_one_effect() {
 }
 
 #[tokio::test]
-async fn a_slash_command_is_acked_empty_and_answered_ephemerally() {
+async fn a_slash_command_is_acked_empty_and_answered_ephemerally_through_its_response_url() {
     let mut h = SlackHarness::start().await;
-    let body = "token=x&team_id=T1&team_domain=d&channel_id=C1&channel_name=general&user_id=U1&user_name=alice\
-        &command=%2Fasync&text=tz+Europe%2FParis&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F1%2Fsentinel\
-        &trigger_id=111.222.abc";
-    let (status, text) = h.post_signed("/slack/commands", body, h.now_unix(), &[]).await;
+    let response_url = h.double.response_url("sentinel");
+    let body = serde_urlencoded::to_string([
+        ("token", "x"),
+        ("team_id", "T1"),
+        ("team_domain", "d"),
+        ("channel_id", "C1"),
+        ("channel_name", "general"),
+        ("user_id", "U1"),
+        ("user_name", "alice"),
+        ("command", "/async"),
+        ("text", "tz Europe/Paris"),
+        ("response_url", response_url.as_str()),
+        ("trigger_id", "111.222.abc"),
+    ])
+    .unwrap();
+    let (status, text) = h.post_signed("/slack/commands", &body, h.now_unix(), &[]).await;
     assert_eq!((status, text.as_str()), (200, ""));
     assert_eq!(h.drain().await, 1);
-    let replies = h.double.calls_of("chat.postEphemeral");
+    let replies = h.double.calls_of("response_url");
     assert_eq!(replies.len(), 1, "{:?}", h.double.calls());
-    assert_eq!((replies[0].params["channel"].as_str(), replies[0].params["user"].as_str()), (Some("C1"), Some("U1")));
+    assert_eq!(replies[0].params["response_type"], "ephemeral");
     assert!(replies[0].params["text"].as_str().unwrap().contains("Europe/Paris"), "{replies:?}");
+    assert!(h.double.calls_of("chat.postEphemeral").is_empty());
     assert_calls_match_spec(&h.double.calls());
 }
 
@@ -216,7 +229,9 @@ async fn no_secret_or_response_url_is_ever_logged() {
 
     let mut h = SlackHarness::start().await;
     let now = h.now_unix();
-    let response_url = "https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F1%2FSENTINELRESPONSE";
+    // The bot answers through it, so the URL goes over the wire as well as in.
+    let response_url: String =
+        serde_urlencoded::to_string([("u", h.double.response_url("SENTINELRESPONSE"))]).unwrap()[2..].to_owned();
     let command = format!(
         "team_id=T1&channel_id=C1&user_id=U1&command=%2Fasync&text=help&response_url={response_url}&trigger_id=9.9.9"
     );
@@ -235,6 +250,7 @@ async fn no_secret_or_response_url_is_ever_logged() {
     h.drain().await;
     h.advance(10).await;
     assert!(!h.double.calls_of("chat.postMessage").is_empty());
+    assert_eq!(h.double.calls_of("response_url").len(), 1, "the help went through the response_url");
 
     let logs = String::from_utf8(captured.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("refused an unverified Slack request"), "the capture works: {logs}");

@@ -3,6 +3,13 @@
 //! acks). The real slack-morphism client talks to it through `slack.api_url`. Everything listens
 //! on 127.0.0.1:0 and stops when the double is dropped.
 //!
+//! It keeps the bot's posts ([`conversations`]) and lists them through `conversations.history`
+//! and `conversations.replies`, with their metadata under `include_all_metadata`; it can answer
+//! a call with a 500 or a dropped connection *after* acting on it ([`faults`]), hold the
+//! workspace to a post rate (429 with `Retry-After` beyond it), and serves slash commands'
+//! `response_url`s ([`response_url`]). Its `ts` are read off a clock a test can give it, so
+//! `oldest` windows line up with the bot's manual clock.
+//!
 //! Every call is checked against Slack's OpenAPI description as it arrives ([`spec_violations`]):
 //! a call that breaks it is answered `invalid_arguments`, as strict Slack would, and dropping the
 //! double fails the test, so no test can forget the check. The bot token is granted the scopes
@@ -10,21 +17,30 @@
 //! every answer names them in `X-OAuth-Scopes`, as Slack's do.
 #![allow(dead_code, reason = "each Slack test uses a different part of the double")]
 
-use std::collections::{HashMap, VecDeque};
+mod conversations;
+mod faults;
+mod response_url;
+
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::routing::{any, post};
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
+use unhurried::ports::Clock;
+
+pub use self::conversations::Posted;
+pub use self::faults::Fault;
+use self::faults::{Connection, FaultyListener};
 
 /// One Web API request as the double received it.
 #[derive(Debug, Clone)]
@@ -43,6 +59,8 @@ pub struct ApiCall {
     pub content_type: String,
     /// The names of the parameters that came in the query string (the rest came in the body).
     pub in_query: Vec<String>,
+    /// The request path (`/api/chat.postMessage`, `/commands/T1/4/secret`).
+    pub path: String,
 }
 
 impl ApiCall {
@@ -58,6 +76,7 @@ impl ApiCall {
             status: 200,
             content_type: content_type.into(),
             in_query,
+            path: format!("/api/{method}"),
         }
     }
 
@@ -84,6 +103,21 @@ struct Shared {
     sockets: Mutex<Vec<mpsc::UnboundedSender<String>>>,
     /// Every text frame the client sent (acks).
     received: Mutex<Vec<Value>>,
+    /// The bot's posts, oldest first.
+    posted: Mutex<Vec<Posted>>,
+    /// Per method (or `method#channel`), the faults the next calls get after acting.
+    faults: Mutex<HashMap<String, VecDeque<Fault>>>,
+    /// The workspace's post rate, if limited.
+    post_limit: Mutex<Option<conversations::PostLimit>>,
+    /// Conversations the bot is not in (`channel_not_found`).
+    absent: Mutex<HashSet<String>>,
+    /// Where `ts` seconds come from (the system clock unless a test gives one).
+    clock: Mutex<Option<Arc<dyn Clock>>>,
+    /// How long every Web API answer takes.
+    latency: Mutex<Duration>,
+    /// Handed-out `response_url`s by `team/id/secret`.
+    response_urls: Mutex<HashMap<String, response_url::UrlState>>,
+    api_port: AtomicUsize,
 }
 
 /// The running double.
@@ -112,13 +146,19 @@ impl SlackDouble {
         let shared = Arc::new(Shared::default());
         shared.next_ts.store(1, Ordering::SeqCst);
         *shared.scopes.lock().unwrap() = manifest_bot_scopes();
+        shared.absent.lock().unwrap().insert("CGONE".to_owned());
         let api = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let api_port = api.local_addr().unwrap().port();
+        shared.api_port.store(usize::from(api_port), Ordering::SeqCst);
         let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         shared.ws_port.store(ws.local_addr().unwrap().port() as usize, Ordering::SeqCst);
-        let router = Router::new().route("/api/{method}", any(web_api)).with_state(shared.clone());
+        let router = Router::new()
+            .route("/api/{method}", any(web_api))
+            .route("/commands/{team}/{id}/{secret}", post(response_url::answer))
+            .with_state(shared.clone());
         let api_task = tokio::spawn(async move {
-            let _ = axum::serve(api, router).await;
+            let service = router.into_make_service_with_connect_info::<Connection>();
+            let _ = axum::serve(FaultyListener(api), service).await;
         });
         let ws_shared = shared.clone();
         let ws_task = tokio::spawn(async move {
@@ -148,6 +188,58 @@ impl SlackDouble {
     /// `method#channel` (like `chat.postMessage#C1`) throttles only the calls for that channel.
     pub fn throttle(&self, method: &str, retry_afters: &[u64]) {
         self.shared.throttles.lock().unwrap().entry(method.into()).or_default().extend(retry_afters);
+    }
+
+    /// The next `count` calls of `method` (or `method#channel`) act as usual — a post is kept and
+    /// listed — and then answer with `fault` instead.
+    pub fn fail_after_recording(&self, method: &str, count: usize, fault: Fault) {
+        self.shared.faults.lock().unwrap().entry(method.into()).or_default().extend(std::iter::repeat_n(fault, count));
+    }
+
+    /// Holds the workspace to `per_second` posts a second (a token bucket with bursts of as
+    /// many): `chat.postMessage` beyond it answers 429 with the seconds until the next token.
+    pub fn limit_posts_per_second(&self, per_second: u32) {
+        *self.shared.post_limit.lock().unwrap() = Some(conversations::PostLimit::new(per_second));
+    }
+
+    /// Every Web API answer comes `latency` after its request.
+    pub fn answer_after(&self, latency: Duration) {
+        *self.shared.latency.lock().unwrap() = latency;
+    }
+
+    /// Makes the bot a non-member of `channel`: posts and look-ups there answer `channel_not_found`.
+    pub fn bot_not_in(&self, channel: &str) {
+        self.shared.absent.lock().unwrap().insert(channel.to_owned());
+    }
+
+    /// Reads `ts` seconds off `clock` (the bot's manual clock), so `oldest` windows match.
+    pub fn use_clock(&self, clock: Arc<dyn Clock>) {
+        *self.shared.clock.lock().unwrap() = Some(clock);
+    }
+
+    /// The bot's posts so far, oldest first (including those whose answer was a fault).
+    pub fn posted(&self) -> Vec<Posted> {
+        self.shared.posted.lock().unwrap().clone()
+    }
+
+    /// The bot's posts in one conversation (`D…` for a DM), oldest first.
+    pub fn posted_in(&self, channel: &str) -> Vec<Posted> {
+        self.posted().into_iter().filter(|p| p.channel == channel).collect()
+    }
+
+    /// A new `response_url`, as Slack sends with a slash command, ending in `secret`.
+    pub fn response_url(&self, secret: &str) -> String {
+        let id = self.shared.next_ts.fetch_add(1, Ordering::SeqCst);
+        self.shared.response_urls.lock().unwrap().insert(format!("T1/{id}/{secret}"), Default::default());
+        let port = self.shared.api_port.load(Ordering::SeqCst);
+        format!("http://127.0.0.1:{port}/commands/T1/{id}/{secret}")
+    }
+
+    /// Every `response_url` handed out so far is past its 30 minutes.
+    pub fn expire_response_urls(&self) {
+        for state in self.shared.response_urls.lock().unwrap().values_mut() {
+            state.expired = true;
+        }
     }
 
     /// Every Web API call so far.
@@ -237,12 +329,17 @@ fn parse_params(content_type: &str, query: Option<&str>, body: &[u8]) -> (Map<St
 
 async fn web_api(
     State(shared): State<Arc<Shared>>,
+    ConnectInfo(connection): ConnectInfo<Connection>,
     Path(method): Path<String>,
     verb: Method,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
+    let latency = *shared.latency.lock().unwrap();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let (params, in_query) = parse_params(&content_type, query.as_deref(), &body);
     let bearer = headers
@@ -250,54 +347,126 @@ async fn web_api(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
-    let mut call =
-        ApiCall { method: method.clone(), verb: verb.to_string(), params, bearer, status: 200, content_type, in_query };
+    let path = format!("/api/{method}");
+    let mut call = ApiCall {
+        method: method.clone(),
+        verb: verb.to_string(),
+        params,
+        bearer,
+        status: 200,
+        content_type,
+        in_query,
+        path,
+    };
     let violations = spec_violations(&call);
+    let channel = call.params.get("channel").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let per_channel = format!("{method}#{channel}");
     let throttled = {
         let mut throttles = shared.throttles.lock().unwrap();
-        let channel = call.params.get("channel").and_then(Value::as_str).unwrap_or_default();
-        let per_channel = throttles.get_mut(&format!("{method}#{channel}")).and_then(VecDeque::pop_front);
+        let per_channel = throttles.get_mut(&per_channel).and_then(VecDeque::pop_front);
         per_channel.or_else(|| throttles.get_mut(&method).and_then(VecDeque::pop_front))
     };
     let scopes = shared.scopes.lock().unwrap().clone();
-    let missing_scope = required_scope(&method).filter(|needed| !scopes.contains(needed));
-    if throttled.is_some() {
-        call.status = 429;
-    }
+    let missing_scope = scope_needed(&method, &channel).filter(|needed| !scopes.contains(needed));
     let params = call.params.clone();
-    shared.calls.lock().unwrap().push(call);
-    if !violations.is_empty() {
+    let refused = if !violations.is_empty() {
         shared.violations.lock().unwrap().extend(violations.iter().cloned());
         let body = json!({"ok": false, "error": "invalid_arguments", "response_metadata": {"messages": violations}});
-        return axum::Json(body).into_response();
-    }
-    if let Some(retry_after) = throttled {
-        return rate_limited(retry_after);
-    }
-    if let Some(needed) = missing_scope {
+        Some(axum::Json(body).into_response())
+    } else if let Some(retry_after) = throttled {
+        call.status = 429;
+        Some(rate_limited(retry_after))
+    } else if let Some(needed) = missing_scope {
         let body = json!({"ok": false, "error": "missing_scope", "needed": needed, "provided": scopes.join(",")});
-        return axum::Json(body).into_response();
+        Some(axum::Json(body).into_response())
+    } else if method == "chat.postMessage" {
+        let limited = shared.post_limit.lock().unwrap().as_mut().map(conversations::PostLimit::take);
+        match limited {
+            Some(Err(retry_after)) => {
+                call.status = 429;
+                Some(rate_limited(retry_after))
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    if let Some(refusal) = refused {
+        shared.calls.lock().unwrap().push(call);
+        return refusal;
     }
+    let body = answer(&shared, &method, &params);
+    let fault = {
+        let mut faults = shared.faults.lock().unwrap();
+        let per_channel = faults.get_mut(&per_channel).and_then(VecDeque::pop_front);
+        per_channel.or_else(|| faults.get_mut(&method).and_then(VecDeque::pop_front))
+    };
+    match fault {
+        Some(Fault::Status500) => {
+            call.status = 500;
+            shared.calls.lock().unwrap().push(call);
+            let page = "<html><body><h1>500 Internal Server Error</h1></body></html>";
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html")], page).into_response()
+        }
+        Some(Fault::DropConnection) => {
+            call.status = 0;
+            shared.calls.lock().unwrap().push(call);
+            connection.kill();
+            axum::http::StatusCode::OK.into_response()
+        }
+        None => {
+            shared.calls.lock().unwrap().push(call);
+            // Slack names the token's scopes on its answers; `unhurried check` reads them off auth.test.
+            ([("x-oauth-scopes", scopes.join(","))], axum::Json(body)).into_response()
+        }
+    }
+}
+
+/// The next `ts`: seconds from the double's clock, then a sequence number.
+fn next_ts(shared: &Shared) -> String {
+    let secs = match &*shared.clock.lock().unwrap() {
+        Some(clock) => clock.now().timestamp(),
+        None => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64,
+    };
+    format!("{secs}.{:06}", shared.next_ts.fetch_add(1, Ordering::SeqCst))
+}
+
+/// What Slack answers a well-formed call of `method`.
+fn answer(shared: &Shared, method: &str, params: &Map<String, Value>) -> Value {
     let param = |name: &str| params.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
-    let ts = || format!("1700000000.{:06}", shared.next_ts.fetch_add(1, Ordering::SeqCst));
-    let body = match method.as_str() {
+    let absent = shared.absent.lock().unwrap().contains(&param("channel"));
+    match method {
         "auth.test" => json!({"ok": true, "url": "https://double.slack.com/", "team": "Double Team",
-            "user": "unhurried", "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}),
+            "user": "unhurried", "team_id": "T1", "user_id": conversations::BOT_USER, "bot_id": conversations::BOT_ID}),
         "apps.connections.open" => {
             let port = shared.ws_port.load(Ordering::SeqCst);
-            json!({"ok": true, "url": format!("ws://127.0.0.1:{port}/link?ticket=t{}", ts())})
+            json!({"ok": true, "url": format!("ws://127.0.0.1:{port}/link?ticket=t{}", next_ts(shared))})
         }
-        "chat.postMessage" if param("channel") == "CGONE" => json!({"ok": false, "error": "channel_not_found"}),
+        "chat.postMessage" | "chat.postEphemeral" | "conversations.history" | "conversations.replies" if absent => {
+            json!({"ok": false, "error": "channel_not_found"})
+        }
         "chat.postMessage" => {
-            let ts = ts();
-            json!({"ok": true, "channel": param("channel"), "ts": ts,
-                "message": {"type": "message", "ts": ts, "text": param("text"), "user": "UBOT"}})
+            let channel = conversations::conversation_of(&param("channel"));
+            let ts = next_ts(shared);
+            let thread_ts = Some(param("thread_ts")).filter(|t| !t.is_empty());
+            let metadata = conversations::metadata_param(params);
+            let mut message = json!({"type": "message", "ts": ts, "text": param("text"),
+                "user": conversations::BOT_USER, "bot_id": conversations::BOT_ID});
+            if let Some(metadata) = &metadata {
+                message["metadata"] = metadata.clone();
+            }
+            let posted = Posted { channel: channel.clone(), ts: ts.clone(), thread_ts, text: param("text"), metadata };
+            shared.posted.lock().unwrap().push(posted);
+            json!({"ok": true, "channel": channel, "ts": ts, "message": message})
         }
-        "chat.postEphemeral" => json!({"ok": true, "message_ts": ts()}),
+        "chat.postEphemeral" => json!({"ok": true, "message_ts": next_ts(shared)}),
         "chat.update" => json!({"ok": true, "channel": param("channel"), "ts": param("ts"), "text": param("text"),
             "message": {"text": param("text")}}),
         "chat.getPermalink" => json!({"ok": true, "channel": param("channel"),
             "permalink": format!("https://double.slack.com/archives/{}/p{}", param("channel"), param("message_ts").replace('.', ""))}),
+        "conversations.history" => conversations::history(&shared.posted.lock().unwrap(), params),
+        "conversations.replies" => conversations::replies(&shared.posted.lock().unwrap(), params),
+        "conversations.open" => conversations::open(params),
         // Slack answers with the view it stored: ours plus its id, team and hash.
         "views.open" | "views.publish" => {
             let mut view = params.get("view").cloned().unwrap_or_else(|| json!({}));
@@ -318,9 +487,7 @@ async fn web_api(
             None => json!({"ok": false, "error": "user_not_found"}),
         },
         _ => json!({"ok": false, "error": "unknown_method"}),
-    };
-    // Slack names the token's scopes on its answers; `unhurried check` reads them off auth.test.
-    ([("x-oauth-scopes", scopes.join(","))], axum::Json(body)).into_response()
+    }
 }
 
 /// Slack's 429 as python-slack-sdk's mock Web API sends it
@@ -418,6 +585,34 @@ fn operation(method: &str) -> Option<(&'static str, &'static Value)> {
     path.iter().next().map(|(verb, operation)| (verb.as_str(), operation))
 }
 
+/// The scope a bot token needs for `method` on `channel`. The description lists the
+/// `conversations.*` methods under the umbrella scopes of workspace apps; bot tokens need the
+/// granular ones Slack documents today, which depend on the kind of conversation.
+fn scope_needed(method: &str, channel: &str) -> Option<String> {
+    let history = |channel: &str| match channel.chars().next() {
+        Some('G') => "groups:history",
+        Some('D') => "im:history",
+        _ => "channels:history",
+    };
+    match method {
+        "conversations.history" | "conversations.replies" => Some(history(channel).to_owned()),
+        "conversations.open" => Some("im:write".to_owned()),
+        _ => required_scope(method),
+    }
+}
+
+/// Parameters Slack documents that its published description predates (message metadata, 2022).
+fn documented_since(method: &str) -> Vec<Value> {
+    let metadata = json!({"name": "metadata", "type": "string",
+        "description": "JSON object with event_type and event_payload fields, presented as a URL-encoded string."});
+    let include_all_metadata = json!({"name": "include_all_metadata", "type": "boolean"});
+    match method {
+        "chat.postMessage" => vec![metadata],
+        "conversations.history" | "conversations.replies" => vec![include_all_metadata],
+        _ => Vec::new(),
+    }
+}
+
 /// The scope the method's token needs ("Requires scope: `chat:write`"), if any.
 fn required_scope(method: &str) -> Option<String> {
     let (_, operation) = operation(method)?;
@@ -435,6 +630,10 @@ fn required_scope(method: &str) -> Option<String> {
 /// in a JSON body, and must then be of the documented shape).
 pub fn spec_violations(call: &ApiCall) -> Vec<String> {
     let mut problems = Vec::new();
+    if call.method == "response_url" {
+        // Not a Web API method: a slash command's reply URL, with its own documented fields.
+        return response_url::violations(&call.content_type, &call.params, call.bearer.as_deref());
+    }
     let mut flag = |problem: String| problems.push(format!("{} {}: {problem}", call.verb, call.method));
     if call.method == "apps.connections.open" {
         // Socket Mode's method is not in the published description: check what its docs say.
@@ -467,7 +666,8 @@ pub fn spec_violations(call: &ApiCall) -> Vec<String> {
     } else if in_body && !call.json_body() && !call.content_type.starts_with("application/x-www-form-urlencoded") {
         flag(format!("body of type '{}'", call.content_type));
     }
-    let declared: Vec<&Value> = operation["parameters"].as_array().into_iter().flatten().collect();
+    let later = documented_since(&call.method);
+    let declared: Vec<&Value> = operation["parameters"].as_array().into_iter().flatten().chain(&later).collect();
     for parameter in &declared {
         let name = parameter["name"].as_str().unwrap_or_default();
         if name == "token" {
@@ -531,6 +731,10 @@ fn check_json_shape(name: &str, value: &Value) -> Result<(), String> {
             Some(items) if items.iter().all(Value::is_object) => Ok(()),
             _ => Err(format!("{value} is not an array of attachments")),
         },
+        "metadata" => match (value["event_type"].as_str(), &value["event_payload"]) {
+            (Some(kind), Value::Object(_) | Value::Null) if !kind.is_empty() => Ok(()),
+            _ => Err(format!("{value} is not message metadata (event_type and an event_payload object)")),
+        },
         "view" => match value["type"].as_str() {
             Some("modal" | "home") if value["blocks"].as_array().is_some_and(|b| b.iter().all(typed_object)) => Ok(()),
             _ => Err(format!("{value} is not a modal or home view with blocks")),
@@ -571,6 +775,24 @@ mod checker {
             ApiCall::new("auth.test", "GET", "", json!({})),
             post("views.open", json!({"trigger_id": "1.2.3", "view": view})),
             post("views.publish", json!({"user_id": "U1", "view": {"type": "home", "blocks": []}})),
+            post(
+                "chat.postMessage",
+                json!({"channel": "C1", "text": "hi",
+                    "metadata": {"event_type": "unhurried_outbox", "event_payload": {"outbox_id": "7"}}}),
+            ),
+            ApiCall::new(
+                "conversations.history",
+                "GET",
+                "",
+                json!({"channel": "C1", "oldest": "1774598340.000000", "include_all_metadata": "true", "limit": "200"}),
+            ),
+            ApiCall::new(
+                "conversations.replies",
+                "GET",
+                "",
+                json!({"channel": "C1", "ts": "1.2", "include_all_metadata": "true", "cursor": "offset:200"}),
+            ),
+            post("conversations.open", json!({"users": "U2"})),
             ApiCall::new(
                 "chat.postMessage",
                 "POST",
@@ -625,6 +847,13 @@ mod checker {
             json!({"channel": "C1", "blocks": [{"type": "divider"}]}),
         );
         assert!(problems(&form).contains("parameter blocks"), "a form value is text, never an array");
+        let bad_metadata = post("chat.postMessage", json!({"channel": "C1", "metadata": {"event_payload": {}}}));
+        assert!(problems(&bad_metadata).contains("parameter metadata"), "metadata needs an event_type");
+        let no_metadata_on_ephemeral =
+            post("chat.postEphemeral", json!({"channel": "C1", "user": "U1", "text": "hi", "metadata": {}}));
+        assert!(problems(&no_metadata_on_ephemeral).contains("undeclared parameter metadata"));
+        let opened_with_a_list = post("conversations.open", json!({"users": ["U2"]}));
+        assert!(problems(&opened_with_a_list).contains("parameter users"), "users is a comma-separated string");
         let bad_view = post("views.open", json!({"trigger_id": "1", "view": {"type": "dialog", "blocks": []}}));
         assert!(problems(&bad_view).contains("parameter view"));
     }
@@ -656,6 +885,9 @@ mod checker {
         assert_eq!(required_scope("chat.postMessage").as_deref(), Some("chat:write"));
         assert_eq!(required_scope("users.info").as_deref(), Some("users:read"));
         assert_eq!(required_scope("views.open"), None);
+        assert_eq!(scope_needed("conversations.history", "G1").as_deref(), Some("groups:history"));
+        assert_eq!(scope_needed("conversations.replies", "D1").as_deref(), Some("im:history"));
+        assert_eq!(scope_needed("conversations.open", "").as_deref(), Some("im:write"));
         assert!(manifest_bot_scopes().contains(&"chat:write".to_owned()));
     }
 }

@@ -10,19 +10,17 @@ use unhurried::adapters::slack::socket::{SocketMode, SocketOptions};
 use crate::slack_double::assert_calls_match_spec;
 use crate::slack_support::{APP_TOKEN, BOT_TOKEN, SlackHarness, message_callback};
 
-const RESPONSE_URL: &str = "https://hooks.slack.com/commands/T1/1/SENTINELSOCKETRESPONSE";
-
 fn events_envelope(envelope_id: &str, payload: Value, retry_attempt: u32) -> Value {
     json!({"envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": false,
         "retry_attempt": retry_attempt, "retry_reason": if retry_attempt > 0 { "timeout" } else { "" },
         "payload": payload})
 }
 
-fn command_envelope(envelope_id: &str, text: &str) -> Value {
+fn command_envelope(envelope_id: &str, text: &str, response_url: &str) -> Value {
     json!({"envelope_id": envelope_id, "type": "slash_commands", "accepts_response_payload": true,
         "payload": {"token": "x", "team_id": "T1", "team_domain": "d", "channel_id": "C1", "channel_name": "general",
             "user_id": "U1", "user_name": "alice", "command": "/async", "text": text, "api_app_id": "A1",
-            "response_url": RESPONSE_URL, "trigger_id": "222.333.abc"}})
+            "response_url": response_url, "trigger_id": "222.333.abc"}})
 }
 
 /// The Socket Mode listener on one socket of the double, connected.
@@ -64,11 +62,12 @@ async fn a_slash_command_over_socket_mode_is_acked_at_once_and_answered_ephemera
     let _guard = crate::slack::capture_logs("trace", captured.clone());
     let mut h = SlackHarness::start().await;
     let socket = connected(&h).await;
-    deliver(&h, &command_envelope("env-cmd", "tz Europe/Paris")).await;
+    let response_url = h.double.response_url("SENTINELSOCKETRESPONSE");
+    deliver(&h, &command_envelope("env-cmd", "tz Europe/Paris", &response_url)).await;
     let ack = h.double.received_frames().into_iter().find(|f| f["envelope_id"] == "env-cmd").unwrap();
     assert_eq!(ack["payload"], json!({}), "an empty ack shows nothing: {ack}");
     assert_eq!(h.drain().await, 1);
-    let replies = h.double.calls_of("chat.postEphemeral");
+    let replies = h.double.calls_of("response_url");
     assert_eq!(replies.len(), 1, "{:?}", h.double.calls());
     assert!(replies[0].params["text"].as_str().unwrap().contains("Europe/Paris"));
     socket.shutdown().await;

@@ -67,13 +67,16 @@ impl SlackHarness {
         let store =
             Arc::new(SqliteStore::open(&format!("sqlite://{}", dir.path().join("bot.db").display())).await.unwrap());
         let clock = Arc::new(ManualClock::new(start.parse().unwrap()));
+        double.use_clock(clock.clone());
         let metrics = Arc::new(Metrics::default());
         let client = slack::client(&settings.slack.api_url).unwrap();
         let platform = SlackPlatform::new(client.clone(), &SecretString::from(BOT_TOKEN), metrics.clone())
             .with_channel_pace(Duration::from_millis(20));
         let identity = platform.identify().await.unwrap();
         let inbox = InboxWriter::start(store.clone(), clock.clone(), Arc::new(Notify::new()));
-        let intake = Arc::new(Intake::new(inbox, metrics.clone(), Some(identity.user_id)));
+        let intake = Arc::new(
+            Intake::new(inbox, metrics.clone(), Some(identity.user_id)).with_response_urls(platform.response_urls()),
+        );
         let slack_http = SlackHttp {
             verifier: RequestVerifier::new(SecretString::from(SIGNING_SECRET)),
             clock: clock.clone(),

@@ -1,7 +1,8 @@
 //! Purpose: where Slack deliveries enter the bot, for both Socket Mode and HTTP. It converts and
 //! records the event in the inbox (durable, de-duplicated by the event's own key); the caller acks
 //! Slack once that returns. It never waits for the bot, so Slack gets its ack within 3 s whatever
-//! the bot is doing, and an acked event survives a crash.
+//! the bot is doing, and an acked event survives a crash. A slash command's `response_url` is
+//! kept (in memory, never logged) for the platform to answer through.
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use slack_morphism::prelude::*;
 use crate::adapters::metrics::Metrics;
 use crate::adapters::slack::convert;
 use crate::adapters::slack::interactions::{self, Interaction};
+use crate::adapters::slack::response_urls::ResponseUrls;
 use crate::domain::events::InboundEvent;
 use crate::domain::platform::Platform;
 use crate::inbox::{InboxWriter, Recorded};
@@ -30,12 +32,21 @@ pub struct Intake {
     inbox: InboxWriter,
     metrics: Arc<Metrics>,
     bot_user: Option<String>,
+    response_urls: Option<Arc<ResponseUrls>>,
 }
 
 impl Intake {
     /// An intake recording into `inbox`; `bot_user` (from `auth.test`) marks the bot's own posts.
     pub fn new(inbox: InboxWriter, metrics: Arc<Metrics>, bot_user: Option<String>) -> Self {
-        Intake { inbox, metrics, bot_user }
+        Intake { inbox, metrics, bot_user, response_urls: None }
+    }
+
+    /// The same intake, remembering each new command's `response_url` in `urls` — the platform's
+    /// ([`crate::adapters::slack::SlackPlatform::response_urls`]), so replies reach members
+    /// wherever they typed the command.
+    pub fn with_response_urls(mut self, urls: Arc<ResponseUrls>) -> Self {
+        self.response_urls = Some(urls);
+        self
     }
 
     /// The counters this intake updates.
@@ -56,6 +67,10 @@ impl Intake {
     /// Takes one slash command (Slack does not retry these; the inbox de-duplicates by trigger id).
     pub async fn command(&self, command: &SlackCommandEvent) -> anyhow::Result<Accepted> {
         self.metrics.event_received("command");
+        if let Some(urls) = &self.response_urls {
+            // Remembered before the event is recorded: the reply may be delivered the moment it is.
+            urls.remember(command.channel_id.as_ref(), command.user_id.as_ref(), command.response_url.0.as_str());
+        }
         self.dispatch(convert::command(command)).await
     }
 

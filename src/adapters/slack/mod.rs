@@ -6,6 +6,9 @@
 //! - [`blocks`]: buttons, the standup modal and the App Home as Block Kit.
 //! - [`intake`]: de-duplication by `event_id` and the hand-off to the bot's one consumer.
 //! - [`platform`]: the Web API as a [`crate::ports::ChatPlatform`].
+//! - [`failures`]: what a failed call means for its message (permanent, rate limited, ambiguous, transient).
+//! - [`reconcile`]: finding a post Slack may already have, by the outbox id in its metadata.
+//! - [`response_urls`]: slash-command replies through the command's `response_url`.
 //! - [`preflight`]: `unhurried check` — whose token it is and which scopes it lacks.
 //! - [`events`]: HTTP mode — `/slack/events`, `/slack/commands`, `/slack/interactions`, verified.
 //! - [`socket`]: Socket Mode — the websocket listener.
@@ -14,10 +17,13 @@
 pub mod blocks;
 pub mod convert;
 pub mod events;
+pub mod failures;
 pub mod intake;
 pub mod interactions;
 pub mod platform;
 pub mod preflight;
+pub mod reconcile;
+pub mod response_urls;
 pub mod socket;
 pub mod verify;
 
@@ -27,6 +33,7 @@ use slack_morphism::prelude::*;
 
 pub use intake::{Accepted, Intake};
 pub use platform::{BotIdentity, SlackPlatform};
+pub use response_urls::ResponseUrls;
 
 /// Installs ring as rustls' process-wide crypto provider. Both TLS users (the Web API client
 /// and the Socket Mode websocket) then agree on it, whatever else is linked (STACK-NOTES §6.1).

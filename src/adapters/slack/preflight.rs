@@ -16,8 +16,18 @@ use serde::Deserialize;
 use crate::adapters::slack::BotIdentity;
 
 /// The bot token scopes unhurried uses, as `config/slack-app-manifest.yml` asks for them.
-pub const BOT_SCOPES: &[&str] =
-    &["app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history", "users:read"];
+/// `conversations.history`/`replies` (reconciling a post whose fate is unknown) read with the
+/// `*:history` scopes; `im:write` opens a DM's conversation to read it.
+pub const BOT_SCOPES: &[&str] = &[
+    "app_mentions:read",
+    "channels:history",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "im:history",
+    "im:write",
+    "users:read",
+];
 
 /// How long `check` waits for Slack.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -123,9 +133,9 @@ mod tests {
     #[test]
     fn missing_scopes_are_named_in_the_order_the_bot_lists_them() {
         let r = report(Some(&["chat:write", "commands", "channels:history", "groups:history", "app_mentions:read"]));
-        assert_eq!(r.missing(), Some(vec!["im:history", "users:read"]));
+        assert_eq!(r.missing(), Some(vec!["im:history", "im:write", "users:read"]));
         assert!(!r.is_complete());
-        assert!(r.to_string().contains("missing scopes: im:history, users:read"), "{r}");
+        assert!(r.to_string().contains("missing scopes: im:history, im:write, users:read"), "{r}");
     }
 
     #[test]
