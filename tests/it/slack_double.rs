@@ -18,7 +18,7 @@
 #![allow(dead_code, reason = "each Slack test uses a different part of the double")]
 
 mod conversations;
-mod faults;
+pub mod faults;
 mod response_url;
 
 use std::collections::{HashMap, HashSet, VecDeque};
