@@ -370,10 +370,14 @@ mod tests {
 
     #[test]
     fn the_upper_bound_follows_every_key_with_the_prefix_and_nothing_else() {
-        let upper = prefix_upper_bound("standup_prompt:1:2:");
+        let prefix = "standup_prompt:1:2:";
+        let upper = prefix_upper_bound(prefix);
         assert_eq!(upper, "standup_prompt:1:2;");
-        assert!("standup_prompt:1:2:2026-03-30" < upper.as_str());
-        assert!("standup_prompt:1:20:2026-03-30" > upper.as_str(), "member 20 is not member 2");
+        let in_range = |key: &str| key >= prefix && key < upper.as_str();
+        assert!(in_range("standup_prompt:1:2:2026-03-30"));
+        assert!(!in_range("standup_prompt:1:20:2026-03-30"), "member 20 is not member 2");
+        assert!(!in_range("standup_prompt:1:3:2026-03-30"));
+        assert!(!in_range("standup_prompt:12:2:2026-03-30"));
     }
 
     /// A standup's change reschedules each member through this query, so a scan of every job

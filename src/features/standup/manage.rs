@@ -9,23 +9,17 @@ use chrono::{Duration, NaiveDate, NaiveTime};
 use crate::context::Context;
 use crate::domain::calendar::{Timezone, Weekdays};
 use crate::domain::command::{MAX_QUESTIONS, StandupOptions};
-use crate::domain::markup::TimeStyle;
 use crate::domain::member::Member;
-use crate::domain::schedule::{Recurrence, local_date_of, utc_offset_at};
+use crate::domain::schedule::{Recurrence, local_date_of};
 use crate::features::commands::CommandContext;
 use crate::features::digest;
 use crate::features::texts::standup::{self as texts, SkipOutcome};
 use crate::ports::{RunKey, RunState, StandupRecord};
 
-use super::schedule::{
-    DayPlan, Planned, plan_date, plan_day, recurrence_of, schedule_all, schedule_next, unschedule_member,
-};
+use super::schedule::{DayPlan, plan_day, recurrence_of, schedule_all, schedule_next, unschedule_member};
 
 /// Digest time when `create` gives none: the end of a default working day.
 pub const DEFAULT_DIGEST_AT: (u32, u32) = (17, 0);
-
-/// Days `preview` shows when not told.
-pub const DEFAULT_PREVIEW_DAYS: u32 = 7;
 
 /// A standup to create (from `/async standup create` or a simulation scenario).
 #[derive(Debug, Clone)]
@@ -370,48 +364,4 @@ async fn skip_one(
     }
     bot.store.settle_run(&key, member.tz().name(), RunState::Skipped, bot.now()).await?;
     Ok(SkipOutcome::Skipped)
-}
-
-/// `/async standup preview <name> [days]`: each member's coming days from the plan the scheduler
-/// acts on (runs included: a day answered early, skipped or already prompted shows as such, and
-/// a zone change is followed), each prompt in the member's own wall time beside the reader's.
-pub async fn preview(bot: &Context, standup: &StandupRecord, days: Option<u32>) -> anyhow::Result<String> {
-    let recurrence = recurrence_of(standup)?;
-    let now = bot.now();
-    let mut lines = Vec::new();
-    for member_id in &standup.members {
-        let member = bot.member_by_id(*member_id).await?;
-        let tz = member.tz();
-        let offset_now = utc_offset_at(tz, now);
-        let mut entries = Vec::new();
-        let first = local_date_of(tz, now);
-        for date in first.iter_days().take(days.unwrap_or(DEFAULT_PREVIEW_DAYS) as usize) {
-            let entry = match plan_date(bot, standup, &recurrence, &member, date, false).await? {
-                Planned::Prompt { due, .. } => {
-                    let wall = due.with_timezone(&tz).naive_local();
-                    let when = bot.markup.time(due, TimeStyle::DateTime);
-                    texts::preview_prompt(wall, &when, utc_offset_at(tz, due) != offset_now)
-                }
-                Planned::Run(state) => texts::preview_day(date, run_word(state)),
-                Planned::Away => texts::preview_day(date, "out of office"),
-                Planned::Holiday => texts::preview_day(date, "skipped (holiday)"),
-                Planned::Passed | Planned::NoStandup => continue,
-            };
-            entries.push(entry);
-        }
-        let name = if member.name.is_empty() { member.user.clone() } else { member.name.clone() };
-        lines.push(texts::preview_line(bot.markup, &name, tz.name(), &entries));
-    }
-    Ok(lines.join("\n"))
-}
-
-/// Why a day with a run gets no prompt, as `preview` says it.
-fn run_word(state: RunState) -> &'static str {
-    match state {
-        RunState::Answered => "answered already",
-        RunState::Skipped => "skipped",
-        RunState::Prompted | RunState::Scheduled => "prompted already",
-        RunState::Missed => "missed",
-        RunState::Away => "out of office",
-    }
 }

@@ -4,9 +4,11 @@
 //! - [`schedule`]: when each member is prompted, and the prompt/reminder jobs.
 //! - [`answers`]: where answers go, DM conversations, edits.
 //! - [`manage`]: `/async standup …` and the simulator's [`seed_standup`].
+//! - [`preview`]: `/async standup preview`, from the scheduler's plan.
 
 pub mod answers;
 pub mod manage;
+pub mod preview;
 pub mod schedule;
 
 use chrono::{DateTime, Utc};
@@ -140,7 +142,7 @@ pub async fn command(bot: &Context, ctx: &CommandContext<'_>, command: StandupCo
             (None, name) => texts::unknown_standup(&name),
         },
         StandupCommand::Preview { name, days } => match named(name).await? {
-            (Some(standup), _) => manage::preview(bot, &standup, days).await?,
+            (Some(standup), _) => preview::preview(bot, &standup, days).await?,
             (None, name) => texts::unknown_standup(&name),
         },
     };
