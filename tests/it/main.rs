@@ -1,5 +1,6 @@
 //! The one integration-test binary (one binary links once and keeps target/ small).
 
+mod bench_fanout;
 mod brief;
 mod classifier;
 mod cli;

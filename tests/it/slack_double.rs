@@ -247,6 +247,11 @@ impl SlackDouble {
         self.shared.calls.lock().unwrap().clone()
     }
 
+    /// The calls after the first `seen` (a cheap poll: a benchmark's list holds thousands).
+    pub fn calls_after(&self, seen: usize) -> Vec<ApiCall> {
+        self.shared.calls.lock().unwrap().get(seen..).map(<[ApiCall]>::to_vec).unwrap_or_default()
+    }
+
     /// The successful calls of one method.
     pub fn calls_of(&self, method: &str) -> Vec<ApiCall> {
         self.calls().into_iter().filter(|c| c.method == method && c.status == 200).collect()
