@@ -74,11 +74,22 @@ impl RunRow {
 
 impl SqliteStore {
     async fn standup_record(&self, row: StandupRow) -> anyhow::Result<StandupRecord> {
-        let members: Vec<i64> =
-            sqlx::query_scalar("SELECT member_id FROM standup_members WHERE standup_id = ? ORDER BY member_id")
-                .bind(row.id)
-                .fetch_all(&mut *self.read().await?)
-                .await?;
+        // One row, not one per member: sqlx hands every row over a channel from its SQLite
+        // thread, and a due prompt loads its standup, so a fan-out to 10,000 members spent most
+        // of its time moving 10,000 rows per prompt.
+        let listed: Option<String> = sqlx::query_scalar(
+            "SELECT group_concat(member_id, ',' ORDER BY member_id) FROM standup_members WHERE standup_id = ?",
+        )
+        .bind(row.id)
+        .fetch_one(&mut *self.read().await?)
+        .await?;
+        let members = listed
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter(|id| !id.is_empty())
+            .map(|id| id.parse::<i64>().context("stored standup member"))
+            .collect::<anyhow::Result<Vec<i64>>>()?;
         let skipped: Vec<String> = serde_json::from_str(&row.skipped_dates).context("stored skipped dates")?;
         Ok(StandupRecord {
             id: row.id,
