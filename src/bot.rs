@@ -226,6 +226,8 @@ impl Bot {
     }
 
     /// Runs every job due now, leaving what they queued in the outbox for the delivery workers.
+    /// Between batches of jobs it handles the inbox rows that came meanwhile: during a fan-out of
+    /// thousands of prompts a slash command is answered within a batch, not after the last job.
     pub async fn decide_due_jobs(&self) -> anyhow::Result<usize> {
         let runner = JobRunner {
             store: self.store.as_ref(),
@@ -233,11 +235,19 @@ impl Bot {
             worker: &self.worker,
             lease: self.settings.scheduler.lease,
         };
-        let handled = runner.run_due(self).await?;
-        if handled > 0 {
+        let mut handled = 0;
+        loop {
+            let ran = runner.run_batch(self).await?;
+            if ran == 0 {
+                return Ok(handled);
+            }
+            handled += ran;
             self.deliverer.wake();
+            // A failed event was logged where it failed and is retried later; the jobs go on.
+            if let Err(error) = self.handle_pending().await {
+                tracing::debug!(error = format!("{error:#}"), "an event failed between due jobs; it will be retried");
+            }
         }
-        Ok(handled)
     }
 
     /// The context a job runs in: its platform's (jobs from before platforms were recorded go

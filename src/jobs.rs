@@ -123,16 +123,23 @@ impl JobRunner<'_> {
     pub async fn run_due(&self, handler: &dyn JobHandler) -> anyhow::Result<usize> {
         let mut handled = 0;
         loop {
-            let now = self.clock.now();
-            let batch = self.store.claim_due_jobs(self.worker, now, self.lease, CLAIM_BATCH).await?;
-            if batch.is_empty() {
-                return Ok(handled);
-            }
-            for job in batch {
-                self.run_one(handler, &job).await?;
-                handled += 1;
+            match self.run_batch(handler).await? {
+                0 => return Ok(handled),
+                ran => handled += ran,
             }
         }
+    }
+
+    /// Claims one batch of due jobs (at most [`CLAIM_BATCH`]) and runs it; returns how many ran
+    /// (0: none was due). A caller with other work (the consumer's inbox) looks at it between
+    /// batches, so a fan-out of thousands of due jobs cannot keep it waiting until the last.
+    pub async fn run_batch(&self, handler: &dyn JobHandler) -> anyhow::Result<usize> {
+        let batch = self.store.claim_due_jobs(self.worker, self.clock.now(), self.lease, CLAIM_BATCH).await?;
+        let ran = batch.len();
+        for job in batch {
+            self.run_one(handler, &job).await?;
+        }
+        Ok(ran)
     }
 
     /// Runs one claimed job in its own unit of work: what it writes and queues commits together

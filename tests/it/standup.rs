@@ -434,3 +434,31 @@ async fn a_member_with_closed_dms_is_told_once_in_the_standup_channel_and_not_pr
         "the failed DM is not in the transcript and none follows"
     );
 }
+
+#[tokio::test]
+async fn a_command_that_arrives_while_a_large_fan_out_is_decided_is_answered_before_its_last_prompt() {
+    let users: Vec<String> = (1..=80).map(|n| format!("U{n}")).collect();
+    let profiles: Vec<(&str, Profile)> =
+        users.iter().map(|u| (u.as_str(), profile(u, Some("Europe/Berlin")))).collect();
+    // Monday 30 March 2026, 09:00 in Berlin; the prompts are due at 09:30.
+    let t = bot(Platform::Slack, "2026-03-30T07:00:00Z", &profiles).await;
+    seed(&t, &spec(&users.iter().map(String::as_str).collect::<Vec<_>>(), "Europe/Berlin", None)).await;
+    t.clock.set("2026-03-30T07:30:00Z".parse().unwrap());
+    // Recorded by the intake as the tick that decides 80 prompts begins.
+    let help = unhurried::domain::events::CommandInvocation {
+        workspace: WORKSPACE.into(),
+        id: "cmd-during-fan-out".into(),
+        channel: "C1".into(),
+        user: "U1".into(),
+        text: "help".into(),
+        platform_admin: false,
+        is_dm: false,
+    };
+    t.bot.accept(vec![InboundEvent::Command(help)]).await.unwrap();
+    assert!(t.bot.decide_due_jobs().await.unwrap() >= 80);
+    let queued: Vec<String> =
+        sqlx::query_scalar("SELECT purpose FROM outbox ORDER BY id").fetch_all(t.store.pool()).await.unwrap();
+    let reply = queued.iter().position(|p| p == "command_reply").expect("the command was decided during the tick");
+    let last_prompt = queued.iter().rposition(|p| p == "standup_prompt").unwrap();
+    assert!(reply < last_prompt, "the reply was queued between batches of prompts, not after them: {queued:?}");
+}
