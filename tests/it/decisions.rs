@@ -21,11 +21,11 @@ async fn a_decision_message_and_a_decide_command_are_logged_and_searchable() {
     assert!(sent[0].text.contains("the release train leaves on Tuesdays"), "{}", sent[0].text);
 
     t.run_for(Duration::minutes(5)).await;
-    t.command("U2", "C2", "decide We use Postgres for the analytics store").await;
+    t.command("U2", "C1", "decide We use Postgres for the analytics store").await;
     let sent = t.sent();
     assert_eq!((sent[0].kind, sent[0].purpose), ("ephemeral", "decision_ack"));
 
-    t.command("U2", "C2", "decisions").await;
+    t.command("U2", "C1", "decisions").await;
     let list = t.sent().remove(0).text;
     let postgres = list.find("Postgres").expect("listed");
     let train = list.find("release train").expect("listed");

@@ -14,6 +14,7 @@ mod discord_interactions;
 mod exactly_once;
 mod nudge;
 mod preferences;
+mod privacy;
 mod scenarios;
 mod schedule;
 mod slack;

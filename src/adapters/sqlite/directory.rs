@@ -219,6 +219,26 @@ impl DirectoryStore for SqliteStore {
         Ok(())
     }
 
+    async fn record_dm_channel(&self, member_id: i64, channel: &str) -> anyhow::Result<()> {
+        // Written only when it changes: every DM passes here.
+        self.write(
+            sqlx::query("UPDATE members SET dm_channel = ? WHERE id = ? AND dm_channel IS NOT ?")
+                .bind(channel)
+                .bind(member_id)
+                .bind(channel),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn dm_channel(&self, member_id: i64) -> anyhow::Result<Option<String>> {
+        let channel: Option<Option<String>> = sqlx::query_scalar("SELECT dm_channel FROM members WHERE id = ?")
+            .bind(member_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(channel.flatten())
+    }
+
     async fn ensure_channel(&self, workspace_id: i64, channel: &str) -> anyhow::Result<ChannelRecord> {
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO channels (workspace_id, platform_channel_id) VALUES (?, ?) ON CONFLICT DO NOTHING")

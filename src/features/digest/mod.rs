@@ -151,8 +151,10 @@ async fn gather(
         classify_member(bot, standup, member, (date, last_digest), now, &mut content).await?;
     }
     let since = last_digest.unwrap_or(standup.created_at);
-    content.decisions = bot.store.decisions_between(standup.workspace_id, since, now).await?;
-    for (asked_id, text) in bot.store.open_questions(standup.workspace_id).await? {
+    // Only what was said in the report channel (and its threads): everyone who reads the digest
+    // could read it there, and nothing from a private channel or a DM reaches it (SPEC §4).
+    content.decisions = bot.store.channel_decisions_between(standup.workspace_id, &standup.channel, since, now).await?;
+    for (asked_id, text) in bot.store.channel_open_questions(standup.workspace_id, &standup.channel).await? {
         let name = match bot.member_by_id(asked_id).await {
             Ok(member) => display_name(&member),
             Err(_) => "a former member".to_owned(),
