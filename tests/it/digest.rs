@@ -140,6 +140,32 @@ async fn blockers_lead_with_their_day_count_and_the_unanswered_are_named_with_th
 }
 
 #[tokio::test]
+async fn an_empty_blank_or_none_blocker_answer_is_no_blocker_and_starts_no_day_count() {
+    let members = [
+        ("U1", profile("alice", Some("Europe/Berlin"))),
+        ("U2", profile("bob", Some("Europe/Berlin"))),
+        ("U3", profile("carol", Some("Europe/Berlin"))),
+    ];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1", "U2", "U3"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, "U1", &["a", "b", ""]).await;
+    submit(&t, "U2", &["c", "d", "   "]).await;
+    submit(&t, "U3", &["e", "f", "nope"]).await;
+    t.run_until("2026-03-31T08:00:00Z").await;
+    submit(&t, "U1", &["g", "h", "waiting on the VPN"]).await;
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2);
+    let monday = &posts[0].text;
+    assert!(!monday.contains("Blockers") && !monday.contains("(day"), "{monday}");
+    assert!(monday.contains("*alice*") && monday.contains("*bob*") && monday.contains("*carol*"), "{monday}");
+    let tuesday = &posts[1].text;
+    assert!(tuesday.contains("alice (day 1): waiting on the VPN"), "an empty answer starts no streak: {tuesday}");
+}
+
+#[tokio::test]
 async fn a_digest_shows_new_decisions_open_questions_and_converted_pings() {
     let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
     let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;

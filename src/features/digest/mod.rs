@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bot::Bot;
 use crate::domain::calendar::Timezone;
+use crate::domain::classifier::is_no_blocker;
 use crate::domain::command::DigestAction;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::slack;
@@ -178,7 +179,8 @@ async fn entry(
         let question = standup.questions.get(answer.question_index).cloned().unwrap_or_default();
         pairs.push((question, quiet_mentions(bot, standup.workspace_id, &answer.text).await?));
     }
-    let blocker = match answers.iter().find(|a| a.is_blocker) {
+    // Rows stored before empty answers stopped counting as blockers are read by the same rule.
+    let blocker = match answers.iter().find(|a| a.is_blocker && !is_no_blocker(&a.text)) {
         Some(answer) => {
             let history = bot.store.blocker_history(standup.id, member.id, answer.local_date, STREAK_LIMIT).await?;
             Some((quiet_mentions(bot, standup.workspace_id, &answer.text).await?, blocker_streak(&history).max(1)))

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::bot::Bot;
-use crate::domain::classifier::is_none_word;
+use crate::domain::classifier::is_no_blocker;
 use crate::domain::events::{ChatMessage, Destination, OutgoingMessage, Purpose, StandupSubmission};
 use crate::domain::member::Member;
 use crate::domain::schedule::local_date_of;
@@ -41,8 +41,10 @@ async fn target(
     Ok(latest.filter(|run| run.state == RunState::Answered).map(Target::Edit))
 }
 
+/// Whether an answer reports a blocker: the blocker question's answer, unless it says nothing
+/// (empty, blank or a "none" word: SPEC §3).
 fn is_blocker(standup: &StandupRecord, index: usize, text: &str) -> bool {
-    standup.blocker_question == Some(index + 1) && !is_none_word(text)
+    standup.blocker_question == Some(index + 1) && !is_no_blocker(text)
 }
 
 fn dm(member: &Member, text: String) -> OutgoingMessage {
