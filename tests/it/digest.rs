@@ -98,6 +98,47 @@ async fn a_long_digest_splits_within_discords_limit_without_cutting_an_answer() 
 }
 
 #[tokio::test]
+async fn a_long_slack_digest_is_one_message_not_several_posts_cut_at_3000_characters() {
+    let users: Vec<String> = (1..13).map(|n| format!("U{n}")).collect();
+    let profiles: Vec<(&str, _)> = users.iter().map(|u| (u.as_str(), profile(&format!("member{u}"), None))).collect();
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &profiles).await;
+    let members: Vec<&str> = users.iter().map(String::as_str).collect();
+    seed(&t, &spec(&members, "UTC", None)).await;
+    t.run_until("2026-03-30T10:00:00Z").await;
+    for user in &members {
+        let long = format!("{user} worked on things ").repeat(12);
+        submit(&t, user, &[long.trim(), "more", "none"]).await;
+    }
+    t.run_until("2026-03-30T17:30:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 1, "{posts:#?}");
+    assert!(posts[0].text.chars().count() > 3_000, "{}", posts[0].text.chars().count());
+    for user in &members {
+        assert!(posts[0].text.contains(format!("{user} worked on things ").repeat(12).trim()), "{user}");
+    }
+}
+
+#[tokio::test]
+async fn a_discord_digest_never_ends_a_message_with_a_question_label() {
+    let mut t = bot(Platform::Discord, "2026-03-29T12:00:00Z", &[("101", profile("alice", None))]).await;
+    seed(&t, &spec(&["101"], "UTC", None)).await;
+    t.run_until("2026-03-30T10:00:00Z").await;
+    // A pasted log line: one word far longer than a Discord message.
+    let log = "E".repeat(2_400);
+    submit(&t, "101", &[&log, "more", "none"]).await;
+    t.run_until("2026-03-30T17:30:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert!(posts.len() > 1, "{posts:#?}");
+    for post in &posts {
+        assert!(post.text.chars().count() <= 2_000);
+        assert!(!post.text.trim_end().ends_with("*What did you do?*"), "a label apart from its answer: {}", post.text);
+    }
+    assert!(posts.iter().any(|p| p.text.contains("- *What did you do?* EEE")), "{posts:#?}");
+}
+
+#[tokio::test]
 async fn digest_preview_is_private_and_digest_now_posts_once_without_repeating_answers() {
     let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &[("U1", profile("alice", Some("Europe/Berlin")))]).await;
     seed(&t, &spec(&["U1"], "Europe/Berlin", None)).await;

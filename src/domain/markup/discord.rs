@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{DISCORD_MESSAGE_LIMIT, Markup, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words};
+use super::{Markup, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words};
 use crate::domain::platform::Platform;
 
 /// Broadcast words Discord turns into pings of a whole server or channel.
@@ -24,10 +24,6 @@ pub struct Discord;
 impl Markup for Discord {
     fn platform(&self) -> Platform {
         Platform::Discord
-    }
-
-    fn chunk_limit(&self) -> usize {
-        DISCORD_MESSAGE_LIMIT
     }
 
     fn bold(&self, markup: &str) -> String {

@@ -1,6 +1,6 @@
 //! Purpose: render bot messages once for both platforms — emphasis, mentions, links, times every
 //! reader sees in their own zone, user text that can never ping a crowd — and split long messages
-//! to stay within platform limits.
+//! to stay within platform limits ([`split_for`], the one splitter every message goes through).
 //!
 //! Features compose text through a [`Markup`] chosen by [`markup_for`]. Arguments of the
 //! formatting methods ([`Markup::bold`], [`Markup::quote`], …) are already-rendered markup; text a
@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 
 use super::platform::Platform;
 
-pub use split::split_message;
+pub use split::{SLACK_MAX_BLOCKS, slack_sections, split_for, split_message, split_parts};
 
 /// Slack: most characters of text in one section block.
 pub const SLACK_SECTION_LIMIT: usize = 3_000;
@@ -40,10 +40,6 @@ pub enum TimeStyle {
 pub trait Markup: Send + Sync {
     /// The platform this markup is for.
     fn platform(&self) -> Platform;
-
-    /// The most characters one rendered chunk may have; pass it to [`split_message`]. Slack's is
-    /// the section-block limit because digests and long replies are posted as section blocks.
-    fn chunk_limit(&self) -> usize;
 
     /// Strong emphasis around already-rendered markup.
     fn bold(&self, markup: &str) -> String;

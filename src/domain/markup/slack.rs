@@ -7,9 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{
-    Markup, SLACK_SECTION_LIMIT, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words, utc_fallback,
-};
+use super::{Markup, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words, utc_fallback};
 use crate::domain::platform::Platform;
 
 /// Broadcast words Slack honours (`@channel`…) when a message is posted with `link_names`.
@@ -22,10 +20,6 @@ pub struct Slack;
 impl Markup for Slack {
     fn platform(&self) -> Platform {
         Platform::Slack
-    }
-
-    fn chunk_limit(&self) -> usize {
-        SLACK_SECTION_LIMIT
     }
 
     fn bold(&self, markup: &str) -> String {

@@ -16,6 +16,7 @@ use serde_json::json;
 
 use crate::bot::Bot;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
+use crate::domain::markup::split_for;
 use crate::domain::member::Member;
 use crate::features::decisions;
 use crate::features::texts::{brief as texts, decisions as decision_texts};
@@ -146,5 +147,6 @@ async fn send_brief(
         return Ok(());
     };
     let to = Destination::Dm { user: member.user.clone() };
-    bot.send(workspace_id, vec![OutgoingMessage::new(to, Purpose::Brief, text)]).await
+    let brief = OutgoingMessage::new(to, Purpose::Brief, text);
+    bot.send(workspace_id, split_for(bot.platform(), brief)).await
 }

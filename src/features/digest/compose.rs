@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::markup::{Markup, TimeStyle, split_message};
+use crate::domain::markup::{Markup, TimeStyle, split_parts};
 use crate::features::texts::digest as texts;
 
 /// One member's answers in a digest.
@@ -117,9 +117,11 @@ pub fn parts(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
     parts
 }
 
-/// The digest as platform messages, each within the platform's limit.
+/// The digest as platform messages, each within the platform's limits: on Slack one message of
+/// section blocks where it fits, on Discord as many 2,000-character messages as it takes, split
+/// between parts.
 pub fn render(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
-    split_message(&parts(markup, content), markup.chunk_limit())
+    split_parts(markup.platform(), &parts(markup, content))
 }
 
 /// Consecutive answered days with a blocker, from a newest-first history.
