@@ -255,6 +255,34 @@ async fn a_run_left_open_over_a_day_off_shows_the_next_prompt_not_the_old_one() 
 }
 
 #[tokio::test]
+async fn a_member_is_judged_on_their_own_day_that_the_digest_covers_not_their_date_at_posting_time() {
+    let members = [
+        ("U1", profile("alice", Some("Europe/Berlin"))),
+        ("U2", profile("sheila", Some("Australia/Sydney"))),
+        ("U3", profile("carol", Some("Australia/Sydney"))),
+    ];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1", "U2", "U3"], "Europe/Berlin", None)).await;
+    t.command("U2", "C1", "ooo 2026-03-31..2026-03-31").await;
+    t.command("U3", "C1", "standup skip 2026-03-31").await;
+    // The digests are at 17:00 Berlin (15:00Z), 02:00 of the next day in Sydney.
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2, "{posts:#?}");
+    let monday = &posts[0].text;
+    assert!(monday.contains("Mon 30 Mar"), "{monday}");
+    assert!(!monday.contains("Away"), "sheila is away on 31 March only: {monday}");
+    assert!(!monday.contains("Skipping"), "carol skips 31 March only: {monday}");
+    // Their 30 March prompts: 09:30 in Sydney is 22:30Z on the 29th.
+    assert!(monday.contains("sheila: prompted <!date^1774823400^"), "{monday}");
+    assert!(monday.contains("carol: prompted <!date^1774823400^"), "{monday}");
+    let tuesday = &posts[1].text;
+    assert!(tuesday.contains("Away: sheila"), "{tuesday}");
+    assert!(tuesday.contains("Skipping today: carol"), "{tuesday}");
+}
+
+#[tokio::test]
 async fn a_slack_digest_names_the_people_in_answers_without_pinging_them() {
     let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
     let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;

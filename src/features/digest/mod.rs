@@ -24,7 +24,7 @@ use crate::features::texts::{digest as texts, standup as standup_texts};
 use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 use crate::ports::{AnswerRecord, NewDigest, RunKey, RunState, StandupRecord};
 
-use compose::{DigestContent, Entry, Pending, Waiting, blocker_streak, render};
+use compose::{DigestContent, Entry, Pending, Waiting, blocker_streak, covered_day, render};
 
 /// Job kind: post one standup's digest for one digest-zone date.
 pub const DIGEST_JOB: &str = "digest";
@@ -210,6 +210,9 @@ async fn quiet_mentions(bot: &Bot, workspace_id: i64, text: &str) -> anyhow::Res
 
 /// Away, skipping, or still to come (and when) for a member without answers in this digest.
 ///
+/// Each member is judged on their own working day that the digest covers ([`covered_day`]), not
+/// on their date when it is posted.
+///
 /// "Later today" means a prompt still to come on the digest's own date (digest zone): the other
 /// side of the world. A run prompted before the previous digest and still open (left over from
 /// before a weekend or an out-of-office) is old news; such a member is shown with their next prompt.
@@ -221,13 +224,13 @@ async fn classify_member(
     now: DateTime<Utc>,
     content: &mut DigestContent,
 ) -> anyhow::Result<()> {
-    let today = local_date_of(member.tz(), now);
+    let day = covered_day(&member.availability, date, now);
     let name = display_name(member);
-    if member.is_away_on(today) {
+    if member.is_away_on(day) {
         content.away.push(name);
         return Ok(());
     }
-    let run = bot.store.run(&RunKey { standup_id: standup.id, member_id: member.id, local_date: today }).await?;
+    let run = bot.store.run(&RunKey { standup_id: standup.id, member_id: member.id, local_date: day }).await?;
     match run.map(|r| (r.state, r.prompted_at)) {
         Some((RunState::Skipped, _)) => content.skipped.push(name),
         Some((RunState::Prompted, Some(at))) => content.pending.push(Pending { name, waiting: Waiting::Prompted, at }),
