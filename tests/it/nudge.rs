@@ -225,3 +225,26 @@ async fn a_ping_survives_a_restart_during_its_grace_period() {
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].thread.as_deref(), Some(ping.as_str()));
 }
+
+#[tokio::test]
+async fn mentions_of_ids_with_underscores_are_read_by_nudges_notices_questions_and_briefs() {
+    let members = [("U_ALICE", profile("alice", Some("Europe/Berlin"))), ("U_BOB", profile("bob", Some("Asia/Tokyo")))];
+    // Friday 27 March, 13:00 in Berlin and 21:00 in Tokyo: bob's day is over.
+    let mut t = TestBot::new(Platform::Slack, "2026-03-27T12:00:00Z", Settings::defaults(), &members).await;
+    t.message("U_ALICE", "C1", "<@U_BOB>", None).await;
+    t.run_for(Duration::minutes(2)).await;
+    let sent = t.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].text.contains("bob is outside their working hours"), "the nudge says bob is off: {}", sent[0].text);
+
+    t.message("U_ALICE", "C1", "<@U_BOB> can you check the Q3 numbers in the budget doc?", None).await;
+    let sent = t.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].purpose, "offhours_notice");
+
+    // Monday 30 March, 09:00 in Tokyo is 00:00Z.
+    t.run_until("2026-03-30T01:00:00Z").await;
+    let sent = t.sent();
+    let brief = sent.iter().find(|m| m.purpose == "brief" && m.to.as_deref() == Some("U_BOB")).expect("bob's brief");
+    assert!(brief.text.contains("can you check the Q3 numbers"), "the question is open for bob: {}", brief.text);
+}

@@ -128,6 +128,50 @@ fn is_plain_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// The user ids a message mentions, each once, in order of first mention: the one reader of
+/// mentions for every feature (nudges, off-hours notices, open questions, briefs, digests).
+/// It reads Slack `<@U123>` and `<@U123|name>` and Discord `<@123>` and `<@!123>`, for any plain
+/// id (letters, digits, `_`, `-`: see `is_plain_id`); channels, roles (`<@&…>`) and broadcasts
+/// are not people.
+pub fn mentioned_users(text: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    replace_user_mentions(text, |id| {
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_owned());
+        }
+        String::new()
+    });
+    ids
+}
+
+/// Replaces every user mention that [`mentioned_users`] reads with what `replace` gives for its
+/// id, leaving everything else (and anything that only looks like a mention) as written.
+pub(crate) fn replace_user_mentions(text: &str, mut replace: impl FnMut(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("<@") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let token = after.find('>').map(|close| &after[..close]);
+        let id = token
+            .map(|inner| inner.strip_prefix('!').unwrap_or(inner))
+            .map(|inner| inner.split_once('|').map_or(inner, |(id, _)| id))
+            .filter(|id| is_plain_id(id));
+        match (token, id) {
+            (Some(token), Some(id)) => {
+                out.push_str(&replace(id));
+                rest = &after[token.len() + 1..];
+            }
+            _ => {
+                out.push_str("<@");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The UTC fallback shown where a platform cannot localise a time (`2026-03-27 09:30 UTC`).
 pub fn utc_fallback(instant: DateTime<Utc>) -> String {
     instant.format("%Y-%m-%d %H:%M UTC").to_string()

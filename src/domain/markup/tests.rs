@@ -289,9 +289,16 @@ fn slack_user_mentions_can_be_named_without_pinging() {
     let text = "waiting on <@U2> and <@U3|carol>, cc <@U2>; not <@bad id> or <@U4";
     let named = slack::name_user_mentions(text, |id| if id == "U2" { "bob".into() } else { id.into() });
     assert_eq!(named, "waiting on @bob and @U3, cc @bob; not <@bad id> or <@U4");
-    assert_eq!(slack::mentioned_users(text), ["U2", "U3"]);
+    assert_eq!(super::mentioned_users(text), ["U2", "U3"]);
     let rendered = slack().user_text(&named);
     assert!(!rendered.contains("<@"), "{rendered}");
+}
+
+#[test]
+fn one_reader_reads_mentions_of_both_platforms_with_underscores_and_hyphens() {
+    let text = "<@U_ALICE> and <@W-2|bob>, <@!123>, <@456> again <@U_ALICE>; not <@&789> <#C1> <!here> <@bad id> <@U4";
+    assert_eq!(super::mentioned_users(text), ["U_ALICE", "W-2", "123", "456"]);
+    assert_eq!(mentioned_user_ids(text), ["123", "456"], "allowed_mentions takes snowflakes only");
 }
 
 #[test]

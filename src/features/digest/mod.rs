@@ -14,7 +14,7 @@ use crate::domain::calendar::Timezone;
 use crate::domain::classifier::is_no_blocker;
 use crate::domain::command::DigestAction;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
-use crate::domain::markup::slack;
+use crate::domain::markup::{mentioned_users, slack};
 use crate::domain::member::Member;
 use crate::domain::platform::Platform;
 use crate::domain::schedule::{local_date_of, local_to_instant};
@@ -199,7 +199,7 @@ async fn quiet_mentions(bot: &Bot, workspace_id: i64, text: &str) -> anyhow::Res
         return Ok(text.to_owned());
     }
     let mut names = HashMap::new();
-    for user in slack::mentioned_users(text) {
+    for user in mentioned_users(text) {
         if let Some(member) = bot.store.find_member(workspace_id, &user).await? {
             let name = if member.name.is_empty() { user.clone() } else { member.name.clone() };
             names.insert(user, name);

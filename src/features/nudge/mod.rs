@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::domain::classifier::{Classifier, ExtraPhrases};
 use crate::domain::command::NudgeMode;
 use crate::domain::events::{ChatMessage, Destination, OutgoingMessage, Purpose};
-use crate::domain::markup::TimeStyle;
+use crate::domain::markup::{TimeStyle, mentioned_users};
 use crate::domain::member::Member;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::nudge as texts;
@@ -86,7 +86,7 @@ async fn record_ping(
     // Mentioned members are resolved now (creating them from their profile) so the job only
     // reads the store.
     let mut mentioned = Vec::new();
-    for user in rules::mentioned_users(&message.text) {
+    for user in mentioned_users(&message.text) {
         if user != message.user {
             let member = bot.member(workspace_id, &message.workspace, &user).await?;
             if rules::away_at(&member.availability, now).is_some() {
