@@ -17,6 +17,7 @@ mod kill9;
 mod nudge;
 mod pipeline;
 mod preferences;
+mod privacy;
 mod scenarios;
 mod schedule;
 mod slack;

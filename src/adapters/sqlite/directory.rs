@@ -232,6 +232,26 @@ impl DirectoryStore for SqliteStore {
         Ok(())
     }
 
+    async fn record_dm_channel(&self, member_id: i64, channel: &str) -> anyhow::Result<()> {
+        // Written only when it changes: every DM passes here.
+        self.write(
+            sqlx::query("UPDATE members SET dm_channel = ? WHERE id = ? AND dm_channel IS NOT ?")
+                .bind(channel)
+                .bind(member_id)
+                .bind(channel),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn dm_channel(&self, member_id: i64) -> anyhow::Result<Option<String>> {
+        let channel: Option<Option<String>> = sqlx::query_scalar("SELECT dm_channel FROM members WHERE id = ?")
+            .bind(member_id)
+            .fetch_optional(&mut *self.read().await?)
+            .await?;
+        Ok(channel.flatten())
+    }
+
     async fn ensure_channel(&self, workspace_id: i64, channel: &str) -> anyhow::Result<ChannelRecord> {
         // Read first, as for workspaces: most messages are in channels the bot knows.
         let known: Option<ChannelRow> = sqlx::query_as(
