@@ -7,6 +7,7 @@ mod config_files;
 mod crash;
 mod decisions;
 mod digest;
+mod discord_delivery;
 mod discord_double;
 mod discord_fixtures;
 mod discord_gateway;
