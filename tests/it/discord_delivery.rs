@@ -60,7 +60,9 @@ async fn a_message_over_2000_characters_fails_at_once_and_its_channel_moves_on()
     let workspace = h.bot.workspace_id(crate::discord_double::GUILD).await.unwrap();
     let post =
         |text: String| OutgoingMessage::new(Destination::Post { channel: CHANNEL.into() }, Purpose::Digest, text);
-    h.bot.send(workspace, vec![post("x".repeat(2001)), post("the next one".into())]).await.unwrap();
+    // Queued past the splitter (as a row from an older version would be): the adapter refuses it.
+    let now = h.bot.now();
+    h.store.enqueue(workspace, &[post("x".repeat(2001)), post("the next one".into())], now).await.unwrap();
     h.bot.deliverer().deliver_all().await.unwrap();
     let posts = h.double.matching("POST", |p| p == format!("/channels/{CHANNEL}/messages"));
     assert_eq!(posts.len(), 1, "the long one was never sent: {posts:#?}");
