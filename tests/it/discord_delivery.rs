@@ -55,22 +55,19 @@ async fn different_messages_carry_different_nonces_and_are_all_created() {
 }
 
 #[tokio::test]
-async fn a_message_over_2000_characters_fails_at_once_and_its_channel_moves_on() {
+async fn a_message_over_2000_characters_is_refused_for_good_without_a_call() {
+    // The consumer splits messages before queueing them; one that still reaches the platform
+    // (queued before that, or by a bug) must fail at once, never be retried as transient.
     let h = Harness::start(|_| {}).await;
-    let workspace = h.bot.workspace_id(crate::discord_double::GUILD).await.unwrap();
-    let post =
-        |text: String| OutgoingMessage::new(Destination::Post { channel: CHANNEL.into() }, Purpose::Digest, text);
-    // Queued past the splitter (as a row from an older version would be): the adapter refuses it.
-    let now = h.bot.now();
-    h.store.enqueue(workspace, &[post("x".repeat(2001)), post("the next one".into())], now).await.unwrap();
-    h.bot.deliverer().deliver_all().await.unwrap();
-    let posts = h.double.matching("POST", |p| p == format!("/channels/{CHANNEL}/messages"));
-    assert_eq!(posts.len(), 1, "the long one was never sent: {posts:#?}");
-    assert_eq!(posts[0].body["content"], "the next one");
-    assert_eq!((in_state(&h, "failed").await, in_state(&h, "sent").await), (1, 1));
-    let failed = h.store.undelivered(10).await.unwrap();
-    assert!(failed[0].error.as_deref().is_some_and(|e| e.contains("2001 characters")), "{failed:?}");
-    h.stop().await;
+    let before = h.double.requests().len();
+    let tag = OutboxTag { id: 11, queued_at: "2026-03-30T08:00:00Z".parse().unwrap() };
+    for to in [Destination::Post { channel: CHANNEL.into() }, Destination::Dm { user: "111".into() }] {
+        let long = OutgoingMessage::new(to, Purpose::Brief, "x".repeat(2001));
+        let refused = h.bot.chat.send(tag, &long).await;
+        assert!(matches!(refused, Err(SendError::Permanent(ref e)) if e.contains("2001 characters")), "{refused:?}");
+    }
+    assert_eq!(h.double.requests().len(), before, "nothing was sent");
+    h.disconnect().await;
 }
 
 #[tokio::test]
