@@ -49,7 +49,9 @@ fn main() {
 }
 
 fn usage(problem: &str) -> ! {
-    eprintln!("slack_ingest: {problem}\nusage: slack_ingest fake-api --addr ADDR | load --url URL --secret S --pid PID [--rate N|max] [--duration S] [--warmup S] [--connections N] [--label NAME]");
+    eprintln!(
+        "slack_ingest: {problem}\nusage: slack_ingest fake-api --addr ADDR | load --url URL --secret S --pid PID [--rate N|max] [--duration S] [--warmup S] [--connections N] [--label NAME]"
+    );
     std::process::exit(2)
 }
 
@@ -209,9 +211,10 @@ fn event_callback(run: u64, index: u64, now: u64) -> String {
     let message = corpus::message(index, run);
     let ts = corpus::ts(run, index);
     let text = serde_json::to_string(&message.text).expect("a string");
-    let mention = message.mentions.as_ref().map_or(String::new(), |user| {
-        format!(r#"{{"type":"user","user_id":"{user}"}},{{"type":"text","text":" "}},"#)
-    });
+    let mention = message
+        .mentions
+        .as_ref()
+        .map_or(String::new(), |user| format!(r#"{{"type":"user","user_id":"{user}"}},{{"type":"text","text":" "}},"#));
     let plain = serde_json::to_string(message.text.split_once("> ").map_or(message.text.as_str(), |(_, rest)| rest))
         .expect("a string");
     let thread = message.thread_ts.as_ref().map_or(String::new(), |parent| {
@@ -318,33 +321,38 @@ async fn connection(plan: Rc<Plan>, next: Rc<Cell<u64>>, tally: Rc<RefCell<Tally
             },
         };
         let done = Instant::now();
-        let mut tally = tally.borrow_mut();
-        tally.sent += 1;
-        match result {
-            Ok((status, keep_alive)) => {
-                if !keep_alive {
-                    stream = None;
+        let result_failed = result.is_err();
+        let failed = {
+            let mut tally = tally.borrow_mut();
+            tally.sent += 1;
+            match result {
+                Ok((status, keep_alive)) => {
+                    if !keep_alive {
+                        stream = None;
+                    }
+                    if counted {
+                        tally.latencies_us.push(u32::try_from((done - sent).as_micros()).unwrap_or(u32::MAX));
+                        tally.last_done = Some(done);
+                        if (200..300).contains(&status) {
+                            tally.ok += 1;
+                        } else {
+                            tally.non_2xx += 1;
+                            *tally.statuses.entry(status).or_default() += 1;
+                        }
+                    }
                 }
-                if counted {
-                    tally.latencies_us.push(u32::try_from((done - sent).as_micros()).unwrap_or(u32::MAX));
-                    tally.last_done = Some(done);
-                    if (200..300).contains(&status) {
-                        tally.ok += 1;
-                    } else {
-                        tally.non_2xx += 1;
-                        *tally.statuses.entry(status).or_default() += 1;
+                Err(_) => {
+                    stream = None;
+                    if counted {
+                        tally.errors += 1;
                     }
                 }
             }
-            Err(_) => {
-                stream = None;
-                if counted {
-                    tally.errors += 1;
-                }
-                drop(tally);
-                // A refused or reset connection: a short pause, not a busy loop against it.
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
+            stream.is_none() && result_failed
+        };
+        if failed {
+            // A refused or reset connection: a short pause, not a busy loop against it.
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 }
@@ -360,11 +368,8 @@ async fn exchange(stream: &mut TcpStream, request: &[u8], answer: &mut Vec<u8>) 
         read_more(stream, answer).await?;
     };
     let head = std::str::from_utf8(&answer[..head_end]).map_err(|_| io::Error::other("a non-text header"))?;
-    let status: u16 = head
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .ok_or_else(|| io::Error::other("no status line"))?;
+    let status: u16 =
+        head.split(' ').nth(1).and_then(|code| code.parse().ok()).ok_or_else(|| io::Error::other("no status line"))?;
     let header = |name: &str| {
         head.lines().skip(1).find_map(|line| {
             let (key, value) = line.split_once(':')?;

@@ -61,7 +61,7 @@ pub fn user_id(n: usize) -> String {
 /// morning, so mentioning them queues a notice), the rest in Berlin.
 pub fn timezone_of(user: &str) -> &'static str {
     let n: usize = user.trim_start_matches(|c: char| !c.is_ascii_digit()).parse().unwrap_or(0);
-    if n % 4 == 0 { "America/Los_Angeles" } else { "Europe/Berlin" }
+    if n.is_multiple_of(4) { "America/Los_Angeles" } else { "Europe/Berlin" }
 }
 
 /// The Slack channel id of channel `n`.
@@ -83,7 +83,8 @@ pub fn message(index: u64, run_secs: u64) -> Message {
     let kind = (h >> 24) % 10;
     let ping = kind < 2;
     let mention = (kind == 2 || kind == 3).then(|| user_id((h >> 32) as usize + 1));
-    let body = if ping { PINGS[(h >> 40) as usize % PINGS.len()] } else { ORDINARY[(h >> 40) as usize % ORDINARY.len()] };
+    let body =
+        if ping { PINGS[(h >> 40) as usize % PINGS.len()] } else { ORDINARY[(h >> 40) as usize % ORDINARY.len()] };
     let text = match (&mention, ping) {
         (Some(other), false) => format!("<@{other}> {body}"),
         _ => body.to_owned(),
