@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::config::Settings;
 use crate::domain::classifier::Classifier;
 use crate::domain::events::OutgoingMessage;
-use crate::domain::markup::{Markup, markup_for};
+use crate::domain::markup::{Markup, markup_for, split_for};
 use crate::domain::member::{Member, WorkspaceDefaults};
 use crate::domain::platform::Platform;
 use crate::features;
@@ -104,8 +104,12 @@ impl Context {
     }
 
     /// Queues messages for delivery; they commit with the rest of the event's writes and the
-    /// delivery workers send them.
+    /// delivery workers send them. Every message passes the one splitter first, so nothing over
+    /// the platform's size limit is ever queued (a platform would refuse it, for good).
     pub async fn send(&self, workspace_id: i64, messages: Vec<OutgoingMessage>) -> anyhow::Result<()> {
+        let platform = self.platform();
+        let messages: Vec<OutgoingMessage> =
+            messages.into_iter().flat_map(|message| split_for(platform, message)).collect();
         if messages.is_empty() {
             return Ok(());
         }

@@ -103,7 +103,11 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
         let identity =
             platform.identify().await.map_err(|e| anyhow::anyhow!("the Slack bot token was refused: {e:#}"))?;
         tracing::info!(workspace = %identity.team, bot_user = %identity.user, "signed in to Slack");
-        let intake = Arc::new(Intake::new(inbox.clone(), metrics.clone(), Some(identity.user_id)));
+        // The intake keeps each command's response_url where the platform's private replies read it.
+        let intake = Arc::new(
+            Intake::new(inbox.clone(), metrics.clone(), Some(identity.user_id))
+                .with_response_urls(platform.response_urls()),
+        );
         match mode {
             SlackMode::Socket(app_token) => {
                 let socket = SocketMode::start(client, &app_token, intake, SocketOptions::default()).await?;

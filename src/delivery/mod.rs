@@ -124,13 +124,16 @@ impl Deliverer {
         self.inner.store.take_deliverable(self.inner.clock.now(), limit).await
     }
 
-    /// How long to sleep when nothing can be taken: until the next retry or pause ends, at most
-    /// [`IDLE_POLL`].
+    /// How long to sleep when nothing can be taken: until the next retry or rate-limit wait
+    /// ends, at most [`IDLE_POLL`]. Messages due now but not taken wait for their lane's message in
+    /// flight, whose end wakes the loop anyway.
     async fn idle_wait(&self) -> std::time::Duration {
         let now = self.inner.clock.now();
         let next = self.inner.store.next_delivery_at().await.ok().flatten();
-        let until_next = next.map(|at| (at - now).to_std().unwrap_or_default()).unwrap_or(IDLE_POLL);
-        until_next.clamp(std::time::Duration::from_millis(5), IDLE_POLL)
+        match next.map(|at| (at - now).to_std()) {
+            Some(Ok(until_next)) if !until_next.is_zero() => until_next.min(IDLE_POLL),
+            _ => IDLE_POLL,
+        }
     }
 }
 

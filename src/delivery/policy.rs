@@ -30,7 +30,7 @@ pub fn after_error(
     match error {
         SendError::Permanent(error) => {
             tracing::warn!(outbox = queued.id, purpose, %lane, %error, "message can never be delivered; giving it up");
-            if matches!(queued.message.to, Destination::Dm { .. }) {
+            if matches!(queued.message.to, Destination::Dm { .. }) && !concerns_the_bot(&error) {
                 Outcome::Unreachable(error)
             } else {
                 Outcome::Record(Delivery::Failed(error))
@@ -55,6 +55,16 @@ pub fn after_error(
             Outcome::Record(Delivery::ReconcileAt(now + backoff(settings, queued.id, queued.attempts + 1), error))
         }
     }
+}
+
+/// Permanent errors about the bot's own credentials or the message itself, not its recipient: a
+/// revoked token or a missing scope must not mark every member unreachable. The adapters name the
+/// platform's code in the error (`Slack error invalid_auth`), which is what is matched here.
+const NOT_THE_RECIPIENT: &[&str] =
+    &["invalid_auth", "token_revoked", "not_authed", "missing_scope", "msg_too_long", "invalid_blocks", "characters"];
+
+fn concerns_the_bot(error: &str) -> bool {
+    NOT_THE_RECIPIENT.iter().any(|code| error.contains(code))
 }
 
 /// Whether a message that failed once more has used up its attempts or its age.
@@ -162,5 +172,18 @@ mod tests {
         let dm = Destination::Dm { user: "U1".into() };
         let closed = after_error(&settings, &queued(0, dm), SendError::Permanent("cannot_dm".into()), at(0), false);
         assert_eq!(closed, Outcome::Unreachable("cannot_dm".into()));
+        let dm = Destination::Dm { user: "U1".into() };
+        let revoked = after_error(
+            &settings,
+            &queued(0, dm),
+            SendError::Permanent("Slack error token_revoked".into()),
+            at(0),
+            false,
+        );
+        assert_eq!(
+            revoked,
+            Outcome::Record(Delivery::Failed("Slack error token_revoked".into())),
+            "not the member's fault"
+        );
     }
 }

@@ -22,6 +22,15 @@ impl Platform {
     /// Every platform, in a stable order (for config checks and tests).
     pub const ALL: [Platform; 2] = [Platform::Slack, Platform::Discord];
 
+    /// Whether a conversation id is a direct message by its form alone: Slack's direct
+    /// conversations have ids starting with `D`; Discord's snowflakes say nothing, so `false`.
+    pub fn is_direct_message_id(self, channel: &str) -> bool {
+        match self {
+            Platform::Slack => channel.starts_with('D'),
+            Platform::Discord => false,
+        }
+    }
+
     /// The lower-case name used in config, scenarios and the store (`slack`, `discord`).
     pub fn as_str(self) -> &'static str {
         match self {

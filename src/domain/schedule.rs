@@ -85,6 +85,14 @@ pub fn local_date_of(tz: Tz, instant: DateTime<Utc>) -> NaiveDate {
     local_date_time_of(tz, instant).date()
 }
 
+/// The first whole second at or after `instant`. The store keeps instants as whole seconds, and
+/// truncating a due time or the start of a cooldown would shorten the wait by up to a second: a
+/// wait that must not be shortened (a nudge's grace period, its cooldown) is rounded up instead.
+pub fn round_up_to_second(instant: DateTime<Utc>) -> DateTime<Utc> {
+    let whole = DateTime::from_timestamp(instant.timestamp(), 0).unwrap_or(instant);
+    if whole < instant { whole + Duration::seconds(1) } else { whole }
+}
+
 /// The offset in force just before the transition whose gap swallows `local`.
 ///
 /// Gaps are not always one hour (Lord_Howe: 30 min, Apia 2011: a whole day) and the offset before
@@ -353,6 +361,14 @@ pub fn schedule_command_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_due_time_between_seconds_is_rounded_up_never_down() {
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(round_up_to_second(at("2026-03-27T08:00:02.400Z")), at("2026-03-27T08:00:03Z"));
+        assert_eq!(round_up_to_second(at("2026-03-27T08:00:02Z")), at("2026-03-27T08:00:02Z"));
+        assert_eq!(round_up_to_second(at("1969-12-31T23:59:59.500Z")), at("1970-01-01T00:00:00Z"));
+    }
     use chrono_tz::{America, Asia, Australia, Europe, Pacific};
 
     fn date(text: &str) -> NaiveDate {

@@ -4,6 +4,7 @@
 use crate::context::Context;
 use crate::domain::command::{self, Command};
 use crate::domain::events::{CommandInvocation, Destination, OutgoingMessage, Purpose};
+use crate::domain::markup::split_for;
 use crate::domain::member::Member;
 use crate::features::{decisions, digest, nudge, preferences, standup, stats};
 
@@ -46,7 +47,9 @@ pub async fn handle(bot: &Context, invocation: &CommandInvocation) -> anyhow::Re
         Ok(parsed) => route(bot, &ctx, parsed).await?,
     };
     let to = Destination::Ephemeral { channel: invocation.channel.clone(), user: invocation.user.clone() };
-    bot.send(workspace_id, vec![OutgoingMessage::new(to, reply.purpose, reply.text)]).await
+    // A reply can be long (`who` in a large team, a digest preview): split to the platform's limits.
+    let reply = OutgoingMessage::new(to, reply.purpose, reply.text);
+    bot.send(workspace_id, split_for(bot.platform(), reply)).await
 }
 
 async fn route(bot: &Context, ctx: &CommandContext<'_>, parsed: Command) -> anyhow::Result<Reply> {

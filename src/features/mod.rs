@@ -31,6 +31,8 @@ use crate::jobs::{ClaimedJob, JobOutcome};
 /// follow-ups to pings, or answers to open questions.
 pub async fn on_message(bot: &Context, message: &ChatMessage) -> anyhow::Result<()> {
     if message.is_dm {
+        // Met first, so even a first DM records the member's DM conversation.
+        bot.member(bot.workspace_id(&message.workspace).await?, &message.workspace, &message.user).await?;
         reopen_direct_messages(bot, message).await?;
         return standup::on_direct_message(bot, message).await;
     }
@@ -39,9 +41,11 @@ pub async fn on_message(bot: &Context, message: &ChatMessage) -> anyhow::Result<
 }
 
 /// A DM from a member proves DMs reach them again: clear `unreachable` and reschedule prompts.
+/// It also shows which conversation is their DM with the bot, where commands are private.
 async fn reopen_direct_messages(bot: &Context, message: &ChatMessage) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(&message.workspace).await?;
     let Some(member) = bot.store.find_member(workspace_id, &message.user).await? else { return Ok(()) };
+    bot.store.record_dm_channel(member.id, &message.channel).await?;
     if member.unreachable_since.is_some() {
         let changes = crate::ports::MemberChanges { unreachable_since: Some(None), ..Default::default() };
         bot.store.update_member(member.id, &changes).await?;

@@ -108,6 +108,13 @@ pub trait DirectoryStore: Send + Sync {
     /// Deletes what the store knows about a member; their answers stay as "former member".
     async fn forget_member(&self, member_id: i64) -> anyhow::Result<()>;
 
+    /// Remembers the conversation in which a member writes to the bot directly (their DM with
+    /// the bot), so a command typed there is known to come from a private conversation.
+    async fn record_dm_channel(&self, member_id: i64, channel: &str) -> anyhow::Result<()>;
+
+    /// The member's DM with the bot, once they have written in it.
+    async fn dm_channel(&self, member_id: i64) -> anyhow::Result<Option<String>>;
+
     /// A channel by platform id, created (nudges on) on first sight.
     async fn ensure_channel(&self, workspace_id: i64, channel: &str) -> anyhow::Result<ChannelRecord>;
 

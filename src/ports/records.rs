@@ -236,11 +236,24 @@ pub trait DecisionStore: Send + Sync {
     /// Logs a decision; returns its id.
     async fn record_decision(&self, decision: &NewDecision) -> anyhow::Result<i64>;
 
-    /// Up to `limit` decisions of a workspace, newest first.
-    async fn recent_decisions(&self, workspace_id: i64, limit: u32) -> anyhow::Result<Vec<DecisionRecord>>;
+    /// Up to `limit` decisions logged in these channels (platform ids) or by `author_id`, newest
+    /// first. A decision is only ever read back through the channels it was taken in (or by its
+    /// author), so no listing shows one to someone who could not read it at the source (SPEC §4).
+    async fn recent_decisions_in(
+        &self,
+        workspace_id: i64,
+        channels: &[String],
+        author_id: Option<i64>,
+        limit: u32,
+    ) -> anyhow::Result<Vec<DecisionRecord>>;
 
-    /// Decisions logged at or after `since`, oldest first.
-    async fn decisions_since(&self, workspace_id: i64, since: DateTime<Utc>) -> anyhow::Result<Vec<DecisionRecord>>;
+    /// Decisions logged in these channels (platform ids) at or after `since`, oldest first.
+    async fn decisions_in_since(
+        &self,
+        workspace_id: i64,
+        channels: &[String],
+        since: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<DecisionRecord>>;
 }
 
 /// A standup answer flagged as a blocker.

@@ -279,16 +279,19 @@ pub trait StandupStore: Send + Sync {
     /// When the standup's last digest was posted.
     async fn last_digest_at(&self, standup_id: i64) -> anyhow::Result<Option<DateTime<Utc>>>;
 
-    /// Texts of decisions logged in a workspace in `(since, until]`, oldest first.
-    async fn decisions_between(
+    /// Texts of decisions logged in one channel (platform id; its threads included) in
+    /// `(since, until]`, oldest first.
+    async fn channel_decisions_between(
         &self,
         workspace_id: i64,
+        channel: &str,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> anyhow::Result<Vec<String>>;
 
-    /// Open questions of a workspace: (store id of the member asked, question text), oldest first.
-    async fn open_questions(&self, workspace_id: i64) -> anyhow::Result<Vec<(i64, String)>>;
+    /// Open questions asked in one channel (platform id; its threads included): (store id of the
+    /// member asked, question text), oldest first.
+    async fn channel_open_questions(&self, workspace_id: i64, channel: &str) -> anyhow::Result<Vec<(i64, String)>>;
 
     /// How many pings converted into real questions in `(since, until]`.
     async fn converted_pings_between(

@@ -36,6 +36,8 @@ fn briefs(
 #[tokio::test]
 async fn a_brief_is_sent_at_the_start_of_the_working_day_only_when_something_needs_the_member() {
     let mut t = team().await;
+    // Decisions reach the briefs of the members of standups reporting to the channel (SPEC §4).
+    crate::standup::seed(&t, &crate::standup::spec(&["U1", "U2", "U3"], "Europe/Berlin", None)).await;
     let question = t.message("U1", "C1", "<@U2> can you check the Q3 numbers in the budget doc?", None).await;
     t.command("U3", "C1", "decide The Q3 budget freeze starts in April").await;
     t.sent();

@@ -21,11 +21,11 @@ async fn a_decision_message_and_a_decide_command_are_logged_and_searchable() {
     assert!(sent[0].text.contains("the release train leaves on Tuesdays"), "{}", sent[0].text);
 
     t.run_for(Duration::minutes(5)).await;
-    t.command("U2", "C2", "decide We use Postgres for the analytics store").await;
+    t.command("U2", "C1", "decide We use Postgres for the analytics store").await;
     let sent = t.sent();
     assert_eq!((sent[0].kind, sent[0].purpose), ("ephemeral", "decision_ack"));
 
-    t.command("U2", "C2", "decisions").await;
+    t.command("U2", "C1", "decisions").await;
     let list = t.sent().remove(0).text;
     let postgres = list.find("Postgres").expect("listed");
     let train = list.find("release train").expect("listed");
@@ -70,4 +70,21 @@ async fn a_decision_with_a_broadcast_is_never_repeated_raw_on_slack() {
         }
     }
     assert!(sent[2].text.contains("we freeze deploys on Fridays"), "{}", sent[2].text);
+}
+
+#[tokio::test]
+async fn a_long_reply_on_discord_is_split_into_messages_within_2000_characters() {
+    let mut t = team(Platform::Discord).await;
+    for n in 1..=10 {
+        t.command("U1", "C1", &format!("decide rule {n}: {}", "we write it all down ".repeat(15))).await;
+    }
+    t.sent();
+    t.command("U1", "C1", "decisions").await;
+    let sent = t.sent();
+    assert!(sent.len() > 1, "{sent:#?}");
+    assert!(sent.iter().all(|m| m.kind == "ephemeral" && m.text.chars().count() <= 2_000), "{sent:#?}");
+    let all: String = sent.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("\n");
+    for n in 1..=10 {
+        assert!(all.contains(&format!("rule {n}: ")), "rule {n} listed");
+    }
 }

@@ -98,6 +98,47 @@ async fn a_long_digest_splits_within_discords_limit_without_cutting_an_answer() 
 }
 
 #[tokio::test]
+async fn a_long_slack_digest_is_one_message_not_several_posts_cut_at_3000_characters() {
+    let users: Vec<String> = (1..13).map(|n| format!("U{n}")).collect();
+    let profiles: Vec<(&str, _)> = users.iter().map(|u| (u.as_str(), profile(&format!("member{u}"), None))).collect();
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &profiles).await;
+    let members: Vec<&str> = users.iter().map(String::as_str).collect();
+    seed(&t, &spec(&members, "UTC", None)).await;
+    t.run_until("2026-03-30T10:00:00Z").await;
+    for user in &members {
+        let long = format!("{user} worked on things ").repeat(12);
+        submit(&t, user, &[long.trim(), "more", "none"]).await;
+    }
+    t.run_until("2026-03-30T17:30:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 1, "{posts:#?}");
+    assert!(posts[0].text.chars().count() > 3_000, "{}", posts[0].text.chars().count());
+    for user in &members {
+        assert!(posts[0].text.contains(format!("{user} worked on things ").repeat(12).trim()), "{user}");
+    }
+}
+
+#[tokio::test]
+async fn a_discord_digest_never_ends_a_message_with_a_question_label() {
+    let mut t = bot(Platform::Discord, "2026-03-29T12:00:00Z", &[("101", profile("alice", None))]).await;
+    seed(&t, &spec(&["101"], "UTC", None)).await;
+    t.run_until("2026-03-30T10:00:00Z").await;
+    // A pasted log line: one word far longer than a Discord message.
+    let log = "E".repeat(2_400);
+    submit(&t, "101", &[&log, "more", "none"]).await;
+    t.run_until("2026-03-30T17:30:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert!(posts.len() > 1, "{posts:#?}");
+    for post in &posts {
+        assert!(post.text.chars().count() <= 2_000);
+        assert!(!post.text.trim_end().ends_with("*What did you do?*"), "a label apart from its answer: {}", post.text);
+    }
+    assert!(posts.iter().any(|p| p.text.contains("- *What did you do?* EEE")), "{posts:#?}");
+}
+
+#[tokio::test]
 async fn digest_preview_is_private_and_digest_now_posts_once_without_repeating_answers() {
     let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &[("U1", profile("alice", Some("Europe/Berlin")))]).await;
     seed(&t, &spec(&["U1"], "Europe/Berlin", None)).await;
@@ -137,6 +178,32 @@ async fn blockers_lead_with_their_day_count_and_the_unanswered_are_named_with_th
     // 09:30 Berlin on Tuesday is 07:30Z.
     assert!(text.contains("bob: prompted <!date^1774942200^"), "{text}");
     assert!(!text.contains("<@U2>"), "{text}");
+}
+
+#[tokio::test]
+async fn an_empty_blank_or_none_blocker_answer_is_no_blocker_and_starts_no_day_count() {
+    let members = [
+        ("U1", profile("alice", Some("Europe/Berlin"))),
+        ("U2", profile("bob", Some("Europe/Berlin"))),
+        ("U3", profile("carol", Some("Europe/Berlin"))),
+    ];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1", "U2", "U3"], "Europe/Berlin", None)).await;
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, "U1", &["a", "b", ""]).await;
+    submit(&t, "U2", &["c", "d", "   "]).await;
+    submit(&t, "U3", &["e", "f", "nope"]).await;
+    t.run_until("2026-03-31T08:00:00Z").await;
+    submit(&t, "U1", &["g", "h", "waiting on the VPN"]).await;
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2);
+    let monday = &posts[0].text;
+    assert!(!monday.contains("Blockers") && !monday.contains("(day"), "{monday}");
+    assert!(monday.contains("*alice*") && monday.contains("*bob*") && monday.contains("*carol*"), "{monday}");
+    let tuesday = &posts[1].text;
+    assert!(tuesday.contains("alice (day 1): waiting on the VPN"), "an empty answer starts no streak: {tuesday}");
 }
 
 #[tokio::test]
@@ -185,6 +252,34 @@ async fn a_run_left_open_over_a_day_off_shows_the_next_prompt_not_the_old_one() 
     // Her next prompt is Monday 30 March, 09:30 Jerusalem (IDT since the 27th) = 06:30Z.
     assert!(friday.text.contains("noa: next prompt <!date^1774852200^"), "{}", friday.text);
     assert!(!friday.text.contains("1774510200"), "Thursday's prompt is old news by Friday: {}", friday.text);
+}
+
+#[tokio::test]
+async fn a_member_is_judged_on_their_own_day_that_the_digest_covers_not_their_date_at_posting_time() {
+    let members = [
+        ("U1", profile("alice", Some("Europe/Berlin"))),
+        ("U2", profile("sheila", Some("Australia/Sydney"))),
+        ("U3", profile("carol", Some("Australia/Sydney"))),
+    ];
+    let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
+    seed(&t, &spec(&["U1", "U2", "U3"], "Europe/Berlin", None)).await;
+    t.command("U2", "C1", "ooo 2026-03-31..2026-03-31").await;
+    t.command("U3", "C1", "standup skip 2026-03-31").await;
+    // The digests are at 17:00 Berlin (15:00Z), 02:00 of the next day in Sydney.
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2, "{posts:#?}");
+    let monday = &posts[0].text;
+    assert!(monday.contains("Mon 30 Mar"), "{monday}");
+    assert!(!monday.contains("Away"), "sheila is away on 31 March only: {monday}");
+    assert!(!monday.contains("Skipping"), "carol skips 31 March only: {monday}");
+    // Their 30 March prompts: 09:30 in Sydney is 22:30Z on the 29th.
+    assert!(monday.contains("sheila: prompted <!date^1774823400^"), "{monday}");
+    assert!(monday.contains("carol: prompted <!date^1774823400^"), "{monday}");
+    let tuesday = &posts[1].text;
+    assert!(tuesday.contains("Away: sheila"), "{tuesday}");
+    assert!(tuesday.contains("Skipping today: carol"), "{tuesday}");
 }
 
 #[tokio::test]

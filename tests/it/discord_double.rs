@@ -2,6 +2,10 @@
 //! gateway (tokio-tungstenite) speaking HELLO, IDENTIFY, READY, heartbeat ACKs, DISPATCH,
 //! RECONNECT and RESUME, both on 127.0.0.1:0. Every REST request is recorded so tests can check
 //! it against `tests/shared/specs/discord/openapi.json`. Everything stops when the double is dropped.
+//!
+//! Message creates honour `nonce` with `enforce_nonce` as Discord does: a second create by the
+//! bot with the same nonce within [`NONCE_WINDOW`] answers the first message and creates nothing.
+//! A create can be answered 500 after the message was made ([`DiscordDouble::fail_posts_after_creating`]).
 #![allow(dead_code, reason = "each Discord test uses a different part of the double")]
 
 use std::collections::{HashMap, HashSet};
@@ -69,11 +73,20 @@ struct Shared {
     guilds: Mutex<Vec<GuildSetup>>,
     forbid_threads: AtomicBool,
     rate_limited_posts: AtomicU64,
+    /// Creates answered 500 after the message was made.
+    failing_posts: AtomicU64,
+    /// Every message created, oldest first.
+    created: Mutex<Vec<Value>>,
+    /// Enforced nonces: nonce → (the message, when it was created).
+    nonces: Mutex<HashMap<String, (Value, std::time::Instant)>>,
     next_id: AtomicU64,
     seq: AtomicU64,
     gateway_url: Mutex<String>,
     commands: tokio::sync::Mutex<Option<mpsc::UnboundedReceiver<Command>>>,
 }
+
+/// How long Discord keeps an enforced nonce ("the past few minutes").
+pub const NONCE_WINDOW: Duration = Duration::from_secs(5 * 60);
 
 /// The running double.
 pub struct DiscordDouble {
@@ -156,6 +169,16 @@ impl DiscordDouble {
     /// Answers the next `count` message posts with the documented user-scope 429.
     pub fn rate_limit_posts(&self, count: u64) {
         self.shared.rate_limited_posts.store(count, Ordering::SeqCst);
+    }
+
+    /// Answers the next `count` message creates with 500 after making the message.
+    pub fn fail_posts_after_creating(&self, count: u64) {
+        self.shared.failing_posts.store(count, Ordering::SeqCst);
+    }
+
+    /// Every message the bot created (a create Discord de-duplicated by its nonce is not here).
+    pub fn created(&self) -> Vec<Value> {
+        self.shared.created.lock().unwrap().clone()
     }
 
     /// Sends a DISPATCH on the current gateway connection.
@@ -292,6 +315,38 @@ fn message_json(shared: &Shared, channel: &str, body: &Value) -> Value {
     })
 }
 
+/// `POST /channels/{channel}/messages`: Discord's length and nonce rules, then the message.
+fn create_message(shared: &Shared, channel: &str, body: &Value) -> Response {
+    if body["content"].as_str().is_some_and(|c| c.chars().count() > 2000) {
+        return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (content: Must be 2000 or fewer in length.)");
+    }
+    let nonce = match &body["nonce"] {
+        Value::String(text) if text.chars().count() <= 25 => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Null => None,
+        _ => return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (nonce)"),
+    };
+    let enforced = nonce.filter(|_| body["enforce_nonce"] == true);
+    let mut nonces = shared.nonces.lock().unwrap();
+    nonces.retain(|_, (_, at)| at.elapsed() < NONCE_WINDOW);
+    if let Some((first, _)) = enforced.as_ref().and_then(|n| nonces.get(n)) {
+        return ok(first.clone());
+    }
+    let mut message = message_json(shared, channel, body);
+    if let Some(nonce) = &body.get("nonce").filter(|n| !n.is_null()) {
+        message["nonce"] = (*nonce).clone();
+    }
+    if let Some(nonce) = enforced {
+        nonces.insert(nonce, (message.clone(), std::time::Instant::now()));
+    }
+    shared.created.lock().unwrap().push(message.clone());
+    let failing = shared.failing_posts.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+    if failing.is_ok() {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "upstream connect error").into_response();
+    }
+    ok(message)
+}
+
 fn error(status: StatusCode, code: i64, message: &str) -> Response {
     (status, axum::Json(json!({"code": code, "message": message}))).into_response()
 }
@@ -369,7 +424,7 @@ async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri,
             if recipient.is_some_and(|user| shared.closed_dms.lock().unwrap().contains(&user)) {
                 return error(StatusCode::FORBIDDEN, 50007, "Cannot send messages to this user");
             }
-            ok(message_json(&shared, channel, &body))
+            create_message(&shared, channel, &body)
         }
         ("PATCH", ["channels", channel, "messages", _]) => ok(message_json(&shared, channel, &body)),
         ("POST", ["channels", channel, "messages", message, "threads"]) => {

@@ -172,13 +172,13 @@ fn http_body(transcript: &str) -> Value {
 }
 
 #[test]
-fn every_documented_429_is_transient() {
+fn every_documented_429_is_a_rate_limit_not_an_attempt() {
     for file in ["rest/429_global.http.txt", "rest/429_shared_scope.http.txt", "rest/429_user_scope.http.txt"] {
         let transcript = fixture(file);
         let body = http_body(&transcript);
         let code = body["code"].as_i64().unwrap_or(-1) as isize;
         let error = classify(http_status(&transcript), code, body["message"].as_str().unwrap().to_owned());
-        assert!(matches!(error, SendError::Transient(_)), "{file}: {error:?}");
+        assert!(matches!(error, SendError::RateLimited { .. }), "{file}: {error:?}");
     }
 }
 

@@ -210,15 +210,18 @@ async fn a_ping_where_threads_are_forbidden_gets_a_reply_referencing_it() {
 }
 
 #[tokio::test]
-async fn a_429_delays_the_nudge_and_the_outbox_delivers_it_once_later() {
+async fn a_429_delays_the_nudge_for_the_retry_after_discord_names_and_the_outbox_delivers_it_once_later() {
     let mut h = Harness::start(|d| d.rate_limit_posts(1)).await;
     h.double.dispatch("MESSAGE_CREATE", message_create("6501", "111", "got a sec?"));
     h.handle_next().await;
     h.advance("2026-03-30T08:01:05Z").await;
     let posts = || h.double.matching("POST", |p| p == "/channels/6501/messages");
     assert_eq!(posts().len(), 1, "the rate-limited attempt");
-    h.advance("2026-03-30T08:02:00Z").await;
-    assert_eq!(posts().len(), 2, "retried after the back-off");
+    // The 429 asks for 64.57 s, kept as 65: never early.
+    h.advance("2026-03-30T08:02:09Z").await;
+    assert_eq!(posts().len(), 1, "not before Discord's Retry-After");
+    h.advance("2026-03-30T08:02:10Z").await;
+    assert_eq!(posts().len(), 2, "retried once the wait is over");
     h.advance("2026-03-30T08:05:00Z").await;
     assert_eq!(posts().len(), 2, "delivered once, not again");
     assert_eq!(h.double.matching("POST", |p| p.ends_with("/threads")).len(), 1, "the thread is reused");

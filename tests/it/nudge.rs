@@ -225,3 +225,72 @@ async fn a_ping_survives_a_restart_during_its_grace_period() {
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].thread.as_deref(), Some(ping.as_str()));
 }
+
+/// A Slack team whose clock stands between two seconds, with a short grace and cooldown.
+async fn team_between_seconds(grace: Duration, cooldown: Duration) -> TestBot {
+    let mut settings = Settings::defaults();
+    settings.nudge.grace = grace;
+    settings.nudge.cooldown = cooldown;
+    settings.scheduler.tick = Duration::seconds(1);
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U3", profile("carol", Some("Europe/Berlin")))];
+    TestBot::new(Platform::Slack, "2026-03-27T08:00:00.400Z", settings, &members).await
+}
+
+#[tokio::test]
+async fn a_nudge_never_comes_before_its_whole_grace_period_when_the_ping_arrives_between_seconds() {
+    let mut t = team_between_seconds(Duration::seconds(2), Duration::hours(4)).await;
+    t.message("U1", "C1", "got a sec?", None).await;
+    // 1.6 s after the ping: a due time truncated to 08:00:02 would send the nudge here.
+    t.clock.set("2026-03-27T08:00:02Z".parse().unwrap());
+    t.bot.run_due_jobs().await.unwrap();
+    t.clock.set("2026-03-27T08:00:02.399Z".parse().unwrap());
+    t.bot.run_due_jobs().await.unwrap();
+    assert!(t.sent().is_empty(), "the grace period is 2 s");
+    t.clock.set("2026-03-27T08:00:03Z".parse().unwrap());
+    t.bot.run_due_jobs().await.unwrap();
+    let sent = t.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].purpose, "nudge");
+}
+
+#[tokio::test]
+async fn a_cooldown_is_never_shortened_by_the_prompt_time_being_stored_in_whole_seconds() {
+    let mut t = team_between_seconds(Duration::zero(), Duration::seconds(10)).await;
+    t.message("U1", "C1", "hi", None).await;
+    t.clock.set("2026-03-27T08:00:01.600Z".parse().unwrap());
+    t.bot.run_due_jobs().await.unwrap();
+    assert_eq!(t.sent().len(), 1, "the first ping is nudged at 08:00:01.6");
+    t.clock.set("2026-03-27T08:00:11Z".parse().unwrap());
+    t.message("U1", "C1", "got a sec?", None).await;
+    // 9.7 s after the first prompt: within the 10 s cooldown, though 10.3 s after 08:00:01.
+    t.clock.set("2026-03-27T08:00:11.300Z".parse().unwrap());
+    t.bot.run_due_jobs().await.unwrap();
+    assert!(t.sent().is_empty(), "still in the cooldown");
+    t.clock.set("2026-03-27T08:00:30Z".parse().unwrap());
+    t.message("U1", "C1", "you there?", None).await;
+    t.bot.run_due_jobs().await.unwrap();
+    assert_eq!(t.sent().len(), 1, "after the cooldown the sender is nudged again");
+}
+
+#[tokio::test]
+async fn mentions_of_ids_with_underscores_are_read_by_nudges_notices_questions_and_briefs() {
+    let members = [("U_ALICE", profile("alice", Some("Europe/Berlin"))), ("U_BOB", profile("bob", Some("Asia/Tokyo")))];
+    // Friday 27 March, 13:00 in Berlin and 21:00 in Tokyo: bob's day is over.
+    let mut t = TestBot::new(Platform::Slack, "2026-03-27T12:00:00Z", Settings::defaults(), &members).await;
+    t.message("U_ALICE", "C1", "<@U_BOB>", None).await;
+    t.run_for(Duration::minutes(2)).await;
+    let sent = t.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].text.contains("bob is outside their working hours"), "the nudge says bob is off: {}", sent[0].text);
+
+    t.message("U_ALICE", "C1", "<@U_BOB> can you check the Q3 numbers in the budget doc?", None).await;
+    let sent = t.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].purpose, "offhours_notice");
+
+    // Monday 30 March, 09:00 in Tokyo is 00:00Z.
+    t.run_until("2026-03-30T01:00:00Z").await;
+    let sent = t.sent();
+    let brief = sent.iter().find(|m| m.purpose == "brief" && m.to.as_deref() == Some("U_BOB")).expect("bob's brief");
+    assert!(brief.text.contains("can you check the Q3 numbers"), "the question is open for bob: {}", brief.text);
+}

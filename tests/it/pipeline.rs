@@ -309,3 +309,30 @@ async fn a_failing_or_panicking_command_is_answered_with_a_reference_and_the_bot
         assert!(failed_rows[0].contains("connection reset"), "{failed_rows:?}");
     }
 }
+
+#[tokio::test]
+async fn an_over_long_message_is_split_before_it_is_queued_and_every_piece_is_delivered() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", dir.path().join("db").display())).await.unwrap());
+    let clock = Arc::new(ManualClock::new("2026-03-30T09:00:00Z".parse().unwrap()));
+    let chat = Arc::new(SimulatedPlatform::new(Platform::Discord, clock.clone(), HashMap::new()));
+    let bot = Bot::new(store.clone(), clock, chat.clone(), Arc::new(Settings::defaults()));
+    bot.start().await.unwrap();
+    let workspace_id = bot.workspace_id("G1").await.unwrap();
+    // A brief of 60 lines of 90 characters: 5,460 characters, over Discord's 2,000.
+    let text: Vec<String> = (0..60).map(|n| format!("• line {n:02} {}", "x".repeat(80))).collect();
+    let text = text.join("\n");
+    let brief = OutgoingMessage::new(Destination::Dm { user: "111".into() }, Purpose::Brief, text.clone());
+    bot.send(workspace_id, vec![brief]).await.unwrap();
+    let queued: Vec<String> =
+        sqlx::query_scalar("SELECT message FROM outbox ORDER BY id").fetch_all(store.pool()).await.unwrap();
+    assert_eq!(queued.len(), 3, "split into pieces before queueing");
+    bot.settle().await.unwrap();
+    let sent: Vec<String> = chat.transcript().into_iter().map(|e| e.text).collect();
+    assert!(
+        sent.iter().all(|piece| piece.chars().count() <= 2000),
+        "{:?}",
+        sent.iter().map(|p| p.len()).collect::<Vec<_>>()
+    );
+    assert_eq!(sent.join("\n"), text, "every line once, in order");
+}

@@ -195,10 +195,10 @@ async fn serve_over_http_verifies_every_request_and_turns_a_retried_ping_into_on
     double.wait_until("the threaded reply", |d| threaded_replies(d, "C1", ts) > 0).await;
 
     // A command after the ping: once its reply is out, the consumer has handled all before it.
-    let command = "team_id=T1&channel_id=C1&user_id=U1&command=%2Fasync&text=help\
-        &response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F1%2FSENTINELPROCESSRESPONSE&trigger_id=5.5.5";
-    assert_eq!(served.post_signed("/slack/commands", command, SIGNING_SECRET, now_unix(), &[]).await, 200);
-    double.wait_until("the ephemeral reply", |d| !d.calls_of("chat.postEphemeral").is_empty()).await;
+    // Its reply goes through the command's response_url, which the double serves.
+    let command = command_form("help", &double.response_url("SENTINELPROCESSRESPONSE"), "5.5.5");
+    assert_eq!(served.post_signed("/slack/commands", &command, SIGNING_SECRET, now_unix(), &[]).await, 200);
+    double.wait_until("the ephemeral reply", |d| !d.calls_of("response_url").is_empty()).await;
     assert_eq!(threaded_replies(&double, "C1", ts), 1, "one reply for the ping and its retry");
     let metrics = request(served.addr, "GET", "/metrics", "", &[]).await.1;
     for line in [
@@ -234,9 +234,9 @@ async fn serve_over_socket_mode_answers_commands_and_nudges_once_and_logs_no_sec
     let envelope = socket_fixture("envelope_slash_commands.json");
     let mut command = envelope.clone();
     command["payload"]["text"] = json!("help");
-    command["payload"]["response_url"] = json!("https://hooks.slack.com/commands/T1/1/SENTINELSOCKETPROCESS");
+    command["payload"]["response_url"] = json!(double.response_url("SENTINELSOCKETPROCESS"));
     send_and_wait_for_ack(&double, &command).await;
-    double.wait_until("the ephemeral reply", |d| !d.calls_of("chat.postEphemeral").is_empty()).await;
+    double.wait_until("the ephemeral reply", |d| !d.calls_of("response_url").is_empty()).await;
 
     let ts = "1774598400.000300";
     let ping = json!({"envelope_id": "env-p", "type": "events_api", "accepts_response_payload": false,
@@ -352,9 +352,9 @@ async fn serve_sends_each_standup_prompt_at_the_members_local_time() {
     };
     double.wait_until("alice's prompt", |d| !prompts(d).is_empty()).await;
     // A command after the first tick: once its reply is out, that tick's prompts were sent.
-    let command = "team_id=T1&channel_id=C1&user_id=U1&command=%2Fasync&text=help&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&trigger_id=7.7.7";
-    assert_eq!(served.post_signed("/slack/commands", command, SIGNING_SECRET, now_unix(), &[]).await, 200);
-    double.wait_until("the ephemeral reply", |d| !d.calls_of("chat.postEphemeral").is_empty()).await;
+    let command = command_form("help", &double.response_url("x"), "7.7.7");
+    assert_eq!(served.post_signed("/slack/commands", &command, SIGNING_SECRET, now_unix(), &[]).await, 200);
+    double.wait_until("the ephemeral reply", |d| !d.calls_of("response_url").is_empty()).await;
     let logs = served.stop().await;
     assert_eq!(prompts(&double), [r#""U1""#], "alice at her {at}, bob not before his: {logs}");
 
@@ -365,4 +365,18 @@ async fn serve_sends_each_standup_prompt_at_the_members_local_time() {
     let alice_next = store.pending_job(&prompt_prefix(standup_id, members[0])).await.unwrap().map(|(due, _)| due);
     assert_eq!(alice_next, Some(alice_due + chrono::Duration::days(1)), "alice's next is tomorrow at {at}");
     assert_calls_match_spec(&double.calls());
+}
+
+/// `/async {text}` by U1 in C1 as Slack posts it, answered through `response_url` (the double's).
+fn command_form(text: &str, response_url: &str, trigger: &str) -> String {
+    serde_urlencoded::to_string([
+        ("team_id", "T1"),
+        ("channel_id", "C1"),
+        ("user_id", "U1"),
+        ("command", "/async"),
+        ("text", text),
+        ("response_url", response_url),
+        ("trigger_id", trigger),
+    ])
+    .unwrap()
 }

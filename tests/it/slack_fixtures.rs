@@ -136,3 +136,73 @@ fn the_app_manifest_asks_for_what_the_adapter_uses() {
         assert!(manifest.contains(setting), "{setting}");
     }
 }
+
+/// The real channel message fixture made into a `file_share`, as Slack documents it
+/// (api.slack.com/events/message/file_share): `../shared/fixtures` has no payload with a file.
+fn file_share(text: &str) -> SlackPushEventCallback {
+    let raw = std::fs::read_to_string(fixture("events_api/event_callback_message_channel.json")).unwrap();
+    let mut payload: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let event = payload["event"].as_object_mut().unwrap();
+    event.remove("blocks");
+    event.insert("text".into(), text.into());
+    event.insert("subtype".into(), "file_share".into());
+    event.insert("upload".into(), false.into());
+    event.insert("display_as_bot".into(), false.into());
+    event.insert(
+        "files".into(),
+        serde_json::json!([{
+            "id": "F0123ABC",
+            "created": 1596183879,
+            "timestamp": 1596183879,
+            "name": "screenshot.png",
+            "title": "screenshot.png",
+            "mimetype": "image/png",
+            "filetype": "png",
+            "pretty_type": "PNG",
+            "user": "W111",
+            "editable": false,
+            "size": 48213,
+            "mode": "hosted",
+            "is_external": false,
+            "external_type": "",
+            "is_public": true,
+            "public_url_shared": false,
+            "url_private": "https://files.slack.com/files-pri/T111-F0123ABC/screenshot.png",
+            "url_private_download": "https://files.slack.com/files-pri/T111-F0123ABC/download/screenshot.png",
+            "permalink": "https://team.slack.com/files/W111/F0123ABC/screenshot.png",
+            "permalink_public": "https://slack-files.com/T111-F0123ABC-0a1b2c3d4e"
+        }]),
+    );
+    match serde_json::from_value::<SlackPushEvent>(payload).unwrap() {
+        SlackPushEvent::EventCallback(callback) => callback,
+        other => panic!("not an event callback: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_slack_message_with_a_file_is_never_nudged() {
+    let Some(InboundEvent::Message(message)) = convert::push_event(&file_share("hey <@U8>"), Some("UBOT")).event else {
+        panic!("a file share is a new message");
+    };
+    assert_eq!(message.text, "hey <@U8>\n<https://team.slack.com/files/W111/F0123ABC/screenshot.png>");
+
+    let members = [("W111", crate::support::profile("alice", Some("Europe/Berlin")))];
+    let mut t = crate::support::TestBot::new(
+        unhurried::domain::platform::Platform::Slack,
+        "2026-03-27T08:00:00Z",
+        unhurried::config::Settings::defaults(),
+        &members,
+    )
+    .await;
+    let message = ChatMessage { workspace: crate::support::WORKSPACE.into(), ..message };
+    t.bot.handle(InboundEvent::Message(message)).await.unwrap();
+    t.run_for(chrono::Duration::minutes(5)).await;
+    assert!(t.sent().iter().all(|m| m.purpose != "nudge"), "an attachment is never a ping (SPEC §1)");
+
+    let mut bare = file_share("hey <@U8>");
+    if let SlackEventCallbackBody::Message(m) = &mut bare.event {
+        m.content.as_mut().unwrap().files = None;
+    }
+    let Some(InboundEvent::Message(without)) = convert::push_event(&bare, Some("UBOT")).event else { panic!() };
+    assert_eq!(without.text, "hey <@U8>", "without a file the text is as written");
+}

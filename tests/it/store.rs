@@ -223,6 +223,8 @@ fn a_second_serve_process_on_the_same_database_refuses_to_start() {
         Command::new(env!("CARGO_BIN_EXE_unhurried"))
             .arg("serve")
             .env("UNHURRIED_DATABASE__URL", &url)
+            // Any free port: 8080 may be taken on a shared machine, and the lock is checked first.
+            .env("UNHURRIED_HTTP__ADDR", "127.0.0.1:0")
             .env("UNHURRIED_LOG__LEVEL", "info")
             .env_remove("RUST_LOG")
             .env_remove("SLACK_BOT_TOKEN")

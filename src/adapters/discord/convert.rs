@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use serenity::all::{ChannelId, GuildId, Message, MessageType, Permissions, RoleId, UserId};
 use serenity::http::HttpError;
@@ -186,26 +187,74 @@ pub fn redact_tokens(text: &str) -> String {
 /// channel write limit, and an overloaded API.
 const TRANSIENT_CODES: [isize; 3] = [OPENING_DMS_TOO_FAST, 20_028, 130_000];
 
-/// Sorts a failed REST call into what the engine does next (see [`classify`]).
+/// The wait after a 429 whose `Retry-After` serenity did not keep (its error keeps only the body's
+/// code and message). Against discord.com serenity's limiter waits out 429s itself, so this is
+/// reached only through a proxy, where [`retry_after`] reads the real value wherever it can.
+pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// The most characters Discord takes in a message's content.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// Sorts a failed REST call into what the engine does next (see [`classify`]). A failure with no
+/// response: a request that never connected is transient; one that may have been received (a
+/// timeout, a reset after sending, an answer that could not be read) is ambiguous; one serenity
+/// refused before sending (too long, missing a permission the cache knows about) is permanent.
 pub fn send_error(error: &serenity::Error) -> SendError {
     let text = error_text(error);
-    match error_code(error) {
-        Some((status, code)) => classify(status, code, text),
-        // No response at all (network, timeout): try again later.
-        None => SendError::Transient(text),
+    if let Some((status, code)) = error_code(error) {
+        return classify(status, code, text);
+    }
+    match error {
+        serenity::Error::Model(_) => SendError::Permanent(text),
+        serenity::Error::Http(HttpError::Request(request)) if request.is_connect() || request.is_builder() => {
+            SendError::Transient(text)
+        }
+        serenity::Error::Http(HttpError::Request(_)) | serenity::Error::Json(_) | serenity::Error::Io(_) => {
+            SendError::Ambiguous(text)
+        }
+        _ => SendError::Transient(text),
     }
 }
 
-/// What a Discord error response means for the engine: 429, 5xx and the codes in
-/// [`TRANSIENT_CODES`] are transient (the outbox retries them later, so a 429 storm delays
-/// messages and never drops them); 50007 and every other refusal are permanent (a DM then marks
-/// the member unreachable instead of retrying forever). `code` is -1 when the body had none.
+/// What a Discord error response means for the engine: 429 waits (for [`DEFAULT_RETRY_AFTER`],
+/// serenity having dropped the real value); the codes in [`TRANSIENT_CODES`] are transient; any
+/// other 5xx may have been acted on (the message's nonce makes the resend safe); 50007 and every
+/// other refusal are permanent (a DM then marks the member unreachable instead of retrying
+/// forever). `code` is -1 when the body had none.
 pub fn classify(status: u16, code: isize, text: String) -> SendError {
-    if status == 429 || status >= 500 || TRANSIENT_CODES.contains(&code) {
+    if status == 429 {
+        SendError::RateLimited { retry_after: DEFAULT_RETRY_AFTER }
+    } else if TRANSIENT_CODES.contains(&code) {
         SendError::Transient(text)
+    } else if status >= 500 {
+        SendError::Ambiguous(text)
     } else {
         SendError::Permanent(text)
     }
+}
+
+/// The wait a 429 asks for: the body's `retry_after` (seconds, fractional), else the
+/// `Retry-After` header (seconds), else [`DEFAULT_RETRY_AFTER`]; rounded up to whole seconds, as
+/// the outbox keeps instants in seconds and must never retry early.
+pub fn retry_after(headers: &axum::http::HeaderMap, body: &[u8]) -> Duration {
+    let from_body = serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|b| b["retry_after"].as_f64());
+    let from_header = || headers.get("retry-after")?.to_str().ok()?.trim().parse::<f64>().ok();
+    from_body
+        .or_else(from_header)
+        .filter(|secs| secs.is_finite() && *secs >= 0.0)
+        .map_or(DEFAULT_RETRY_AFTER, |secs| Duration::from_secs(secs.ceil() as u64))
+}
+
+/// A message Discord would refuse for its length (serenity refuses it before sending): never
+/// worth retrying, whatever the recipient.
+pub fn check_length(text: &str) -> Result<(), SendError> {
+    let chars = text.chars().count();
+    if chars > MAX_MESSAGE_CHARS {
+        return Err(SendError::Permanent(format!(
+            "message of {chars} characters; Discord takes at most {MAX_MESSAGE_CHARS}"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -224,6 +273,36 @@ mod tests {
         let have = guild_permissions(GUILD, &roles, &[RoleId::new(11)], false);
         assert_eq!(have, Permissions::VIEW_CHANNEL | Permissions::SEND_MESSAGES);
         assert_eq!(guild_permissions(GUILD, &roles, &[], false), Permissions::VIEW_CHANNEL);
+    }
+
+    #[test]
+    fn a_429_waits_for_the_time_discord_names_and_a_5xx_may_have_been_acted_on() {
+        let transcript = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/shared/fixtures/discord/rest/429_user_scope.http.txt"
+        ))
+        .unwrap();
+        let mut headers = axum::http::HeaderMap::new();
+        for (name, value) in transcript.lines().filter_map(|l| l.strip_prefix("< ")?.split_once(": ")) {
+            headers.insert(axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
+        }
+        let body = &transcript.as_bytes()[transcript.find('{').unwrap()..];
+        assert_eq!(retry_after(&headers, body), Duration::from_secs(65), "the body's 64.57, never early");
+        let header_only = axum::http::HeaderMap::from_iter([(axum::http::header::RETRY_AFTER, "3".parse().unwrap())]);
+        assert_eq!(retry_after(&header_only, b"not json"), Duration::from_secs(3), "else the header");
+        assert_eq!(retry_after(&axum::http::HeaderMap::new(), b""), DEFAULT_RETRY_AFTER);
+        assert!(matches!(classify(429, -1, String::new()), SendError::RateLimited { .. }));
+        assert!(matches!(classify(502, -1, String::new()), SendError::Ambiguous(_)));
+        assert!(matches!(classify(503, 130_000, String::new()), SendError::Transient(_)), "overloaded: refused");
+        assert!(matches!(classify(403, 50_001, String::new()), SendError::Permanent(_)));
+    }
+
+    #[test]
+    fn a_message_over_2000_characters_is_refused_for_good() {
+        assert!(check_length(&"é".repeat(2000)).is_ok(), "characters, not bytes");
+        assert!(matches!(check_length(&"a".repeat(2001)), Err(SendError::Permanent(e)) if e.contains("2001")));
+        let too_long = serenity::Error::Model(serenity::model::ModelError::MessageTooLong(2001));
+        assert!(matches!(send_error(&too_long), SendError::Permanent(_)), "refused by serenity: never transient");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod handler;
 pub mod intake;
 #[cfg(feature = "discord-interactions-endpoint")]
 pub mod interactions_endpoint;
+pub mod messages;
 pub mod platform;
 
 use std::sync::Arc;

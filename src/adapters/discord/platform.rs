@@ -1,6 +1,9 @@
 //! Purpose: [`ChatPlatform`] on Discord's REST API. Each engine [`Destination`] becomes the
 //! Discord call that fits it; every message carries `allowed_mentions` naming exactly the users
-//! the engine meant to ping, so repeated user text can never ping anyone else.
+//! the engine meant to ping, so repeated user text can never ping anyone else. Every create
+//! carries the outbox id as an enforced nonce ([`messages`]), so a message whose fate is unknown
+//! is simply sent again: [`ChatPlatform::find_sent`] keeps its default (`None`). A message over
+//! 2,000 characters is refused for good before anything is sent.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,8 +18,9 @@ use serenity::builder::{Builder as _, CreateInteractionResponseFollowup, EditInt
 use serenity::cache::Cache;
 use serenity::http::Http;
 
-use super::convert::{self, Directory, channel_id, error_text, send_error, snowflake, user_id};
+use super::convert::{self, Directory, channel_id, check_length, error_text, send_error, snowflake, user_id};
 use super::forms;
+use super::messages::{self, CALL_TIMEOUT, Creator};
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::discord::ALLOWED_MENTIONS_MAX_USERS;
 use crate::domain::platform::Platform;
@@ -89,12 +93,22 @@ pub struct DiscordPlatform {
     interactions: Arc<Interactions>,
     /// DM channel per user: Discord returns the same channel each time, so one call is enough.
     dm_channels: Mutex<HashMap<u64, ChannelId>>,
+    creator: Creator,
+}
+
+/// Runs a REST call within [`CALL_TIMEOUT`] and sorts its failure.
+async fn within_time<T>(call: impl Future<Output = serenity::Result<T>>) -> Result<T, SendError> {
+    match tokio::time::timeout(CALL_TIMEOUT, call).await {
+        Ok(answer) => answer.map_err(|e| send_error(&e)),
+        Err(_) => Err(SendError::Ambiguous(format!("Discord did not answer within {} s", CALL_TIMEOUT.as_secs()))),
+    }
 }
 
 impl DiscordPlatform {
     /// A platform on this REST client, sharing what the gateway handler learns.
     pub fn new(http: Arc<Http>, cache: Arc<Cache>, directory: Arc<Directory>, interactions: Arc<Interactions>) -> Self {
-        DiscordPlatform { http, cache, directory, interactions, dm_channels: Mutex::new(HashMap::new()) }
+        let creator = Creator::new(http.clone());
+        DiscordPlatform { http, cache, directory, interactions, dm_channels: Mutex::new(HashMap::new()), creator }
     }
 
     async fn dm_channel(&self, user: &str) -> Result<ChannelId, SendError> {
@@ -102,38 +116,48 @@ impl DiscordPlatform {
         if let Some(channel) = self.dm_channels.lock().expect("dm lock").get(&user.get()) {
             return Ok(*channel);
         }
-        let channel = user.create_dm_channel(&*self.http).await.map_err(|e| send_error(&e))?.id;
+        let channel = within_time(user.create_dm_channel(&*self.http)).await?.id;
         self.dm_channels.lock().expect("dm lock").insert(user.get(), channel);
         Ok(channel)
     }
 
     async fn post(&self, channel: ChannelId, builder: CreateMessage) -> Result<String, SendError> {
-        let sent = channel.send_message(&*self.http, builder).await.map_err(|e| send_error(&e))?;
-        Ok(sent.id.to_string())
+        self.creator.create(channel, &builder).await
     }
 
     /// Posts in the thread started from `parent`, starting it if needed; where threads are
     /// forbidden (permissions, channel type), replies to the message instead (SPEC §1).
-    async fn thread_reply(&self, channel: &str, parent: &str, message: &OutgoingMessage) -> Result<String, SendError> {
+    async fn thread_reply(
+        &self,
+        tag: OutboxTag,
+        channel: &str,
+        parent: &str,
+        message: &OutgoingMessage,
+    ) -> Result<String, SendError> {
         let channel = channel_id(channel)?;
         let parent = snowflake(parent)?;
         if self.directory.thread_parent(parent).is_some() {
-            return self.post(ChannelId::new(parent), create_message(message)).await;
+            return self.post(ChannelId::new(parent), create_message(tag, message)).await;
         }
         let thread = CreateThread::new(THREAD_NAME).auto_archive_duration(AutoArchiveDuration::OneDay);
-        match channel.create_thread_from_message(&*self.http, MessageId::new(parent), thread).await {
+        let started = channel.create_thread_from_message(&*self.http, MessageId::new(parent), thread);
+        let Ok(started) = tokio::time::timeout(CALL_TIMEOUT, started).await else {
+            // Started or not, the next attempt finds out (THREAD_ALREADY_EXISTS).
+            return Err(SendError::Transient("Discord did not answer the thread start in time".to_owned()));
+        };
+        match started {
             Ok(thread) => {
                 self.directory.add_thread(thread.id.get(), channel.get());
-                self.post(thread.id, create_message(message)).await
+                self.post(thread.id, create_message(tag, message)).await
             }
             Err(error) => match convert::error_code(&error) {
                 Some((_, THREAD_ALREADY_EXISTS)) => {
                     self.directory.add_thread(parent, channel.get());
-                    self.post(ChannelId::new(parent), create_message(message)).await
+                    self.post(ChannelId::new(parent), create_message(tag, message)).await
                 }
                 Some((status, _)) if status == 403 || status == 400 => {
                     tracing::debug!(error = %error_text(&error), "cannot start a thread; replying to the message instead");
-                    let reply = create_message(message).reference_message((channel, MessageId::new(parent)));
+                    let reply = create_message(tag, message).reference_message((channel, MessageId::new(parent)));
                     self.post(channel, reply).await
                 }
                 _ => Err(send_error(&error)),
@@ -150,15 +174,15 @@ impl DiscordPlatform {
         let mentions = allowed_mentions(message);
         let sent = if first {
             let edit = EditInteractionResponse::new().content(&message.text).allowed_mentions(mentions);
-            edit.execute(&*self.http, &token).await
+            within_time(edit.execute(&*self.http, &token)).await
         } else {
             let followup = CreateInteractionResponseFollowup::new()
                 .content(&message.text)
                 .ephemeral(true)
                 .allowed_mentions(mentions);
-            followup.execute(&*self.http, (None, &token)).await
+            within_time(followup.execute(&*self.http, (None, &token))).await
         };
-        sent.map(|m| m.id.to_string()).map_err(|e| send_error(&e))
+        sent.map(|m| m.id.to_string())
     }
 
     /// Whether a member with `roles` may manage the guild (SPEC §7: Manage Server). The guild's
@@ -186,10 +210,14 @@ pub fn allowed_mentions(message: &OutgoingMessage) -> CreateAllowedMentions {
     CreateAllowedMentions::new().users(users.take(ALLOWED_MENTIONS_MAX_USERS).map(UserId::new))
 }
 
-/// A new message with the engine's text and its mentions, plus the answer button on standup
-/// prompts and reminders.
-fn create_message(message: &OutgoingMessage) -> CreateMessage {
-    let builder = CreateMessage::new().content(&message.text).allowed_mentions(allowed_mentions(message));
+/// A new message with the engine's text and its mentions, tagged with its outbox id as an enforced
+/// nonce, plus the answer button on standup prompts and reminders.
+fn create_message(tag: OutboxTag, message: &OutgoingMessage) -> CreateMessage {
+    let builder = CreateMessage::new()
+        .content(&message.text)
+        .allowed_mentions(allowed_mentions(message))
+        .nonce(messages::nonce(tag))
+        .enforce_nonce(true);
     if matches!(message.purpose, Purpose::StandupPrompt | Purpose::StandupReminder) {
         builder.components(vec![forms::answer_button(message)])
     } else {
@@ -203,19 +231,22 @@ impl ChatPlatform for DiscordPlatform {
         Platform::Discord
     }
 
-    async fn send(&self, _tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
+    async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
+        // Discord would refuse it (serenity before sending): never worth a retry.
+        check_length(&message.text)?;
         match &message.to {
             Destination::Dm { user } => {
                 let channel = self.dm_channel(user).await?;
-                self.post(channel, create_message(message)).await
+                self.post(channel, create_message(tag, message)).await
             }
-            Destination::Post { channel } => self.post(channel_id(channel)?, create_message(message)).await,
-            Destination::ThreadReply { channel, thread } => self.thread_reply(channel, thread, message).await,
+            Destination::Post { channel } => self.post(channel_id(channel)?, create_message(tag, message)).await,
+            Destination::ThreadReply { channel, thread } => self.thread_reply(tag, channel, thread, message).await,
             Destination::Ephemeral { channel, user } => self.ephemeral(channel, user, message).await,
             Destination::Update { channel, message: id } => {
                 let edit = EditMessage::new().content(&message.text).allowed_mentions(allowed_mentions(message));
-                let edited = channel_id(channel)?.edit_message(&*self.http, MessageId::new(snowflake(id)?), edit).await;
-                edited.map(|m| m.id.to_string()).map_err(|e| send_error(&e))
+                let message = MessageId::new(snowflake(id)?);
+                let edited = within_time(channel_id(channel)?.edit_message(&*self.http, message, edit)).await?;
+                Ok(edited.id.to_string())
             }
         }
     }

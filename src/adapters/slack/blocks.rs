@@ -5,6 +5,7 @@
 use slack_morphism::prelude::*;
 
 use crate::domain::events::{Form, MessageAction};
+use crate::domain::markup::slack_sections;
 
 /// `action_id` of the *Answer* button; its value is the standup name.
 pub const ANSWER_ACTION: &str = "unhurried.answer";
@@ -15,7 +16,7 @@ pub const FORM_CALLBACK: &str = "unhurried.standup";
 /// `action_id` of the text input inside each question's input block.
 pub const ANSWER_INPUT: &str = "answer";
 /// Slack's limit on the text of one section block.
-pub const SECTION_LIMIT: usize = 3000;
+pub const SECTION_LIMIT: usize = crate::domain::markup::SLACK_SECTION_LIMIT;
 /// Slack's limit on a modal title.
 const TITLE_LIMIT: usize = 24;
 /// Slack's limit on an input block's label.
@@ -23,13 +24,19 @@ const LABEL_LIMIT: usize = 2000;
 /// Slack's limit on a plain_text_input's initial value.
 const VALUE_LIMIT: usize = 3000;
 
-/// The blocks of a message with buttons: the text as mrkdwn sections, then one actions block.
-/// `None` for a message without buttons, which goes out as plain text as before.
+/// The blocks of a message: the text as mrkdwn sections (at most 3,000 characters each, cut where
+/// [`slack_sections`] cuts), then one actions block when it has buttons. `None` for a message
+/// without buttons that fits one section, which goes out as plain text. A long message (a digest)
+/// is one post of several sections; [`crate::domain::markup::split_for`] has made sure it needs
+/// at most 50 blocks.
 pub fn message(text: &str, actions: &[MessageAction]) -> Option<Vec<SlackBlock>> {
-    if actions.is_empty() {
+    if actions.is_empty() && text.chars().count() <= SECTION_LIMIT {
         return None;
     }
     let mut blocks = sections(text);
+    if actions.is_empty() {
+        return Some(blocks);
+    }
     let buttons = actions.iter().map(|action| SlackActionBlockElement::Button(button(action))).collect();
     blocks.push(SlackActionsBlock::new(buttons).into());
     Some(blocks)
@@ -85,52 +92,17 @@ pub fn home(text: &str) -> SlackView {
     SlackView::Home(SlackHomeView::new(sections(text)))
 }
 
-/// `text` as mrkdwn section blocks of at most [`SECTION_LIMIT`] characters each.
+/// `text` as mrkdwn section blocks of at most [`SECTION_LIMIT`] characters each, cut by the one
+/// splitter's rules ([`slack_sections`]); never empty, since Slack refuses a section without text.
 fn sections(text: &str) -> Vec<SlackBlock> {
-    split_sections(text, SECTION_LIMIT)
-        .into_iter()
-        .map(|chunk| SlackSectionBlock::new().with_text(SlackBlockMarkDownText::new(chunk).into()).into())
-        .collect()
-}
-
-/// Splits `text` into chunks of at most `limit` characters, at line boundaries where it can
-/// (a single longer line is cut at character boundaries). Never returns an empty list, since
-/// a section needs some text, and never an empty chunk.
-pub fn split_sections(text: &str, limit: usize) -> Vec<String> {
-    let mut chunks: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for line in text.split('\n') {
-        let mut line = line.to_owned();
-        // A line that alone is too long is cut; what is left starts the next chunk.
-        while line.chars().count() > limit {
-            flush(&mut chunks, &mut current);
-            let cut: String = line.chars().take(limit).collect();
-            line = line.chars().skip(limit).collect();
-            chunks.push(cut);
-        }
-        let needed = if current.is_empty() { 0 } else { 1 } + line.chars().count();
-        if current.chars().count() + needed > limit {
-            flush(&mut chunks, &mut current);
-        }
-        if !current.is_empty() {
-            current.push('\n');
-        }
-        current.push_str(&line);
-    }
-    flush(&mut chunks, &mut current);
+    let mut chunks: Vec<String> = slack_sections(text).into_iter().filter(|c| !c.trim().is_empty()).collect();
     if chunks.is_empty() {
-        // Slack refuses an empty section; a blank keeps the view valid.
         chunks.push(" ".to_owned());
     }
     chunks
-}
-
-fn flush(chunks: &mut Vec<String>, current: &mut String) {
-    if !current.trim().is_empty() {
-        chunks.push(std::mem::take(current));
-    } else {
-        current.clear();
-    }
+        .into_iter()
+        .map(|chunk| SlackSectionBlock::new().with_text(SlackBlockMarkDownText::new(chunk).into()).into())
+        .collect()
 }
 
 fn truncate(text: &str, limit: usize) -> String {
@@ -146,16 +118,29 @@ fn truncate(text: &str, limit: usize) -> String {
 mod tests {
     use super::*;
 
+    fn section_texts(blocks: &[SlackBlock]) -> Vec<String> {
+        blocks
+            .iter()
+            .map(|block| match block {
+                SlackBlock::Section(section) => match &section.text {
+                    Some(SlackBlockText::MarkDown(text)) => text.text.clone(),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
     #[test]
-    fn sections_split_at_line_boundaries_within_the_limit() {
-        let text = "aaaa\nbbbb\ncccc";
-        assert_eq!(split_sections(text, 9), vec!["aaaa\nbbbb", "cccc"]);
-        assert_eq!(split_sections(text, 100), vec![text]);
-        assert_eq!(split_sections("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(split_sections("", 4), vec![" "]);
-        for chunk in split_sections(&"line of text\n".repeat(1000), SECTION_LIMIT) {
-            assert!(chunk.chars().count() <= SECTION_LIMIT);
-        }
+    fn a_long_message_is_one_message_of_sections_within_slacks_limits() {
+        let line = "• _Done?_ shipped the importer and wrote the tests for it\n".repeat(200);
+        let blocks = message(&line, &[]).expect("over one section: blocks");
+        let texts = section_texts(&blocks);
+        assert!(texts.len() > 1 && texts.len() <= 50, "{}", texts.len());
+        assert!(texts.iter().all(|t| t.chars().count() <= SECTION_LIMIT));
+        assert!(texts.iter().all(|t| t.lines().all(|l| l.starts_with("• _Done?_ shipped"))), "cut between lines");
+        assert!(message("short", &[]).is_none(), "a short message is plain text");
+        assert_eq!(section_texts(&sections("")), [" "]);
     }
 
     #[test]

@@ -37,7 +37,10 @@ pub fn push_event(callback: &SlackPushEventCallback, bot_user: Option<&str>) -> 
                     &mention.origin,
                     mention.channel.to_string(),
                     user.clone(),
-                    mention.content.text.clone().unwrap_or_default(),
+                    with_file_links(
+                        mention.content.text.clone().unwrap_or_default(),
+                        mention.content.files.as_deref().unwrap_or_default(),
+                    ),
                 ))
             });
             Converted { kind: "app_mention", event }
@@ -73,7 +76,25 @@ fn message_event(workspace: &str, message: &SlackMessageEvent, bot_user: Option<
     }
     let channel = message.origin.channel.as_ref()?.to_string();
     let text = message.content.as_ref().and_then(|c| c.text.clone()).unwrap_or_default();
+    let files = message.content.as_ref().and_then(|c| c.files.as_deref()).unwrap_or_default();
+    let text = with_file_links(text, files);
     Some(InboundEvent::Message(chat_message(workspace, &message.origin, channel, user, text)))
+}
+
+/// The text with a link to each attached file on lines of its own, as the Discord conversion
+/// does with attachments: an attachment makes a message substantive (SPEC §1), and the
+/// classifier reads a link as content, so `hey <@U8>` with a screenshot is never nudged. A
+/// question repeated in a brief or a digest then carries its file too. A file Slack sends without
+/// any link (hidden by the workspace's storage limit) adds nothing.
+fn with_file_links(mut text: String, files: &[SlackFile]) -> String {
+    for file in files {
+        let Some(url) = file.permalink.as_ref().or(file.url_private.as_ref()) else { continue };
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&format!("<{url}>"));
+    }
+    text
 }
 
 fn chat_message(

@@ -162,7 +162,7 @@ impl SlackPlatform {
         let session = self.client.open_session(&self.token);
         let posted = within_time(session.chat_post_message(&request)).await?;
         if channel.starts_with('U') || channel.starts_with('W') {
-            self.dm_channels.learn(channel, &posted.channel.to_string());
+            self.dm_channels.learn(channel, posted.channel.as_ref());
         }
         Ok(posted.ts.to_string())
     }

@@ -28,8 +28,10 @@ struct Remembered {
 }
 
 impl Remembered {
-    fn usable(&self, now: Instant) -> bool {
-        self.used < USES && now.duration_since(self.received) < LIFETIME
+    /// Within its half hour (a spent URL is kept until then, so a redelivered command cannot
+    /// renew it).
+    fn alive(&self, now: Instant) -> bool {
+        now.duration_since(self.received) < LIFETIME
     }
 }
 
@@ -57,7 +59,7 @@ impl ResponseUrls {
         let mut all = self.by_conversation.lock().expect("response urls lock");
         if all.len() >= MAX_REMEMBERED {
             for urls in all.values_mut() {
-                urls.retain(|r| r.usable(now));
+                urls.retain(|r| r.alive(now));
             }
             all.retain(|_, urls| !urls.is_empty());
             if all.len() >= MAX_REMEMBERED {
@@ -69,7 +71,11 @@ impl ResponseUrls {
             }
         }
         let urls = all.entry((channel.to_owned(), user.to_owned())).or_default();
-        urls.retain(|r| r.usable(now));
+        urls.retain(|r| r.alive(now));
+        if urls.iter().any(|r| r.url == url) {
+            // The same command delivered twice (a redelivered envelope): its uses are counted once.
+            return;
+        }
         urls.push(Remembered { url: url.to_owned(), received: now, used: 0 });
     }
 
@@ -80,8 +86,8 @@ impl ResponseUrls {
         let mut all = self.by_conversation.lock().expect("response urls lock");
         let key = (channel.to_owned(), user.to_owned());
         let urls = all.get_mut(&key)?;
-        urls.retain(|r| r.usable(now));
-        let taken = urls.last_mut().map(|newest| {
+        urls.retain(|r| r.alive(now));
+        let taken = urls.iter_mut().rev().find(|r| r.used < USES).map(|newest| {
             newest.used += 1;
             newest.url.clone()
         });
@@ -116,6 +122,8 @@ mod tests {
             assert_eq!(urls.take("C1", "U1").as_deref(), Some("https://hooks.slack.com/commands/T1/1/a"));
         }
         assert_eq!(urls.take("C1", "U1"), None, "a sixth use would be refused");
+        urls.remember("C1", "U1", "https://hooks.slack.com/commands/T1/1/a");
+        assert_eq!(urls.take("C1", "U1"), None, "the same command redelivered does not renew its URL");
 
         urls.remember("C1", "U1", "https://hooks.slack.com/commands/T1/2/b");
         tokio::time::advance(LIFETIME).await;

@@ -276,29 +276,34 @@ impl StandupStore for SqliteStore {
         at.map(instant).transpose()
     }
 
-    async fn decisions_between(
+    async fn channel_decisions_between(
         &self,
         workspace_id: i64,
+        channel: &str,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> anyhow::Result<Vec<String>> {
         Ok(sqlx::query_scalar(
-            "SELECT text FROM decisions WHERE workspace_id = ? AND created_at > ? AND created_at <= ?
-             ORDER BY created_at, id",
+            "SELECT d.text FROM decisions d JOIN channels c ON c.id = d.channel_id
+             WHERE d.workspace_id = ? AND c.platform_channel_id = ? AND d.created_at > ? AND d.created_at <= ?
+             ORDER BY d.created_at, d.id",
         )
         .bind(workspace_id)
+        .bind(channel)
         .bind(secs(since))
         .bind(secs(until))
         .fetch_all(&mut *self.read().await?)
         .await?)
     }
 
-    async fn open_questions(&self, workspace_id: i64) -> anyhow::Result<Vec<(i64, String)>> {
+    async fn channel_open_questions(&self, workspace_id: i64, channel: &str) -> anyhow::Result<Vec<(i64, String)>> {
         Ok(sqlx::query_as(
-            "SELECT asked_id, text FROM open_questions WHERE workspace_id = ? AND answered_at IS NULL
+            "SELECT asked_id, text FROM open_questions
+             WHERE workspace_id = ? AND channel = ? AND answered_at IS NULL
              ORDER BY asked_at, id",
         )
         .bind(workspace_id)
+        .bind(channel)
         .fetch_all(&mut *self.read().await?)
         .await?)
     }

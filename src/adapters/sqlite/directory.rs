@@ -82,6 +82,16 @@ impl SqliteStore {
 #[async_trait]
 impl DirectoryStore for SqliteStore {
     async fn ensure_workspace(&self, platform: Platform, workspace: &str, now: DateTime<Utc>) -> anyhow::Result<i64> {
+        // Read first: every event asks, and a write would begin the event's transaction (taking
+        // the write lock) before the feature has even looked at it.
+        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM workspaces WHERE platform = ? AND platform_id = ?")
+            .bind(platform.as_str())
+            .bind(workspace)
+            .fetch_optional(&mut *self.read().await?)
+            .await?;
+        if let Some(id) = known {
+            return Ok(id);
+        }
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO workspaces (platform, platform_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -222,7 +232,39 @@ impl DirectoryStore for SqliteStore {
         Ok(())
     }
 
+    async fn record_dm_channel(&self, member_id: i64, channel: &str) -> anyhow::Result<()> {
+        // Written only when it changes: every DM passes here.
+        self.write(
+            sqlx::query("UPDATE members SET dm_channel = ? WHERE id = ? AND dm_channel IS NOT ?")
+                .bind(channel)
+                .bind(member_id)
+                .bind(channel),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn dm_channel(&self, member_id: i64) -> anyhow::Result<Option<String>> {
+        let channel: Option<Option<String>> = sqlx::query_scalar("SELECT dm_channel FROM members WHERE id = ?")
+            .bind(member_id)
+            .fetch_optional(&mut *self.read().await?)
+            .await?;
+        Ok(channel.flatten())
+    }
+
     async fn ensure_channel(&self, workspace_id: i64, channel: &str) -> anyhow::Result<ChannelRecord> {
+        // Read first, as for workspaces: most messages are in channels the bot knows.
+        let known: Option<ChannelRow> = sqlx::query_as(
+            "SELECT id, workspace_id, platform_channel_id, name, nudge_mode FROM channels
+             WHERE workspace_id = ? AND platform_channel_id = ?",
+        )
+        .bind(workspace_id)
+        .bind(channel)
+        .fetch_optional(&mut *self.read().await?)
+        .await?;
+        if let Some(row) = known {
+            return Ok(row.into());
+        }
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO channels (workspace_id, platform_channel_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
             .bind(workspace_id)

@@ -71,22 +71,43 @@ impl DecisionStore for SqliteStore {
         Ok(id)
     }
 
-    async fn recent_decisions(&self, workspace_id: i64, limit: u32) -> anyhow::Result<Vec<DecisionRecord>> {
-        let sql = format!("{DECISION_SELECT} WHERE d.workspace_id = ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?");
+    async fn recent_decisions_in(
+        &self,
+        workspace_id: i64,
+        channels: &[String],
+        author_id: Option<i64>,
+        limit: u32,
+    ) -> anyhow::Result<Vec<DecisionRecord>> {
+        let sql = format!(
+            "{DECISION_SELECT} WHERE d.workspace_id = ?
+                 AND (c.platform_channel_id IN (SELECT value FROM json_each(?)) OR d.author_id = ?)
+             ORDER BY d.created_at DESC, d.id DESC LIMIT ?"
+        );
         let rows: Vec<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(workspace_id)
+            .bind(serde_json::to_string(channels)?)
+            .bind(author_id)
             .bind(i64::from(limit))
             .fetch_all(&mut *self.read().await?)
             .await?;
         rows.into_iter().map(DecisionRecord::try_from).collect()
     }
 
-    async fn decisions_since(&self, workspace_id: i64, since: DateTime<Utc>) -> anyhow::Result<Vec<DecisionRecord>> {
-        let sql =
-            format!("{DECISION_SELECT} WHERE d.workspace_id = ? AND d.created_at >= ? ORDER BY d.created_at, d.id");
+    async fn decisions_in_since(
+        &self,
+        workspace_id: i64,
+        channels: &[String],
+        since: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<DecisionRecord>> {
+        let sql = format!(
+            "{DECISION_SELECT} WHERE d.workspace_id = ? AND d.created_at >= ?
+                 AND c.platform_channel_id IN (SELECT value FROM json_each(?))
+             ORDER BY d.created_at, d.id"
+        );
         let rows: Vec<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(workspace_id)
             .bind(secs(since))
+            .bind(serde_json::to_string(channels)?)
             .fetch_all(&mut *self.read().await?)
             .await?;
         rows.into_iter().map(DecisionRecord::try_from).collect()

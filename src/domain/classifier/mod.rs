@@ -25,7 +25,7 @@ mod phrases;
 use serde::{Deserialize, Serialize};
 
 pub use json::classify_json_line;
-pub use none_words::is_none_word;
+pub use none_words::{is_no_blocker, is_none_word};
 
 use lexicon::{Lexicon, MAX_UNITS, NAME, WordId, bits};
 use markup::{Emoji, Substance, Token, Tokens, is_unspaced_script};

@@ -18,6 +18,13 @@ pub fn is_none_word(text: &str) -> bool {
     none_key(text).is_some_and(|key| NONE.contains(&key))
 }
 
+/// Whether an answer to a standup's blocker question reports no blocker (SPEC §3): empty,
+/// whitespace only, or a "none" word. Slack's form leaves the blocker field optional, so an empty
+/// answer is the usual way to say "nothing blocks me".
+pub fn is_no_blocker(text: &str) -> bool {
+    text.trim().is_empty() || is_none_word(text)
+}
+
 /// The comparable form of an answer: its normalised words joined by spaces, or for answers
 /// without letters ("-", "—") the trimmed symbols. `None` when it holds more than words.
 fn none_key(text: &str) -> Option<String> {
@@ -84,6 +91,14 @@ mod tests {
         ] {
             assert!(is_none_word(answer), "{answer}");
         }
+    }
+
+    #[test]
+    fn an_empty_or_blank_blocker_answer_reports_no_blocker() {
+        for answer in ["", "   ", "\n\t", "none", " n/a "] {
+            assert!(super::is_no_blocker(answer), "{answer:?}");
+        }
+        assert!(!super::is_no_blocker("waiting on the VPN team"));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{DISCORD_MESSAGE_LIMIT, Markup, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words};
+use super::{Markup, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words};
 use crate::domain::platform::Platform;
 
 /// Broadcast words Discord turns into pings of a whole server or channel.
@@ -24,10 +24,6 @@ pub struct Discord;
 impl Markup for Discord {
     fn platform(&self) -> Platform {
         Platform::Discord
-    }
-
-    fn chunk_limit(&self) -> usize {
-        DISCORD_MESSAGE_LIMIT
     }
 
     fn bold(&self, markup: &str) -> String {
@@ -117,22 +113,10 @@ fn longest_run(text: &str, of: char) -> usize {
 }
 
 /// The user ids a rendered Discord text mentions (`<@id>` and `<@!id>`), in order of first
-/// appearance, without repeats.
+/// appearance, without repeats: [`super::mentioned_users`], kept to snowflakes, because Discord
+/// refuses a message whose `allowed_mentions` lists anything else.
 pub fn mentioned_user_ids(text: &str) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("<@") {
-        rest = &rest[start + 2..];
-        let body = rest.strip_prefix('!').unwrap_or(rest);
-        let digits = body.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && body[digits..].starts_with('>') {
-            let id = &body[..digits];
-            if !ids.iter().any(|known| known == id) {
-                ids.push(id.to_owned());
-            }
-        }
-    }
-    ids
+    super::mentioned_users(text).into_iter().filter(|id| id.bytes().all(|b| b.is_ascii_digit())).collect()
 }
 
 /// The `allowed_mentions` object of an outgoing Discord message: nothing is parsed from the

@@ -1,6 +1,6 @@
 //! Purpose: render bot messages once for both platforms — emphasis, mentions, links, times every
 //! reader sees in their own zone, user text that can never ping a crowd — and split long messages
-//! to stay within platform limits.
+//! to stay within platform limits ([`split_for`], the one splitter every message goes through).
 //!
 //! Features compose text through a [`Markup`] chosen by [`markup_for`]. Arguments of the
 //! formatting methods ([`Markup::bold`], [`Markup::quote`], …) are already-rendered markup; text a
@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 
 use super::platform::Platform;
 
-pub use split::split_message;
+pub use split::{SLACK_MAX_BLOCKS, slack_sections, split_for, split_message, split_parts};
 
 /// Slack: most characters of text in one section block.
 pub const SLACK_SECTION_LIMIT: usize = 3_000;
@@ -40,10 +40,6 @@ pub enum TimeStyle {
 pub trait Markup: Send + Sync {
     /// The platform this markup is for.
     fn platform(&self) -> Platform;
-
-    /// The most characters one rendered chunk may have; pass it to [`split_message`]. Slack's is
-    /// the section-block limit because digests and long replies are posted as section blocks.
-    fn chunk_limit(&self) -> usize;
 
     /// Strong emphasis around already-rendered markup.
     fn bold(&self, markup: &str) -> String;
@@ -130,6 +126,50 @@ fn emphasise(markup: &str, marker: &str) -> String {
 /// markup (`<`, `>`, `|`, `!`, `&`) into a message.
 fn is_plain_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// The user ids a message mentions, each once, in order of first mention: the one reader of
+/// mentions for every feature (nudges, off-hours notices, open questions, briefs, digests).
+/// It reads Slack `<@U123>` and `<@U123|name>` and Discord `<@123>` and `<@!123>`, for any plain
+/// id (letters, digits, `_`, `-`: see `is_plain_id`); channels, roles (`<@&…>`) and broadcasts
+/// are not people.
+pub fn mentioned_users(text: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    replace_user_mentions(text, |id| {
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_owned());
+        }
+        String::new()
+    });
+    ids
+}
+
+/// Replaces every user mention that [`mentioned_users`] reads with what `replace` gives for its
+/// id, leaving everything else (and anything that only looks like a mention) as written.
+pub(crate) fn replace_user_mentions(text: &str, mut replace: impl FnMut(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("<@") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let token = after.find('>').map(|close| &after[..close]);
+        let id = token
+            .map(|inner| inner.strip_prefix('!').unwrap_or(inner))
+            .map(|inner| inner.split_once('|').map_or(inner, |(id, _)| id))
+            .filter(|id| is_plain_id(id));
+        match (token, id) {
+            (Some(token), Some(id)) => {
+                out.push_str(&replace(id));
+                rest = &after[token.len() + 1..];
+            }
+            _ => {
+                out.push_str("<@");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The UTC fallback shown where a platform cannot localise a time (`2026-03-27 09:30 UTC`).

@@ -7,9 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{
-    Markup, SLACK_SECTION_LIMIT, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words, utc_fallback,
-};
+use super::{Markup, TimeStyle, ZWSP, emphasise, is_plain_id, neutralise_broadcast_words, utc_fallback};
 use crate::domain::platform::Platform;
 
 /// Broadcast words Slack honours (`@channel`…) when a message is posted with `link_names`.
@@ -22,10 +20,6 @@ pub struct Slack;
 impl Markup for Slack {
     fn platform(&self) -> Platform {
         Platform::Slack
-    }
-
-    fn chunk_limit(&self) -> usize {
-        SLACK_SECTION_LIMIT
     }
 
     fn bold(&self, markup: &str) -> String {
@@ -201,38 +195,7 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
 /// `name` gives for the id, so a message that repeats someone's words day after day (a digest)
 /// names the people in them without notifying them: on Slack any `<@…>` in a post pings.
 /// The result is ordinary text; render it with [`Markup::user_text`] like the original.
+/// Mentions are read by the one reader, [`super::mentioned_users`].
 pub fn name_user_mentions(text: &str, mut name: impl FnMut(&str) -> String) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("<@") {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 2..];
-        let token = after.find('>').map(|close| &after[..close]);
-        let id = token.map(|inner| inner.split_once('|').map_or(inner, |(id, _)| id)).filter(|id| is_plain_id(id));
-        match (token, id) {
-            (Some(token), Some(id)) => {
-                out.push('@');
-                out.push_str(&name(id));
-                rest = &after[token.len() + 1..];
-            }
-            _ => {
-                out.push_str("<@");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The user ids mentioned in Slack text, each once, in order of first mention.
-pub fn mentioned_users(text: &str) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
-    name_user_mentions(text, |id| {
-        if !ids.iter().any(|known| known == id) {
-            ids.push(id.to_owned());
-        }
-        String::new()
-    });
-    ids
+    super::replace_user_mentions(text, |id| format!("@{}", name(id)))
 }

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::discord::{AllowedMentions, mentioned_user_ids};
 use super::*;
+use crate::domain::events::{Destination, MessageAction, OutgoingMessage, Purpose};
 
 const SLACK_INJECTION: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shared/fixtures/slack/injection/mrkdwn_injection_cases.json");
@@ -206,8 +207,6 @@ fn discord_literal_escapes_markdown_and_mentions() {
 fn markup_for_returns_the_platforms_own_markup_and_limits() {
     assert_eq!(slack().platform(), Platform::Slack);
     assert_eq!(discord().platform(), Platform::Discord);
-    assert_eq!(slack().chunk_limit(), SLACK_SECTION_LIMIT);
-    assert_eq!(discord().chunk_limit(), DISCORD_MESSAGE_LIMIT);
 }
 
 fn parts(texts: &[&str]) -> Vec<String> {
@@ -290,7 +289,80 @@ fn slack_user_mentions_can_be_named_without_pinging() {
     let text = "waiting on <@U2> and <@U3|carol>, cc <@U2>; not <@bad id> or <@U4";
     let named = slack::name_user_mentions(text, |id| if id == "U2" { "bob".into() } else { id.into() });
     assert_eq!(named, "waiting on @bob and @U3, cc @bob; not <@bad id> or <@U4");
-    assert_eq!(slack::mentioned_users(text), ["U2", "U3"]);
+    assert_eq!(super::mentioned_users(text), ["U2", "U3"]);
     let rendered = slack().user_text(&named);
     assert!(!rendered.contains("<@"), "{rendered}");
+}
+
+#[test]
+fn one_reader_reads_mentions_of_both_platforms_with_underscores_and_hyphens() {
+    let text = "<@U_ALICE> and <@W-2|bob>, <@!123>, <@456> again <@U_ALICE>; not <@&789> <#C1> <!here> <@bad id> <@U4";
+    assert_eq!(super::mentioned_users(text), ["U_ALICE", "W-2", "123", "456"]);
+    assert_eq!(mentioned_user_ids(text), ["123", "456"], "allowed_mentions takes snowflakes only");
+}
+
+#[test]
+fn a_question_label_is_never_left_apart_from_its_answer() {
+    let answer = "x".repeat(2_500);
+    let part = format!("**alice**\n- *Done?* {answer}\n- *Next?* more");
+    let messages = split_message(&[part], DISCORD_MESSAGE_LIMIT);
+    assert!(messages.len() > 1, "{messages:?}");
+    for message in &messages {
+        assert!(message.chars().count() <= DISCORD_MESSAGE_LIMIT);
+        assert!(!message.trim_end().ends_with("*Done?*"), "a label ends a message: {message:?}");
+    }
+    assert!(messages.iter().any(|m| m.contains("- *Done?* xxx")), "the label keeps the start of its answer");
+    let slack_line = format!("• _What did you do?_ {}", "y".repeat(3_100));
+    let sections = slack_sections(&slack_line);
+    assert!(sections[0].starts_with("• _What did you do?_ yyy"), "{:?}", &sections[0][..40]);
+}
+
+fn outgoing(to: Destination, text: String) -> OutgoingMessage {
+    OutgoingMessage::new(to, Purpose::Brief, text)
+        .pinging(["1".to_owned()])
+        .with_actions(vec![MessageAction::SkipStandup { standup: "daily".into() }])
+}
+
+#[test]
+fn split_for_keeps_a_message_that_fits_and_cuts_a_long_one_between_paragraphs() {
+    let short = outgoing(Destination::Dm { user: "1".into() }, "hello".into());
+    assert_eq!(split_for(Platform::Discord, short.clone()), [short]);
+
+    let paragraph = |n: usize| format!("paragraph {n}\n{}", "word ".repeat(80).trim_end());
+    let text = (0..8).map(paragraph).collect::<Vec<_>>().join("\n\n");
+    assert!(text.chars().count() > DISCORD_MESSAGE_LIMIT);
+    let pieces = split_for(Platform::Discord, outgoing(Destination::Dm { user: "1".into() }, text.clone()));
+    assert!(pieces.len() > 1);
+    for (index, piece) in pieces.iter().enumerate() {
+        assert!(piece.text.chars().count() <= DISCORD_MESSAGE_LIMIT);
+        assert!(piece.text.starts_with("paragraph "), "cut between paragraphs: {:?}", &piece.text[..20]);
+        assert_eq!(piece.mentions, ["1"]);
+        assert_eq!(piece.actions.is_empty(), index + 1 < pieces.len(), "buttons under the last piece only");
+    }
+    let joined: Vec<&str> = pieces.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(joined.join("\n\n"), text, "nothing lost");
+
+    let on_slack = split_for(Platform::Slack, outgoing(Destination::Dm { user: "U1".into() }, text.clone()));
+    assert_eq!(on_slack.len(), 1, "one Slack message of sections");
+    assert!(slack_sections(&on_slack[0].text).len() <= SLACK_MAX_BLOCKS);
+}
+
+#[test]
+fn slack_messages_hold_up_to_40000_characters_and_an_update_that_grows_posts_the_rest() {
+    let parts: Vec<String> = (0..30).map(|n| format!("*member{n}*\n{}", "• _Done?_ shipped it ".repeat(100))).collect();
+    let texts = split_parts(Platform::Slack, &parts);
+    assert!(texts.len() > 1, "over 40,000 characters: {}", texts.len());
+    for text in &texts {
+        assert!(text.chars().count() <= SLACK_MESSAGE_LIMIT);
+        let sections = slack_sections(text);
+        assert!(sections.len() <= SLACK_MAX_BLOCKS && sections.iter().all(|s| s.chars().count() <= 3_000));
+        assert!(text.starts_with("*member"), "cut between members");
+    }
+    let few = split_parts(Platform::Slack, &parts[..3]);
+    assert_eq!(few.len(), 1, "a digest that fits is one message");
+
+    let update = Destination::Update { channel: "C1".into(), message: "m1".into() };
+    let pieces = split_for(Platform::Discord, outgoing(update.clone(), "a ".repeat(1_500)));
+    assert_eq!(pieces[0].to, update);
+    assert!(pieces[1..].iter().all(|p| p.to == Destination::Post { channel: "C1".into() }));
 }

@@ -1,6 +1,7 @@
 //! Purpose: the personal morning brief (SPEC §4) — one DM at the start of a member's working
 //! day with what needs them: questions waiting for their reply, blockers that name them, and
-//! decisions logged since their previous working day. Nothing is sent when it would be empty,
+//! decisions logged since their previous working day in the channels of their standups (never
+//! one from a conversation they may not read: SPEC §4 privacy). Nothing is sent when it would be empty,
 //! and never outside working hours or on a day out of office.
 //!
 //! One `brief` job per member and local date (key `brief:{member}:{date}`), so scheduling is
@@ -15,6 +16,7 @@ use serde_json::json;
 
 use crate::context::Context;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
+use crate::domain::markup::split_for;
 use crate::domain::member::Member;
 use crate::features::decisions;
 use crate::features::texts::{brief as texts, decisions as decision_texts};
@@ -131,8 +133,9 @@ async fn send_brief(
         .filter(|b| b.author_id != member.id && rules::names(&b.text, &member.user))
         .map(|b| texts::blocker(bot.markup, b))
         .collect();
-    // The member's own decisions are not news to them.
-    let decisions: Vec<String> = decisions::decisions_since(bot, workspace_id, since)
+    // Only decisions of the member's standup channels: never one taken where they may not read
+    // (a private channel, a DM). The member's own decisions are not news to them.
+    let decisions: Vec<String> = decisions::decisions_for_brief(bot, workspace_id, member.id, since)
         .await?
         .iter()
         .filter(|d| d.author_user.as_deref() != Some(member.user.as_str()))
@@ -144,5 +147,6 @@ async fn send_brief(
         return Ok(());
     };
     let to = Destination::Dm { user: member.user.clone() };
-    bot.send(workspace_id, vec![OutgoingMessage::new(to, Purpose::Brief, text)]).await
+    let brief = OutgoingMessage::new(to, Purpose::Brief, text);
+    bot.send(workspace_id, split_for(bot.platform(), brief)).await
 }

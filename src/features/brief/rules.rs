@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::domain::availability::{Availability, MAX_SEARCH_DAYS};
+use crate::domain::markup::mentioned_users;
 use crate::domain::schedule::local_date_of;
-use crate::features::nudge::rules::mentioned_users;
 
 /// How long after the start of a working period a late brief may still be sent (hours).
 pub const SEND_WINDOW_HOURS: i64 = 2;
@@ -100,5 +100,6 @@ mod tests {
         assert!(names("waiting on <@!2>", "2"));
         assert!(!names("waiting on bob", "U2"));
         assert!(!names("waiting on <@U22>", "U2"));
+        assert!(names("waiting on <@U_BOB>", "U_BOB"), "the one mention reader takes any plain id");
     }
 }

@@ -6,7 +6,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::markup::{Markup, TimeStyle, split_message};
+use crate::domain::availability::Availability;
+use crate::domain::markup::{Markup, TimeStyle, split_parts};
+use crate::domain::schedule::local_date_of;
 use crate::features::texts::digest as texts;
 
 /// One member's answers in a digest.
@@ -117,9 +119,24 @@ pub fn parts(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
     parts
 }
 
-/// The digest as platform messages, each within the platform's limit.
+/// The digest as platform messages, each within the platform's limits: on Slack one message of
+/// section blocks where it fits, on Discord as many 2,000-character messages as it takes, split
+/// between parts.
 pub fn render(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
-    split_message(&parts(markup, content), markup.chunk_limit())
+    split_parts(markup.platform(), &parts(markup, content))
+}
+
+/// The member-local date a digest of `date` (digest zone) judges a member on, posted at `now`:
+/// the member's own day of that date, or, for a member far ahead of the digest zone whose next
+/// working day has already begun when the digest is posted, that day (they were prompted for it,
+/// and its answers may already be in). Never the member's date at posting time as such: a 17:00
+/// Berlin digest is posted at 02:00 the next day in Sydney, and a Sydney member out of office on
+/// that next day only is not away in it. (SPEC §4 does not say which day; this is the day the
+/// digest reports on, as a reader expects.)
+pub fn covered_day(availability: &Availability, date: NaiveDate, now: DateTime<Utc>) -> NaiveDate {
+    let today = local_date_of(availability.tz, now);
+    let begun = availability.working_period_on(today).is_some_and(|(start, _)| start <= now);
+    if today > date && begun { today } else { date }
 }
 
 /// Consecutive answered days with a blocker, from a newest-first history.
@@ -200,6 +217,25 @@ mod tests {
             let whole = format!("answer {i} ").repeat(12);
             assert_eq!(chunks.iter().filter(|c| c.contains(whole.trim_end())).count(), 1, "answer {i} cut");
         }
+    }
+
+    #[test]
+    fn a_member_is_judged_on_their_day_of_the_digest_unless_their_next_day_has_begun() {
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        let date = |text: &str| text.parse::<NaiveDate>().unwrap();
+        let monday = date("2026-03-30");
+        // 17:00 Berlin on Monday: 02:00 Tuesday in Sydney, 08:00 Monday in Los Angeles.
+        let digest = at("2026-03-30T15:00:00Z");
+        let mut sydney = Availability::with_defaults(chrono_tz::Australia::Sydney);
+        sydney
+            .out_of_office
+            .push(crate::domain::availability::OooRange { from: date("2026-03-31"), to: date("2026-03-31") });
+        assert_eq!(covered_day(&sydney, monday, digest), monday);
+        let los_angeles = Availability::with_defaults(chrono_tz::America::Los_Angeles);
+        assert_eq!(covered_day(&los_angeles, monday, digest), monday);
+        // 18:00 Santiago on Thursday 2 April: 10:45 Friday in Chatham, whose Friday has begun.
+        let chatham = Availability::with_defaults(chrono_tz::Pacific::Chatham);
+        assert_eq!(covered_day(&chatham, date("2026-04-02"), at("2026-04-02T21:00:00Z")), date("2026-04-03"));
     }
 
     #[test]

@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::domain::calendar::Timezone;
+use crate::domain::classifier::is_no_blocker;
 use crate::domain::command::DigestAction;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
-use crate::domain::markup::slack;
+use crate::domain::markup::{mentioned_users, slack};
 use crate::domain::member::Member;
 use crate::domain::platform::Platform;
 use crate::domain::schedule::{local_date_of, local_to_instant};
@@ -23,7 +24,7 @@ use crate::features::texts::{digest as texts, standup as standup_texts};
 use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 use crate::ports::{AnswerRecord, NewDigest, RunKey, RunState, StandupRecord};
 
-use compose::{DigestContent, Entry, Pending, Waiting, blocker_streak, render};
+use compose::{DigestContent, Entry, Pending, Waiting, blocker_streak, covered_day, render};
 
 /// Job kind: post one standup's digest for one digest-zone date.
 pub const DIGEST_JOB: &str = "digest";
@@ -158,8 +159,10 @@ async fn gather(
         classify_member(bot, standup, member, (date, last_digest), now, &mut content).await?;
     }
     let since = last_digest.unwrap_or(standup.created_at);
-    content.decisions = bot.store.decisions_between(standup.workspace_id, since, now).await?;
-    for (asked_id, text) in bot.store.open_questions(standup.workspace_id).await? {
+    // Only what was said in the report channel (and its threads): everyone who reads the digest
+    // could read it there, and nothing from a private channel or a DM reaches it (SPEC §4).
+    content.decisions = bot.store.channel_decisions_between(standup.workspace_id, &standup.channel, since, now).await?;
+    for (asked_id, text) in bot.store.channel_open_questions(standup.workspace_id, &standup.channel).await? {
         let name = match bot.member_by_id(asked_id).await {
             Ok(member) => display_name(&member),
             Err(_) => "a former member".to_owned(),
@@ -183,7 +186,8 @@ async fn entry(
         let question = standup.questions.get(answer.question_index).cloned().unwrap_or_default();
         pairs.push((question, quiet_mentions(bot, standup.workspace_id, &answer.text).await?));
     }
-    let blocker = match answers.iter().find(|a| a.is_blocker) {
+    // Rows stored before empty answers stopped counting as blockers are read by the same rule.
+    let blocker = match answers.iter().find(|a| a.is_blocker && !is_no_blocker(&a.text)) {
         Some(answer) => {
             let history = bot.store.blocker_history(standup.id, member.id, answer.local_date, STREAK_LIMIT).await?;
             Some((quiet_mentions(bot, standup.workspace_id, &answer.text).await?, blocker_streak(&history).max(1)))
@@ -202,7 +206,7 @@ async fn quiet_mentions(bot: &Context, workspace_id: i64, text: &str) -> anyhow:
         return Ok(text.to_owned());
     }
     let mut names = HashMap::new();
-    for user in slack::mentioned_users(text) {
+    for user in mentioned_users(text) {
         if let Some(member) = bot.store.find_member(workspace_id, &user).await? {
             let name = if member.name.is_empty() { user.clone() } else { member.name.clone() };
             names.insert(user, name);
@@ -212,6 +216,9 @@ async fn quiet_mentions(bot: &Context, workspace_id: i64, text: &str) -> anyhow:
 }
 
 /// Away, skipping, or still to come (and when) for a member without answers in this digest.
+///
+/// Each member is judged on their own working day that the digest covers ([`covered_day`]), not
+/// on their date when it is posted.
 ///
 /// "Later today" means a prompt still to come on the digest's own date (digest zone): the other
 /// side of the world. A run prompted before the previous digest and still open (left over from
@@ -224,13 +231,13 @@ async fn classify_member(
     now: DateTime<Utc>,
     content: &mut DigestContent,
 ) -> anyhow::Result<()> {
-    let today = local_date_of(member.tz(), now);
+    let day = covered_day(&member.availability, date, now);
     let name = display_name(member);
-    if member.is_away_on(today) {
+    if member.is_away_on(day) {
         content.away.push(name);
         return Ok(());
     }
-    let run = bot.store.run(&RunKey { standup_id: standup.id, member_id: member.id, local_date: today }).await?;
+    let run = bot.store.run(&RunKey { standup_id: standup.id, member_id: member.id, local_date: day }).await?;
     match run.map(|r| (r.state, r.prompted_at)) {
         Some((RunState::Skipped, _)) => content.skipped.push(name),
         Some((RunState::Prompted, Some(at))) => content.pending.push(Pending { name, waiting: Waiting::Prompted, at }),

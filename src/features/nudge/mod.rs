@@ -17,8 +17,9 @@ use crate::context::Context;
 use crate::domain::classifier::{Classifier, ExtraPhrases};
 use crate::domain::command::NudgeMode;
 use crate::domain::events::{ChatMessage, Destination, OutgoingMessage, Purpose};
-use crate::domain::markup::TimeStyle;
+use crate::domain::markup::{TimeStyle, mentioned_users};
 use crate::domain::member::Member;
+use crate::domain::schedule::round_up_to_second;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::nudge as texts;
 use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
@@ -86,7 +87,7 @@ async fn record_ping(
     // Mentioned members are resolved now (creating them from their profile) so the job only
     // reads the store.
     let mut mentioned = Vec::new();
-    for user in rules::mentioned_users(&message.text) {
+    for user in mentioned_users(&message.text) {
         if user != message.user {
             let member = bot.member(workspace_id, &message.workspace, &user).await?;
             if rules::away_at(&member.availability, now).is_some() {
@@ -98,7 +99,8 @@ async fn record_ping(
     bot.schedule(NewJob {
         kind: GRACE_JOB.to_owned(),
         key: grace_key(channel_id, &message.id),
-        due_at: now + bot.settings.nudge.grace,
+        // Rounded up: the store keeps whole seconds, and the grace period must never be shorter.
+        due_at: round_up_to_second(now + bot.settings.nudge.grace),
         expires_at: None,
         // `member_id` lets `forget-me` cancel the job with the sender's other jobs.
         payload: json!({ "nudge_id": nudge_id, "member_id": sender.id, "mentioned": mentioned }),
@@ -153,8 +155,9 @@ pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> any
         NudgeState::Sent
     };
     // The state moves before the message is queued: a crash in between loses one prompt rather
-    // than sending it twice (never nag twice).
-    if !bot.store.transition_nudge(nudge.id, NudgeState::Waiting, next, now).await? {
+    // than sending it twice (never nag twice). The prompt's instant starts the cooldown: stored
+    // rounded up to a whole second, so the cooldown measured from it is never shorter.
+    if !bot.store.transition_nudge(nudge.id, NudgeState::Waiting, next, round_up_to_second(now)).await? {
         return Ok(JobOutcome::Done);
     }
     let sender = bot.member_by_id(nudge.sender_id).await?;

@@ -1,29 +1,10 @@
-//! Purpose: the pure rules of nudging — who a message mentions, which waiting ping a message
-//! follows up, the cooldown, whether a member is off at an instant, whether a message asks.
+//! Purpose: the pure rules of nudging — which waiting ping a message follows up, the cooldown,
+//! whether a member is off at an instant, whether a message asks. Mentions are read by
+//! [`crate::domain::markup::mentioned_users`], the one reader every feature uses.
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 
 use crate::domain::availability::Availability;
-
-/// Platform user ids mentioned in message markup, in order, each once: Slack `<@U…>` and
-/// `<@U…|name>`, Discord `<@123>` and `<@!123>`. Channel, role and broadcast tokens are not people.
-pub fn mentioned_users(text: &str) -> Vec<String> {
-    let mut users: Vec<String> = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("<@") {
-        rest = &rest[start + 2..];
-        let Some(end) = rest.find('>') else { break };
-        let token = &rest[..end];
-        let id = token.strip_prefix('!').unwrap_or(token);
-        let id = id.split('|').next().unwrap_or_default();
-        // Discord roles are `<@&123>`; only plain ids are people.
-        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()) && !users.iter().any(|u| u == id) {
-            users.push(id.to_owned());
-        }
-        rest = &rest[end..];
-    }
-    users
-}
 
 /// Whether a message in `message_thread` is in the same place as a ping written in `ping_thread`
 /// as message `ping_message`: the channel itself for a top-level ping, or the ping's thread.
@@ -98,13 +79,6 @@ mod tests {
 
     fn utc(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
-    }
-
-    #[test]
-    fn mentions_are_read_from_both_platforms_markup_and_roles_are_not_people() {
-        assert_eq!(mentioned_users("hey <@U2> and <@U3|carol>, <@U2> again"), ["U2", "U3"]);
-        assert_eq!(mentioned_users("<@123> <@!456> <@&789> <#C1> <!here>"), ["123", "456"]);
-        assert!(mentioned_users("no one <@ unterminated").is_empty());
     }
 
     #[test]

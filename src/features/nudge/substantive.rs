@@ -5,6 +5,7 @@
 use crate::context::Context;
 use crate::domain::command::NudgeMode;
 use crate::domain::events::{ChatMessage, Destination, OutgoingMessage, Purpose};
+use crate::domain::markup::mentioned_users;
 use crate::domain::member::Member;
 use crate::domain::platform::Platform;
 use crate::features::nudge::{away_member, rules};
@@ -21,7 +22,7 @@ pub(super) async fn on_substantive(
 ) -> anyhow::Result<()> {
     let now = bot.now();
     let asks = rules::asks_question(&message.text);
-    for user in rules::mentioned_users(&message.text) {
+    for user in mentioned_users(&message.text) {
         if user == message.user {
             continue;
         }

@@ -9,7 +9,7 @@ use crate::domain::calendar::{Timezone, Weekdays, WorkingHours};
 use crate::domain::markup::TimeStyle;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::preferences as texts;
-use crate::features::{brief, standup};
+use crate::features::{brief, decisions, standup};
 use crate::ports::MemberChanges;
 
 /// `/async me`.
@@ -39,9 +39,9 @@ pub async fn home(bot: &Context, workspace: &str, user: &str) -> anyhow::Result<
             prompts.push(texts::home_prompt(bot.markup, &record.name, due));
         }
     }
-    let decisions: Vec<String> = bot
-        .store
-        .recent_decisions(workspace_id, HOME_DECISIONS)
+    // The home is the member's alone: what a DM with the bot would list (SPEC §4 privacy).
+    let visible = decisions::visible_in_private(bot, member.id, None).await?;
+    let decisions: Vec<String> = decisions::recent(bot, workspace_id, &visible, HOME_DECISIONS)
         .await?
         .iter()
         .map(|d| crate::features::texts::decisions::line(bot.markup, d))

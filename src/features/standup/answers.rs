@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::context::Context;
-use crate::domain::classifier::is_none_word;
+use crate::domain::classifier::is_no_blocker;
 use crate::domain::events::{ChatMessage, Destination, OutgoingMessage, Purpose, StandupSubmission};
 use crate::domain::member::Member;
 use crate::domain::schedule::local_date_of;
@@ -67,8 +67,10 @@ async fn target(
     Ok(None)
 }
 
+/// Whether an answer reports a blocker: the blocker question's answer, unless it says nothing
+/// (empty, blank or a "none" word: SPEC §3).
 fn is_blocker(standup: &StandupRecord, index: usize, text: &str) -> bool {
-    standup.blocker_question == Some(index + 1) && !is_none_word(text)
+    standup.blocker_question == Some(index + 1) && !is_no_blocker(text)
 }
 
 fn dm(member: &Member, text: String) -> OutgoingMessage {

@@ -31,15 +31,24 @@ pub fn line(markup: &dyn Markup, decision: &DecisionRecord) -> String {
     ))
 }
 
+/// Where a decision list was asked for, which decides what "none" means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A channel: its own decisions.
+    Channel,
+    /// A direct conversation: the member's standup channels and their own decisions.
+    Private,
+}
+
 /// `/async decisions [words]`.
-pub fn list(markup: &dyn Markup, decisions: &[DecisionRecord], query: Option<&str>) -> String {
+pub fn list(markup: &dyn Markup, decisions: &[DecisionRecord], query: Option<&str>, scope: Scope) -> String {
     if decisions.is_empty() {
-        return match query {
-            Some(query) => format!("No decision mentions {}.", markup.code(query)),
-            None => {
-                "No decisions logged yet. Log one with `/async decide <text>` or a message starting with `Decision:`."
-                    .to_owned()
-            }
+        return match (query, scope) {
+            (Some(query), _) => format!("No decision mentions {}.", markup.code(query)),
+            (None, Scope::Channel) => "No decisions logged in this channel yet. Log one with `/async decide <text>` or a message starting with `Decision:`."
+                .to_owned(),
+            (None, Scope::Private) => "No decisions logged in your standups' channels, or by you, yet. Log one with `/async decide <text>` or a message starting with `Decision:`."
+                .to_owned(),
         };
     }
     let title = match query {
