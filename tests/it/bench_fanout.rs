@@ -162,8 +162,9 @@ struct Watched {
     prompted: HashSet<String>,
     /// Posts answered 429.
     refused: usize,
-    /// When each member's private reply arrived (`chat.postEphemeral` or their `response_url`).
-    replied: HashMap<String, Instant>,
+    /// When each member's private reply arrived, and how (`chat.postEphemeral` or their
+    /// `response_url`).
+    replied: HashMap<String, (Instant, String)>,
 }
 
 impl Watched {
@@ -179,12 +180,12 @@ impl Watched {
                 }
                 ("chat.postMessage", 429) => self.refused += 1,
                 ("chat.postEphemeral", 200) => {
-                    self.replied.entry(param("user")).or_insert(now);
+                    self.replied.entry(param("user")).or_insert((now, call.method.clone()));
                 }
                 ("response_url", 200) => {
                     // The URL's secret names the member (see `type_command`).
                     let user = call.path.rsplit_once(REPLY_SECRET).map(|(_, user)| user.to_owned());
-                    self.replied.entry(user.unwrap_or_default()).or_insert(now);
+                    self.replied.entry(user.unwrap_or_default()).or_insert((now, call.method.clone()));
                 }
                 _ => {}
             }
@@ -196,13 +197,14 @@ impl Watched {
 const REPLY_SECRET: &str = "BENCHREPLY";
 
 /// Types `/async help` as `user` in C1 with a `response_url` of the double's; returns how long
-/// the ack took and how long until the double had the reply (None: no reply within 30 s).
+/// the ack took, and how long until the double had the reply and by which way (None: no reply
+/// within 30 s).
 async fn type_command(
     served: &Served,
     double: &SlackDouble,
     watched: &Mutex<Watched>,
     user: &str,
-) -> (f64, Option<f64>) {
+) -> (f64, Option<(f64, String)>) {
     let body = serde_urlencoded::to_string([
         ("token", "x"),
         ("team_id", "T1"),
@@ -222,8 +224,8 @@ async fn type_command(
     let acked = sent.elapsed().as_secs_f64();
     assert_eq!(status, 200, "{user}'s command acked");
     while sent.elapsed() < Duration::from_secs(30) {
-        if let Some(at) = watched.lock().unwrap().replied.get(user) {
-            return (acked, Some(at.duration_since(sent).as_secs_f64()));
+        if let Some((at, way)) = watched.lock().unwrap().replied.get(user) {
+            return (acked, Some((at.duration_since(sent).as_secs_f64(), way.clone())));
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
@@ -299,7 +301,7 @@ async fn bench_fanout_of_ten_thousand_prompts_at_a_hundred_posts_a_second() {
     let commands: Vec<String> = answered
         .iter()
         .map(|(at, acked, reply)| match reply {
-            Some(reply) => format!("{reply:.3}s@{at:.0}s(ack {acked:.3}s)"),
+            Some((reply, way)) => format!("{reply:.3}s@{at:.0}s(ack {acked:.3}s, {way})"),
             None => format!("none@{at:.0}s"),
         })
         .collect();
@@ -326,16 +328,22 @@ async fn bench_fanout_killed_ten_times_prompts_every_member_exactly_once() {
     let due = seed(&double, &db, CRASH_FANOUT).await;
     double.answer_after(Duration::from_millis(50));
     double.limit_posts_per_second(POSTS_PER_SECOND);
-    // The default pacing (`delivery.slack_posts_per_second`), as an operator runs it.
+    // The default pacing (`delivery.slack_posts_per_second`), as an operator runs it, unless
+    // BENCH_KILL_POSTS_PER_SECOND asks for another (kills then come closer together).
+    let pacing = std::env::var("BENCH_KILL_POSTS_PER_SECOND").ok();
     let command = || {
         let mut command = for_serve(&double, &db);
         command.env("RUST_LOG", "info");
+        if let Some(pacing) = &pacing {
+            command.env("UNHURRIED_DELIVERY__SLACK_POSTS_PER_SECOND", pacing);
+        }
         command
     };
     let delivered = || prompts_per_member(&double).values().sum::<usize>();
     let mut served = Served::start(command()).await;
     sleep_until(due).await;
     let mut kills = Vec::new();
+    let mut logs = String::new();
     for kill in 0..KILLS {
         // Some posts are kept by Slack but their answer never arrives intact.
         double.fail_after_recording("chat.postMessage", 1, Fault::Status500);
@@ -348,7 +356,7 @@ async fn bench_fanout_killed_ten_times_prompts_every_member_exactly_once() {
         }
         kills.push((since(due), delivered()));
         // `Child::kill` is SIGKILL: no shutdown path runs, as with kill -9. Restarted at once.
-        let _ = served.stop().await;
+        logs.push_str(&served.stop().await);
         served = Served::start(command()).await;
     }
     let mut finished = None;
@@ -359,16 +367,19 @@ async fn bench_fanout_killed_ten_times_prompts_every_member_exactly_once() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let logs = served.stop().await;
+    logs.push_str(&served.stop().await);
     keep_log("bench_fanout_killed", &logs);
+    let reconciled = double.calls().iter().filter(|c| c.method == "conversations.history").count();
     let (lost, duplicated) = lost_and_duplicated(&double, CRASH_FANOUT);
     let killed: Vec<String> = kills.iter().map(|(at, n)| format!("{at:.1}s/{n}")).collect();
     let finished_text = finished.map_or_else(|| "never".to_owned(), |s| format!("{s:.1}s"));
     let last_kill = kills.last().map_or(0.0, |(at, _)| *at);
     println!(
-        "bench_fanout_killed: members={CRASH_FANOUT} kills={KILLS} posts_per_second=default(10) latency=50ms \
+        "bench_fanout_killed: members={CRASH_FANOUT} kills={KILLS} posts_per_second={} latency=50ms \
          faults=500+drop-after-keeping x{KILLS} last_prompt_after_due={finished_text} (goal <= 60 s) \
-         last_kill_after_due={last_kill:.1}s lost={lost} duplicated={duplicated} kills_at(s/prompts)=[{}]",
+         last_kill_after_due={last_kill:.1}s lost={lost} duplicated={duplicated} \
+         history_lookups={reconciled} kills_at(s/prompts)=[{}]",
+        pacing.as_deref().unwrap_or("default(10)"),
         killed.join(" ")
     );
     assert_eq!((lost, duplicated), (0, 0), "every member exactly one prompt; logs:\n{}", tail(&logs));
