@@ -9,6 +9,10 @@ use super::{SqliteStore, instant, secs};
 use crate::domain::events::InboundEvent;
 use crate::ports::{InboxStore, NewDelivery, PendingDelivery};
 
+/// The next pending delivery due at `?`.
+const NEXT_DELIVERY: &str = "SELECT id, platform, event, attempts FROM inbox
+     WHERE state = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT 1";
+
 #[async_trait]
 impl InboxStore for SqliteStore {
     async fn record_deliveries(&self, deliveries: &[NewDelivery], now: DateTime<Utc>) -> anyhow::Result<Vec<bool>> {
@@ -38,13 +42,13 @@ impl InboxStore for SqliteStore {
     }
 
     async fn next_delivery(&self, now: DateTime<Utc>) -> anyhow::Result<Option<PendingDelivery>> {
-        let row: Option<(i64, String, String, i64)> = sqlx::query_as(
-            "SELECT id, platform, event, attempts FROM inbox
-             WHERE state = 'pending' AND not_before <= ? ORDER BY id LIMIT 1",
-        )
-        .bind(secs(now))
-        .fetch_optional(&mut *self.read().await?)
-        .await?;
+        // In the order of the `inbox_pending` index (state, not_before, id), so taking the next
+        // row is one index probe however long the backlog is; `ORDER BY id` made SQLite collect
+        // and sort every due row for each event, and the consumer slowed down as it fell behind.
+        // A row's `not_before` is the second it arrived, so this is arrival order; a retried row
+        // waits for its turn behind what arrived before its retry time.
+        let row: Option<(i64, String, String, i64)> =
+            sqlx::query_as(NEXT_DELIVERY).bind(secs(now)).fetch_optional(&mut *self.read().await?).await?;
         let Some((id, platform, event, attempts)) = row else { return Ok(None) };
         let event: InboundEvent =
             serde_json::from_str(&event).with_context(|| format!("inbox row {id} is unreadable"))?;
@@ -89,5 +93,72 @@ impl InboxStore for SqliteStore {
                 .fetch_one(&mut *self.read().await?)
                 .await?;
         Ok((count, oldest.map(instant).transpose()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+    use crate::domain::events::ChatMessage;
+    use crate::domain::platform::Platform;
+
+    fn delivery(n: usize) -> NewDelivery {
+        let message = ChatMessage {
+            workspace: "T1".into(),
+            id: format!("1700000000.{n:06}"),
+            channel: "C1".into(),
+            user: "U1".into(),
+            text: format!("message {n}"),
+            thread: None,
+            is_dm: false,
+        };
+        NewDelivery { platform: Platform::Slack, event: InboundEvent::Message(message) }
+    }
+
+    async fn store(dir: &tempfile::TempDir) -> SqliteStore {
+        SqliteStore::open(&format!("sqlite://{}", dir.path().join("inbox.db").display())).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_next_delivery_is_the_earliest_due_and_a_retried_one_waits_behind_earlier_arrivals() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let start: DateTime<Utc> = "2026-03-30T07:30:00Z".parse().unwrap();
+        store.record_deliveries(&[delivery(1), delivery(2)], start).await.unwrap();
+        store.record_deliveries(&[delivery(3)], start + Duration::seconds(10)).await.unwrap();
+        let first = store.next_delivery(start).await.unwrap().unwrap();
+        assert_eq!(first.event.delivery_id(), "message:C1:1700000000.000001");
+        store
+            .mark_attempt_failed(first.id, "the platform was down", Some(start + Duration::seconds(5)), start)
+            .await
+            .unwrap();
+
+        let next = |at: i64| {
+            let store = &store;
+            async move { store.next_delivery(start + Duration::seconds(at)).await.unwrap().map(|d| d.event.delivery_id()) }
+        };
+        assert_eq!(next(0).await.as_deref(), Some("message:C1:1700000000.000002"), "the failed one is not due yet");
+        assert_eq!(next(5).await.as_deref(), Some("message:C1:1700000000.000002"));
+        let second = store.next_delivery(start).await.unwrap().unwrap();
+        store.mark_handled(second.id, start).await.unwrap();
+        assert_eq!(next(5).await.as_deref(), Some("message:C1:1700000000.000001"), "due again after its delay");
+        assert_eq!(next(10).await.as_deref(), Some("message:C1:1700000000.000001"), "retried before a later arrival");
+    }
+
+    /// The consumer takes the next row once per event; sorting the whole backlog each time made
+    /// it slower the further it fell behind.
+    #[tokio::test]
+    async fn taking_the_next_delivery_reads_one_index_entry_instead_of_sorting_the_backlog() {
+        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {NEXT_DELIVERY}")))
+                .bind(0)
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        let detail: Vec<&str> = plan.iter().map(|row| row.3.as_str()).collect();
+        assert_eq!(detail, ["SEARCH inbox USING INDEX inbox_pending (state=? AND not_before<?)"]);
     }
 }
