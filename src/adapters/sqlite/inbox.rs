@@ -1,9 +1,12 @@
 //! Purpose: the inbox in SQLite. Intake's group commit writes a batch of deliveries in one
 //! transaction; the unique key (platform, workspace, delivery id) is the de-duplication.
 
+use std::collections::HashSet;
+
 use anyhow::Context as _;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite};
 
 use super::{SqliteStore, instant, secs};
 use crate::domain::events::InboundEvent;
@@ -13,29 +16,73 @@ use crate::ports::{InboxStore, NewDelivery, PendingDelivery};
 const NEXT_DELIVERY: &str = "SELECT id, platform, event, attempts FROM inbox
      WHERE state = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT 1";
 
+/// The most rows one INSERT statement carries (7 values each, far below SQLite's 32,766).
+const MAX_STATEMENT_ROWS: usize = 256;
+
+/// Rows for the next INSERT of a batch with `remaining` rows left: the largest power of two that
+/// fits, so batches of any size share at most nine statement texts, each prepared once per
+/// connection (sqlx caches prepared statements by their text). One statement per row cost a
+/// round trip to SQLite's worker thread, and two context switches, per delivery.
+fn statement_rows(remaining: usize) -> usize {
+    let most = remaining.min(MAX_STATEMENT_ROWS);
+    1 << most.ilog2()
+}
+
 #[async_trait]
 impl InboxStore for SqliteStore {
     async fn record_deliveries(&self, deliveries: &[NewDelivery], now: DateTime<Utc>) -> anyhow::Result<Vec<bool>> {
+        // Encoded before the write lock is taken.
+        let rows = deliveries
+            .iter()
+            .map(|delivery| {
+                let event = serde_json::to_string(&delivery.event)?;
+                Ok((delivery.platform.as_str(), delivery.event.workspace(), delivery.event.delivery_id(), event))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let mut tx = self.begin_write().await?;
-        let mut fresh = Vec::with_capacity(deliveries.len());
-        for delivery in deliveries {
-            let inserted = sqlx::query(
-                "INSERT INTO inbox (platform, workspace, delivery_id, event, state, not_before, received_at)
-                 VALUES (?, ?, ?, ?, 'pending', ?, ?)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(delivery.platform.as_str())
-            .bind(delivery.event.workspace())
-            .bind(delivery.event.delivery_id())
-            .bind(serde_json::to_string(&delivery.event)?)
-            .bind(secs(now))
-            .bind(secs(now))
-            .execute(&mut *tx)
-            .await
-            .context("cannot record a delivery")?
-            .rows_affected()
-                == 1;
-            fresh.push(inserted);
+        let mut fresh = Vec::with_capacity(rows.len());
+        let mut rest = rows.as_slice();
+        while !rest.is_empty() {
+            let (chunk, tail) = rest.split_at(statement_rows(rest.len()));
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO inbox (platform, workspace, delivery_id, event, state, not_before, received_at) ",
+            );
+            insert.push_values(chunk, |mut row, (platform, workspace, delivery_id, event)| {
+                row.push_bind(*platform)
+                    .push_bind(*workspace)
+                    .push_bind(delivery_id.as_str())
+                    .push_bind(event.as_str())
+                    .push("'pending'")
+                    .push_bind(secs(now))
+                    .push_bind(secs(now));
+            });
+            insert.push(" ON CONFLICT DO NOTHING");
+            let done = insert.build().execute(&mut *tx).await.context("cannot record a delivery")?;
+            let inserted = done.rows_affected();
+            if inserted == chunk.len() as u64 {
+                fresh.extend(std::iter::repeat_n(true, chunk.len()));
+            } else if inserted == 0 {
+                fresh.extend(std::iter::repeat_n(false, chunk.len()));
+            } else {
+                // Some keys were there already (a retry) or came twice in the batch. The rows
+                // this statement inserted hold the last `inserted` ids (this writer holds the
+                // lock, and a new row's id is the largest so far plus one), so read back their
+                // keys: only the duplicates' chunks pay for it, never the common one.
+                let last = done.last_insert_rowid();
+                let keys: Vec<(String, String, String)> =
+                    sqlx::query_as("SELECT platform, workspace, delivery_id FROM inbox WHERE id > ? AND id <= ?")
+                        .bind(last - inserted as i64)
+                        .bind(last)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                anyhow::ensure!(keys.len() as u64 == inserted, "the inbox's new rows are not where they were written");
+                let mut keys: HashSet<(String, String, String)> = keys.into_iter().collect();
+                fresh.extend(chunk.iter().map(|(platform, workspace, delivery_id, _)| {
+                    // The first occurrence of a key repeated in the batch is the new one.
+                    keys.remove(&((*platform).to_owned(), (*workspace).to_owned(), delivery_id.clone()))
+                }));
+            }
+            rest = tail;
         }
         tx.commit().await?;
         Ok(fresh)
@@ -119,6 +166,27 @@ mod tests {
 
     async fn store(dir: &tempfile::TempDir) -> SqliteStore {
         SqliteStore::open(&format!("sqlite://{}", dir.path().join("inbox.db").display())).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_batch_of_several_statements_tells_each_delivery_whether_it_is_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let now: DateTime<Utc> = "2026-03-30T07:30:00Z".parse().unwrap();
+        let earlier: Vec<NewDelivery> = [3, 300, 599].into_iter().map(delivery).collect();
+        assert_eq!(store.record_deliveries(&earlier, now).await.unwrap(), [true, true, true]);
+
+        // 600 deliveries take five statements (256, 256, 64, 16, 8); keys seen before sit in
+        // the first, second and last of them, and two keys come twice within the batch, once
+        // in the same statement and once across two.
+        let mut batch: Vec<NewDelivery> = (0..600).map(delivery).collect();
+        batch[10] = delivery(5);
+        batch[520] = delivery(400);
+        let fresh = store.record_deliveries(&batch, now).await.unwrap();
+        let duplicates: Vec<usize> = (0..600).filter(|&at| !fresh[at]).collect();
+        assert_eq!(duplicates, [3, 10, 300, 520, 599]);
+        let (pending, _) = store.inbox_backlog().await.unwrap();
+        assert_eq!(pending, 3 + 600 - 5, "one row per key");
     }
 
     #[tokio::test]
