@@ -7,7 +7,7 @@
 //! Two modes, both bounded in time and on 127.0.0.1 only:
 //!
 //! ```text
-//! slack_ingest fake-api --addr 127.0.0.1:PORT [--lifetime SECS]
+//! slack_ingest fake-api --addr 127.0.0.1:PORT [--lifetime SECS] [--users-info-delay-ms MS]
 //!     a minimal Slack Web API (auth.test, users.info, anything else ok) for the server under test
 //! slack_ingest load --url http://127.0.0.1:PORT/slack/events --secret S --pid PID
 //!     [--rate N|max] [--duration SECS] [--warmup SECS] [--connections N] [--label NAME]
@@ -49,7 +49,9 @@ fn main() {
 }
 
 fn usage(problem: &str) -> ! {
-    eprintln!("slack_ingest: {problem}\nusage: slack_ingest fake-api --addr ADDR | load --url URL --secret S --pid PID [--rate N|max] [--duration S] [--warmup S] [--connections N] [--label NAME]");
+    eprintln!(
+        "slack_ingest: {problem}\nusage: slack_ingest fake-api --addr ADDR | load --url URL --secret S --pid PID [--rate N|max] [--duration S] [--warmup S] [--connections N] [--label NAME]"
+    );
     std::process::exit(2)
 }
 
@@ -86,10 +88,15 @@ async fn fake_api(options: &HashMap<String, String>) {
     let addr: SocketAddr = required(options, "addr").parse().unwrap_or_else(|_| usage("--addr: not an address"));
     assert!(addr.ip().is_loopback(), "the fake Web API listens on 127.0.0.1 only");
     let lifetime = Duration::from_secs(number(options, "lifetime", 900));
+    // How long users.info takes to answer: Slack's own latency, or a slow or throttled Web API.
+    let users_info_delay = Duration::from_millis(number(options, "users-info-delay-ms", 0));
     let posted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let answer = move |Path(method): Path<String>, RawQuery(query): RawQuery, body: axum::body::Bytes| {
         let posted = posted.clone();
         async move {
+            if method == "users.info" {
+                tokio::time::sleep(users_info_delay).await;
+            }
             let mut params: HashMap<String, String> =
                 serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
             params.extend(serde_urlencoded::from_bytes::<HashMap<String, String>>(&body).unwrap_or_default());
@@ -209,9 +216,10 @@ fn event_callback(run: u64, index: u64, now: u64) -> String {
     let message = corpus::message(index, run);
     let ts = corpus::ts(run, index);
     let text = serde_json::to_string(&message.text).expect("a string");
-    let mention = message.mentions.as_ref().map_or(String::new(), |user| {
-        format!(r#"{{"type":"user","user_id":"{user}"}},{{"type":"text","text":" "}},"#)
-    });
+    let mention = message
+        .mentions
+        .as_ref()
+        .map_or(String::new(), |user| format!(r#"{{"type":"user","user_id":"{user}"}},{{"type":"text","text":" "}},"#));
     let plain = serde_json::to_string(message.text.split_once("> ").map_or(message.text.as_str(), |(_, rest)| rest))
         .expect("a string");
     let thread = message.thread_ts.as_ref().map_or(String::new(), |parent| {
@@ -360,11 +368,8 @@ async fn exchange(stream: &mut TcpStream, request: &[u8], answer: &mut Vec<u8>) 
         read_more(stream, answer).await?;
     };
     let head = std::str::from_utf8(&answer[..head_end]).map_err(|_| io::Error::other("a non-text header"))?;
-    let status: u16 = head
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .ok_or_else(|| io::Error::other("no status line"))?;
+    let status: u16 =
+        head.split(' ').nth(1).and_then(|code| code.parse().ok()).ok_or_else(|| io::Error::other("no status line"))?;
     let header = |name: &str| {
         head.lines().skip(1).find_map(|line| {
             let (key, value) = line.split_once(':')?;

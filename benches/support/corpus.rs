@@ -83,7 +83,8 @@ pub fn message(index: u64, run_secs: u64) -> Message {
     let kind = (h >> 24) % 10;
     let ping = kind < 2;
     let mention = (kind == 2 || kind == 3).then(|| user_id((h >> 32) as usize + 1));
-    let body = if ping { PINGS[(h >> 40) as usize % PINGS.len()] } else { ORDINARY[(h >> 40) as usize % ORDINARY.len()] };
+    let body =
+        if ping { PINGS[(h >> 40) as usize % PINGS.len()] } else { ORDINARY[(h >> 40) as usize % ORDINARY.len()] };
     let text = match (&mention, ping) {
         (Some(other), false) => format!("<@{other}> {body}"),
         _ => body.to_owned(),
