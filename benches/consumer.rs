@@ -5,7 +5,8 @@
 //! unit of work: the features' writes, queued messages and the row's `handled` mark commit
 //! together. Delivery is not part of it (the workers send apart from the consumer).
 //!
-//! Prints one summary line. Run: `cargo bench --bench consumer` (or through
+//! Prints one summary line: events per second of wall time and per second of the process's CPU
+//! time (which other load on the machine does not inflate). Run: `cargo bench --bench consumer` (or through
 //! `scripts/bench_ingest.sh`, pinned to one core like the server).
 //! Options: `--events N` per round (default 20000), `--rounds N` (default 3).
 
@@ -72,26 +73,54 @@ async fn measure(events: usize, rounds: usize) -> String {
     bot.handle_pending().await.expect("the warm-up events are handled");
 
     let mut rates = Vec::with_capacity(rounds);
+    let mut per_cpu = Vec::with_capacity(rounds);
     let mut pings = 0;
     for _ in 0..rounds {
         pings += record(&bot, &mut next, events as u64).await;
-        let started = Instant::now();
+        let (started, cpu_before) = (Instant::now(), cpu_seconds());
         let handled = bot.handle_pending().await.expect("every event is handled");
-        let elapsed = started.elapsed().as_secs_f64();
+        let (elapsed, cpu) = (started.elapsed().as_secs_f64(), cpu_seconds() - cpu_before);
         assert_eq!(handled, events, "every recorded event is handled once");
         rates.push(handled as f64 / elapsed);
+        per_cpu.push(handled as f64 / cpu);
     }
     let (backlog, _) = store.inbox_backlog().await.expect("the backlog");
     assert_eq!(backlog, 0, "nothing is left pending");
-    let mut sorted = rates.clone();
-    sorted.sort_by(f64::total_cmp);
-    let median = sorted[sorted.len() / 2];
     let each: Vec<String> = rates.iter().map(|rate| format!("{rate:.0}")).collect();
     format!(
-        "consumer events_per_round={events} rounds={rounds} pings={:.0}% handled_per_s={median:.0} (median; rounds {})",
+        "consumer events_per_round={events} rounds={rounds} pings={:.0}% handled_per_s={:.0} (median; rounds {}) \
+         handled_per_cpu_s={:.0}",
         100.0 * pings as f64 / (events * rounds) as f64,
-        each.join(", ")
+        median(&rates),
+        each.join(", "),
+        median(&per_cpu),
     )
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
+
+/// User plus system CPU time of this process (the runtime and SQLite's worker threads), in
+/// seconds: what the events cost whatever else the machine was doing.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the command name's closing parenthesis: utime is the 12th, stime the 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')').expect("a stat line").1.split_whitespace().collect();
+    let ticks = fields[11].parse::<f64>().expect("utime") + fields[12].parse::<f64>().expect("stime");
+    ticks / clock_ticks_per_second()
+}
+
+fn clock_ticks_per_second() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 /// Records `count` channel messages in the inbox as intake would (group-commit batches);

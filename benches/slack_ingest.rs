@@ -7,14 +7,16 @@
 //! Two modes, both bounded in time and on 127.0.0.1 only:
 //!
 //! ```text
-//! slack_ingest fake-api --addr 127.0.0.1:PORT [--lifetime SECS]
+//! slack_ingest fake-api --addr 127.0.0.1:PORT [--lifetime SECS] [--users-info-delay-ms MS]
 //!     a minimal Slack Web API (auth.test, users.info, anything else ok) for the server under test
 //! slack_ingest load --url http://127.0.0.1:PORT/slack/events --secret S --pid PID
 //!     [--rate N|max] [--duration SECS] [--warmup SECS] [--connections N] [--label NAME]
 //! ```
 //!
 //! Latency is measured from writing a request to reading its whole answer; whether the server
-//! kept up with the offered rate shows as `achieved` below `offered`.
+//! kept up with the offered rate shows as `achieved` below `offered`, and as `unsent`: requests
+//! due in the measured window that were never sent because every connection was still waiting
+//! for an answer when the window closed.
 
 #[path = "support/corpus.rs"]
 mod corpus;
@@ -88,10 +90,15 @@ async fn fake_api(options: &HashMap<String, String>) {
     let addr: SocketAddr = required(options, "addr").parse().unwrap_or_else(|_| usage("--addr: not an address"));
     assert!(addr.ip().is_loopback(), "the fake Web API listens on 127.0.0.1 only");
     let lifetime = Duration::from_secs(number(options, "lifetime", 900));
+    // How long users.info takes to answer: Slack's own latency, or a slow or throttled Web API.
+    let users_info_delay = Duration::from_millis(number(options, "users-info-delay-ms", 0));
     let posted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let answer = move |Path(method): Path<String>, RawQuery(query): RawQuery, body: axum::body::Bytes| {
         let posted = posted.clone();
         async move {
+            if method == "users.info" {
+                tokio::time::sleep(users_info_delay).await;
+            }
             let mut params: HashMap<String, String> =
                 serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
             params.extend(serde_urlencoded::from_bytes::<HashMap<String, String>>(&body).unwrap_or_default());
@@ -245,12 +252,12 @@ async fn load(plan: Plan) -> String {
     let plan = Rc::new(plan);
     let next = Rc::new(Cell::new(0u64));
     let tally = Rc::new(RefCell::new(Tally::default()));
-    let cpu_before = Rc::new(Cell::new(None));
+    let cpu_before = Rc::new(Cell::new(None::<(f64, BTreeMap<String, f64>)>));
     let sampler = tokio::task::spawn_local({
         let (plan, cpu_before) = (plan.clone(), cpu_before.clone());
         async move {
             tokio::time::sleep_until(plan.measure_from.into()).await;
-            cpu_before.set(Some(cpu_seconds(plan.server_pid)));
+            cpu_before.set(Some((cpu_seconds(plan.server_pid), cpu_by_thread(plan.server_pid))));
         }
     });
     let workers: Vec<_> = (0..plan.connections)
@@ -259,9 +266,16 @@ async fn load(plan: Plan) -> String {
     for worker in workers {
         worker.await.expect("a connection task");
     }
-    let cpu_after = cpu_seconds(plan.server_pid);
+    let (cpu_after, threads_after) = (cpu_seconds(plan.server_pid), cpu_by_thread(plan.server_pid));
     sampler.await.expect("the CPU sampler");
-    let cpu = cpu_after - cpu_before.get().expect("sampled at the start of the measurement");
+    let (cpu_before, threads_before) = cpu_before.take().expect("sampled at the start of the measurement");
+    let cpu = cpu_after - cpu_before;
+    let threads: Vec<String> = threads_after
+        .iter()
+        .map(|(name, after)| (name, after - threads_before.get(name).copied().unwrap_or(0.0)))
+        .filter(|(_, seconds)| *seconds >= 0.01)
+        .map(|(name, seconds)| format!("{}:{seconds:.2}", name.replace(' ', "_")))
+        .collect();
     let mut tally = tally.take();
     let elapsed = tally.last_done.map_or(0.0, |done| (done - plan.measure_from).as_secs_f64());
     tally.latencies_us.sort_unstable();
@@ -271,11 +285,17 @@ async fn load(plan: Plan) -> String {
     };
     let achieved = if elapsed > 0.0 { tally.ok as f64 / elapsed } else { 0.0 };
     let offered = plan.rate.map_or("max".to_owned(), |rate| format!("{rate:.0}/s"));
+    let answered = tally.ok + tally.non_2xx + tally.errors;
+    let unsent = plan.rate.map_or(0, |rate| {
+        let due = (rate * (plan.stop_at - plan.measure_from).as_secs_f64()) as u64;
+        due.saturating_sub(answered)
+    });
     let statuses: Vec<String> =
         tally.statuses.iter().filter(|(s, _)| !(200..300).contains(*s)).map(|(s, n)| format!("{s}:{n}")).collect();
     format!(
-        "slack_ingest server={} offered={offered} achieved={achieved:.0}/s ok={} non2xx={}{} conn_errors={} \
-         p50={:.2}ms p99={:.2}ms server_cpu={cpu:.2}s events_per_cpu_s={:.0} window={elapsed:.1}s connections={} sent_total={}",
+        "slack_ingest server={} offered={offered} achieved={achieved:.0}/s ok={} non2xx={}{} conn_errors={} unsent={unsent} \
+         p50={:.2}ms p99={:.2}ms server_cpu={cpu:.2}s events_per_cpu_s={:.0} window={elapsed:.1}s connections={} sent_total={} \
+         cpu_by_thread={}",
         plan.label,
         tally.ok,
         tally.non_2xx,
@@ -286,6 +306,7 @@ async fn load(plan: Plan) -> String {
         if cpu > 0.0 { tally.ok as f64 / cpu } else { f64::NAN },
         plan.connections,
         tally.sent,
+        threads.join(","),
     )
 }
 
@@ -301,15 +322,18 @@ async fn connection(plan: Rc<Plan>, next: Rc<Cell<u64>>, tally: Rc<RefCell<Tally
             Some(rate) => plan.start + Duration::from_secs_f64(index as f64 / rate),
             None => Instant::now(),
         };
-        if due >= plan.stop_at {
+        // At the end of the run, whatever was due and not yet sent is left unsent (counted as
+        // `unsent`): a server that cannot keep up does not make the run longer.
+        if due >= plan.stop_at || Instant::now() >= plan.stop_at {
             return;
         }
         if plan.rate.is_some() {
             tokio::time::sleep_until(due.into()).await;
         }
         plan.request(index, &mut request);
-        let counted = due >= plan.measure_from;
         let sent = Instant::now();
+        // Counted by when it was sent: a generator behind schedule still measures the window.
+        let counted = sent >= plan.measure_from;
         let result = match &mut stream {
             Some(open) => exchange(open, &request, &mut answer).await,
             None => match TcpStream::connect(plan.addr).await {
@@ -411,6 +435,25 @@ fn cpu_seconds(pid: u32) -> f64 {
     let fields: Vec<&str> = stat.rsplit_once(')').expect("a stat line").1.split_whitespace().collect();
     let ticks: f64 = fields[11].parse::<f64>().expect("utime") + fields[12].parse::<f64>().expect("stime");
     ticks / clock_ticks_per_second()
+}
+
+/// CPU seconds of a process's threads, summed by thread name as the kernel keeps it (15
+/// characters: `tokio-rt-worker`, `sqlx-sqlite-wor`; the main thread under the program's name).
+/// Threads that ended during the run are missing from the difference.
+fn cpu_by_thread(pid: u32) -> BTreeMap<String, f64> {
+    let mut by_name = BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return by_name };
+    let ticks_per_second = clock_ticks_per_second();
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let name = stat[open + 1..close].to_owned();
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let (Some(user), Some(system)) = (fields.get(11), fields.get(12)) else { continue };
+        let ticks = user.parse::<f64>().unwrap_or(0.0) + system.parse::<f64>().unwrap_or(0.0);
+        *by_name.entry(name).or_insert(0.0) += ticks / ticks_per_second;
+    }
+    by_name
 }
 
 fn clock_ticks_per_second() -> f64 {

@@ -120,7 +120,7 @@ for rate in $RATES; do
             sent=$(sed -n 's/.* sent_total=\([0-9]*\).*/\1/p' "$WORK/line")
             rows=$(sqlite3 "$db" 'SELECT COUNT(*) FROM inbox')
             handled=$(sqlite3 "$db" "SELECT COUNT(*) FROM inbox WHERE state = 'handled'")
-            errors=$(grep -c ' ERROR ' "$WORK/unhurried-$rate.log" || true)
+            errors=$(grep -c 'ERROR' "$WORK/unhurried-$rate.log" || true)
             echo "#   unhurried inbox: $rows rows for $sent deliveries sent (warm-up included), $handled handled by the consumer during the run; $errors error lines logged"
         fi
         stop "$pid"

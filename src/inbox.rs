@@ -72,21 +72,23 @@ async fn write_batches(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while incoming.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let deliveries: Vec<NewDelivery> = batch.iter().map(|w| w.delivery.clone()).collect();
+        // Moved out of the batch, not cloned: the events are written once and then dropped.
+        let (deliveries, answers): (Vec<NewDelivery>, Vec<_>) =
+            batch.drain(..).map(|waiting| (waiting.delivery, waiting.answer)).unzip();
         match store.record_deliveries(&deliveries, clock.now()).await {
             Ok(fresh) => {
                 if fresh.iter().any(|new| *new) {
                     recorded.notify_one();
                 }
-                for (waiting, new) in batch.drain(..).zip(fresh) {
-                    let _ = waiting.answer.send(Ok(if new { Recorded::New } else { Recorded::Duplicate }));
+                for (answer, new) in answers.into_iter().zip(fresh) {
+                    let _ = answer.send(Ok(if new { Recorded::New } else { Recorded::Duplicate }));
                 }
             }
             Err(error) => {
                 let error = format!("{error:#}");
-                tracing::error!(%error, deliveries = batch.len(), "could not record deliveries; the platform will retry them");
-                for waiting in batch.drain(..) {
-                    let _ = waiting.answer.send(Err(error.clone()));
+                tracing::error!(%error, deliveries = deliveries.len(), "could not record deliveries; the platform will retry them");
+                for answer in answers {
+                    let _ = answer.send(Err(error.clone()));
                 }
             }
         }
