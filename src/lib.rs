@@ -24,6 +24,7 @@ pub mod domain;
 pub mod features;
 pub mod inbox;
 pub mod jobs;
+pub mod playground;
 pub mod ports;
 pub mod simulation;
 pub mod telemetry;

@@ -31,7 +31,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
     /// Run the bot: migrations, then every platform with credentials, and the job scheduler.
-    Serve,
+    /// Without chat credentials: a playground in the browser on `http.addr`, on its own store.
+    Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
     /// Validate the configuration and show which platforms are enabled.
@@ -44,6 +45,18 @@ pub enum CliCommand {
     Classify,
     /// Show the outbox: messages by state, and the failed and unknown ones with their reasons.
     Outbox(OutboxArgs),
+}
+
+/// Arguments of `unhurried serve` (they matter only to the playground, without chat credentials).
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The playground's workspace: a scenario file (TOML, SPEC §8); the built-in demo without it.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Keep the playground's store in this SQLite file (a fresh temporary one without it); never
+    /// the configured database.
+    #[arg(long, value_name = "FILE")]
+    pub playground_db: Option<PathBuf>,
 }
 
 /// Arguments of `unhurried outbox`.
@@ -65,6 +78,9 @@ pub struct SimulateArgs {
     /// One readable line per message instead of JSON lines.
     #[arg(long)]
     pub pretty: bool,
+    /// Also write the transcript as one self-contained HTML page (the playground's chat view).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// Arguments of `unhurried schedule`.
@@ -102,8 +118,14 @@ fn load_settings(cli: &Cli) -> Result<Settings, ExitCode> {
 pub async fn run(cli: Cli) -> ExitCode {
     match &cli.command {
         CliCommand::Schedule(args) => schedule(args),
-        CliCommand::Serve => match load_settings(&cli) {
-            Ok(settings) => serve::serve(settings).await,
+        CliCommand::Serve(args) => match load_settings(&cli) {
+            Ok(settings) => {
+                let playground = crate::playground::PlaygroundOptions {
+                    scenario: args.scenario.clone(),
+                    db: args.playground_db.clone(),
+                };
+                serve::serve(settings, playground).await
+            }
             Err(code) => code,
         },
         CliCommand::Migrate => match load_settings(&cli) {
@@ -140,6 +162,13 @@ async fn simulate(args: &SimulateArgs, settings: Settings) -> ExitCode {
     };
     match crate::simulation::run(scenario, settings, args.db.clone()).await {
         Ok(run) => {
+            if let Some(file) = &args.html {
+                let page = crate::simulation::html::page(&run.scenario, &run.transcript);
+                if let Err(error) = std::fs::write(file, page) {
+                    eprintln!("unhurried simulate: cannot write {}: {error}", file.display());
+                    return ExitCode::FAILURE;
+                }
+            }
             if args.pretty {
                 print!("{}", crate::simulation::pretty::render(&run.scenario, &run.transcript));
             } else {

@@ -20,10 +20,10 @@ use crate::config::{Secrets, Settings, process_env};
 use crate::inbox::InboxWriter;
 use crate::ports::{ChatPlatform, Clock, Store};
 
-/// Runs the bot until SIGINT/SIGTERM.
-pub async fn serve(settings: Settings) -> ExitCode {
+/// Runs the bot until SIGINT/SIGTERM; without chat credentials, the playground.
+pub async fn serve(settings: Settings, playground: crate::playground::PlaygroundOptions) -> ExitCode {
     crate::telemetry::init(settings.log.format, &settings.log.level);
-    match serve_inner(settings).await {
+    match serve_inner(settings, playground).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error:#}");
@@ -56,11 +56,16 @@ enum Connection {
     Discord(discord::DiscordConnection),
 }
 
-async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
+async fn serve_inner(settings: Settings, playground: crate::playground::PlaygroundOptions) -> anyhow::Result<()> {
     slack::install_crypto_provider();
+    let secrets = Secrets::from_env(&process_env());
+    if slack_mode(&secrets).is_none() && secrets.discord_token.is_none() {
+        // Without a platform: the playground, on a store of its own. database.url is not even
+        // opened, so a production database whose tokens are missing by mistake is untouched.
+        return crate::playground::serve(settings, playground, shutdown_signal()).await;
+    }
     let store = Arc::new(SqliteStore::open(&settings.database.url).await?);
     let _instance = store.lock_instance()?;
-    let secrets = Secrets::from_env(&process_env());
     let enabled = enabled_platforms(&secrets);
     let metrics = Arc::new(Metrics::default());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -74,16 +79,6 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(database = %settings.database.url, http = %settings.http.addr, platforms = ?enabled, "unhurried is running");
 
     let slack = slack_mode(&secrets);
-    if slack.is_none() && secrets.discord_token.is_none() {
-        // Without a platform nothing could be delivered: jobs are left alone (running them would
-        // end every schedule), and the HTTP server answers health checks.
-        tracing::warn!(
-            "no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): serving /healthz and /metrics only; no job runs and nothing is sent"
-        );
-        serve_http(listener, router(http_state, None), wait_for(stopped)).await?;
-        tracing::info!("unhurried stopped");
-        return Ok(());
-    }
 
     // Checked before connecting, so a wrong key is a one-line error, not a half-started bot.
     let interactions_key = match &secrets.discord_token {

@@ -5,6 +5,7 @@
 //! prompt due at 07:30:00Z appears at most one tick later, exactly as in production. Ticks at which
 //! nothing is due are skipped, which changes nothing but the running time.
 
+pub mod html;
 pub mod pretty;
 pub mod scenario;
 
@@ -109,7 +110,7 @@ pub async fn run(scenario: Scenario, settings: Settings, db: Option<PathBuf>) ->
 }
 
 /// The first tick instant (`start + k·tick`) at or after `due` and after `last_tick`.
-fn next_tick_at_or_after(
+pub(crate) fn next_tick_at_or_after(
     start: DateTime<Utc>,
     tick: Duration,
     due: DateTime<Utc>,
@@ -132,7 +133,7 @@ fn next_tick_at_or_after(
     at
 }
 
-fn tempfile_dir() -> anyhow::Result<PathBuf> {
+pub(crate) fn tempfile_dir() -> anyhow::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("unhurried-sim-{}-{}", std::process::id(), rand_suffix()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     Ok(dir)
@@ -143,7 +144,7 @@ fn rand_suffix() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default()
 }
 
-fn apply_workspace(mut settings: Settings, scenario: &Scenario) -> Settings {
+pub(crate) fn apply_workspace(mut settings: Settings, scenario: &Scenario) -> Settings {
     let w = &scenario.workspace;
     if let Some(tz) = w.default_tz {
         settings.workspace.timezone = tz;
@@ -158,7 +159,7 @@ fn apply_workspace(mut settings: Settings, scenario: &Scenario) -> Settings {
     settings
 }
 
-fn profiles(scenario: &Scenario) -> HashMap<String, Profile> {
+pub(crate) fn profiles(scenario: &Scenario) -> HashMap<String, Profile> {
     scenario
         .members
         .iter()
@@ -181,7 +182,7 @@ fn profiles(scenario: &Scenario) -> HashMap<String, Profile> {
 /// Creates the scenario's members, channels and standups as if they had been set up by commands.
 /// Failing to set up a member or a channel is the engine's fault (an error); a standup the engine
 /// refuses is the scenario's, a [`ScenarioError`] naming its line.
-async fn seed(bot: &Bot, scenario: &Scenario) -> anyhow::Result<()> {
+pub(crate) async fn seed(bot: &Bot, scenario: &Scenario) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(SIM_WORKSPACE).await?;
     for spec in &scenario.members {
         let member = bot.member(workspace_id, SIM_WORKSPACE, &spec.id).await?;
