@@ -249,6 +249,7 @@ impl Playground {
                 thread: None,
                 text: self.typed(typed),
                 private: true,
+                after_bot_messages: self.chat.transcript().len(),
             });
             let event = InboundEvent::Command(CommandInvocation {
                 workspace: SIM_WORKSPACE.into(),
@@ -277,6 +278,7 @@ impl Playground {
                 thread: request.thread.clone(),
                 text: text.clone(),
                 private: false,
+                after_bot_messages: self.chat.transcript().len(),
             });
             let event = InboundEvent::Message(ChatMessage {
                 workspace: SIM_WORKSPACE.into(),
@@ -365,6 +367,7 @@ impl Playground {
             thread: None,
             text: self.typed(&format!("(form) {}\n{summary}", form.title)),
             private: true,
+            after_bot_messages: self.chat.transcript().len(),
         });
         let event = InboundEvent::StandupSubmission(StandupSubmission {
             workspace: SIM_WORKSPACE.into(),

@@ -79,7 +79,7 @@ function drawMembers(view) {
     item.append(element("strong", {}, m.name + " "));
     item.append(element("span", {}, m.local_time + " "));
     item.append(element("span", { class: "zone" }, m.zone + " "));
-    item.append(element("span", { class: m.working ? "working" : "off" }, m.working ? "working" : "off"));
+    if (m.working !== null) item.append(element("span", { class: m.working ? "working" : "off" }, m.working ? "working" : "off"));
     return item;
   }));
 }

@@ -355,7 +355,7 @@ mod tests {
         assert!(html.contains("<strong>due</strong>"), "{html}");
         assert!(html.contains(">14:00</time>"), "{html}");
         assert!(html.contains("class=\"mention me\">@bob"), "{html}");
-        assert!(html.contains(">in 1 day</time>"), "{html}");
+        assert!(html.contains(">in 20 hours</time>"), "{html}");
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub struct MemberPost {
     pub text: String,
     /// Shown only to the author (a `/async` command as typed, a submitted form).
     pub private: bool,
+    /// How many bot messages had been sent when it was posted: it is shown after them, and
+    /// before the bot's answer at the same virtual instant.
+    pub after_bot_messages: usize,
 }
 
 /// The id of a member's DM with the bot.
@@ -72,8 +75,8 @@ pub struct MemberView {
     pub zone: String,
     /// Their local time now (`Thu 09:30`).
     pub local_time: String,
-    /// Whether they are inside their working hours now.
-    pub working: bool,
+    /// Whether they are inside their working hours now (unknown in a transcript page).
+    pub working: Option<bool>,
 }
 
 /// A channel or a DM.
@@ -203,7 +206,7 @@ impl Workspace<'_> {
         };
         let local = |at: DateTime<Utc>, zone: Tz| at.with_timezone(&zone).format("%a %H:%M").to_string();
 
-        let mut messages: Vec<(DateTime<Utc>, usize, MessageView)> = Vec::new();
+        let mut messages: Vec<(DateTime<Utc>, (usize, u8, usize), MessageView)> = Vec::new();
         let own_dm = dm_conversation(viewer);
         for (n, post) in self.posts.iter().enumerate() {
             let visible = if post.private || post.conversation.starts_with("D-") { post.user == viewer } else { true };
@@ -212,7 +215,7 @@ impl Workspace<'_> {
             }
             messages.push((
                 post.at,
-                n,
+                (post.after_bot_messages, 1, n),
                 MessageView {
                     id: post.id.clone(),
                     conversation: post.conversation.clone(),
@@ -257,7 +260,7 @@ impl Workspace<'_> {
             let text = edit.map_or(&entry.text, |e| &e.text);
             messages.push((
                 at,
-                self.posts.len() + n,
+                (n, 2, 0),
                 MessageView {
                     id: entry.message_id.clone(),
                     conversation,
@@ -274,7 +277,7 @@ impl Workspace<'_> {
                 },
             ));
         }
-        // Oldest first; at one instant, what a member posted comes before the bot's answer.
+        // Oldest first; at one instant, in the order things happened.
         messages.sort_by_key(|(at, order, _)| (*at, *order));
 
         let mut conversations: Vec<ConversationView> = self
@@ -295,7 +298,7 @@ impl Workspace<'_> {
                     name: m.name.clone(),
                     zone: zone.name().to_owned(),
                     local_time: local(self.now, zone),
-                    working: self.working.get(&m.id).copied().unwrap_or(false),
+                    working: self.working.get(&m.id).copied(),
                 }
             })
             .collect();

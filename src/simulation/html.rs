@@ -16,7 +16,7 @@ use crate::simulation::scenario::EventKind;
 
 /// The page.
 pub fn page(scenario: &Scenario, transcript: &[TranscriptEntry]) -> String {
-    let posts = member_posts(scenario);
+    let posts = member_posts(scenario, transcript);
     // Each member's zone at the end (a `/async tz` in the scenario moves it).
     let mut zones: HashMap<String, Tz> =
         scenario.members.iter().filter_map(|m| m.tz.map(|tz| (m.id.clone(), tz.0))).collect();
@@ -72,7 +72,11 @@ pub fn page(scenario: &Scenario, transcript: &[TranscriptEntry]) -> String {
 }
 
 /// What the scenario's members did, as the playground records it.
-fn member_posts(scenario: &Scenario) -> Vec<MemberPost> {
+fn member_posts(scenario: &Scenario, transcript: &[TranscriptEntry]) -> Vec<MemberPost> {
+    // Each event came before what the bot sent at its instant.
+    let sent_before = |at: chrono::DateTime<chrono::Utc>| {
+        transcript.iter().filter(|e| e.at.parse::<chrono::DateTime<chrono::Utc>>().is_ok_and(|t| t < at)).count()
+    };
     scenario
         .events
         .iter()
@@ -86,6 +90,7 @@ fn member_posts(scenario: &Scenario) -> Vec<MemberPost> {
                 thread: thread.clone(),
                 text: text.clone(),
                 private: false,
+                after_bot_messages: sent_before(event.at),
             }),
             EventKind::Command { user, channel, text } => Some(MemberPost {
                 id: format!("cmd{n}"),
@@ -95,6 +100,7 @@ fn member_posts(scenario: &Scenario) -> Vec<MemberPost> {
                 thread: None,
                 text: format!("/async {text}"),
                 private: true,
+                after_bot_messages: sent_before(event.at),
             }),
             EventKind::StandupAnswer { user, standup, answers } => Some(MemberPost {
                 id: format!("answer{n}"),
@@ -107,6 +113,7 @@ fn member_posts(scenario: &Scenario) -> Vec<MemberPost> {
                     answers.iter().map(|a| format!("> {a}")).collect::<Vec<_>>().join("\n")
                 ),
                 private: true,
+                after_bot_messages: sent_before(event.at),
             }),
             EventKind::Restart => None,
         })

@@ -18,6 +18,8 @@ mod exactly_once;
 mod kill9;
 mod nudge;
 mod pipeline;
+mod playground;
+mod playground_browser;
 mod preferences;
 mod privacy;
 mod scenarios;

@@ -1,9 +1,8 @@
-//! The pipeline as an operator runs it: one `serve` process for Slack and Discord at once, `serve`
-//! with no credentials leaving every schedule alone, a message that keeps failing given up while
-//! its conversation moves on, and `unhurried outbox` saying why.
+//! The pipeline as an operator runs it: one `serve` process for Slack and Discord at once, a
+//! message that keeps failing given up while its conversation moves on, and `unhurried outbox`
+//! saying why. (`serve` with no credentials is the playground: tests/it/playground.rs.)
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,8 +15,7 @@ use unhurried::bot::Bot;
 use unhurried::config::Settings;
 use unhurried::domain::events::{Destination, OutgoingMessage, Purpose};
 use unhurried::domain::platform::Platform;
-use unhurried::jobs::{Job, NewJob, RunJob};
-use unhurried::ports::{ChatPlatform, JobStore as _, OutboxTag, Profile, SendError};
+use unhurried::ports::{ChatPlatform, OutboxTag, Profile, SendError};
 
 use crate::discord_double::{DiscordDouble, GUILD};
 use crate::discord_gateway::{CHANNEL, message_create};
@@ -77,69 +75,6 @@ async fn one_process_serves_slack_and_discord_on_one_database() {
         jobs,
         [("nudge_grace".to_owned(), "discord".to_owned()), ("nudge_grace".to_owned(), "slack".to_owned())]
     );
-}
-
-#[tokio::test]
-async fn serve_without_chat_credentials_leaves_every_job_alone() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("db").display());
-    {
-        let store = SqliteStore::open(&url).await.unwrap();
-        let due = chrono::Utc::now() - chrono::Duration::minutes(5);
-        let run = RunJob { standup_id: 1, member_id: 1, date: "2026-12-03".parse().unwrap() };
-        let job = NewJob {
-            job: Job::StandupPrompt(run),
-            key: "standup_prompt:1:1:2026-12-03".into(),
-            due_at: due,
-            expires_at: None,
-        };
-        store.schedule_job(&job, Platform::Slack, due).await.unwrap();
-    }
-    let addr = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap()
-    };
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_unhurried"))
-        .arg("serve")
-        .env_clear()
-        .env("UNHURRIED_DATABASE__URL", &url)
-        .env("UNHURRIED_HTTP__ADDR", addr.to_string())
-        .env("UNHURRIED_SCHEDULER__TICK", "1s")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut healthy = false;
-    for _ in 0..500 {
-        if let Ok(response) = reqwest_like_get(addr, "/healthz").await
-            && response.starts_with("HTTP/1.1 200")
-        {
-            healthy = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(healthy, "serve answers /healthz without credentials");
-    // Three scheduler ticks: the old process failed every due job at its first.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    child.kill().await.unwrap();
-    let output = child.wait_with_output().await.unwrap();
-    let logs = String::from_utf8_lossy(&output.stderr);
-    assert!(logs.contains("no job runs and nothing is sent"), "{logs}");
-    let store = SqliteStore::open(&url).await.unwrap();
-    let state: String = sqlx::query_scalar("SELECT state FROM jobs").fetch_one(store.pool()).await.unwrap();
-    assert_eq!(state, "pending", "the schedule goes on once credentials are back");
-}
-
-/// A plain HTTP/1.1 GET on loopback; the whole response as text.
-async fn reqwest_like_get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<String> {
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await?;
-    Ok(response)
 }
 
 /// The simulated platform, with one message ("stuck") failing in a way nobody has seen before.
