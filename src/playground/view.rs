@@ -206,7 +206,7 @@ impl Workspace<'_> {
         };
         let local = |at: DateTime<Utc>, zone: Tz| at.with_timezone(&zone).format("%a %H:%M").to_string();
 
-        let mut messages: Vec<(DateTime<Utc>, (usize, u8, usize), MessageView)> = Vec::new();
+        let mut messages: Vec<(DateTime<Utc>, Order, MessageView)> = Vec::new();
         let own_dm = dm_conversation(viewer);
         for (n, post) in self.posts.iter().enumerate() {
             let visible = if post.private || post.conversation.starts_with("D-") { post.user == viewer } else { true };
@@ -331,6 +331,10 @@ impl Workspace<'_> {
         }
     }
 }
+
+/// Where a message goes among those of one instant: (bot messages sent before it, 1 for a
+/// member's post or 2 for the bot's, position).
+type Order = (usize, u8, usize);
 
 fn action_view(action: &MessageAction) -> ActionView {
     match action {
