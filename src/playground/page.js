@@ -8,7 +8,7 @@ const staticData = (() => {
   return element ? JSON.parse(element.textContent) : null;
 })();
 
-const state = { viewer: null, conversation: null, thread: null, view: null, formTrigger: null };
+const state = { viewer: null, conversation: null, thread: null, view: null, formTrigger: null, seen: null };
 const $ = (id) => document.getElementById(id);
 
 function element(tag, attributes, text) {
@@ -167,6 +167,19 @@ function drawMessages(view) {
   }
   list.replaceChildren(...items);
   if (wasAtBottom) list.scrollTop = list.scrollHeight;
+  announce(view);
+}
+
+// The list is redrawn whole; screen readers hear only what is new, once.
+function announce(view) {
+  const key = (m) => m.conversation + "/" + m.id;
+  const fresh = state.seen === null ? [] : view.messages.filter((m) => !state.seen.has(key(m)));
+  state.seen = new Set(view.messages.map(key));
+  if (!fresh.length) return;
+  const labels = Object.fromEntries(view.conversations.map((c) => [c.id, c.label]));
+  $("status").textContent = fresh
+    .map((m) => `New message from ${m.author} in ${labels[m.conversation] || m.conversation}`)
+    .join(". ");
 }
 
 function drawForm(view) {
@@ -221,10 +234,12 @@ function send() {
 function setup() {
   if (staticData) {
     document.body.classList.add("static");
+    document.querySelector(".tag").textContent = "transcript";
     $("notice").textContent = staticData.title;
   }
   $("as").addEventListener("change", (event) => {
     state.viewer = event.target.value;
+    state.seen = null;
     state.thread = null;
     refresh();
   });
