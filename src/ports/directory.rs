@@ -56,6 +56,8 @@ pub struct MemberChanges {
     pub is_admin: Option<bool>,
     /// Mark the zone notice as sent.
     pub tz_notice_sent: Option<bool>,
+    /// Never (`true`) or again (`false`) answer the member's own pings (`/async nudge me`).
+    pub nudge_opt_out: Option<bool>,
     /// Mark unreachable (Some(Some(t))) or reachable again (Some(None)).
     pub unreachable_since: Option<Option<DateTime<Utc>>>,
 }

@@ -173,6 +173,7 @@ impl DirectoryStore for SqliteStore {
                  hours = COALESCE(?, hours), days = COALESCE(?, days),
                  brief_on = COALESCE(?, brief_on), display_name = COALESCE(?, display_name),
                  is_admin = COALESCE(?, is_admin), tz_notice_sent = COALESCE(?, tz_notice_sent),
+                 nudge_opt_out = COALESCE(?, nudge_opt_out),
                  unreachable_since = CASE WHEN ? THEN ? ELSE unreachable_since END
              WHERE id = ?",
         )
@@ -184,6 +185,7 @@ impl DirectoryStore for SqliteStore {
         .bind(&changes.name)
         .bind(changes.is_admin)
         .bind(changes.tz_notice_sent)
+        .bind(changes.nudge_opt_out)
         .bind(changes.unreachable_since.is_some())
         .bind(changes.unreachable_since.flatten().map(secs))
         .bind(member_id)

@@ -7,6 +7,7 @@
 
 mod digests;
 mod directory;
+mod holidays;
 mod inbox;
 mod jobs;
 mod nudges;

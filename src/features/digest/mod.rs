@@ -41,6 +41,7 @@ fn prefix(standup_id: i64) -> String {
 
 /// Schedules the first digest after `after_date` (digest zone) whose time is still to come.
 async fn schedule_after(bot: &Context, standup: &StandupRecord, from: NaiveDate) -> anyhow::Result<()> {
+    let standup = &crate::features::holidays::observed(bot, standup).await?;
     let tz = digest_tz(standup);
     let recurrence = recurrence_of(standup)?;
     let now = bot.now();
@@ -92,7 +93,9 @@ pub async fn unschedule(bot: &Context, standup_id: i64) -> anyhow::Result<()> {
 /// next one is the first still to come: never one digest per missed day.
 pub async fn run_job(bot: &Context, payload: DigestJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
-    if !standup.paused {
+    // A holiday declared after the digest was scheduled: no digest that day.
+    let holiday = crate::features::holidays::is_holiday(bot, standup.workspace_id, payload.date).await?;
+    if !standup.paused && !holiday {
         post(bot, &standup, &payload.date.to_string(), payload.date, now).await?;
     }
     schedule_after(bot, &standup, payload.date + Duration::days(1)).await?;

@@ -158,7 +158,7 @@ pub async fn create_command(
         }),
         digest_tz: options.digest_tz.unwrap_or(bot.settings.workspace.timezone),
         reminder: options.reminder.unwrap_or(bot.settings.standup.reminder),
-        skipped_dates: Vec::new(),
+        skipped_dates: options.holidays.clone().unwrap_or_default(),
     };
     Ok(match create(bot, ctx.workspace_id, &spec).await? {
         Ok(standup) => texts::created(
@@ -232,7 +232,12 @@ pub async fn edit(
     if let Some(reminder) = options.reminder {
         after.reminder = reminder;
     }
-    let digest_changed = after.digest_at != standup.digest_at || after.digest_tz != standup.digest_tz;
+    if let Some(days_off) = &options.holidays {
+        after.skipped_dates.clone_from(days_off);
+    }
+    let digest_changed = after.digest_at != standup.digest_at
+        || after.digest_tz != standup.digest_tz
+        || after.skipped_dates != standup.skipped_dates;
     save(bot, &standup, &after, digest_changed || after.recurrence != standup.recurrence).await?;
     Ok(texts::changed(bot.markup, &after.name, "is updated"))
 }
@@ -355,7 +360,12 @@ async fn skip_one(
             RunState::Scheduled | RunState::Prompted => true,
         },
         None => matches!(
-            plan_day(&recurrence_of(standup)?, &member.availability, &standup.skipped_dates, date),
+            plan_day(
+                &recurrence_of(standup)?,
+                &member.availability,
+                &crate::features::holidays::observed(bot, standup).await?.skipped_dates,
+                date
+            ),
             DayPlan::Prompt { .. }
         ),
     };
