@@ -554,7 +554,10 @@ pub fn usage() -> String {
         }
         let mut line = String::new();
         for spec in COMMANDS.iter().filter(|spec| spec.access == access && !spec.usage.is_empty()) {
-            let item = format!("`{}` {}", spec.usage, short_help(spec));
+            // A usage with its own words after the code (`… (or `cron=…` instead of at/days)`)
+            // closes its code itself.
+            let code = if spec.usage.ends_with(')') { format!("`{}", spec.usage) } else { format!("`{}`", spec.usage) };
+            let item = format!("{code} {}", short_help(spec));
             let item = item.trim_end();
             if !line.is_empty() && line.chars().count() + item.chars().count() > HELP_LINE {
                 text.push_str("\n• ");
@@ -575,10 +578,11 @@ pub fn usage() -> String {
 }
 
 /// The help words after a usage in `/async help`: the description without "(admin)", which the
-/// heading says; none where the usage speaks for itself.
-fn short_help(spec: &CommandSpec) -> &'static str {
-    if spec.usage.contains('`') || spec.usage.len() > 40 {
-        return "";
+/// heading says; none where the usage covers several commands (`join|leave`) or has its own words.
+fn short_help(spec: &CommandSpec) -> String {
+    let last = spec.path[spec.path.len() - 1];
+    if spec.usage.contains('`') || spec.usage.contains(&format!("{last}|")) {
+        return String::new();
     }
-    spec.help.split(" (admin)").next().unwrap_or(spec.help)
+    spec.help.replace(" (admin)", "")
 }

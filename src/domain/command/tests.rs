@@ -255,6 +255,7 @@ fn standup_create_reads_every_option() {
             digest_tz: Some("Europe/Berlin".parse().unwrap()),
             reminder: Some(Some(Duration::hours(2))),
             members: Some(vec!["U1".into(), "U2".into()]),
+            holidays: None,
         }
     );
 }
