@@ -4,6 +4,7 @@ mod bench_fanout;
 mod brief;
 mod classifier;
 mod cli;
+mod command_table;
 mod config_files;
 mod crash;
 mod decisions;
@@ -15,8 +16,10 @@ mod discord_gateway;
 #[cfg(feature = "discord-interactions-endpoint")]
 mod discord_interactions;
 mod exactly_once;
+mod holidays;
 mod kill9;
 mod nudge;
+mod nudge_me;
 mod pipeline;
 mod preferences;
 mod privacy;
