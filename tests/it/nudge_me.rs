@@ -32,7 +32,10 @@ async fn a_member_who_opted_out_gets_no_nudge_and_no_off_hours_notice_on_either_
         t.command("C", "C1", "nudge me off").await;
         let reply = t.sent();
         assert_eq!(reply.len(), 1);
-        insta::assert_snapshot!(reply[0].text, @"Done: the bot will not answer your pings any more, in any channel. `/async nudge me on` undoes it.");
+        assert_eq!(
+            reply[0].text,
+            "Done: the bot will not answer your pings any more, in any channel. `/async nudge me on` undoes it."
+        );
         t.message("C", "C1", "got a sec?", None).await;
         let thread = t.message("C", "C1", "release notes for 2.4 are in the doc, please review by Monday", None).await;
         t.message("C", "C1", &format!("<@B> can you check the DST tests before your Monday standup? ({thread})"), None)
