@@ -105,7 +105,7 @@ impl Bot {
         if released > 0 {
             tracing::info!(released, "jobs claimed by the last process are due again");
         }
-        Ok(())
+        features::holidays::refresh_at_start(&self.store, now).await
     }
 
     /// The delivery side, for the workers `serve` runs.

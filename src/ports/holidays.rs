@@ -4,6 +4,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::domain::platform::Platform;
+
 /// Where a holiday came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HolidaySource {
@@ -39,6 +41,8 @@ pub struct HolidayRecord {
 pub struct CalendarRecord {
     /// Store id of the workspace.
     pub workspace_id: i64,
+    /// The workspace's platform (a refresh job runs on it).
+    pub platform: Platform,
     /// The feed's URL.
     pub url: String,
     /// The last successful fetch.

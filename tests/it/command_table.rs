@@ -177,3 +177,18 @@ async fn nudge_me_and_holidays_work_as_slack_slash_commands() {
     assert_calls_match_spec(&h.double.calls());
     assert!(COMMANDS.iter().any(|spec| spec.path == ["holidays", "add"] && spec.access == Access::Admin));
 }
+
+#[test]
+fn the_readme_lists_every_command_of_the_table() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = &readme[readme.find("## `/async` in chat").expect("the README's command section")..];
+    let table = &table[..table[3..].find("\n## ").unwrap()];
+    for spec in COMMANDS {
+        // Each command's words appear in a row, as `/async standup join|leave …` or `join|leave <name>`.
+        let last = spec.path[spec.path.len() - 1];
+        let row = table.lines().find(|line| {
+            line.contains(&format!("`/async {}", spec.path[0])) && (spec.path.len() == 1 || line.contains(last))
+        });
+        assert!(row.is_some(), "the README lacks {:?}", spec.path);
+    }
+}

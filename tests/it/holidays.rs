@@ -202,6 +202,15 @@ async fn a_calendar_feed_on_a_loopback_server_becomes_holidays_and_a_failed_refr
     }
     assert_eq!(server.hits(), 4, "once when subscribed, then daily");
 
+    // A restart fetches the feed at once, whatever time the daily refresh has.
+    server.answer(Answer::Status(200, feed()));
+    t.restart().await;
+    t.run_for(Duration::seconds(1)).await;
+    assert_eq!(server.hits(), 5);
+    t.command("U1", "C1", "holidays list").await;
+    let list = reply(&t);
+    assert!(list.contains(", fetched ") && !list.contains("failed"), "{list}");
+
     t.command("U1", "C1", "holidays calendar off").await;
     assert!(reply(&t).contains("calendar is off"));
     t.command("U1", "C1", "holidays list").await;

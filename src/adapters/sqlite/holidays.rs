@@ -10,6 +10,7 @@ use crate::ports::{CalendarRecord, HolidayRecord, HolidaySource, HolidayStore};
 #[derive(sqlx::FromRow)]
 struct CalendarRow {
     workspace_id: i64,
+    platform: String,
     url: String,
     fetched_at: Option<i64>,
     last_error: Option<String>,
@@ -21,6 +22,10 @@ impl TryFrom<CalendarRow> for CalendarRecord {
     fn try_from(row: CalendarRow) -> anyhow::Result<Self> {
         Ok(CalendarRecord {
             workspace_id: row.workspace_id,
+            platform: row
+                .platform
+                .parse()
+                .map_err(|_| anyhow::anyhow!("workspace {} has platform {}", row.workspace_id, row.platform))?,
             url: row.url,
             fetched_at: row.fetched_at.map(instant).transpose()?,
             last_error: row.last_error,
@@ -28,7 +33,8 @@ impl TryFrom<CalendarRow> for CalendarRecord {
     }
 }
 
-const CALENDAR_COLUMNS: &str = "workspace_id, url, fetched_at, last_error";
+const CALENDAR_COLUMNS: &str = "c.workspace_id, w.platform, c.url, c.fetched_at, c.last_error";
+const CALENDAR_FROM: &str = "holiday_calendars c JOIN workspaces w ON w.id = c.workspace_id";
 
 #[async_trait]
 impl HolidayStore for SqliteStore {
@@ -94,7 +100,7 @@ impl HolidayStore for SqliteStore {
     }
 
     async fn calendar(&self, workspace_id: i64) -> anyhow::Result<Option<CalendarRecord>> {
-        let sql = format!("SELECT {CALENDAR_COLUMNS} FROM holiday_calendars WHERE workspace_id = ?");
+        let sql = format!("SELECT {CALENDAR_COLUMNS} FROM {CALENDAR_FROM} WHERE c.workspace_id = ?");
         let row: Option<CalendarRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(workspace_id)
             .fetch_optional(&mut *self.read().await?)
@@ -103,7 +109,7 @@ impl HolidayStore for SqliteStore {
     }
 
     async fn calendars(&self) -> anyhow::Result<Vec<CalendarRecord>> {
-        let sql = format!("SELECT {CALENDAR_COLUMNS} FROM holiday_calendars ORDER BY workspace_id");
+        let sql = format!("SELECT {CALENDAR_COLUMNS} FROM {CALENDAR_FROM} ORDER BY c.workspace_id");
         let rows: Vec<CalendarRow> =
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *self.read().await?).await?;
         rows.into_iter().map(CalendarRecord::try_from).collect()

@@ -188,6 +188,22 @@ pub async fn run_refresh(bot: &Context, job: &CalendarJob, now: DateTime<Utc>) -
     Ok(JobOutcome::Done)
 }
 
+/// At start: every subscribed feed is fetched again now, on its workspace's platform, so a feed
+/// that changed while the process was down is read before the next daily refresh.
+pub async fn refresh_at_start(store: &crate::ports::SharedStore, now: DateTime<Utc>) -> anyhow::Result<()> {
+    for calendar in store.calendars().await? {
+        let workspace_id = calendar.workspace_id;
+        let job = NewJob {
+            job: Job::CalendarRefresh(CalendarJob { workspace_id, reply_to: None }),
+            key: format!("{}:{workspace_id}:start:{}", Job::CALENDAR_REFRESH, now.timestamp()),
+            due_at: now,
+            expires_at: None,
+        };
+        store.schedule_job(&job, calendar.platform, now).await?;
+    }
+    Ok(())
+}
+
 /// Schedules the feed's next refresh at `due` (one per workspace and UTC date).
 async fn schedule_daily(bot: &Context, workspace_id: i64, due: DateTime<Utc>) -> anyhow::Result<()> {
     bot.schedule(NewJob {
