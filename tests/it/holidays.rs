@@ -236,3 +236,27 @@ async fn a_feed_that_does_not_answer_times_out_with_a_clear_reason() {
     let refused = fetch::fetch("http://192.0.2.1/h.ics", StdDuration::from_millis(300)).await.unwrap_err();
     assert_eq!(refused, "only https URLs can be fetched", "never a request to a non-loopback http address");
 }
+
+#[tokio::test]
+async fn no_brief_on_a_holiday_and_the_next_working_day_has_it() {
+    let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];
+    let mut settings = Settings::defaults();
+    settings.workspace.admins = vec!["U1".into()];
+    // Friday 27 March 2026, 13:00 in Berlin; Monday 30 March is declared a holiday.
+    let mut t = TestBot::new(Platform::Slack, "2026-03-27T12:00:00Z", settings, &members).await;
+    let workspace_id = t.bot.workspace_id(crate::support::WORKSPACE).await.unwrap();
+    for user in ["U1", "U2"] {
+        let member = t.bot.member(workspace_id, crate::support::WORKSPACE, user).await.unwrap();
+        unhurried::features::brief::ensure_scheduled(&t.bot, workspace_id, member.id).await.unwrap();
+    }
+    t.message("U1", "C1", "<@U2> can you check the Q3 numbers in the budget doc?", None).await;
+    t.command("U1", "C1", "holidays add 2026-03-30 Closing day").await;
+    t.sent();
+    t.run_until("2026-03-31T00:00:00Z").await;
+    assert!(t.sent().iter().all(|m| m.purpose != "brief"), "no brief on the holiday");
+    t.run_until("2026-03-31T09:00:00Z").await;
+    let sent = t.sent();
+    let briefs: Vec<_> = sent.iter().filter(|m| m.purpose == "brief").collect();
+    assert_eq!(briefs.len(), 1, "{sent:#?}");
+    assert_eq!((briefs[0].to.as_deref(), briefs[0].at.as_str()), (Some("U2"), "2026-03-31T07:00:00Z"));
+}
