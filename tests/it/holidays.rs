@@ -209,7 +209,8 @@ async fn a_calendar_feed_on_a_loopback_server_becomes_holidays_and_a_failed_refr
     assert_eq!(server.hits(), 5);
     t.command("U1", "C1", "holidays list").await;
     let list = reply(&t);
-    assert!(list.contains(", fetched ") && !list.contains("failed"), "{list}");
+    assert!(list.contains("Calendar: 127.0.0.1, fetched ") && !list.contains("failed"), "{list}");
+    assert!(!list.contains("bank-holidays.ics"), "only the host: a private feed's path is its secret");
 
     t.command("U1", "C1", "holidays calendar off").await;
     assert!(reply(&t).contains("calendar is off"));

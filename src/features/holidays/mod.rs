@@ -89,7 +89,10 @@ async fn list(bot: &Context, workspace_id: i64, today: NaiveDate) -> anyhow::Res
         .collect();
     let calendar = bot.store.calendar(workspace_id).await?.map(|calendar| {
         let fetched = calendar.fetched_at.map(|at| bot.markup.time(at, TimeStyle::DateTime));
-        texts::calendar_status(bot.markup, &calendar.url, fetched.as_deref(), calendar.last_error.as_deref())
+        // Only the host: a private feed's URL carries its secret, and anyone may list.
+        let host = reqwest::Url::parse(&calendar.url).ok().and_then(|url| url.host_str().map(str::to_owned));
+        let host = host.unwrap_or_else(|| "a feed".to_owned());
+        texts::calendar_status(bot.markup, &host, fetched.as_deref(), calendar.last_error.as_deref())
     });
     Ok(texts::list(&lines, holidays.len(), calendar.as_deref()))
 }

@@ -41,9 +41,9 @@ pub fn list(lines: &[String], total: usize, calendar: Option<&str>) -> String {
     text
 }
 
-/// The feed's line in `holidays list`.
-pub fn calendar_status(markup: &dyn Markup, url: &str, fetched: Option<&str>, error: Option<&str>) -> String {
-    let url = markup.user_text(url);
+/// The feed's line in `holidays list`, naming it by its host only.
+pub fn calendar_status(markup: &dyn Markup, host: &str, fetched: Option<&str>, error: Option<&str>) -> String {
+    let url = markup.user_text(host);
     match (fetched, error) {
         (_, Some(error)) => format!("Calendar: {url} — the last fetch failed: {}.", markup.user_text(error)),
         (Some(when), None) => format!("Calendar: {url}, fetched {when}."),
