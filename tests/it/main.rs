@@ -35,4 +35,5 @@ mod standup;
 mod standup_commands;
 mod stats;
 mod store;
+mod store_faults;
 mod support;

@@ -69,7 +69,7 @@ fn the_scopes_check_wants_exactly_what_the_manifest_asks_for() {
 /// A running `unhurried serve`, its stderr collected; killed when dropped.
 pub(crate) struct Served {
     child: tokio::process::Child,
-    addr: std::net::SocketAddr,
+    pub(crate) addr: std::net::SocketAddr,
     stderr: Arc<Mutex<Vec<u8>>>,
     reader: tokio::task::JoinHandle<()>,
 }
