@@ -247,7 +247,12 @@ fn enabled_platforms(secrets: &Secrets) -> Vec<&'static str> {
 /// Applies migrations and exits.
 pub async fn migrate(settings: Settings) -> ExitCode {
     match SqliteStore::open(&settings.database.url).await {
-        Ok(_) => {
+        Ok(store) => {
+            // The migrated schema in the file itself, not left in the -wal.
+            if let Err(error) = store.close_cleanly().await {
+                eprintln!("unhurried: {error:#}");
+                return ExitCode::FAILURE;
+            }
             println!("database {} is up to date", settings.database.url);
             ExitCode::SUCCESS
         }

@@ -86,7 +86,10 @@ impl SqliteStore {
     /// before anything is decided, with its path and what to do.
     pub async fn check_writable(&self) -> anyhow::Result<()> {
         let mut conn = self.pool.acquire().await.map_err(|e| self.explain(e.into()))?;
-        let probe = sqlx::raw_sql("BEGIN IMMEDIATE; ROLLBACK").execute(&mut *conn).await;
+        // A write that is rolled back: `BEGIN IMMEDIATE` alone succeeds on a read-only file.
+        let probe = sqlx::raw_sql("BEGIN IMMEDIATE; CREATE TABLE main.unhurried_write_probe (x); ROLLBACK")
+            .execute(&mut *conn)
+            .await;
         if probe.is_err() {
             // The connection may be left inside the transaction: it must not be pooled.
             drop(conn.detach());
@@ -98,21 +101,7 @@ impl SqliteStore {
     /// Turns SQLite's anonymous "readonly database" and "unable to open" into one line naming the
     /// file and the fix; other errors keep their text, with the file named.
     pub(crate) fn explain(&self, error: anyhow::Error) -> anyhow::Error {
-        let text = format!("{error:#}");
-        let file = self.file_name();
-        if text.contains("readonly database") || text.contains("unable to open database file") {
-            let directory = self
-                .path
-                .as_deref()
-                .and_then(Path::parent)
-                .map_or_else(|| ".".to_owned(), |dir| dir.display().to_string());
-            anyhow::anyhow!(
-                "the database {file} cannot be written by this process ({}): give the user unhurried runs as write access to the file, its -wal and -shm files and the directory {directory}, or set database.url to a writable place",
-                text.lines().next().unwrap_or_default()
-            )
-        } else {
-            error.context(format!("database {file}"))
-        }
+        explain(self.path.as_deref(), error)
     }
 
     /// Refuses a database that a newer unhurried has migrated past what this build knows.
@@ -170,6 +159,22 @@ impl SqliteStore {
     /// The database file, `None` in memory.
     pub fn path(&self) -> Option<&PathBuf> {
         self.path.as_ref()
+    }
+}
+
+/// See [`SqliteStore::explain`].
+pub(crate) fn explain(path: Option<&Path>, error: anyhow::Error) -> anyhow::Error {
+    let text = format!("{error:#}");
+    let file = path.map_or_else(|| ":memory:".to_owned(), |path| path.display().to_string());
+    if text.contains("readonly database") || text.contains("unable to open database file") {
+        let directory =
+            path.and_then(Path::parent).map_or_else(|| ".".to_owned(), |dir| dir.display().to_string());
+        let cause = if text.contains("readonly database") { "attempt to write a readonly database" } else { "unable to open it" };
+        anyhow::anyhow!(
+            "the database {file} cannot be written by this process ({cause}): give the user unhurried runs as write access to the file, its -wal and -shm files and the directory {directory}, or set database.url to a writable place"
+        )
+    } else {
+        error.context(format!("database {file}"))
     }
 }
 

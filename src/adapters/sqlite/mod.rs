@@ -89,7 +89,7 @@ impl SqliteStore {
             .max_connections(POOL_SIZE)
             .connect_with(options)
             .await
-            .with_context(|| format!("cannot open the database {url}"))?;
+            .map_err(|e| maintenance::explain(path.as_deref(), anyhow::Error::new(e).context("cannot open it")))?;
         Ok(SqliteStore {
             pool,
             path,
