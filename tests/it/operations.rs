@@ -53,7 +53,8 @@ fn said(stderr: &str) -> Vec<&str> {
 /// A migrated database with some jobs in it, closed cleanly (the file alone holds everything).
 async fn database_with_jobs(db: &Path, jobs: usize) {
     let store = SqliteStore::open(&url(db)).await.unwrap();
-    for n in 0..jobs {
+    let already: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(store.pool()).await.unwrap();
+    for n in already..already + jobs as i64 {
         sqlx::query(
             "INSERT INTO jobs (kind, key, due_at, payload, state, created_at) VALUES ('test', ?, 0, ?, 'done', 0)",
         )
@@ -204,4 +205,245 @@ async fn a_clean_stop_leaves_the_whole_database_in_its_main_file() {
     let store = SqliteStore::connect(&url(&copy)).await.unwrap();
     let events: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox").fetch_one(store.pool()).await.unwrap();
     assert_eq!(events, 20);
+}
+
+/// Seeds a standup of `members` members whose prompts are due now, as an admin would have set it
+/// up ten minutes before the process started (as `kill9.rs` does).
+async fn seed_fan_out(double: &SlackDouble, db: &Path, members: usize) {
+    use std::sync::Arc;
+
+    use chrono::{Timelike as _, Utc};
+    use secrecy::SecretString;
+    use unhurried::adapters::clock::ManualClock;
+    use unhurried::adapters::metrics::Metrics;
+    use unhurried::adapters::slack::{self, SlackPlatform};
+    use unhurried::bot::Bot;
+    use unhurried::config::Settings;
+    use unhurried::domain::calendar::{Timezone, Weekdays};
+    use unhurried::domain::schedule::Recurrence;
+    use unhurried::features::standup::{StandupSpec, seed_standup};
+
+    let now = Utc::now();
+    let offset = (-8..=14).find(|h| (11..14).contains(&(now + chrono::Duration::hours(*h)).hour())).unwrap();
+    let zone = crate::slack_cli::etc_zone(offset);
+    let at = (now + chrono::Duration::hours(offset)).time().with_second(0).unwrap().with_nanosecond(0).unwrap();
+    let users: Vec<String> = (0..members).map(|n| format!("U{n:04}")).collect();
+    for user in &users {
+        double.add_user(user, user, &zone);
+    }
+    slack::install_crypto_provider();
+    let mut settings = Settings::defaults();
+    settings.slack.api_url = double.api_url.clone();
+    settings.workspace.days = Weekdays::ALL;
+    let store = Arc::new(SqliteStore::open(&url(db)).await.unwrap());
+    let clock = Arc::new(ManualClock::new(now - chrono::Duration::minutes(10)));
+    let client = slack::client(&double.api_url).unwrap();
+    let platform =
+        SlackPlatform::new(client, &SecretString::from(crate::slack_support::BOT_TOKEN), Arc::new(Metrics::default()));
+    let bot = Bot::new(store.clone(), clock, Arc::new(platform), Arc::new(settings));
+    let workspace_id = bot.workspace_id("T1").await.unwrap();
+    for user in &users {
+        bot.member(workspace_id, "T1", user).await.unwrap();
+    }
+    let spec = StandupSpec {
+        name: "daily".into(),
+        channel: "C1".into(),
+        members: users,
+        recurrence: Recurrence::weekly(at, Weekdays::ALL),
+        questions: vec!["Done?".into(), "Next?".into()],
+        blocker_question: None,
+        digest_at: chrono::NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
+        digest_tz: Timezone::UTC,
+        reminder: None,
+        skipped_dates: vec![],
+    };
+    seed_standup(&bot, workspace_id, &spec).await.unwrap();
+    drop(bot);
+    store.close_cleanly().await.unwrap();
+}
+
+/// Prompts the double kept (the only DMs of these tests).
+fn prompts(double: &SlackDouble) -> usize {
+    double.posted().iter().filter(|post| post.channel.starts_with('D')).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_during_a_fan_out_is_whole_and_holds_every_row_committed_before_it() {
+    const MEMBERS: usize = 200;
+    let double = SlackDouble::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    seed_fan_out(&double, &db, MEMBERS).await;
+    let mut command = for_serve(&double, &db);
+    command.env("UNHURRIED_DELIVERY__SLACK_POSTS_PER_SECOND", "50").env("RUST_LOG", "info");
+    let served = Served::start(command).await;
+    double.wait_until_within("30 prompts", Duration::from_secs(30), |d| prompts(d) >= 30).await;
+
+    // What is committed now, read from the live file as any other reader would.
+    let live = SqliteStore::connect(&url(&db)).await.unwrap();
+    let outbox_before: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, state FROM outbox ORDER BY id").fetch_all(live.pool()).await.unwrap();
+    let jobs_before: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, state FROM jobs ORDER BY key").fetch_all(live.pool()).await.unwrap();
+    let runs_before: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, state FROM standup_runs ORDER BY id").fetch_all(live.pool()).await.unwrap();
+    live.close_cleanly().await.ok();
+
+    let backup = dir.path().join("backup.db");
+    let mut command = unhurried(&db);
+    command.arg("backup").arg(&backup);
+    let (code, stdout, stderr) = run(command).await;
+    assert_eq!(code, Some(0), "{stderr}");
+    let prompted_at_backup = prompts(&double);
+    assert!(stdout.contains(&format!("written to {}", backup.display())), "{stdout}");
+    assert!(stdout.contains("integrity ok"), "{stdout}");
+    assert!(stdout.contains("rows: workspaces 1, members 200, standups 1"), "the row counts: {stdout}");
+    assert!(stdout.contains(" KiB") || stdout.contains(" MiB"), "the size: {stdout}");
+
+    // The copy opens on its own, is whole, and holds every row committed before it started, at
+    // least as far along as it was then.
+    let copy = SqliteStore::connect(&url(&backup)).await.unwrap();
+    let integrity: Vec<String> =
+        sqlx::query_scalar("PRAGMA integrity_check").fetch_all(copy.pool()).await.unwrap();
+    assert_eq!(integrity, ["ok"]);
+    let outbox_copy: std::collections::HashMap<i64, String> =
+        sqlx::query_as("SELECT id, state FROM outbox").fetch_all(copy.pool()).await.unwrap().into_iter().collect();
+    for (id, state) in &outbox_before {
+        let copied = outbox_copy.get(id).unwrap_or_else(|| panic!("outbox row {id} is missing from the backup"));
+        if state == "sent" {
+            assert_eq!(copied, "sent", "outbox row {id}");
+        }
+    }
+    let jobs_copy: std::collections::HashMap<String, String> =
+        sqlx::query_as("SELECT key, state FROM jobs").fetch_all(copy.pool()).await.unwrap().into_iter().collect();
+    for (key, state) in &jobs_before {
+        let copied = jobs_copy.get(key).unwrap_or_else(|| panic!("job {key} is missing from the backup"));
+        if state == "done" {
+            assert_eq!(copied, "done", "job {key}");
+        }
+    }
+    let runs_copy: std::collections::HashMap<i64, String> =
+        sqlx::query_as("SELECT id, state FROM standup_runs").fetch_all(copy.pool()).await.unwrap().into_iter().collect();
+    for (id, _) in &runs_before {
+        assert!(runs_copy.contains_key(id), "standup run {id} is missing from the backup");
+    }
+    let sent_in_copy = outbox_copy.values().filter(|state| *state == "sent").count();
+    copy.close_cleanly().await.ok();
+
+    // A second backup to the same file is refused, and changes nothing.
+    let size = std::fs::metadata(&backup).unwrap().len();
+    let mut command = unhurried(&db);
+    command.arg("backup").arg(&backup);
+    let (code, _, stderr) = run(command).await;
+    assert_eq!(code, Some(1));
+    assert_eq!(said(&stderr), [format!("unhurried: {} already exists: a backup never overwrites; choose a new file name", backup.display())]);
+    assert_eq!(std::fs::metadata(&backup).unwrap().len(), size);
+
+    double.wait_until_within("every prompt", Duration::from_secs(60), |d| prompts(d) >= MEMBERS).await;
+    let logs = served.stop().await;
+    assert!(
+        sent_in_copy < MEMBERS,
+        "the backup was taken during the fan-out ({sent_in_copy} sent in it, {prompted_at_backup} when it ended): {logs}"
+    );
+}
+
+#[tokio::test]
+async fn restore_refuses_while_serve_runs_checks_the_backup_and_keeps_the_database_it_replaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unhurried.db");
+    database_with_jobs(&db, 3).await;
+    let backup = dir.path().join("backup.db");
+    let mut command = unhurried(&db);
+    command.arg("backup").arg(&backup);
+    assert_eq!(run(command).await.0, Some(0));
+    // After the backup, the live database moves on.
+    database_with_jobs(&db, 5).await;
+
+    // While serve holds the database, restore refuses and changes nothing.
+    let mut serving = unhurried(&db);
+    serving.arg("serve").stderr(Stdio::null());
+    let mut child = serving.spawn().unwrap();
+    let lock_held = || {
+        let mut lock = db.clone().into_os_string();
+        lock.push(".lock");
+        let file = std::fs::OpenOptions::new().write(true).open(&lock);
+        file.map(|file| file.try_lock().is_err()).unwrap_or(false)
+    };
+    for _ in 0..500 {
+        if lock_held() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut command = unhurried(&db);
+    command.arg("restore").arg(&backup);
+    let (code, _, stderr) = run(command).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        said(&stderr),
+        [format!(
+            "unhurried: unhurried serve is running on {} (it holds {}.lock): stop it first, then restore",
+            db.display(),
+            db.display()
+        )]
+    );
+    child.kill().await.unwrap();
+    let _ = child.wait().await;
+
+    // A damaged backup is refused before anything is touched.
+    let damaged = dir.path().join("damaged.db");
+    let mut bytes = std::fs::read(&backup).unwrap();
+    let half = bytes.len() / 2;
+    bytes.truncate(half);
+    std::fs::write(&damaged, &bytes).unwrap();
+    let mut command = unhurried(&db);
+    command.arg("restore").arg(&damaged);
+    let (code, _, stderr) = run(command).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(said(&stderr)[0].contains("nothing was changed") || said(&stderr)[0].contains("not a readable"), "{stderr}");
+
+    // A backup from a newer version is refused too.
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&backup, &newer).unwrap();
+    {
+        let store = SqliteStore::connect(&url(&newer)).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+             VALUES (9999, 'from the future', '2027-01-01', 1, x'00', 0)",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        store.close_cleanly().await.unwrap();
+    }
+    let mut command = unhurried(&db);
+    command.arg("restore").arg(&newer);
+    let (code, _, stderr) = run(command).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(said(&stderr)[0].contains("schema version 9999 (from the future), from a newer unhurried"), "{stderr}");
+    let jobs = |path: std::path::PathBuf| async move {
+        let store = SqliteStore::connect(&url(&path)).await.unwrap();
+        let jobs: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(store.pool()).await.unwrap();
+        store.close_cleanly().await.unwrap();
+        jobs
+    };
+    assert_eq!(jobs(db.clone()).await, 8, "nothing was changed");
+
+    // With serve stopped and a good backup: restored, and the replaced database kept aside.
+    let mut command = unhurried(&db);
+    command.arg("restore").arg(&backup);
+    let (code, stdout, stderr) = run(command).await;
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("integrity ok"), "{stdout}");
+    let kept = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("the database it replaced is kept as "))
+        .unwrap_or_else(|| panic!("{stdout}"))
+        .to_owned();
+    assert_eq!(jobs(db.clone()).await, 3, "the backup's rows");
+    assert_eq!(jobs(kept.into()).await, 8, "the replaced database, whole");
+    // And serve starts on it.
+    let mut command = unhurried(&db);
+    command.arg("migrate");
+    assert_eq!(run(command).await.0, Some(0));
 }
