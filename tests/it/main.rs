@@ -14,6 +14,7 @@ mod discord_fixtures;
 mod discord_gateway;
 #[cfg(feature = "discord-interactions-endpoint")]
 mod discord_interactions;
+mod erasure;
 mod exactly_once;
 mod kill9;
 mod nudge;

@@ -89,7 +89,7 @@ pub(super) async fn erase_member(conn: &mut SqliteConnection, member_id: i64) ->
     let needles = needles(platform, &user, &name, &words);
 
     erase_own_rows(conn, member_id, workspace_id, &user).await?;
-    scrub_inbox(conn, &workspace, &user, &needles).await?;
+    scrub_inbox(conn, member_id, &workspace, &user, &needles).await?;
     scrub_outbox(conn, workspace_id, &needles).await?;
     scrub_digests(conn, member_id, &needles).await?;
     scrub_jobs(conn, &needles).await?;
@@ -137,11 +137,29 @@ async fn their_words(
             collect_their_strings(&value, user, false, &mut words);
         }
     }
-    // Each line too: a digest or a brief may quote one line of a longer text.
+    // Each line too (a digest or a brief may quote one line of a longer text), and each without
+    // its mentions (a digest shows `<@U1>` as `@name`).
     let lines: Vec<String> = words.iter().flat_map(|w| w.lines().map(str::trim).map(str::to_owned)).collect();
     words.extend(lines);
+    let unmentioned: Vec<String> = words.iter().map(|w| without_markup_tokens(w)).collect();
+    words.extend(unmentioned);
     words.retain(|w| w.chars().count() >= MIN_WORDS);
     Ok(words)
+}
+
+/// `text` without its `<…>` tokens (mentions, links), spaces collapsed.
+fn without_markup_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' if depth > 0 => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Inbox rows of `workspace` whose event mentions `user` anywhere: (id, event JSON).
@@ -340,9 +358,25 @@ async fn erase_own_rows(conn: &mut SqliteConnection, member_id: i64, workspace_i
     Ok(())
 }
 
-async fn scrub_inbox(conn: &mut SqliteConnection, workspace: &str, user: &str, needles: &[Needle]) -> anyhow::Result<()> {
+async fn scrub_inbox(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    workspace: &str,
+    user: &str,
+    needles: &[Needle],
+) -> anyhow::Result<()> {
     let rows = rows_holding(conn, "inbox", "event", "workspace = ?", Some(workspace), needles).await?;
-    rewrite_json(conn, "inbox", "event", rows, Some(user), needles).await
+    rewrite_json(conn, "inbox", "event", rows, Some(user), needles).await?;
+    // De-duplication keys that carry their id (one replacement for all of them keeps keys apart).
+    sqlx::query(
+        "UPDATE inbox SET delivery_id = replace(delivery_id, ?1, ?2) WHERE workspace = ?3 AND instr(delivery_id, ?1) > 0",
+    )
+    .bind(user)
+    .bind(format!("forgotten-{member_id}"))
+    .bind(workspace)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 async fn scrub_outbox(conn: &mut SqliteConnection, workspace_id: i64, needles: &[Needle]) -> anyhow::Result<()> {
