@@ -30,7 +30,10 @@ const HER_WORDS: [&str; 6] = [
 /// the channel, pinged him, wrote to the bot; the digest went out with her answers, and bob's
 /// morning brief repeated her question.
 async fn a_day_of_work() -> TestBot {
-    let members = [("U0ALICE0001", profile(ALICE_NAME, Some("Europe/Berlin"))), (BOB, profile("bobbuilder", Some("Europe/Berlin")))];
+    let members = [
+        ("U0ALICE0001", profile(ALICE_NAME, Some("Europe/Berlin"))),
+        (BOB, profile("bobbuilder", Some("Europe/Berlin"))),
+    ];
     let mut t = bot(Platform::Slack, "2026-03-29T12:00:00Z", &members).await;
     seed(&t, &spec(&[ALICE, BOB], "Europe/Berlin", None)).await;
     t.run_until("2026-03-30T07:31:00Z").await;
@@ -46,11 +49,10 @@ async fn a_day_of_work() -> TestBot {
 
 /// Every (table, column, rows) of the database file at `url` whose text holds `needle`.
 async fn columns_holding(store: &SqliteStore, needle: &str) -> Vec<(String, String, i64)> {
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
+    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
     let mut found = Vec::new();
     for table in tables {
         let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
@@ -60,11 +62,8 @@ async fn columns_holding(store: &SqliteStore, needle: &str) -> Vec<(String, Stri
             .unwrap();
         for column in columns {
             let sql = format!("SELECT count(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS TEXT), ?) > 0");
-            let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-                .bind(needle)
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
+            let rows: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(needle).fetch_one(store.pool()).await.unwrap();
             if rows > 0 {
                 found.push((table.clone(), column, rows));
             }
@@ -89,7 +88,8 @@ async fn traces_of_her(store: &SqliteStore) -> Vec<(String, Vec<(String, String,
 async fn forget_me_asks_first_then_leaves_no_column_holding_her_id_name_or_words() {
     let mut t = a_day_of_work().await;
     let before = traces_of_her(&t.store).await;
-    let places: Vec<&str> = before.iter().flat_map(|(_, found)| found.iter().map(|(table, _, _)| table.as_str())).collect();
+    let places: Vec<&str> =
+        before.iter().flat_map(|(_, found)| found.iter().map(|(table, _, _)| table.as_str())).collect();
     for table in ["members", "answers", "open_questions", "outbox", "inbox", "digests"] {
         assert!(places.contains(&table), "the day left her traces in {table}: {before:#?}");
     }
@@ -128,10 +128,7 @@ async fn a_forget_me_confirmed_too_late_asks_again() {
 
 fn unhurried(db: &Path) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_unhurried"));
-    command
-        .env_clear()
-        .env("UNHURRIED_DATABASE__URL", format!("sqlite://{}", db.display()))
-        .stdin(Stdio::null());
+    command.env_clear().env("UNHURRIED_DATABASE__URL", format!("sqlite://{}", db.display())).stdin(Stdio::null());
     command
 }
 

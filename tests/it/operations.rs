@@ -303,8 +303,7 @@ async fn a_backup_taken_during_a_fan_out_is_whole_and_holds_every_row_committed_
     // The copy opens on its own, is whole, and holds every row committed before it started, at
     // least as far along as it was then.
     let copy = SqliteStore::connect(&url(&backup)).await.unwrap();
-    let integrity: Vec<String> =
-        sqlx::query_scalar("PRAGMA integrity_check").fetch_all(copy.pool()).await.unwrap();
+    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(copy.pool()).await.unwrap();
     assert_eq!(integrity, ["ok"]);
     let outbox_copy: std::collections::HashMap<i64, String> =
         sqlx::query_as("SELECT id, state FROM outbox").fetch_all(copy.pool()).await.unwrap().into_iter().collect();
@@ -322,8 +321,12 @@ async fn a_backup_taken_during_a_fan_out_is_whole_and_holds_every_row_committed_
             assert_eq!(copied, "done", "job {key}");
         }
     }
-    let runs_copy: std::collections::HashMap<i64, String> =
-        sqlx::query_as("SELECT id, state FROM standup_runs").fetch_all(copy.pool()).await.unwrap().into_iter().collect();
+    let runs_copy: std::collections::HashMap<i64, String> = sqlx::query_as("SELECT id, state FROM standup_runs")
+        .fetch_all(copy.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
     for (id, _) in &runs_before {
         assert!(runs_copy.contains_key(id), "standup run {id} is missing from the backup");
     }
@@ -336,7 +339,10 @@ async fn a_backup_taken_during_a_fan_out_is_whole_and_holds_every_row_committed_
     command.arg("backup").arg(&backup);
     let (code, _, stderr) = run(command).await;
     assert_eq!(code, Some(1));
-    assert_eq!(said(&stderr), [format!("unhurried: {} already exists: a backup never overwrites; choose a new file name", backup.display())]);
+    assert_eq!(
+        said(&stderr),
+        [format!("unhurried: {} already exists: a backup never overwrites; choose a new file name", backup.display())]
+    );
     assert_eq!(std::fs::metadata(&backup).unwrap().len(), size);
 
     double.wait_until_within("every prompt", Duration::from_secs(60), |d| prompts(d) >= MEMBERS).await;
@@ -400,7 +406,10 @@ async fn restore_refuses_while_serve_runs_checks_the_backup_and_keeps_the_databa
     command.arg("restore").arg(&damaged);
     let (code, _, stderr) = run(command).await;
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(said(&stderr)[0].contains("nothing was changed") || said(&stderr)[0].contains("not a readable"), "{stderr}");
+    assert!(
+        said(&stderr)[0].contains("nothing was changed") || said(&stderr)[0].contains("not a readable"),
+        "{stderr}"
+    );
 
     // A backup from a newer version is refused too.
     let newer = dir.path().join("newer.db");

@@ -146,7 +146,8 @@ async fn a_full_disk_fails_health_and_refuses_events_then_the_store_recovers_by_
     assert_eq!(healthz(&served).await, (200, "ok\n".to_owned()), "healthy once a write reaches the disk");
     // Again, to see no connection of the pool was left inside a transaction.
     for n in 0..8 {
-        let (status, answer) = post_command(&served, &help_command(&double, &format!("AGAIN{n}"), &format!("3.{n}"))).await;
+        let (status, answer) =
+            post_command(&served, &help_command(&double, &format!("AGAIN{n}"), &format!("3.{n}"))).await;
         assert_eq!((status, answer.as_str()), (200, ""), "{}", served.logs());
         let event = message_callback(&format!("EvOk{n}"), "U1", "C1", &format!("1774598500.00010{n}"), "hello");
         let status = served.post_signed("/slack/events", &event.to_string(), SIGNING_SECRET, now_unix(), &[]).await;

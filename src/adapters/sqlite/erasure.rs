@@ -120,12 +120,11 @@ async fn their_words(
     user: &str,
 ) -> anyhow::Result<BTreeSet<String>> {
     let mut words: BTreeSet<String> = BTreeSet::new();
-    let answers: Vec<String> = sqlx::query_scalar(
-        "SELECT a.text FROM answers a JOIN standup_runs r ON r.id = a.run_id WHERE r.member_id = ?",
-    )
-    .bind(member_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let answers: Vec<String> =
+        sqlx::query_scalar("SELECT a.text FROM answers a JOIN standup_runs r ON r.id = a.run_id WHERE r.member_id = ?")
+            .bind(member_id)
+            .fetch_all(&mut *conn)
+            .await?;
     let questions: Vec<String> = sqlx::query_scalar("SELECT text FROM open_questions WHERE asker_id = ?")
         .bind(member_id)
         .fetch_all(&mut *conn)
@@ -315,7 +314,12 @@ async fn rewrite_json(
     Ok(())
 }
 
-async fn erase_own_rows(conn: &mut SqliteConnection, member_id: i64, workspace_id: i64, user: &str) -> anyhow::Result<()> {
+async fn erase_own_rows(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    workspace_id: i64,
+    user: &str,
+) -> anyhow::Result<()> {
     // Answers stay (a digest or stats still count them) but say nothing and name no one: the
     // member row is anonymised rather than deleted, so answers keep their run and digest links.
     sqlx::query(

@@ -69,7 +69,8 @@ impl SqliteStore {
 
     /// `PRAGMA quick_check`: a damaged page anywhere is one line naming the file and the restore.
     pub async fn quick_check(&self) -> anyhow::Result<()> {
-        let found: Result<Vec<String>, sqlx::Error> = sqlx::query_scalar("PRAGMA quick_check").fetch_all(&self.pool).await;
+        let found: Result<Vec<String>, sqlx::Error> =
+            sqlx::query_scalar("PRAGMA quick_check").fetch_all(&self.pool).await;
         let problem = match found {
             Ok(lines) if lines.len() == 1 && lines[0] == "ok" => return Ok(()),
             Ok(lines) => format!("{} ({} problem(s))", lines.first().map_or("no answer", String::as_str), lines.len()),
@@ -167,9 +168,12 @@ pub(crate) fn explain(path: Option<&Path>, error: anyhow::Error) -> anyhow::Erro
     let text = format!("{error:#}");
     let file = path.map_or_else(|| ":memory:".to_owned(), |path| path.display().to_string());
     if text.contains("readonly database") || text.contains("unable to open database file") {
-        let directory =
-            path.and_then(Path::parent).map_or_else(|| ".".to_owned(), |dir| dir.display().to_string());
-        let cause = if text.contains("readonly database") { "attempt to write a readonly database" } else { "unable to open it" };
+        let directory = path.and_then(Path::parent).map_or_else(|| ".".to_owned(), |dir| dir.display().to_string());
+        let cause = if text.contains("readonly database") {
+            "attempt to write a readonly database"
+        } else {
+            "unable to open it"
+        };
         anyhow::anyhow!(
             "the database {file} cannot be written by this process ({cause}): give the user unhurried runs as write access to the file, its -wal and -shm files and the directory {directory}, or set database.url to a writable place"
         )
@@ -235,7 +239,10 @@ async fn check_open_backup(backup: &Path, pool: &SqlitePool) -> anyhow::Result<(
         .await
         .with_context(|| format!("{name} is not a readable SQLite database"))?;
     if lines != ["ok"] {
-        anyhow::bail!("the backup {name} is damaged (PRAGMA integrity_check: {}); nothing was changed", lines.join("; "));
+        anyhow::bail!(
+            "the backup {name} is damaged (PRAGMA integrity_check: {}); nothing was changed",
+            lines.join("; ")
+        );
     }
     let Some((version, description)) = applied_version(pool).await? else {
         anyhow::bail!("{name} is not an unhurried database (it has no migration history); nothing was changed");

@@ -90,13 +90,7 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| maintenance::explain(path.as_deref(), anyhow::Error::new(e).context("cannot open it")))?;
-        Ok(SqliteStore {
-            pool,
-            path,
-            write_gate: Arc::new(Mutex::new(())),
-            scope: None,
-            health: Arc::default(),
-        })
+        Ok(SqliteStore { pool, path, write_gate: Arc::new(Mutex::new(())), scope: None, health: Arc::default() })
     }
 
     /// Applies the migrations embedded from `migrations/`; refuses a database a newer version has
