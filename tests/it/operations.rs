@@ -456,3 +456,72 @@ async fn restore_refuses_while_serve_runs_checks_the_backup_and_keeps_the_databa
     command.arg("migrate");
     assert_eq!(run(command).await.0, Some(0));
 }
+
+#[tokio::test]
+async fn a_page_damaged_while_serve_runs_makes_healthz_fail_once_ticks_keep_failing() {
+    let double = SlackDouble::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    database_with_jobs(&db, 200).await;
+    // The jobs table and the index the scheduler's claim reads.
+    let root_pages: Vec<i64> = {
+        let store = SqliteStore::connect(&url(&db)).await.unwrap();
+        let pages = sqlx::query_scalar("SELECT rootpage FROM sqlite_master WHERE name IN ('jobs', 'jobs_due')")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        store.close_cleanly().await.unwrap();
+        pages
+    };
+    let mut command = for_serve(&double, &db);
+    command.env("RUST_LOG", "info");
+    let served = Served::start(command).await;
+    let healthz = || crate::slack_support::request(served.addr, "GET", "/healthz", "", &[]);
+    assert_eq!(healthz().await, (200, "ok\n".to_owned()));
+    // Once a command is answered, the bot has started (its start reads the jobs table).
+    let command = serde_urlencoded::to_string([
+        ("team_id", "T1"),
+        ("channel_id", "C1"),
+        ("user_id", "U1"),
+        ("command", "/async"),
+        ("text", "help"),
+        ("response_url", double.response_url("STARTED").as_str()),
+        ("trigger_id", "9.9.9"),
+    ])
+    .unwrap();
+    assert_eq!(served.post_signed("/slack/commands", &command, SIGNING_SECRET, now_unix(), &[]).await, 200);
+    double.wait_until("the reply", |d| !d.calls_of("response_url").is_empty()).await;
+
+    // The disk damages the jobs table under the running process: first everything is folded into
+    // the main file (so no newer copy of those pages in the -wal hides the damage), then the
+    // pages are overwritten, then another write makes the process drop its page cache.
+    let other = SqliteStore::connect(&url(&db)).await.unwrap();
+    let (busy, _, _): (i64, i64, i64) =
+        sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(other.pool()).await.unwrap();
+    assert_eq!(busy, 0);
+    {
+        use std::io::{Seek as _, SeekFrom, Write as _};
+        let mut file = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
+        for page in &root_pages {
+            file.seek(SeekFrom::Start((*page as u64 - 1) * 4096)).unwrap();
+            file.write_all(&[0x05, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).unwrap();
+        }
+        file.sync_all().unwrap();
+    }
+    sqlx::query("UPDATE health_probe SET probes = probes + 1").execute(other.pool()).await.unwrap();
+    other.close_cleanly().await.ok();
+
+    // Ticks are 1 s: wait for the third failure without asserting on time.
+    let mut answer = healthz().await;
+    for _ in 0..300 {
+        if answer.0 == 503 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        answer = healthz().await;
+    }
+    let logs = served.stop().await;
+    assert_eq!(answer.0, 503, "{answer:?} {logs}");
+    assert!(answer.1.contains("the last 3 scheduler ticks failed"), "{answer:?}");
+    assert!(answer.1.contains("malformed"), "{answer:?}");
+}

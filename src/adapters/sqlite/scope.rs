@@ -284,15 +284,31 @@ impl Drop for WriteTx {
 /// Rolls back a transaction dropped without commit (its method failed or was cancelled), holding
 /// the write gate until it is done so the next writer never waits on SQLite's lock instead. A
 /// connection whose rollback fails is closed, not pooled.
-fn roll_back_in_background(mut conn: PoolConnection<Sqlite>, gate: Option<OwnedMutexGuard<()>>) {
+fn roll_back_in_background(conn: PoolConnection<Sqlite>, gate: Option<OwnedMutexGuard<()>>) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         drop(conn.detach());
         return;
     };
+    let mut conn = ClosedUnlessRolledBack(Some(conn));
     runtime.spawn(async move {
-        if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
-            drop(conn.detach());
+        if let Some(open) = conn.0.as_mut()
+            && sqlx::raw_sql("ROLLBACK").execute(&mut **open).await.is_ok()
+        {
+            // Rolled back: back to the pool.
+            drop(conn.0.take());
         }
         drop(gate);
     });
+}
+
+/// A connection that is closed, not pooled, if it is dropped still holding it (a failed
+/// rollback, or the task dropped unfinished by a runtime shutting down).
+struct ClosedUnlessRolledBack(Option<PoolConnection<Sqlite>>);
+
+impl Drop for ClosedUnlessRolledBack {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            drop(conn.detach());
+        }
+    }
 }
