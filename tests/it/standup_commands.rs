@@ -248,7 +248,6 @@ post digest: *daily standup* — Mon 30 Mar 2026
 • _What did you do?_ shipped *the* importer
 • _What will you do?_ DST tests
 • _Anything blocking you?_ waiting for @bob
-0 pings became async questions since the last digest.
 "#);
 }
 
@@ -267,6 +266,5 @@ post digest: **daily standup** — Mon 30 Mar 2026
 - *What did you do?* shipped *the* importer
 - *What will you do?* DST tests
 - *Anything blocking you?* waiting for @bob
-0 pings became async questions since the last digest.
 "#);
 }
