@@ -55,8 +55,8 @@ async fn healthz(State(state): State<HttpState>) -> Response {
     match state.store.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(error) => {
-            tracing::warn!(error = format!("{error:#}"), "health check: the store does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n").into_response()
+            tracing::warn!(error = format!("{error:#}"), "health check: the store is unhealthy");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("store unavailable: {error:#}\n")).into_response()
         }
     }
 }

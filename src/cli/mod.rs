@@ -1,6 +1,7 @@
 //! Purpose: the `unhurried` command line (SPEC §8). Each subcommand is a function that returns
 //! an exit code; `main.rs` only parses and dispatches.
 
+mod database;
 mod outbox;
 mod serve;
 
@@ -44,6 +45,29 @@ pub enum CliCommand {
     Classify,
     /// Show the outbox: messages by state, and the failed and unknown ones with their reasons.
     Outbox(OutboxArgs),
+    /// Write a consistent copy of the database to FILE (safe while serve runs; never overwrites).
+    Backup(FileArgs),
+    /// Replace the database with a backup, checked first (serve must be stopped).
+    Restore(FileArgs),
+    /// Erase a member everywhere, by platform user id (an erasure request that came by email).
+    Forget(ForgetArgs),
+}
+
+/// Arguments of `unhurried backup` and `unhurried restore`.
+#[derive(Debug, clap::Args)]
+pub struct FileArgs {
+    /// The backup file.
+    pub file: PathBuf,
+}
+
+/// Arguments of `unhurried forget`.
+#[derive(Debug, clap::Args)]
+pub struct ForgetArgs {
+    /// The member's platform user id (Slack `U…`, a Discord user id).
+    pub user_id: String,
+    /// Erase without asking: without it, only shows whom it would erase.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Arguments of `unhurried outbox`.
@@ -124,6 +148,18 @@ pub async fn run(cli: Cli) -> ExitCode {
         },
         CliCommand::Outbox(args) => match load_settings(&cli) {
             Ok(settings) => outbox::outbox(args, settings).await,
+            Err(code) => code,
+        },
+        CliCommand::Backup(args) => match load_settings(&cli) {
+            Ok(settings) => database::backup(&args.file, settings).await,
+            Err(code) => code,
+        },
+        CliCommand::Restore(args) => match load_settings(&cli) {
+            Ok(settings) => database::restore(&args.file, settings).await,
+            Err(code) => code,
+        },
+        CliCommand::Forget(args) => match load_settings(&cli) {
+            Ok(settings) => database::forget(&args.user_id, args.yes, settings).await,
             Err(code) => code,
         },
     }

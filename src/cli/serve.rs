@@ -17,6 +17,7 @@ use crate::adapters::slack::{self, Intake, SlackPlatform};
 use crate::adapters::sqlite::SqliteStore;
 use crate::bot::Bot;
 use crate::config::{Secrets, Settings, process_env};
+use crate::health::StoreHealth;
 use crate::inbox::InboxWriter;
 use crate::ports::{ChatPlatform, Clock, Store};
 
@@ -58,8 +59,10 @@ enum Connection {
 
 async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
     slack::install_crypto_provider();
-    let store = Arc::new(SqliteStore::open(&settings.database.url).await?);
+    let store = Arc::new(SqliteStore::connect(&settings.database.url).await?);
     let _instance = store.lock_instance()?;
+    store.check_and_migrate().await?;
+    let database = store.clone();
     let secrets = Secrets::from_env(&process_env());
     let enabled = enabled_platforms(&secrets);
     let metrics = Arc::new(Metrics::default());
@@ -81,6 +84,7 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
             "no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): serving /healthz and /metrics only; no job runs and nothing is sent"
         );
         serve_http(listener, router(http_state, None), wait_for(stopped)).await?;
+        database.close_cleanly().await?;
         tracing::info!("unhurried stopped");
         return Ok(());
     }
@@ -137,6 +141,7 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
     }
     let http = tokio::spawn(serve_http(listener, routes, wait_for(stopped.clone())));
     let tick = settings.scheduler.tick.to_std().unwrap_or(std::time::Duration::from_secs(15));
+    let health = store.health();
     let bot = Bot::on_platforms(store, clock, chats, Arc::new(settings));
     bot.start().await?;
     let deliverer = bot.deliverer().clone();
@@ -144,7 +149,7 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
         let stopped = stopped.clone();
         async move { deliverer.run(wait_for(stopped)).await }
     });
-    run_consumer(&bot, &recorded, tick, wait_for(stopped)).await;
+    run_consumer(&bot, &health, &recorded, tick, wait_for(stopped)).await;
     for connection in connections {
         match connection {
             Connection::Socket(socket) => socket.shutdown().await,
@@ -153,13 +158,22 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
     }
     http.await??;
     delivery.await?;
+    // The -wal file folded back into the database file: the file alone is the whole database.
+    database.close_cleanly().await?;
     tracing::info!("unhurried stopped");
     Ok(())
 }
 
 /// The one consumer: inbox rows as they are recorded, due jobs every tick, one at a time, so an
-/// event, its reply and a due job never race. It decides only; the delivery workers send.
-pub async fn run_consumer(bot: &Bot, recorded: &Notify, tick: std::time::Duration, shutdown: impl Future<Output = ()>) {
+/// event, its reply and a due job never race. It decides only; the delivery workers send. Each
+/// tick's outcome goes to `health`, so ticks that keep failing make `/healthz` fail.
+pub async fn run_consumer(
+    bot: &Bot,
+    health: &StoreHealth,
+    recorded: &Notify,
+    tick: std::time::Duration,
+    shutdown: impl Future<Output = ()>,
+) {
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Rows recorded before this process started (or retried ones) are due without a wake-up.
@@ -172,9 +186,11 @@ pub async fn run_consumer(bot: &Bot, recorded: &Notify, tick: std::time::Duratio
             () = &mut shutdown => return,
             () = recorded.notified() => handle_inbox(bot).await,
             _ = poll.tick() => handle_inbox(bot).await,
-            _ = ticker.tick() => {
-                if let Err(error) = bot.decide_due_jobs().await {
+            _ = ticker.tick() => match bot.decide_due_jobs().await {
+                Ok(_) => health.tick_succeeded(),
+                Err(error) => {
                     tracing::error!(error = format!("{error:#}"), "running due jobs failed; retrying next tick");
+                    health.tick_failed(&error);
                 }
             }
         }
@@ -231,7 +247,12 @@ fn enabled_platforms(secrets: &Secrets) -> Vec<&'static str> {
 /// Applies migrations and exits.
 pub async fn migrate(settings: Settings) -> ExitCode {
     match SqliteStore::open(&settings.database.url).await {
-        Ok(_) => {
+        Ok(store) => {
+            // The migrated schema in the file itself, not left in the -wal.
+            if let Err(error) = store.close_cleanly().await {
+                eprintln!("unhurried: {error:#}");
+                return ExitCode::FAILURE;
+            }
             println!("database {} is up to date", settings.database.url);
             ExitCode::SUCCESS
         }

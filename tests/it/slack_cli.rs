@@ -68,8 +68,8 @@ fn the_scopes_check_wants_exactly_what_the_manifest_asks_for() {
 
 /// A running `unhurried serve`, its stderr collected; killed when dropped.
 pub(crate) struct Served {
-    child: tokio::process::Child,
-    addr: std::net::SocketAddr,
+    pub(crate) child: tokio::process::Child,
+    pub(crate) addr: std::net::SocketAddr,
     stderr: Arc<Mutex<Vec<u8>>>,
     reader: tokio::task::JoinHandle<()>,
 }
