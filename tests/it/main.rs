@@ -17,6 +17,7 @@ mod discord_interactions;
 mod exactly_once;
 mod kill9;
 mod nudge;
+mod ops_config;
 mod ops_runtime;
 mod pipeline;
 mod preferences;
