@@ -2,6 +2,7 @@
 //! embedded default, the config file, or an environment variable), then each secret as set or
 //! not and from where. A secret's value is never printed.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -24,19 +25,30 @@ pub fn config(file: Option<&Path>) -> ExitCode {
             return ExitCode::from(super::EXIT_BAD_INPUT);
         }
     };
-    let width = settings.iter().map(|s| s.key.len() + s.value.len() + 3).max().unwrap_or(0);
+    let mut lines = Vec::new();
     for setting in &settings {
         let assignment = format!("{} = {}", setting.key, setting.value);
-        println!("{assignment:width$}  # {}", setting.source);
+        // Sources line up, except after the odd long value (the nudge text).
+        lines.push(format!("{assignment:ALIGN$}  # {}", setting.source));
     }
-    println!();
+    lines.push(String::new());
     for (name, source) in secrets {
         let shown = match source {
             SecretSource::Unset => "not set".to_owned(),
             SecretSource::Environment => "set (environment)".to_owned(),
             SecretSource::File(path) => format!("set (file {path})"),
         };
-        println!("{name}: {shown}");
+        lines.push(format!("{name}: {shown}"));
+    }
+    // A closed pipe (`unhurried config | head`) ends the output quietly.
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
     }
     ExitCode::SUCCESS
 }
+
+/// The column the sources start at.
+const ALIGN: usize = 48;
