@@ -326,6 +326,25 @@ async fn a_failed_socket_mode_connection_logs_no_ticket() {
     }
 }
 
+/// The metric families deploy/grafana-dashboard.json queries (a histogram by its family name).
+fn dashboard_metric_families() -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/grafana-dashboard.json");
+    let dashboard: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut families = std::collections::BTreeSet::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            for (start, _) in expr.match_indices("unhurried_") {
+                let name: String =
+                    expr[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                families.insert(name.trim_end_matches("_bucket").to_owned());
+            }
+        }
+    }
+    assert!(families.len() >= 10, "{families:?}");
+    families.into_iter().collect()
+}
+
 #[tokio::test]
 async fn readyz_waits_for_the_socket_and_healthcheck_exits_by_it() {
     let double = SlackDouble::start().await;
@@ -356,6 +375,9 @@ async fn readyz_waits_for_the_socket_and_healthcheck_exits_by_it() {
     let metrics = request(metrics_addr, "GET", "/metrics", "", &[]).await.1;
     let build = format!("unhurried_build_info{{version=\"{}\",commit=\"", env!("CARGO_PKG_VERSION"));
     assert!(metrics.contains(&build), "{metrics}");
+    for family in dashboard_metric_families() {
+        assert!(metrics.contains(&format!("# TYPE {family} ")), "the dashboard's {family} is not served:\n{metrics}");
+    }
 
     // The healthcheck command reads the same settings, so it asks the metrics address.
     let addr = process.addr;
