@@ -7,7 +7,6 @@ pub mod compose;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::domain::calendar::Timezone;
@@ -21,13 +20,10 @@ use crate::domain::schedule::{local_date_of, local_to_instant};
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::standup::schedule::{prompt_prefix, recurrence_of};
 use crate::features::texts::{digest as texts, standup as standup_texts};
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+use crate::jobs::{DigestJob, Job, JobOutcome, NewJob};
 use crate::ports::{AnswerRecord, NewDigest, RunKey, RunState, StandupRecord};
 
 use compose::{DigestContent, Entry, Pending, Waiting, blocker_streak, covered_day, render};
-
-/// Job kind: post one standup's digest for one digest-zone date.
-pub const DIGEST_JOB: &str = "digest";
 
 /// How many digest-zone dates ahead the next digest is looked for.
 const SEARCH_DAYS: usize = 400;
@@ -35,18 +31,12 @@ const SEARCH_DAYS: usize = 400;
 /// How far back a blocker streak is counted (answered runs).
 const STREAK_LIMIT: u32 = 60;
 
-#[derive(Debug, Serialize, Deserialize)]
-struct DigestPayload {
-    standup_id: i64,
-    date: NaiveDate,
-}
-
 fn digest_tz(standup: &StandupRecord) -> chrono_tz::Tz {
     standup.digest_tz.parse::<Timezone>().map_or(chrono_tz::UTC, |tz| tz.0)
 }
 
 fn prefix(standup_id: i64) -> String {
-    format!("{DIGEST_JOB}:{standup_id}:")
+    format!("{}:{standup_id}:", Job::DIGEST)
 }
 
 /// Schedules the first digest after `after_date` (digest zone) whose time is still to come.
@@ -62,14 +52,11 @@ async fn schedule_after(bot: &Context, standup: &StandupRecord, from: NaiveDate)
         if due <= now {
             continue;
         }
-        let payload = DigestPayload { standup_id: standup.id, date };
-        let key = format!("{}{date}", prefix(standup.id));
         let job = NewJob {
-            kind: DIGEST_JOB.to_owned(),
-            key,
+            job: Job::Digest(DigestJob { standup_id: standup.id, date }),
+            key: format!("{}{date}", prefix(standup.id)),
             due_at: due,
             expires_at: None,
-            payload: serde_json::to_value(payload)?,
         };
         bot.schedule(job).await?;
         return Ok(());
@@ -103,19 +90,13 @@ pub async fn unschedule(bot: &Context, standup_id: i64) -> anyhow::Result<()> {
 
 /// Posts a due digest and schedules the next. Run late after downtime, it posts once and the
 /// next one is the first still to come: never one digest per missed day.
-pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    let payload: DigestPayload = serde_json::from_value(job.payload.clone())?;
+pub async fn run_job(bot: &Context, payload: DigestJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
     if !standup.paused {
         post(bot, &standup, &payload.date.to_string(), payload.date, now).await?;
     }
     schedule_after(bot, &standup, payload.date + Duration::days(1)).await?;
     Ok(JobOutcome::Done)
-}
-
-/// Digest jobs never expire, so they are never missed.
-pub async fn missed_job(_bot: &Context, _job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<()> {
-    Ok(())
 }
 
 fn display_name(member: &Member) -> String {
