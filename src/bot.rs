@@ -316,7 +316,7 @@ fn event_retry_delay(attempt: i64) -> Duration {
 #[async_trait]
 impl JobHandler for Bot {
     async fn run(&self, store: SharedStore, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-        crate::adapters::metrics::job_started(&job.kind, now - job.due_at);
+        crate::adapters::metrics::job_started(job.job.kind(), now - job.due_at);
         let ctx = self.job_context(job)?.with_store(store);
         features::run_job(&ctx, job, now).await.with_context(|| format!("job {}", job.key))
     }

@@ -86,7 +86,7 @@ pub struct Metrics {
     events: Mutex<BTreeMap<(String, String), u64>>,
     /// By (platform, purpose).
     sent: Mutex<BTreeMap<(String, String), u64>>,
-    /// By (platform, reason): permanent, transient, ambiguous.
+    /// By (platform, reason): permanent, refused, transient, ambiguous.
     failed: Mutex<BTreeMap<(String, &'static str), u64>>,
     /// By platform.
     rate_limited: Mutex<BTreeMap<String, u64>>,
@@ -127,8 +127,9 @@ impl Metrics {
             Err(error) => {
                 let reason = match error {
                     SendError::Permanent(_) => "permanent",
+                    SendError::Refused(_) => "refused",
                     SendError::Transient(_) => "transient",
-                    _ => "ambiguous",
+                    SendError::Ambiguous(_) | SendError::RateLimited { .. } => "ambiguous",
                 };
                 *self.failed.lock().expect("metrics lock").entry((platform, reason)).or_default() += 1;
             }
