@@ -30,5 +30,6 @@ fn main() {
         .filter(|c| !c.trim().is_empty())
         .or_else(|| git(&["rev-parse", "--short=12", "HEAD"]))
         .unwrap_or_else(|| "unknown".to_owned());
-    println!("cargo:rustc-env=UNHURRIED_COMMIT={commit}");
+    // Named apart from the UNHURRIED_ settings prefix: cargo also sets it when it runs the binary.
+    println!("cargo:rustc-env=BUILD_GIT_COMMIT={commit}");
 }

@@ -22,7 +22,7 @@ use crate::ports::{ChatPlatform, OutboxStats, OutboxTag, Profile, SendError};
 /// The version and commit this binary was built from (`unhurried --version`, `unhurried_build_info`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The git commit, set by build.rs (`unknown` when built outside a checkout without `UNHURRIED_COMMIT`).
-pub const COMMIT: &str = env!("UNHURRIED_COMMIT");
+pub const COMMIT: &str = env!("BUILD_GIT_COMMIT");
 
 /// Upper bounds of the send latency buckets, in seconds.
 const SEND_BUCKETS: &[f64] = &[0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];

@@ -17,7 +17,7 @@ use crate::config::{Settings, process_env};
 pub const EXIT_BAD_INPUT: u8 = 2;
 
 /// `--version`: the crate version and the commit it was built from.
-pub const LONG_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("UNHURRIED_COMMIT"), ")");
+pub const LONG_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("BUILD_GIT_COMMIT"), ")");
 
 /// The environment `--help` lists, with examples.
 const ENVIRONMENT_HELP: &str = "\
