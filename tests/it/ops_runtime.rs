@@ -132,7 +132,9 @@ async fn sigterm_under_429s_stops_sending_at_the_next_message_and_exits_cleanly(
     let after = posts(&double);
     assert_eq!(code, Some(0), "{logs}");
     assert!(logs.contains("unhurried stopped"), "a clean stop, not the timeout: {logs}");
-    assert!(after - before <= 4, "only the posts already in flight (4 lanes): {before} then {after}\n{logs}");
+    // The posts in flight when the signal lands (4 lanes), and those started between counting
+    // and the signal's delivery; without the stop they went on for the whole backlog.
+    assert!(after - before <= 2 * 4, "only the posts already in flight: {before} then {after}\n{logs}");
     assert!(after < 300, "the backlog was left for the next start");
 }
 
