@@ -7,8 +7,8 @@
 
 mod digests;
 mod directory;
-mod holidays;
 mod erasure;
+mod holidays;
 mod inbox;
 mod jobs;
 mod maintenance;
