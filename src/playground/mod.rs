@@ -22,6 +22,7 @@ use chrono_tz::Tz;
 use tokio::sync::{Mutex, watch};
 
 use crate::adapters::clock::ManualClock;
+use crate::adapters::http;
 use crate::adapters::simulated::SimulatedPlatform;
 use crate::adapters::sqlite::SqliteStore;
 use crate::bot::Bot;
@@ -517,22 +518,54 @@ pub async fn serve(
     }
     let scenario = load_scenario(options.scenario.as_deref())?;
     let addr = settings.http.addr;
-    let listener = crate::adapters::http::bind(addr).await?;
+    let listener = http::bind(addr).await?;
+    let metrics_listener = match settings.http.metrics_addr {
+        Some(metrics_addr) => Some(http::bind(metrics_addr).await?),
+        None => None,
+    };
+    let limits = crate::adapters::server::Limits::from_settings(&settings.http);
+    let shutdown_timeout = settings.shutdown.timeout;
     let playground = Arc::new(Playground::start(scenario, settings, PlaygroundDb::choose(options.db)?).await?);
-    let state = crate::adapters::http::HttpState {
+    let state = http::HttpState {
         store: playground.bot.store.clone(),
         metrics: Arc::new(crate::adapters::metrics::Metrics::default()),
         clock: playground.clock.clone(),
+        readiness: crate::adapters::readiness::Readiness::default(),
     };
-    let app = crate::adapters::http::router(state, None).merge(routes::routes(playground.clone()));
-    let shown =
-        if addr.ip().is_unspecified() { format!("http://127.0.0.1:{}", addr.port()) } else { format!("http://{addr}") };
+    let app = http::router(state.clone(), None, metrics_listener.is_none()).merge(routes::routes(playground.clone()));
+    let shown = if addr.ip().is_unspecified() { format!("http://127.0.0.1:{}", addr.port()) } else { format!("http://{addr}") };
     tracing::warn!(
         "PLAYGROUND: no chat credentials set, so this is a local playground, not connected to Slack or Discord; open {shown} to try the bot with the members of {} (its own store: {}; database.url is not touched). To connect, set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, or DISCORD_TOKEN, and run `unhurried serve` again",
         playground.scenario.file,
         playground.db_path().display(),
     );
-    crate::adapters::http::serve(listener, app, shutdown).await?;
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let until_stopped = |mut stopped: watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    let metrics = metrics_listener.map(|listener| {
+        tokio::spawn(http::serve(listener, http::metrics_router(state), limits, until_stopped(stopped.clone())))
+    });
+    let served = async {
+        http::serve(listener, app, limits, until_stopped(stopped.clone())).await?;
+        if let Some(metrics) = metrics {
+            metrics.await??;
+        }
+        anyhow::Ok(())
+    };
+    // A page left open keeps its event stream: after a stop, it gets `shutdown.timeout` at most.
+    let deadline = async {
+        until_stopped(stopped.clone()).await;
+        tokio::time::sleep(shutdown_timeout).await;
+    };
+    tokio::select! {
+        result = served => result?,
+        () = deadline => tracing::warn!("open pages were cut off after shutdown.timeout"),
+    }
     tracing::info!("the playground stopped");
     Ok(())
 }

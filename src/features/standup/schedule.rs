@@ -10,6 +10,7 @@ use crate::domain::availability::Availability;
 use crate::domain::events::{Destination, MessageAction, OutgoingMessage, Purpose};
 use crate::domain::member::Member;
 use crate::domain::schedule::{Recurrence, local_date_of};
+use crate::features::holidays;
 use crate::features::texts::standup as texts;
 use crate::jobs::{Job, JobOutcome, NewJob, RunJob};
 use crate::ports::{MemberChanges, RunKey, RunState, StandupRecord};
@@ -36,7 +37,11 @@ pub enum DayPlan {
 }
 
 /// The rule of SPEC §3 for one date: the recurrence's instant on the member's wall clock, never
-/// before the start of their working period and dropped if it falls after its end.
+/// before the start of their working period. A time after the end of that day's working period
+/// (an 18:00 standup for someone who stops at 17:00) is moved to the start of their next working
+/// period, so the member still takes part and the digest can say when. (Hours and the standup's
+/// time are the same wall-clock times every day, so that next period's own date is after hours
+/// too, and its prompt moves on in turn: one prompt per working period.)
 pub fn plan_day(
     recurrence: &Recurrence,
     availability: &Availability,
@@ -52,8 +57,18 @@ pub fn plan_day(
     }
     match availability.working_period_on(date) {
         Some((start, end)) if at.max(start) < end => DayPlan::Prompt { due: at.max(start), expires: end },
-        _ => DayPlan::NoStandup,
+        Some(_) => match availability.current_or_next_period(at) {
+            Some((start, end)) => DayPlan::Prompt { due: start.max(at), expires: end },
+            None => DayPlan::NoStandup,
+        },
+        None => DayPlan::NoStandup,
     }
+}
+
+/// Whether the standup's time on `date` comes after the member's working period that day.
+pub fn after_hours_on(recurrence: &Recurrence, availability: &Availability, date: NaiveDate) -> bool {
+    let Some(at) = recurrence.occurrence_on(availability.tz, date) else { return false };
+    availability.working_period_on(date).is_some_and(|(start, end)| at.max(start) >= end)
 }
 
 /// Key prefix of a member's prompt jobs for a standup (the trailing colon keeps `1:` from matching `12:`).
@@ -146,6 +161,7 @@ pub async fn schedule_next(
         return Ok(());
     }
     let recurrence = recurrence_of(standup)?;
+    let standup = &holidays::observed(bot, standup).await?;
     schedule_member(bot, standup, &recurrence, member_id, from, late_ok).await
 }
 
@@ -188,6 +204,7 @@ async fn schedule_member(
 /// Schedules every member's next prompt from their own today (after a create, an edit, a resume).
 pub async fn schedule_all(bot: &Context, standup: &StandupRecord) -> anyhow::Result<()> {
     let recurrence = recurrence_of(standup)?;
+    let standup = &holidays::observed(bot, standup).await?;
     for &member_id in &standup.members {
         let member = bot.member_by_id(member_id).await?;
         let today = local_date_of(member.tz(), bot.now());
@@ -210,6 +227,7 @@ pub async fn run_prompt(bot: &Context, payload: RunJob, now: DateTime<Utc>) -> a
     if standup.paused || !standup.members.contains(&payload.member_id) {
         return Ok(JobOutcome::Done);
     }
+    let standup = holidays::observed(bot, &standup).await?;
     let member = bot.member_by_id(payload.member_id).await?;
     let recurrence = recurrence_of(&standup)?;
     match plan_day(&recurrence, &member.availability, &standup.skipped_dates, payload.date) {
@@ -275,6 +293,10 @@ pub async fn run_reminder(bot: &Context, payload: RunJob, now: DateTime<Utc>) ->
     let Some(run) = bot.store.run(&payload.run_key()).await? else { return Ok(JobOutcome::Done) };
     let member: Member = bot.member_by_id(payload.member_id).await?;
     if run.state != RunState::Prompted || member.unreachable || !member.availability.is_working_at(now) {
+        return Ok(JobOutcome::Done);
+    }
+    // A holiday declared after the prompt went out: no reminder that day.
+    if holidays::is_holiday(bot, standup.workspace_id, payload.date).await? {
         return Ok(JobOutcome::Done);
     }
     let text = texts::reminder(bot.markup, &standup.name, run.next_question, &standup.questions);
@@ -344,10 +366,15 @@ mod tests {
     }
 
     #[test]
-    fn a_prompt_time_after_working_hours_is_dropped() {
+    fn a_prompt_time_after_working_hours_moves_to_the_start_of_the_next_working_period() {
         let late = Recurrence::weekly(NaiveTime::from_hms_opt(18, 0, 0).unwrap(), Weekdays::MON_FRI);
         let mut member = berlin();
         member.hours = "09:00-17:00".parse::<WorkingHours>().unwrap();
-        assert_eq!(plan_day(&late, &member, &[], date("2026-03-30")), DayPlan::NoStandup);
+        // Monday's 18:00 → Tuesday 09:00 Berlin, missed past Tuesday 17:00.
+        let monday = plan_day(&late, &member, &[], date("2026-03-30"));
+        assert_eq!(monday, DayPlan::Prompt { due: utc("2026-03-31T07:00:00Z"), expires: utc("2026-03-31T15:00:00Z") });
+        // Friday's → Monday 09:00 (the weekend is not worked).
+        let friday = plan_day(&late, &member, &[], date("2026-04-03"));
+        assert!(matches!(friday, DayPlan::Prompt { due, .. } if due == utc("2026-04-06T07:00:00Z")), "{friday:?}");
     }
 }
