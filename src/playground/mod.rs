@@ -533,7 +533,8 @@ pub async fn serve(
         readiness: crate::adapters::readiness::Readiness::default(),
     };
     let app = http::router(state.clone(), None, metrics_listener.is_none()).merge(routes::routes(playground.clone()));
-    let shown = if addr.ip().is_unspecified() { format!("http://127.0.0.1:{}", addr.port()) } else { format!("http://{addr}") };
+    let shown =
+        if addr.ip().is_unspecified() { format!("http://127.0.0.1:{}", addr.port()) } else { format!("http://{addr}") };
     tracing::warn!(
         "PLAYGROUND: no chat credentials set, so this is a local playground, not connected to Slack or Discord; open {shown} to try the bot with the members of {} (its own store: {}; database.url is not touched). To connect, set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, or DISCORD_TOKEN, and run `unhurried serve` again",
         playground.scenario.file,

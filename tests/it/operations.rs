@@ -32,6 +32,16 @@ fn unhurried(db: &Path) -> tokio::process::Command {
     command
 }
 
+/// Makes `command` a production `serve` (with chat credentials): without them `serve` is the
+/// playground, which never opens `database.url`. Slack's API is a port nobody listens on: these
+/// runs stop at the database, before Slack is asked anything.
+fn with_credentials(command: &mut tokio::process::Command) -> &mut tokio::process::Command {
+    command
+        .env("SLACK_BOT_TOKEN", "xoxb-operations-test")
+        .env("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+        .env("UNHURRIED_SLACK__API_URL", "http://127.0.0.1:9/api")
+}
+
 /// Runs `command` to its end (it must end by itself within a minute): (exit code, stdout, stderr).
 async fn run(mut command: tokio::process::Command) -> (Option<i32>, String, String) {
     let output = tokio::time::timeout(Duration::from_secs(60), command.output())
@@ -88,7 +98,7 @@ async fn serve_refuses_a_damaged_page_with_one_line_naming_the_file_and_the_rest
     std::fs::write(&db, &bytes).unwrap();
 
     let mut command = unhurried(&db);
-    command.arg("serve");
+    with_credentials(&mut command).arg("serve");
     let (code, _, stderr) = run(command).await;
     assert_eq!(code, Some(1), "{stderr}");
     let lines = said(&stderr);
@@ -114,7 +124,7 @@ async fn serve_and_migrate_refuse_a_database_from_a_newer_version_naming_both_ve
     }
     for verb in ["serve", "migrate"] {
         let mut command = unhurried(&db);
-        command.arg(verb);
+        with_credentials(&mut command).arg(verb);
         let (code, _, stderr) = run(command).await;
         assert_eq!(code, Some(1), "{verb}: {stderr}");
         let lines = said(&stderr);
@@ -147,11 +157,12 @@ async fn a_database_the_process_may_not_write_is_named_with_what_to_do() {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        with_credentials(&mut as_nobody);
         command = as_nobody;
     } else {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
-        command.arg("serve");
+        with_credentials(&mut command).arg("serve");
     }
     let (code, _, stderr) = run(command).await;
     assert_eq!(code, Some(1), "{stderr}");
@@ -364,7 +375,8 @@ async fn restore_refuses_while_serve_runs_checks_the_backup_and_keeps_the_databa
     database_with_jobs(&db, 5).await;
 
     // While serve holds the database, restore refuses and changes nothing.
-    let mut serving = unhurried(&db);
+    let double = SlackDouble::start().await;
+    let mut serving = for_serve(&double, &db);
     serving.arg("serve").stderr(Stdio::null());
     let mut child = serving.spawn().unwrap();
     let lock_held = || {
