@@ -277,15 +277,22 @@ async fn a_second_store_on_the_same_file_cannot_take_the_instance_lock() {
 fn a_second_serve_process_on_the_same_database_refuses_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("shared.db").display());
+    // Production serve needs chat credentials (without them it is the playground, on its own
+    // store): the first process stays up against the Slack double.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let double = runtime.block_on(crate::slack_double::SlackDouble::start());
     let serve = |stderr: Stdio| {
         Command::new(env!("CARGO_BIN_EXE_unhurried"))
             .arg("serve")
+            .env("SLACK_BOT_TOKEN", crate::slack_support::BOT_TOKEN)
+            .env("SLACK_SIGNING_SECRET", crate::slack_support::SIGNING_SECRET)
+            .env("UNHURRIED_SLACK__API_URL", &double.api_url)
             .env("UNHURRIED_DATABASE__URL", &url)
             // Any free port: 8080 may be taken on a shared machine, and the lock is checked first.
             .env("UNHURRIED_HTTP__ADDR", "127.0.0.1:0")
             .env("UNHURRIED_LOG__LEVEL", "info")
             .env_remove("RUST_LOG")
-            .env_remove("SLACK_BOT_TOKEN")
+            .env_remove("SLACK_APP_TOKEN")
             .env_remove("DISCORD_TOKEN")
             .stdout(Stdio::null())
             .stderr(stderr)
