@@ -8,6 +8,7 @@ pub mod holidays;
 pub mod inbox;
 pub mod jobs;
 pub mod outbox;
+pub mod participation;
 pub mod records;
 pub mod standups;
 
@@ -22,6 +23,7 @@ pub use holidays::{CalendarRecord, HolidayRecord, HolidaySource, HolidayStore};
 pub use inbox::{InboxStore, NewDelivery, PendingDelivery};
 pub use jobs::JobStore;
 pub use outbox::{Delivery, OutboxStats, OutboxStore, QueuedMessage, UndeliveredMessage};
+pub use participation::{ParticipationStore, RunFact};
 pub use records::{
     BlockerRecord, BriefStore, DecisionRecord, DecisionStore, NewDecision, NewNudge, NewQuestion, NudgeRecord,
     NudgeState, NudgeStore, OpenQuestion, QuestionStore, StatsCounts,
@@ -81,6 +83,7 @@ pub trait Store:
     + DecisionStore
     + BriefStore
     + HolidayStore
+    + ParticipationStore
     + Send
     + Sync
 {

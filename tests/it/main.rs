@@ -20,6 +20,7 @@ mod holidays;
 mod kill9;
 mod nudge;
 mod nudge_me;
+mod participation;
 mod pipeline;
 mod preferences;
 mod privacy;

@@ -12,6 +12,7 @@ mod inbox;
 mod jobs;
 mod nudges;
 mod outbox;
+mod participation;
 mod records;
 mod scope;
 mod standups;

@@ -256,8 +256,26 @@ fn standup_create_reads_every_option() {
             reminder: Some(Some(Duration::hours(2))),
             members: Some(vec!["U1".into(), "U2".into()]),
             holidays: None,
+            weekly_summary: None,
         }
     );
+}
+
+#[test]
+fn weekly_summary_reads_a_day_and_a_time_quoted_or_not_or_off() {
+    use chrono::Weekday;
+    let at = |day, h, m| Some(Some(super::WeeklyAt { day, at: time(h, m) }));
+    let edit = |text: &str| match standup(&format!("standup edit daily {text}")) {
+        StandupCommand::Edit { options, .. } => options.weekly_summary,
+        other => panic!("not an edit: {other:?}"),
+    };
+    assert_eq!(edit("weekly_summary=fri 16:00"), at(Weekday::Fri, 16, 0));
+    assert_eq!(edit("weekly_summary=\"Monday 09:15\" at=10:00"), at(Weekday::Mon, 9, 15));
+    assert_eq!(edit("weekly_summary=off"), Some(None));
+    for bad in ["weekly_summary=fri", "weekly_summary=someday", "weekly_summary=\"fri 25:00\""] {
+        let error = parse(&format!("standup edit daily {bad}")).unwrap_err().0;
+        assert!(!error.contains('\n'), "{error}");
+    }
 }
 
 #[test]
