@@ -4,6 +4,7 @@
 
 pub mod chat;
 pub mod directory;
+pub mod history;
 pub mod holidays;
 pub mod inbox;
 pub mod jobs;
@@ -19,6 +20,7 @@ use chrono::{DateTime, Utc};
 
 pub use chat::{ChatPlatform, OutboxTag, Profile, SendError};
 pub use directory::{ChannelRecord, DirectoryStore, MemberChanges, MemberRecord};
+pub use history::{HistoryAnswer, HistoryQuery, HistoryStore};
 pub use holidays::{CalendarRecord, HolidayRecord, HolidaySource, HolidayStore};
 pub use inbox::{InboxStore, NewDelivery, PendingDelivery};
 pub use jobs::JobStore;
@@ -84,6 +86,7 @@ pub trait Store:
     + BriefStore
     + HolidayStore
     + ParticipationStore
+    + HistoryStore
     + Send
     + Sync
 {

@@ -7,6 +7,7 @@
 
 mod digests;
 mod directory;
+mod history;
 mod holidays;
 mod inbox;
 mod jobs;

@@ -326,6 +326,18 @@ pub static COMMANDS: &[CommandSpec] = &[
         parse: |rest| super::standup::parse_preview(rest).map(Command::Standup),
     },
     CommandSpec {
+        path: &["standup", "history"],
+        options: &[
+            maybe("name", "standup name, default all of yours", "daily"),
+            maybe("member", "one member's answers, as an @mention", "<@U1>"),
+            OptionSpec { example: "14", ..opt("days", OptionKind::Integer, false, Style::Positional, "days back") },
+        ],
+        access: Access::Anyone,
+        help: "past answers, newest first (yours and your standups')",
+        usage: "standup history [<name>] [@member] [days]",
+        parse: |rest| super::standup::parse_history(rest).map(Command::Standup),
+    },
+    CommandSpec {
         path: &["standup", "create"],
         options: MANAGE,
         access: Access::Admin,

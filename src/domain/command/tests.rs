@@ -640,3 +640,16 @@ fn standup_holidays_option_sets_or_clears_its_own_days_off() {
     assert_eq!(options("standup edit daily holidays=none").holidays, Some(vec![]));
     assert!(err("standup edit daily holidays=tomorrow").contains("YYYY-MM-DD"));
 }
+
+#[test]
+fn standup_history_reads_name_member_and_days_in_any_order() {
+    let history = |text: &str| standup(&format!("standup history {text}"));
+    assert_eq!(history(""), StandupCommand::History { standup: None, member: None, days: None });
+    assert_eq!(
+        history("<@U2> 14 daily"),
+        StandupCommand::History { standup: Some("daily".into()), member: Some("U2".into()), days: Some(14) }
+    );
+    for bad in ["daily weekly", "0", "<@U1> <@U2>", "400"] {
+        assert!(parse(&format!("standup history {bad}")).is_err(), "{bad}");
+    }
+}
