@@ -1,6 +1,7 @@
 //! Purpose: the `unhurried` command line (SPEC §8). Each subcommand is a function that returns
 //! an exit code; `main.rs` only parses and dispatches.
 
+mod export;
 mod outbox;
 mod serve;
 
@@ -44,6 +45,35 @@ pub enum CliCommand {
     Classify,
     /// Show the outbox: messages by state, and the failed and unknown ones with their reasons.
     Outbox(OutboxArgs),
+    /// Write answers, runs, decisions and digests (member names, local dates) as JSON or CSV.
+    /// Reads only: safe while `serve` runs.
+    Export(ExportArgs),
+}
+
+/// The format of `unhurried export`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON document: {"answers": […], "runs": […], "decisions": […], "digests": […]}.
+    Json,
+    /// One CSV table, a `kind` column telling answer, run, decision and digest apart.
+    Csv,
+}
+
+/// Arguments of `unhurried export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// json or csv.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Only records of this local date (YYYY-MM-DD) or later.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only this standup (and the decisions of its report channel).
+    #[arg(long, value_name = "NAME")]
+    pub standup: Option<String>,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `unhurried outbox`.
@@ -124,6 +154,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         },
         CliCommand::Outbox(args) => match load_settings(&cli) {
             Ok(settings) => outbox::outbox(args, settings).await,
+            Err(code) => code,
+        },
+        CliCommand::Export(args) => match load_settings(&cli) {
+            Ok(settings) => export::export(args, settings).await,
             Err(code) => code,
         },
     }

@@ -16,6 +16,7 @@ mod discord_gateway;
 #[cfg(feature = "discord-interactions-endpoint")]
 mod discord_interactions;
 mod exactly_once;
+mod export;
 mod history;
 mod holidays;
 mod kill9;

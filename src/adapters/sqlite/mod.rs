@@ -7,6 +7,7 @@
 
 mod digests;
 mod directory;
+pub mod export;
 mod history;
 mod holidays;
 mod inbox;
