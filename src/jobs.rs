@@ -10,79 +10,14 @@
 
 use std::panic::AssertUnwindSafe;
 
+use crate::ports::{Clock, SharedStore, Store};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::FutureExt as _;
-use serde_json::Value;
 
-use crate::domain::platform::Platform;
-use crate::ports::{Clock, SharedStore, Store};
+pub use crate::ports::jobs::{BriefJob, ClaimedJob, DigestJob, GraceJob, Job, JobOutcome, JobStore, NewJob, RunJob};
 
-/// A job to schedule.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewJob {
-    /// What the job does (`standup_prompt`, `digest`, …): picks the handler branch.
-    pub kind: String,
-    /// Unique key: scheduling the same key twice is a no-op, which makes rescheduling idempotent.
-    pub key: String,
-    /// When the job becomes due.
-    pub due_at: DateTime<Utc>,
-    /// Past this instant the job is missed instead of run; `None` runs it however late.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Kind-specific data.
-    pub payload: Value,
-}
-
-/// A job this worker has claimed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClaimedJob {
-    /// Store id.
-    pub id: i64,
-    /// What the job does.
-    pub kind: String,
-    /// Its unique key.
-    pub key: String,
-    /// When it was due.
-    pub due_at: DateTime<Utc>,
-    /// Past this instant it is missed.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Kind-specific data.
-    pub payload: Value,
-    /// How many times it has been claimed, this claim included.
-    pub attempts: i64,
-    /// The platform it acts on (`None` for jobs scheduled before platforms were recorded).
-    pub platform: Option<Platform>,
-}
-
-impl ClaimedJob {
-    /// Whether the job's window closed before it could run (downtime, a long outage).
-    pub fn is_missed_at(&self, now: DateTime<Utc>) -> bool {
-        self.expires_at.is_some_and(|expiry| now > expiry)
-    }
-}
-
-/// How a claimed job ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum JobOutcome {
-    /// It ran.
-    Done,
-    /// Its window had closed; it was recorded as missed instead of run.
-    Missed,
-    /// A transient failure: try again at `at`.
-    Retry {
-        /// When to try again.
-        at: DateTime<Utc>,
-        /// What went wrong, for the log and the row.
-        error: String,
-    },
-    /// A permanent failure: never retried.
-    Failed {
-        /// What went wrong.
-        error: String,
-    },
-}
-
-/// Runs claimed jobs; implemented by the bot, which dispatches on [`ClaimedJob::kind`]. Each call
+/// Runs claimed jobs; implemented by the bot, which dispatches on [`ClaimedJob::job`]. Each call
 /// gets the store of the job's own unit of work: its writes commit with the job's outcome.
 #[async_trait]
 pub trait JobHandler: Send + Sync {
@@ -235,11 +170,10 @@ mod tests {
         let at = |s| DateTime::from_timestamp(s, 0).unwrap();
         let mut job = ClaimedJob {
             id: 1,
-            kind: "k".into(),
+            job: Job::Digest(DigestJob { standup_id: 1, date: "2026-01-01".parse().unwrap() }),
             key: "k:1".into(),
             due_at: at(100),
             expires_at: Some(at(200)),
-            payload: Value::Null,
             attempts: 1,
             platform: None,
         };

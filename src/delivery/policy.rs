@@ -30,11 +30,15 @@ pub fn after_error(
     match error {
         SendError::Permanent(error) => {
             tracing::warn!(outbox = queued.id, purpose, %lane, %error, "message can never be delivered; giving it up");
-            if matches!(queued.message.to, Destination::Dm { .. }) && !concerns_the_bot(&error) {
+            if matches!(queued.message.to, Destination::Dm { .. }) {
                 Outcome::Unreachable(error)
             } else {
                 Outcome::Record(Delivery::Failed(error))
             }
+        }
+        SendError::Refused(error) => {
+            tracing::warn!(outbox = queued.id, purpose, %lane, %error, "the platform refused the message; giving it up");
+            Outcome::Record(Delivery::Failed(error))
         }
         SendError::RateLimited { retry_after } => {
             let wait = Duration::from_std(retry_after).unwrap_or(Duration::seconds(1)).max(Duration::seconds(1));
@@ -55,16 +59,6 @@ pub fn after_error(
             Outcome::Record(Delivery::ReconcileAt(now + backoff(settings, queued.id, queued.attempts + 1), error))
         }
     }
-}
-
-/// Permanent errors about the bot's own credentials or the message itself, not its recipient: a
-/// revoked token or a missing scope must not mark every member unreachable. The adapters name the
-/// platform's code in the error (`Slack error invalid_auth`), which is what is matched here.
-const NOT_THE_RECIPIENT: &[&str] =
-    &["invalid_auth", "token_revoked", "not_authed", "missing_scope", "msg_too_long", "invalid_blocks", "characters"];
-
-fn concerns_the_bot(error: &str) -> bool {
-    NOT_THE_RECIPIENT.iter().any(|code| error.contains(code))
 }
 
 /// Whether a message that failed once more has used up its attempts or its age.
@@ -176,7 +170,7 @@ mod tests {
         let revoked = after_error(
             &settings,
             &queued(0, dm),
-            SendError::Permanent("Slack error token_revoked".into()),
+            SendError::Refused("Slack error token_revoked".into()),
             at(0),
             false,
         );

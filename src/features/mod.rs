@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 
 use crate::context::Context;
 use crate::domain::events::{ChatMessage, Destination, InboundEvent, OutgoingMessage, Purpose};
-use crate::jobs::{ClaimedJob, JobOutcome};
+use crate::jobs::{ClaimedJob, Job, JobOutcome};
 
 /// A chat message: DMs may be standup answers; channel messages may be decisions, pings,
 /// follow-ups to pings, or answers to open questions.
@@ -85,21 +85,21 @@ pub async fn apologise(bot: &Context, event: &InboundEvent, reference: &str) -> 
 
 /// Runs a due job by kind.
 pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    match job.kind.as_str() {
-        standup::PROMPT_JOB | standup::REMINDER_JOB => standup::run_job(bot, job, now).await,
-        digest::DIGEST_JOB => digest::run_job(bot, job, now).await,
-        nudge::GRACE_JOB => nudge::run_job(bot, job, now).await,
-        brief::BRIEF_JOB => brief::run_job(bot, job, now).await,
-        other => Ok(JobOutcome::Failed { error: format!("unknown job kind '{other}'") }),
+    match &job.job {
+        Job::StandupPrompt(run) => standup::schedule::run_prompt(bot, *run, now).await,
+        Job::StandupReminder(run) => standup::schedule::run_reminder(bot, *run, now).await,
+        Job::Digest(digest) => digest::run_job(bot, *digest, now).await,
+        Job::NudgeGrace(grace) => nudge::run_job(bot, grace, job.due_at, now).await,
+        Job::Brief(brief) => brief::run_job(bot, *brief, job.due_at, now).await,
     }
 }
 
-/// Records a job whose window closed (and schedules what comes next).
+/// Records a job whose window closed (and schedules what comes next). Only prompts and briefs
+/// expire: a late reminder is dropped, and digests and grace periods never expire.
 pub async fn missed_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
-    match job.kind.as_str() {
-        standup::PROMPT_JOB | standup::REMINDER_JOB => standup::missed_job(bot, job, now).await,
-        digest::DIGEST_JOB => digest::missed_job(bot, job, now).await,
-        brief::BRIEF_JOB => brief::missed_job(bot, job, now).await,
-        _ => Ok(()),
+    match &job.job {
+        Job::StandupPrompt(run) => standup::schedule::prompt_missed(bot, *run, now).await,
+        Job::Brief(brief) => brief::missed_job(bot, *brief, now).await,
+        Job::StandupReminder(_) | Job::Digest(_) | Job::NudgeGrace(_) => Ok(()),
     }
 }

@@ -24,10 +24,16 @@ pub struct Profile {
 /// A send that failed, sorted by what the delivery worker does next.
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
-    /// The recipient can never be reached this way (closed DMs, deactivated, not in channel,
-    /// too long, malformed): fail the message at once, never retry.
+    /// The recipient can never be reached this way (closed DMs, deactivated, left the server,
+    /// the bot is not in the channel): fail the message at once, never retry; a DM marks its
+    /// member unreachable.
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The platform refused this message itself or the bot's own access (too long, malformed,
+    /// an edit window closed, a revoked token, a missing scope): fail the message at once, never
+    /// retry. The recipient is not to blame, so nobody is marked unreachable.
+    #[error("refused: {0}")]
+    Refused(String),
     /// Surely not delivered (refused before it was accepted): retry with backoff.
     #[error("transient failure: {0}")]
     Transient(String),
@@ -78,16 +84,16 @@ pub trait ChatPlatform: Send + Sync {
     async fn permalink(&self, channel: &str, message: &str) -> anyhow::Result<Option<String>>;
 
     /// Opens a form in answer to a member's click (`trigger` from [`crate::domain::events::FormRequest`]).
-    /// Platforms without forms answer `SendError::Permanent`.
+    /// Platforms without forms answer `SendError::Refused`.
     async fn open_form(&self, trigger: &str, form: &Form) -> Result<(), SendError> {
         let _ = (trigger, form);
-        Err(SendError::Permanent("this platform has no forms".to_owned()))
+        Err(SendError::Refused("this platform has no forms".to_owned()))
     }
 
     /// Shows `text` (rendered markup) on the member's home page of the bot (Slack App Home).
-    /// Platforms without one answer `SendError::Permanent`.
+    /// Platforms without one answer `SendError::Refused`.
     async fn publish_home(&self, user: &str, text: &str) -> Result<(), SendError> {
         let _ = (user, text);
-        Err(SendError::Permanent("this platform has no home page".to_owned()))
+        Err(SendError::Refused("this platform has no home page".to_owned()))
     }
 }

@@ -5,6 +5,7 @@
 pub mod chat;
 pub mod directory;
 pub mod inbox;
+pub mod jobs;
 pub mod outbox;
 pub mod records;
 pub mod standups;
@@ -12,14 +13,12 @@ pub mod standups;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Duration, Utc};
-
-use crate::domain::platform::Platform;
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+use chrono::{DateTime, Utc};
 
 pub use chat::{ChatPlatform, OutboxTag, Profile, SendError};
 pub use directory::{ChannelRecord, DirectoryStore, MemberChanges, MemberRecord};
 pub use inbox::{InboxStore, NewDelivery, PendingDelivery};
+pub use jobs::JobStore;
 pub use outbox::{Delivery, OutboxStats, OutboxStore, QueuedMessage, UndeliveredMessage};
 pub use records::{
     BlockerRecord, BriefStore, DecisionRecord, DecisionStore, NewDecision, NewNudge, NewQuestion, NudgeRecord,
@@ -52,45 +51,6 @@ pub enum StoreError {
 
 /// Held for the life of a process that sends messages; dropping it releases the database.
 pub trait InstanceGuard: Send + Sync {}
-
-/// Durable jobs with exactly-once claims (see [`crate::jobs`]).
-#[async_trait]
-pub trait JobStore: Send + Sync {
-    /// Inserts a job for `platform` unless one with the same key exists; returns whether it was
-    /// inserted.
-    async fn schedule_job(&self, job: &NewJob, platform: Platform, now: DateTime<Utc>) -> anyhow::Result<bool>;
-
-    /// Atomically claims up to `limit` jobs that are due at `now` — pending ones, and claimed
-    /// ones whose lease has run out (their worker died) — for `worker` until `now + lease`.
-    async fn claim_due_jobs(
-        &self,
-        worker: &str,
-        now: DateTime<Utc>,
-        lease: Duration,
-        limit: u32,
-    ) -> anyhow::Result<Vec<ClaimedJob>>;
-
-    /// Records how a claimed job ended. Returns false (and changes nothing) when `worker` no
-    /// longer holds the claim, so a worker that lost its lease cannot overwrite another's result.
-    async fn finish_job(
-        &self,
-        job_id: i64,
-        worker: &str,
-        outcome: &JobOutcome,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<bool>;
-
-    /// Cancels a pending job by key; returns whether one was cancelled.
-    async fn cancel_job(&self, key: &str, now: DateTime<Utc>) -> anyhow::Result<bool>;
-
-    /// The earliest due instant of a pending job, to sleep until it.
-    async fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>>;
-
-    /// Makes every claimed job due again at once; returns how many. Only for a process that is
-    /// the store's only worker (SQLite's instance lock): the claims it drops were a dead
-    /// process's, so a restart never waits out their leases.
-    async fn release_all_claims(&self) -> anyhow::Result<u64>;
-}
 
 /// One event's or job's work on the store: everything written through [`UnitOfWork::store`]
 /// commits together or not at all. Dropped without commit, it is rolled back.

@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::jobs::NewJob;
+use crate::domain::platform::Platform;
+use crate::ports::jobs::NewJob;
 
 /// The life of a nudge (the `nudges.state` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,11 +290,18 @@ pub struct StatsCounts {
 /// Brief jobs, blockers and stats.
 #[async_trait]
 pub trait BriefStore: Send + Sync {
-    /// Makes `job` the member's one pending brief: other pending briefs of the member are
-    /// cancelled, and `job` is inserted, or re-armed if it was cancelled before.
-    async fn replace_brief_job(&self, member_id: i64, job: &NewJob, now: DateTime<Utc>) -> anyhow::Result<()>;
+    /// Makes `job` the member's one pending brief, on `platform`: other pending briefs of the
+    /// member are cancelled, and `job` is inserted, or re-armed if it was cancelled before.
+    async fn replace_brief_job(
+        &self,
+        member_id: i64,
+        job: &NewJob,
+        platform: Platform,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()>;
 
-    /// Cancels the member's pending jobs of this kind (their brief was turned off).
+    /// Cancels the member's pending jobs of this stored kind (one of [`Job`](crate::ports::jobs::Job)'s kind constants,
+    /// for example [`Job::BRIEF`](crate::ports::jobs::Job::BRIEF) when their brief was turned off).
     async fn cancel_member_jobs(&self, kind: &str, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<u64>;
 
     /// Blocker answers in a workspace's standups at or after `since`.

@@ -276,6 +276,10 @@ pub trait StandupStore: Send + Sync {
     /// Replaces a digest's snapshot.
     async fn save_digest_content(&self, digest_id: i64, content: &str) -> anyhow::Result<()>;
 
+    /// How many runs' answers the digests of this standup and digest-zone date have carried so
+    /// far (the scheduled one and any `digest now`).
+    async fn runs_in_digests_of(&self, standup_id: i64, date: &str) -> anyhow::Result<i64>;
+
     /// When the standup's last digest was posted.
     async fn last_digest_at(&self, standup_id: i64) -> anyhow::Result<Option<DateTime<Utc>>>;
 

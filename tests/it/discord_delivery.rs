@@ -64,7 +64,7 @@ async fn a_message_over_2000_characters_is_refused_for_good_without_a_call() {
     for to in [Destination::Post { channel: CHANNEL.into() }, Destination::Dm { user: "111".into() }] {
         let long = OutgoingMessage::new(to, Purpose::Brief, "x".repeat(2001));
         let refused = h.bot.chat.send(tag, &long).await;
-        assert!(matches!(refused, Err(SendError::Permanent(ref e)) if e.contains("2001 characters")), "{refused:?}");
+        assert!(matches!(refused, Err(SendError::Refused(ref e)) if e.contains("2001 characters")), "{refused:?}");
     }
     assert_eq!(h.double.requests().len(), before, "nothing was sent");
     h.disconnect().await;

@@ -16,7 +16,7 @@ use unhurried::bot::Bot;
 use unhurried::config::Settings;
 use unhurried::domain::events::{Destination, OutgoingMessage, Purpose};
 use unhurried::domain::platform::Platform;
-use unhurried::jobs::NewJob;
+use unhurried::jobs::{Job, NewJob, RunJob};
 use unhurried::ports::{ChatPlatform, JobStore as _, OutboxTag, Profile, SendError};
 
 use crate::discord_double::{DiscordDouble, GUILD};
@@ -86,12 +86,12 @@ async fn serve_without_chat_credentials_leaves_every_job_alone() {
     {
         let store = SqliteStore::open(&url).await.unwrap();
         let due = chrono::Utc::now() - chrono::Duration::minutes(5);
+        let run = RunJob { standup_id: 1, member_id: 1, date: "2026-12-03".parse().unwrap() };
         let job = NewJob {
-            kind: "standup_prompt".into(),
+            job: Job::StandupPrompt(run),
             key: "standup_prompt:1:1:2026-12-03".into(),
             due_at: due,
             expires_at: None,
-            payload: json!({}),
         };
         store.schedule_job(&job, Platform::Slack, due).await.unwrap();
     }

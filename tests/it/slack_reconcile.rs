@@ -198,7 +198,7 @@ async fn each_kind_of_failed_post_is_sorted_by_whether_slack_may_have_it() {
     );
     h.double.grant_scopes(&["users:read"]);
     assert!(
-        matches!(chat.send(tag(5), &post("C1", "e")).await, Err(SendError::Permanent(e)) if e.contains("missing_scope"))
+        matches!(chat.send(tag(5), &post("C1", "e")).await, Err(SendError::Refused(e)) if e.contains("missing_scope"))
     );
 
     // Nothing listens on this port: the request never left.

@@ -248,7 +248,6 @@ post digest: *daily standup* — Mon 30 Mar 2026
 • _What did you do?_ shipped *the* importer
 • _What will you do?_ DST tests
 • _Anything blocking you?_ waiting for @bob
-0 pings became async questions since the last digest.
 "#);
 }
 
@@ -267,6 +266,43 @@ post digest: **daily standup** — Mon 30 Mar 2026
 - *What did you do?* shipped *the* importer
 - *What will you do?* DST tests
 - *Anything blocking you?* waiting for @bob
-0 pings became async questions since the last digest.
 "#);
+}
+
+#[tokio::test]
+async fn a_standup_after_someones_working_day_says_so_and_prompts_them_next_morning_instead() {
+    // Issue 11 item 6: an 18:00 standup never prompted a member whose day ends at 17:00, and
+    // they dropped out of the digest without a word.
+    let members = berlin(&[("U1", "alice"), ("U2", "bob")]);
+    let mut t = bot(Platform::Slack, "2026-03-30T05:00:00Z", &members).await;
+    t.command("U2", "C1", "hours 09:00-19:00").await;
+    t.sent();
+    t.command(
+        "U1",
+        "C1",
+        "standup create evening at=18:00 days=mon-fri questions=\"Done?|Next?\" members=<@U1>,<@U2> digest=18:30 \
+         digest_tz=Europe/Berlin",
+    )
+    .await;
+    insta::assert_snapshot!(reply_lines(&t), @r#"
+Created *evening*: 18:00 mon-fri in each member's own timezone, 2 member(s), digest in <#C1>.
+The standup's time is after the end of the working day for alice (next prompt <!date^1774940400^{date_short_pretty} {time}|2026-03-31 07:00 UTC>): they are prompted at the start of their next working period instead.
+"#);
+    // Monday: bob at 18:00 Berlin (16:00Z); alice, whose day ended at 17:00, at 09:00 on Tuesday.
+    t.run_until("2026-03-31T08:00:00Z").await;
+    let sent = t.sent();
+    assert_eq!(prompts_to(&sent, "U2"), ["2026-03-30T16:00:00Z"]);
+    assert_eq!(prompts_to(&sent, "U1"), ["2026-03-31T07:00:00Z"]);
+    let digest = sent.iter().find(|m| m.purpose == "digest").expect("Monday's digest");
+    assert!(
+        digest.text.contains("alice: next prompt <!date^1774940400^"),
+        "the digest says when she is prompted: {}",
+        digest.text
+    );
+    let workspace_id = t.bot.workspace_id(WORKSPACE).await.unwrap();
+    let alice = t.bot.member(workspace_id, WORKSPACE, "U1").await.unwrap();
+    let evening = t.store.standup_named(workspace_id, "evening").await.unwrap().unwrap();
+    let monday = RunKey { standup_id: evening.id, member_id: alice.id, local_date: "2026-03-30".parse().unwrap() };
+    let run = t.store.run(&monday).await.unwrap().map(|run| run.state);
+    assert_eq!(run, Some(RunState::Prompted), "Monday's run, prompted on Tuesday morning");
 }

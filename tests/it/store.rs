@@ -7,12 +7,11 @@ use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use serde_json::json;
 use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::domain::events::{Destination, OutgoingMessage, Purpose};
 use unhurried::domain::platform::Platform;
-use unhurried::jobs::{JobOutcome, NewJob};
-use unhurried::ports::{JobStore, RunKey, RunState, StandupStore, Store, StoreError};
+use unhurried::jobs::{BriefJob, DigestJob, Job, JobOutcome, NewJob};
+use unhurried::ports::{BriefStore as _, JobStore, RunKey, RunState, StandupStore, Store, StoreError};
 
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
@@ -24,7 +23,8 @@ async fn fresh_store(dir: &tempfile::TempDir) -> (SqliteStore, String) {
 }
 
 fn job(key: &str, due: &str) -> NewJob {
-    NewJob { kind: "test".into(), key: key.into(), due_at: at(due), expires_at: None, payload: json!({"n": 1}) }
+    let digest = DigestJob { standup_id: 1, date: NaiveDate::from_ymd_opt(2026, 3, 30).unwrap() };
+    NewJob { job: Job::Digest(digest), key: key.into(), due_at: at(due), expires_at: None }
 }
 
 #[tokio::test]
@@ -159,6 +159,64 @@ async fn a_job_whose_worker_died_is_claimed_again_after_its_lease() {
     assert!(!store.finish_job(retried[0].id, "dead-worker", &JobOutcome::Done, now + lease).await.unwrap());
     assert!(store.finish_job(retried[0].id, "new-worker", &JobOutcome::Done, now + lease).await.unwrap());
     assert!(store.claim_due_jobs("x", now + Duration::hours(1), lease, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_stored_job_that_cannot_be_read_is_failed_on_its_own_and_the_others_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fresh_store(&dir).await;
+    let now = at("2026-03-30T07:30:00Z");
+    store.schedule_job(&job("digest:1:2026-03-30", "2026-03-30T07:29:00Z"), Platform::Slack, now).await.unwrap();
+    // A kind this version does not know (written by a newer one, or by hand), and a known kind
+    // whose payload does not fit it.
+    for (kind, key, payload) in [("fax", "fax:1", "{}"), ("digest", "digest:2:bad", r#"{"standup_id":"two"}"#)] {
+        sqlx::query(
+            "INSERT INTO jobs (kind, key, due_at, payload, state, created_at, platform)
+             VALUES (?, ?, 0, ?, 'pending', 0, 'slack')",
+        )
+        .bind(kind)
+        .bind(key)
+        .bind(payload)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+    let claimed = store.claim_due_jobs("w", now, Duration::minutes(5), 10).await.unwrap();
+    assert_eq!(claimed.iter().map(|job| job.key.as_str()).collect::<Vec<_>>(), ["digest:1:2026-03-30"]);
+    assert_eq!(claimed[0].job, job("x", "2026-03-30T07:29:00Z").job);
+    let failed: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT key, state, last_error FROM jobs WHERE key <> 'digest:1:2026-03-30' ORDER BY key")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(failed[0].0, "digest:2:bad");
+    assert_eq!(failed[0].1, "failed");
+    assert!(failed[0].2.starts_with("a digest job has a bad payload"), "{}", failed[0].2);
+    assert_eq!(failed[1], ("fax:1".to_owned(), "failed".to_owned(), "unknown job kind 'fax'".to_owned()));
+    assert!(store.finish_job(claimed[0].id, "w", &JobOutcome::Done, now).await.unwrap());
+    let later = store.claim_due_jobs("w", now + Duration::hours(1), Duration::minutes(5), 10).await.unwrap();
+    assert!(later.is_empty(), "failed rows are never claimed again: {later:?}");
+}
+
+#[tokio::test]
+async fn a_rescheduled_brief_keeps_the_platform_it_is_for() {
+    // Before: `replace_brief_job` stored no platform, so with Slack and Discord in one process a
+    // Discord member's rescheduled brief was sent through Slack (the first platform).
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fresh_store(&dir).await;
+    let now = at("2026-03-30T07:30:00Z");
+    let date = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+    let brief = NewJob {
+        job: Job::Brief(BriefJob { member_id: 7, workspace_id: 1, local_date: date }),
+        key: "brief:7:2026-03-31".into(),
+        due_at: at("2026-03-31T07:00:00Z"),
+        expires_at: None,
+    };
+    store.replace_brief_job(7, &brief, Platform::Discord, now).await.unwrap();
+    let claimed = store.claim_due_jobs("w", at("2026-03-31T07:00:00Z"), Duration::minutes(5), 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].platform, Some(Platform::Discord));
+    assert_eq!(claimed[0].job, brief.job);
 }
 
 #[tokio::test]

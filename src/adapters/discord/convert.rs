@@ -187,6 +187,11 @@ pub fn redact_tokens(text: &str) -> String {
 /// channel write limit, and an overloaded API.
 const TRANSIENT_CODES: [isize; 3] = [OPENING_DMS_TOO_FAST, 20_028, 130_000];
 
+/// Discord JSON error codes that say the destination can never be reached: unknown channel,
+/// unknown user, missing access, missing permissions, cannot send messages to this user. Every
+/// other refusal is about the message or the bot's own token.
+const UNREACHABLE_CODES: [isize; 5] = [10_003, 10_013, 50_001, 50_013, CANNOT_MESSAGE_USER];
+
 /// The wait after a 429 whose `Retry-After` serenity did not keep (its error keeps only the body's
 /// code and message). Against discord.com serenity's limiter waits out 429s itself, so this is
 /// reached only through a proxy, where [`retry_after`] reads the real value wherever it can.
@@ -205,7 +210,7 @@ pub fn send_error(error: &serenity::Error) -> SendError {
         return classify(status, code, text);
     }
     match error {
-        serenity::Error::Model(_) => SendError::Permanent(text),
+        serenity::Error::Model(_) => SendError::Refused(text),
         serenity::Error::Http(HttpError::Request(request)) if request.is_connect() || request.is_builder() => {
             SendError::Transient(text)
         }
@@ -218,9 +223,10 @@ pub fn send_error(error: &serenity::Error) -> SendError {
 
 /// What a Discord error response means for the engine: 429 waits (for [`DEFAULT_RETRY_AFTER`],
 /// serenity having dropped the real value); the codes in [`TRANSIENT_CODES`] are transient; any
-/// other 5xx may have been acted on (the message's nonce makes the resend safe); 50007 and every
-/// other refusal are permanent (a DM then marks the member unreachable instead of retrying
-/// forever). `code` is -1 when the body had none.
+/// other 5xx may have been acted on (the message's nonce makes the resend safe); the codes in
+/// [`UNREACHABLE_CODES`] are permanent (a DM then marks the member unreachable instead of retrying
+/// forever), and every other refusal (a bad body, a revoked token) is refused: failed, with nobody
+/// marked unreachable. `code` is -1 when the body had none.
 pub fn classify(status: u16, code: isize, text: String) -> SendError {
     if status == 429 {
         SendError::RateLimited { retry_after: DEFAULT_RETRY_AFTER }
@@ -228,8 +234,10 @@ pub fn classify(status: u16, code: isize, text: String) -> SendError {
         SendError::Transient(text)
     } else if status >= 500 {
         SendError::Ambiguous(text)
-    } else {
+    } else if UNREACHABLE_CODES.contains(&code) {
         SendError::Permanent(text)
+    } else {
+        SendError::Refused(text)
     }
 }
 
@@ -250,7 +258,7 @@ pub fn retry_after(headers: &axum::http::HeaderMap, body: &[u8]) -> Duration {
 pub fn check_length(text: &str) -> Result<(), SendError> {
     let chars = text.chars().count();
     if chars > MAX_MESSAGE_CHARS {
-        return Err(SendError::Permanent(format!(
+        return Err(SendError::Refused(format!(
             "message of {chars} characters; Discord takes at most {MAX_MESSAGE_CHARS}"
         )));
     }
@@ -295,14 +303,20 @@ mod tests {
         assert!(matches!(classify(502, -1, String::new()), SendError::Ambiguous(_)));
         assert!(matches!(classify(503, 130_000, String::new()), SendError::Transient(_)), "overloaded: refused");
         assert!(matches!(classify(403, 50_001, String::new()), SendError::Permanent(_)));
+        assert!(matches!(classify(403, CANNOT_MESSAGE_USER, String::new()), SendError::Permanent(_)));
+        assert!(
+            matches!(classify(401, 0, String::new()), SendError::Refused(_)),
+            "a bad token is not the user's fault"
+        );
+        assert!(matches!(classify(400, 50_035, String::new()), SendError::Refused(_)), "invalid form body");
     }
 
     #[test]
     fn a_message_over_2000_characters_is_refused_for_good() {
         assert!(check_length(&"é".repeat(2000)).is_ok(), "characters, not bytes");
-        assert!(matches!(check_length(&"a".repeat(2001)), Err(SendError::Permanent(e)) if e.contains("2001")));
+        assert!(matches!(check_length(&"a".repeat(2001)), Err(SendError::Refused(e)) if e.contains("2001")));
         let too_long = serenity::Error::Model(serenity::model::ModelError::MessageTooLong(2001));
-        assert!(matches!(send_error(&too_long), SendError::Permanent(_)), "refused by serenity: never transient");
+        assert!(matches!(send_error(&too_long), SendError::Refused(_)), "refused by serenity: never transient");
     }
 
     #[test]

@@ -44,7 +44,7 @@ impl Creator {
     /// Creates `builder` (which carries the nonce) in `channel`; the message's id.
     pub async fn create(&self, channel: ChannelId, builder: &CreateMessage) -> Result<String, SendError> {
         let body =
-            serde_json::to_vec(builder).map_err(|e| SendError::Permanent(format!("unserialisable message: {e}")))?;
+            serde_json::to_vec(builder).map_err(|e| SendError::Refused(format!("unserialisable message: {e}")))?;
         let request = Request::new(Route::ChannelMessages { channel_id: channel }, LightMethod::Post).body(Some(body));
         let response = match tokio::time::timeout(CALL_TIMEOUT, self.execute(request)).await {
             Ok(Ok(response)) => response,

@@ -1,7 +1,10 @@
 //! Purpose: what a failed Slack call means for the message it carried. Every failure is sorted
 //! into the four cases of [`SendError`], because the delivery worker's next step depends on it:
 //!
-//! - **Permanent**: Slack refused it for good ([`PERMANENT_ERRORS`]): fail the message at once.
+//! - **Permanent**: the destination can never be reached ([`UNREACHABLE_ERRORS`]): fail the
+//!   message at once (a DM marks its member unreachable).
+//! - **Refused**: Slack refused the message itself or the bot's access for good
+//!   ([`REFUSED_ERRORS`]): fail the message at once; the recipient is not to blame.
 //! - **RateLimited**: HTTP 429 (or `ratelimited`): wait `Retry-After`, nothing else.
 //! - **Ambiguous**: the request may have been acted on — no answer in time, the connection broke
 //!   after the request was written, HTTP 5xx, an answer that cannot be read, or Slack's own
@@ -20,16 +23,13 @@ use crate::ports::SendError;
 /// The wait after a 429 that names no usable `Retry-After`, in seconds.
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 
-/// Slack error codes that retrying can never fix for this message or recipient (SPEC §10: mark,
-/// don't retry). Auth and scope problems are here too: they need a person to reinstall the app.
-pub const PERMANENT_ERRORS: &[&str] = &[
-    // Where it goes
+/// Slack error codes that say the destination can never be reached this way (mark, don't retry).
+pub const UNREACHABLE_ERRORS: &[&str] = &[
     "channel_not_found",
     "not_in_channel",
     "user_not_in_channel",
     "is_archived",
     "is_inactive",
-    "account_inactive",
     "user_not_found",
     "user_not_visible",
     "user_disabled",
@@ -37,6 +37,12 @@ pub const PERMANENT_ERRORS: &[&str] = &[
     "messages_tab_disabled",
     "restricted_action",
     "method_not_supported_for_channel_type",
+];
+
+/// Slack error codes that refuse the message itself or the bot's own access: retrying never fixes
+/// them, and they are nobody's fault but the message's or the installation's (auth and scope
+/// problems need a person to reinstall the app), so no member is marked unreachable for them.
+pub const REFUSED_ERRORS: &[&str] = &[
     // What it is
     "msg_too_long",
     "no_text",
@@ -61,7 +67,8 @@ pub const PERMANENT_ERRORS: &[&str] = &[
     "missing_post_type",
     "invalid_json",
     "json_not_object",
-    // Who sends it
+    // Who sends it (`account_inactive`: the token is for a deleted user or workspace)
+    "account_inactive",
     "not_authed",
     "invalid_auth",
     "token_revoked",
@@ -127,8 +134,10 @@ pub fn timed_out(limit: Duration) -> SendError {
 pub fn by_code(code: &str) -> SendError {
     if code == "ratelimited" || code == "rate_limited" {
         SendError::RateLimited { retry_after: DEFAULT_RETRY_AFTER }
-    } else if PERMANENT_ERRORS.contains(&code) {
+    } else if UNREACHABLE_ERRORS.contains(&code) {
         SendError::Permanent(format!("Slack error {code}"))
+    } else if REFUSED_ERRORS.contains(&code) {
+        SendError::Refused(format!("Slack error {code}"))
     } else if MAYBE_DONE_ERRORS.contains(&code) {
         SendError::Ambiguous(format!("Slack error {code}"))
     } else {
@@ -179,9 +188,25 @@ mod tests {
     }
 
     #[test]
-    fn refusals_that_need_a_person_are_permanent() {
-        for code in ["channel_not_found", "not_in_channel", "invalid_auth", "missing_scope", "account_inactive"] {
+    fn a_destination_that_cannot_be_reached_is_permanent() {
+        for code in ["channel_not_found", "not_in_channel", "user_not_found", "cannot_dm_bot"] {
             assert!(matches!(classify(&api(code)), SendError::Permanent(ref e) if e.contains(code)), "{code}");
+        }
+    }
+
+    #[test]
+    fn the_bots_own_access_or_a_bad_message_is_refused_not_the_recipients_fault() {
+        for code in
+            ["invalid_auth", "token_revoked", "missing_scope", "account_inactive", "msg_too_long", "invalid_blocks"]
+        {
+            assert!(matches!(classify(&api(code)), SendError::Refused(ref e) if e.contains(code)), "{code}");
+        }
+    }
+
+    #[test]
+    fn every_code_has_one_meaning() {
+        for code in UNREACHABLE_ERRORS {
+            assert!(!REFUSED_ERRORS.contains(code) && !MAYBE_DONE_ERRORS.contains(code), "{code} is in two lists");
         }
     }
 

@@ -268,6 +268,20 @@ impl StandupStore for SqliteStore {
         Ok(())
     }
 
+    async fn runs_in_digests_of(&self, standup_id: i64, date: &str) -> anyhow::Result<i64> {
+        // A manual digest's key is "<date> now <unix time>"; the scheduled one's is "<date>".
+        let runs = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT a.run_id) FROM answers a JOIN digests d ON d.id = a.digest_id
+             WHERE d.standup_id = ? AND (d.local_date = ? OR d.local_date LIKE ? || ' now %')",
+        )
+        .bind(standup_id)
+        .bind(date)
+        .bind(date)
+        .fetch_one(&mut *self.read().await?)
+        .await?;
+        Ok(runs)
+    }
+
     async fn last_digest_at(&self, standup_id: i64) -> anyhow::Result<Option<DateTime<Utc>>> {
         let at: Option<i64> = sqlx::query_scalar("SELECT MAX(posted_at) FROM digests WHERE standup_id = ?")
             .bind(standup_id)

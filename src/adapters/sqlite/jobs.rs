@@ -7,8 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{SqliteStore, instant, secs};
 use crate::domain::platform::Platform;
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
-use crate::ports::JobStore;
+use crate::ports::jobs::{ClaimedJob, Job, JobOutcome, JobStore, NewJob};
 
 #[derive(sqlx::FromRow)]
 struct JobRow {
@@ -22,20 +21,17 @@ struct JobRow {
     platform: Option<String>,
 }
 
-impl TryFrom<JobRow> for ClaimedJob {
-    type Error = anyhow::Error;
-
-    fn try_from(row: JobRow) -> anyhow::Result<Self> {
+impl JobRow {
+    /// The claimed job, or why the row cannot be one (an unknown kind, a payload that does not fit).
+    fn claimed(self) -> anyhow::Result<ClaimedJob> {
         Ok(ClaimedJob {
-            id: row.id,
-            payload: serde_json::from_str(&row.payload)
-                .with_context(|| format!("job {} has a bad payload", row.key))?,
-            kind: row.kind,
-            key: row.key,
-            due_at: instant(row.due_at)?,
-            expires_at: row.expires_at.map(instant).transpose()?,
-            attempts: row.attempts,
-            platform: row.platform.map(|p| p.parse()).transpose()?,
+            id: self.id,
+            job: Job::from_stored(&self.kind, &self.payload)?,
+            key: self.key,
+            due_at: instant(self.due_at)?,
+            expires_at: self.expires_at.map(instant).transpose()?,
+            attempts: self.attempts,
+            platform: self.platform.map(|p| p.parse()).transpose()?,
         })
     }
 }
@@ -50,11 +46,11 @@ impl JobStore for SqliteStore {
              VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
              ON CONFLICT (key) DO NOTHING",
                 )
-                .bind(&job.kind)
+                .bind(job.job.kind())
                 .bind(&job.key)
                 .bind(secs(job.due_at))
                 .bind(job.expires_at.map(secs))
-                .bind(job.payload.to_string())
+                .bind(job.job.payload())
                 .bind(secs(now))
                 .bind(platform.as_str()),
             )
@@ -87,10 +83,32 @@ impl JobStore for SqliteStore {
         .fetch_all(&mut *tx)
         .await
         .context("cannot claim due jobs")?;
-        tx.commit().await?;
         // RETURNING gives no order guarantee; jobs run in due order.
         rows.sort_by_key(|row| (row.due_at, row.id));
-        rows.into_iter().map(ClaimedJob::try_from).collect()
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (id, key) = (row.id, row.key.clone());
+            match row.claimed() {
+                Ok(job) => claimed.push(job),
+                Err(error) => {
+                    // Failed in the claim's own transaction: never run on guessed data, and
+                    // never claimed again to fail the same way every tick.
+                    let error = format!("{error:#}");
+                    tracing::warn!(job = %key, %error, "a stored job cannot be read; marked failed");
+                    sqlx::query(
+                        "UPDATE jobs SET state = 'failed', last_error = ?, claimed_by = NULL, lease_until = NULL,
+                             finished_at = ? WHERE id = ?",
+                    )
+                    .bind(&error)
+                    .bind(secs(now))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(claimed)
     }
 
     async fn finish_job(

@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{SqliteStore, instant, secs};
-use crate::jobs::NewJob;
+use crate::domain::platform::Platform;
+use crate::ports::jobs::NewJob;
 use crate::ports::{BlockerRecord, BriefStore, DecisionRecord, DecisionStore, NewDecision, StatsCounts};
 
 #[derive(sqlx::FromRow)]
@@ -125,14 +126,20 @@ struct BlockerRow {
 
 #[async_trait]
 impl BriefStore for SqliteStore {
-    async fn replace_brief_job(&self, member_id: i64, job: &NewJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn replace_brief_job(
+        &self,
+        member_id: i64,
+        job: &NewJob,
+        platform: Platform,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE jobs SET state = 'cancelled', finished_at = ?
              WHERE kind = ? AND state = 'pending' AND key <> ? AND json_extract(payload, '$.member_id') = ?",
         )
         .bind(secs(now))
-        .bind(&job.kind)
+        .bind(job.job.kind())
         .bind(&job.key)
         .bind(member_id)
         .execute(&mut *tx)
@@ -140,18 +147,19 @@ impl BriefStore for SqliteStore {
         // A brief that already ran (done, missed) or is running stays as it is: re-arming it
         // would send that day's brief twice.
         sqlx::query(
-            "INSERT INTO jobs (kind, key, due_at, expires_at, payload, state, created_at)
-             VALUES (?, ?, ?, ?, ?, 'pending', ?)
+            "INSERT INTO jobs (kind, key, due_at, expires_at, payload, state, created_at, platform)
+             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
              ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, expires_at = excluded.expires_at,
-                 payload = excluded.payload, state = 'pending', finished_at = NULL
+                 payload = excluded.payload, platform = excluded.platform, state = 'pending', finished_at = NULL
              WHERE jobs.state IN ('pending', 'cancelled')",
         )
-        .bind(&job.kind)
+        .bind(job.job.kind())
         .bind(&job.key)
         .bind(secs(job.due_at))
         .bind(job.expires_at.map(secs))
-        .bind(job.payload.to_string())
+        .bind(job.job.payload())
         .bind(secs(now))
+        .bind(platform.as_str())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

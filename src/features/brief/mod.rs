@@ -12,7 +12,6 @@
 pub mod rules;
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
 
 use crate::context::Context;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
@@ -20,10 +19,7 @@ use crate::domain::markup::split_for;
 use crate::domain::member::Member;
 use crate::features::decisions;
 use crate::features::texts::{brief as texts, decisions as decision_texts};
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
-
-/// Job kind: one member's brief on one local date.
-pub const BRIEF_JOB: &str = "brief";
+use crate::jobs::{BriefJob, Job, JobOutcome, NewJob};
 
 /// How far back news go for a member with no previous working day (days).
 const FALLBACK_WINDOW_DAYS: i64 = 7;
@@ -37,11 +33,10 @@ fn wants_brief(member: &Member) -> bool {
 fn next_job(workspace_id: i64, member: &Member, at_or_after: DateTime<Utc>) -> Option<NewJob> {
     let slot = rules::next_slot(&member.availability, at_or_after)?;
     Some(NewJob {
-        kind: BRIEF_JOB.to_owned(),
-        key: format!("brief:{}:{}", member.id, slot.local_date),
+        job: Job::Brief(BriefJob { member_id: member.id, workspace_id, local_date: slot.local_date }),
+        key: format!("{}:{}:{}", Job::BRIEF, member.id, slot.local_date),
         due_at: slot.due_at,
         expires_at: Some(slot.expires_at),
-        payload: json!({ "member_id": member.id, "workspace_id": workspace_id, "local_date": slot.local_date }),
     })
 }
 
@@ -63,16 +58,19 @@ pub async fn reschedule_member(bot: &Context, workspace_id: i64, member_id: i64)
     let member = bot.member_by_id(member_id).await?;
     let now = bot.now();
     match next_job(workspace_id, &member, now).filter(|_| wants_brief(&member)) {
-        Some(job) => bot.store.replace_brief_job(member.id, &job, now).await,
-        None => bot.store.cancel_member_jobs(BRIEF_JOB, member.id, now).await.map(drop),
+        Some(job) => bot.store.replace_brief_job(member.id, &job, bot.platform(), now).await,
+        None => bot.store.cancel_member_jobs(Job::BRIEF, member.id, now).await.map(drop),
     }
 }
 
 /// Sends a due brief (when it has something in it) and schedules the next.
-pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    let (Some(member_id), Some(workspace_id)) = ids(job) else {
-        return Ok(JobOutcome::Failed { error: "the job has no member_id or workspace_id".to_owned() });
-    };
+pub async fn run_job(
+    bot: &Context,
+    brief: BriefJob,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<JobOutcome> {
+    let BriefJob { member_id, workspace_id, .. } = brief;
     let member = bot.member_by_id(member_id).await?;
     if !wants_brief(&member) {
         // Turned off: `reschedule_member` schedules again if it is turned back on.
@@ -80,27 +78,20 @@ pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> any
     }
     // Checked again at run time: hours or out-of-office may have changed since scheduling.
     if member.availability.is_working_at(now) && !member.unreachable {
-        send_brief(bot, workspace_id, &member, job.due_at, now).await?;
+        send_brief(bot, workspace_id, &member, due_at, now).await?;
     }
-    schedule_after(bot, workspace_id, &member, job.due_at.max(now)).await?;
+    schedule_after(bot, workspace_id, &member, due_at.max(now)).await?;
     Ok(JobOutcome::Done)
 }
 
 /// A brief whose morning passed during downtime: skipped, next one scheduled.
-pub async fn missed_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let (Some(member_id), Some(workspace_id)) = ids(job) else {
-        return Ok(());
-    };
+pub async fn missed_job(bot: &Context, brief: BriefJob, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let BriefJob { member_id, workspace_id, .. } = brief;
     let member = bot.member_by_id(member_id).await?;
     if wants_brief(&member) {
         schedule_after(bot, workspace_id, &member, now).await?;
     }
     Ok(())
-}
-
-fn ids(job: &ClaimedJob) -> (Option<i64>, Option<i64>) {
-    let id = |name: &str| job.payload.get(name).and_then(serde_json::Value::as_i64);
-    (id("member_id"), id("workspace_id"))
 }
 
 async fn schedule_after(bot: &Context, workspace_id: i64, member: &Member, after: DateTime<Utc>) -> anyhow::Result<()> {

@@ -67,6 +67,27 @@ pub struct DigestContent {
     pub open_questions: Vec<(String, String)>,
     /// Pings converted since the last digest.
     pub converted: i64,
+    /// Members whose answers for this date were in an earlier digest (`digest now`): this one
+    /// shows only what is new since.
+    #[serde(default)]
+    pub shown_earlier: i64,
+    /// When the digest was due, if it is posted late (after downtime).
+    #[serde(default)]
+    pub late_since: Option<DateTime<Utc>>,
+}
+
+impl DigestContent {
+    /// Nothing at all to report (no answers, nobody still to come, away or skipping, no
+    /// decisions, questions or converted pings): such a digest is one short line.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+            && self.pending.is_empty()
+            && self.away.is_empty()
+            && self.skipped.is_empty()
+            && self.decisions.is_empty()
+            && self.open_questions.is_empty()
+            && self.converted == 0
+    }
 }
 
 /// The digest as parts, each of which is never cut when split: a heading, a blocker, or one
@@ -74,7 +95,19 @@ pub struct DigestContent {
 pub fn parts(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
     let mut parts = Vec::new();
     let date = content.date.unwrap_or_default();
+    let late = content.late_since.map(|due| texts::late(&markup.time(due, TimeStyle::DateTime)));
+    if content.is_empty() {
+        let mut line = texts::empty(markup, &content.standup, date, content.shown_earlier);
+        if let Some(late) = late {
+            line = format!("{line} {late}");
+        }
+        return vec![line];
+    }
     parts.push(texts::title(markup, &content.standup, date));
+    parts.extend(late);
+    if content.shown_earlier > 0 && !content.entries.is_empty() {
+        parts.push(texts::new_since_earlier(content.shown_earlier));
+    }
     let blockers: Vec<&Entry> = content.entries.iter().filter(|e| e.blocker.is_some()).collect();
     if !blockers.is_empty() {
         parts.push(texts::blockers_heading(markup));
@@ -85,7 +118,11 @@ pub fn parts(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
         }
     }
     if content.entries.is_empty() {
-        parts.push(texts::no_answers());
+        parts.push(if content.shown_earlier > 0 {
+            texts::no_new_answers(content.shown_earlier)
+        } else {
+            texts::no_answers()
+        });
     }
     for entry in &content.entries {
         parts.push(texts::answers(markup, &entry.name, &entry.answers));
@@ -115,7 +152,9 @@ pub fn parts(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
         parts.push(texts::open_questions_heading(markup));
         parts.extend(content.open_questions.iter().map(|(asked, q)| texts::open_question(markup, asked, q)));
     }
-    parts.push(texts::converted(content.converted));
+    if content.converted > 0 {
+        parts.push(texts::converted(content.converted));
+    }
     parts
 }
 

@@ -7,7 +7,6 @@ pub mod compose;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::domain::calendar::Timezone;
@@ -21,13 +20,10 @@ use crate::domain::schedule::{local_date_of, local_to_instant};
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::standup::schedule::{prompt_prefix, recurrence_of};
 use crate::features::texts::{digest as texts, standup as standup_texts};
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+use crate::jobs::{DigestJob, Job, JobOutcome, NewJob};
 use crate::ports::{AnswerRecord, NewDigest, RunKey, RunState, StandupRecord};
 
 use compose::{DigestContent, Entry, Pending, Waiting, blocker_streak, covered_day, render};
-
-/// Job kind: post one standup's digest for one digest-zone date.
-pub const DIGEST_JOB: &str = "digest";
 
 /// How many digest-zone dates ahead the next digest is looked for.
 const SEARCH_DAYS: usize = 400;
@@ -35,45 +31,44 @@ const SEARCH_DAYS: usize = 400;
 /// How far back a blocker streak is counted (answered runs).
 const STREAK_LIMIT: u32 = 60;
 
-#[derive(Debug, Serialize, Deserialize)]
-struct DigestPayload {
-    standup_id: i64,
-    date: NaiveDate,
-}
+/// A digest posted this long after its time says so (downtime, a long outage): readers should
+/// not take "still to come" or "no answers yet" as of the digest time.
+const LATE_AFTER: Duration = Duration::minutes(15);
 
 fn digest_tz(standup: &StandupRecord) -> chrono_tz::Tz {
     standup.digest_tz.parse::<Timezone>().map_or(chrono_tz::UTC, |tz| tz.0)
 }
 
 fn prefix(standup_id: i64) -> String {
-    format!("{DIGEST_JOB}:{standup_id}:")
+    format!("{}:{standup_id}:", Job::DIGEST)
 }
 
-/// Schedules the first digest after `after_date` (digest zone) whose time is still to come.
-async fn schedule_after(bot: &Context, standup: &StandupRecord, from: NaiveDate) -> anyhow::Result<()> {
+/// The digest occurrences from `from` on (digest zone): each date the standup posts a digest,
+/// with the instant it is due.
+fn occurrences(
+    standup: &StandupRecord,
+    from: NaiveDate,
+) -> anyhow::Result<impl Iterator<Item = (NaiveDate, DateTime<Utc>)> + '_> {
     let tz = digest_tz(standup);
     let recurrence = recurrence_of(standup)?;
+    Ok(from
+        .iter_days()
+        .take(SEARCH_DAYS)
+        .filter(move |date| recurrence.occurrence_on(tz, *date).is_some() && !standup.skipped_dates.contains(date))
+        .map(move |date| (date, local_to_instant(tz, date, standup.digest_at))))
+}
+
+/// Schedules the first digest from `from` (digest zone) whose time is still to come.
+async fn schedule_after(bot: &Context, standup: &StandupRecord, from: NaiveDate) -> anyhow::Result<()> {
     let now = bot.now();
-    for date in from.iter_days().take(SEARCH_DAYS) {
-        if recurrence.occurrence_on(tz, date).is_none() || standup.skipped_dates.contains(&date) {
-            continue;
-        }
-        let due = local_to_instant(tz, date, standup.digest_at);
-        if due <= now {
-            continue;
-        }
-        let payload = DigestPayload { standup_id: standup.id, date };
-        let key = format!("{}{date}", prefix(standup.id));
-        let job = NewJob {
-            kind: DIGEST_JOB.to_owned(),
-            key,
-            due_at: due,
-            expires_at: None,
-            payload: serde_json::to_value(payload)?,
-        };
-        bot.schedule(job).await?;
-        return Ok(());
-    }
+    let Some((date, due)) = occurrences(standup, from)?.find(|(_, due)| *due > now) else { return Ok(()) };
+    let job = NewJob {
+        job: Job::Digest(DigestJob { standup_id: standup.id, date }),
+        key: format!("{}{date}", prefix(standup.id)),
+        due_at: due,
+        expires_at: None,
+    };
+    bot.schedule(job).await?;
     Ok(())
 }
 
@@ -101,21 +96,29 @@ pub async fn unschedule(bot: &Context, standup_id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Posts a due digest and schedules the next. Run late after downtime, it posts once and the
-/// next one is the first still to come: never one digest per missed day.
-pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    let payload: DigestPayload = serde_json::from_value(job.payload.clone())?;
+/// Posts a due digest and schedules the next.
+///
+/// After downtime, one digest is posted for all the days missed, never one per day: when later
+/// digests have also come due meanwhile, the missed ones are skipped and only the latest due is
+/// posted (it carries every answer no digest has shown). A digest posted more than
+/// [`LATE_AFTER`] after its time says it is late and when it was due.
+pub async fn run_job(bot: &Context, payload: DigestJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
-    if !standup.paused {
-        post(bot, &standup, &payload.date.to_string(), payload.date, now).await?;
+    let scheduled = local_to_instant(digest_tz(&standup), payload.date, standup.digest_at);
+    let (date, due) = occurrences(&standup, payload.date + Duration::days(1))?
+        .take_while(|(_, due)| *due <= now)
+        .last()
+        .unwrap_or((payload.date, scheduled));
+    if date != payload.date {
+        tracing::info!(standup = %standup.name, missed = %payload.date, posting = %date,
+            "digests were missed during downtime; posting the latest due one only");
     }
-    schedule_after(bot, &standup, payload.date + Duration::days(1)).await?;
+    if !standup.paused {
+        let late = (now - due >= LATE_AFTER).then_some(due);
+        post(bot, &standup, &date.to_string(), date, now, late).await?;
+    }
+    schedule_after(bot, &standup, date + Duration::days(1)).await?;
     Ok(JobOutcome::Done)
-}
-
-/// Digest jobs never expire, so they are never missed.
-pub async fn missed_job(_bot: &Context, _job: &ClaimedJob, _now: DateTime<Utc>) -> anyhow::Result<()> {
-    Ok(())
 }
 
 fn display_name(member: &Member) -> String {
@@ -141,7 +144,12 @@ async fn gather(
             None => runs.push((answer.run_id, vec![answer])),
         }
     }
-    let mut content = DigestContent { standup: standup.name.clone(), date: Some(date), ..DigestContent::default() };
+    let mut content = DigestContent {
+        standup: standup.name.clone(),
+        date: Some(date),
+        shown_earlier: bot.store.runs_in_digests_of(standup.id, &date.to_string()).await?,
+        ..DigestContent::default()
+    };
     for (run_id, answers) in &runs {
         let member_id = answers[0].member_id;
         if let std::collections::hash_map::Entry::Vacant(slot) = members.entry(member_id) {
@@ -261,15 +269,18 @@ async fn classify_member(
     Ok(())
 }
 
-/// Composes and posts a digest under `key` (exactly once per key), marking its answers.
+/// Composes and posts a digest under `key` (exactly once per key), marking its answers. `late`:
+/// when the digest was due, if it is posted late.
 async fn post(
     bot: &Context,
     standup: &StandupRecord,
     key: &str,
     date: NaiveDate,
     now: DateTime<Utc>,
+    late: Option<DateTime<Utc>>,
 ) -> anyhow::Result<()> {
-    let (content, runs) = gather(bot, standup, date, now).await?;
+    let (mut content, runs) = gather(bot, standup, date, now).await?;
+    content.late_since = late;
     let chunks: Vec<OutgoingMessage> = render(bot.markup, &content)
         .into_iter()
         .map(|text| OutgoingMessage::new(Destination::Post { channel: standup.channel.clone() }, Purpose::Digest, text))
@@ -333,7 +344,7 @@ pub async fn command(
         DigestAction::Preview => render(bot.markup, &gather(bot, &standup, date, now).await?.0).join("\n"),
         DigestAction::Now => {
             // A manual digest has its own key, so the scheduled one for today still posts later.
-            post(bot, &standup, &format!("{date} now {}", now.timestamp()), date, now).await?;
+            post(bot, &standup, &format!("{date} now {}", now.timestamp()), date, now, None).await?;
             texts::posted(bot.markup, &standup.name, &standup.channel)
         }
     }))

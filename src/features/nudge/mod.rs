@@ -10,7 +10,6 @@ pub mod rules;
 mod substantive;
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use crate::config::Settings;
 use crate::context::Context;
@@ -22,11 +21,8 @@ use crate::domain::member::Member;
 use crate::domain::schedule::round_up_to_second;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::nudge as texts;
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+use crate::jobs::{GraceJob, Job, JobOutcome, NewJob};
 use crate::ports::{NewNudge, NudgeState};
-
-/// Job kind: the end of a ping's grace period.
-pub const GRACE_JOB: &str = "nudge_grace";
 
 /// The classifier with the workspace's extra phrases from config.
 pub fn classifier_for(settings: &Settings) -> Classifier {
@@ -97,13 +93,11 @@ async fn record_ping(
         }
     }
     bot.schedule(NewJob {
-        kind: GRACE_JOB.to_owned(),
+        job: Job::NudgeGrace(GraceJob { nudge_id, member_id: sender.id, mentioned }),
         key: grace_key(channel_id, &message.id),
         // Rounded up: the store keeps whole seconds, and the grace period must never be shorter.
         due_at: round_up_to_second(now + bot.settings.nudge.grace),
         expires_at: None,
-        // `member_id` lets `forget-me` cancel the job with the sender's other jobs.
-        payload: json!({ "nudge_id": nudge_id, "member_id": sender.id, "mentioned": mentioned }),
     })
     .await?;
     Ok(())
@@ -133,11 +127,13 @@ async fn follow_up(bot: &Context, channel_id: i64, sender: &Member, message: &Ch
 }
 
 /// The grace period of a ping ended.
-pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    let Some(nudge_id) = job.payload.get("nudge_id").and_then(serde_json::Value::as_i64) else {
-        return Ok(JobOutcome::Failed { error: "the job has no nudge_id".to_owned() });
-    };
-    let Some(nudge) = bot.store.nudge(nudge_id).await? else {
+pub async fn run_job(
+    bot: &Context,
+    grace: &GraceJob,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<JobOutcome> {
+    let Some(nudge) = bot.store.nudge(grace.nudge_id).await? else {
         return Ok(JobOutcome::Done);
     };
     if nudge.state != NudgeState::Waiting {
@@ -145,7 +141,7 @@ pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> any
     }
     let channel = bot.store.channel(nudge.channel_id).await?;
     let last = bot.store.last_prompted_at(nudge.channel_id, nudge.sender_id).await?;
-    let next = if channel.nudge_mode == NudgeMode::Off.as_str() || rules::is_stale(job.due_at, now) {
+    let next = if channel.nudge_mode == NudgeMode::Off.as_str() || rules::is_stale(due_at, now) {
         NudgeState::Cancelled
     } else if rules::in_cooldown(last, now, bot.settings.nudge.cooldown) {
         NudgeState::Suppressed
@@ -167,9 +163,8 @@ pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> any
                 "dry-run: this ping would have been nudged");
         }
         NudgeState::Sent => {
-            let mentioned = job.payload.get("mentioned").and_then(serde_json::Value::as_array).cloned();
             let mut away = Vec::new();
-            for member_id in mentioned.unwrap_or_default().iter().filter_map(serde_json::Value::as_i64) {
+            for &member_id in &grace.mentioned {
                 let member = bot.member_by_id(member_id).await?;
                 away.extend(away_member(bot, &member, now));
             }

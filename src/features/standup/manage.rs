@@ -9,6 +9,7 @@ use chrono::{Duration, NaiveDate, NaiveTime};
 use crate::context::Context;
 use crate::domain::calendar::{Timezone, Weekdays};
 use crate::domain::command::{MAX_QUESTIONS, StandupOptions};
+use crate::domain::markup::TimeStyle;
 use crate::domain::member::Member;
 use crate::domain::schedule::{Recurrence, local_date_of};
 use crate::features::commands::CommandContext;
@@ -16,7 +17,39 @@ use crate::features::digest;
 use crate::features::texts::standup::{self as texts, SkipOutcome};
 use crate::ports::{RunKey, RunState, StandupRecord};
 
-use super::schedule::{DayPlan, plan_day, recurrence_of, schedule_all, schedule_next, unschedule_member};
+use super::schedule::{
+    DayPlan, after_hours_on, plan_day, recurrence_of, schedule_all, schedule_next, unschedule_member,
+};
+
+/// How far ahead `create`/`edit` look for a member's next standup day to tell whether its time
+/// falls after their working hours.
+const AFTER_HOURS_LOOKAHEAD_DAYS: usize = 14;
+
+/// The members whose next standup time comes after their working day ends, with when they are
+/// prompted instead (the start of their next working period): said when a standup is created or
+/// changed, so nobody silently drops out of it.
+async fn after_hours_note(bot: &Context, standup: &StandupRecord) -> anyhow::Result<Option<String>> {
+    let recurrence = recurrence_of(standup)?;
+    let mut affected = Vec::new();
+    for &member_id in &standup.members {
+        let member = bot.member_by_id(member_id).await?;
+        let availability = &member.availability;
+        let today = local_date_of(member.tz(), bot.now());
+        let next_day = today.iter_days().take(AFTER_HOURS_LOOKAHEAD_DAYS).find(|date| {
+            recurrence.occurrence_on(member.tz(), *date).is_some()
+                && availability.is_working_day(*date)
+                && !standup.skipped_dates.contains(date)
+        });
+        let Some(date) = next_day.filter(|date| after_hours_on(&recurrence, availability, *date)) else { continue };
+        let name = if member.name.is_empty() { member.user.clone() } else { member.name.clone() };
+        let instead = match plan_day(&recurrence, availability, &standup.skipped_dates, date) {
+            DayPlan::Prompt { due, .. } => Some(bot.markup.time(due, TimeStyle::DateTime)),
+            _ => None,
+        };
+        affected.push((name, instead));
+    }
+    Ok((!affected.is_empty()).then(|| texts::after_hours(bot.markup, &affected)))
+}
 
 /// Digest time when `create` gives none: the end of a default working day.
 pub const DEFAULT_DIGEST_AT: (u32, u32) = (17, 0);
@@ -161,13 +194,16 @@ pub async fn create_command(
         skipped_dates: Vec::new(),
     };
     Ok(match create(bot, ctx.workspace_id, &spec).await? {
-        Ok(standup) => texts::created(
-            bot.markup,
-            &standup.name,
-            &spec.recurrence.to_string(),
-            &spec.channel,
-            standup.members.len(),
-        ),
+        Ok(standup) => {
+            let created = texts::created(
+                bot.markup,
+                &standup.name,
+                &spec.recurrence.to_string(),
+                &spec.channel,
+                standup.members.len(),
+            );
+            with_note(created, after_hours_note(bot, &standup).await?)
+        }
         Err(message) => message,
     })
 }
@@ -234,7 +270,15 @@ pub async fn edit(
     }
     let digest_changed = after.digest_at != standup.digest_at || after.digest_tz != standup.digest_tz;
     save(bot, &standup, &after, digest_changed || after.recurrence != standup.recurrence).await?;
-    Ok(texts::changed(bot.markup, &after.name, "is updated"))
+    let updated = texts::changed(bot.markup, &after.name, "is updated");
+    Ok(with_note(updated, after_hours_note(bot, &after).await?))
+}
+
+fn with_note(reply: String, note: Option<String>) -> String {
+    match note {
+        Some(note) => format!("{reply}\n{note}"),
+        None => reply,
+    }
 }
 
 /// `/async standup pause|resume`.

@@ -11,8 +11,6 @@ pub mod manage;
 pub mod preview;
 pub mod schedule;
 
-use chrono::{DateTime, Utc};
-
 use crate::context::Context;
 use crate::domain::command::StandupCommand;
 use crate::domain::events::{
@@ -21,15 +19,9 @@ use crate::domain::events::{
 use crate::domain::schedule::local_date_of;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::standup as texts;
-use crate::jobs::{ClaimedJob, JobOutcome};
 use crate::ports::StandupRecord;
 
 pub use manage::{StandupSpec, seed_standup};
-
-/// Job kind: prompt one member for one standup on one local date.
-pub const PROMPT_JOB: &str = "standup_prompt";
-/// Job kind: the one reminder of a run.
-pub const REMINDER_JOB: &str = "standup_reminder";
 
 /// A DM to the bot: the answer to the current question of the member's open run, if any.
 pub async fn on_direct_message(bot: &Context, message: &ChatMessage) -> anyhow::Result<()> {
@@ -89,22 +81,6 @@ pub async fn tell_unreachable(
         messages.push(OutgoingMessage::new(to, Purpose::Other, text).pinging([member.user.clone()]));
     }
     bot.send(workspace_id, messages).await
-}
-
-/// Runs a prompt or reminder job.
-pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    match job.kind.as_str() {
-        PROMPT_JOB => schedule::run_prompt(bot, job, now).await,
-        _ => schedule::run_reminder(bot, job, now).await,
-    }
-}
-
-/// Records a prompt whose working day ended before it could be sent (a late reminder is dropped).
-pub async fn missed_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
-    match job.kind.as_str() {
-        PROMPT_JOB => schedule::prompt_missed(bot, job, now).await,
-        _ => Ok(()),
-    }
 }
 
 /// `/async standup …`.

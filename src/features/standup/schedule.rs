@@ -4,7 +4,6 @@
 //! (standup, member), one reminder per run, and the missed-prompt policy after downtime.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::domain::availability::Availability;
@@ -12,10 +11,8 @@ use crate::domain::events::{Destination, MessageAction, OutgoingMessage, Purpose
 use crate::domain::member::Member;
 use crate::domain::schedule::{Recurrence, local_date_of};
 use crate::features::texts::standup as texts;
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+use crate::jobs::{Job, JobOutcome, NewJob, RunJob};
 use crate::ports::{MemberChanges, RunKey, RunState, StandupRecord};
-
-use super::{PROMPT_JOB, REMINDER_JOB};
 
 /// How many local dates ahead the next prompt is looked for (a year and a bit).
 pub(super) const SEARCH_DAYS: usize = 400;
@@ -39,7 +36,11 @@ pub enum DayPlan {
 }
 
 /// The rule of SPEC §3 for one date: the recurrence's instant on the member's wall clock, never
-/// before the start of their working period and dropped if it falls after its end.
+/// before the start of their working period. A time after the end of that day's working period
+/// (an 18:00 standup for someone who stops at 17:00) is moved to the start of their next working
+/// period, so the member still takes part and the digest can say when. (Hours and the standup's
+/// time are the same wall-clock times every day, so that next period's own date is after hours
+/// too, and its prompt moves on in turn: one prompt per working period.)
 pub fn plan_day(
     recurrence: &Recurrence,
     availability: &Availability,
@@ -55,34 +56,27 @@ pub fn plan_day(
     }
     match availability.working_period_on(date) {
         Some((start, end)) if at.max(start) < end => DayPlan::Prompt { due: at.max(start), expires: end },
-        _ => DayPlan::NoStandup,
+        Some(_) => match availability.current_or_next_period(at) {
+            Some((start, end)) => DayPlan::Prompt { due: start.max(at), expires: end },
+            None => DayPlan::NoStandup,
+        },
+        None => DayPlan::NoStandup,
     }
 }
 
-/// The payload of prompt and reminder jobs.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct RunPayload {
-    /// Store id of the standup.
-    pub standup_id: i64,
-    /// Store id of the member.
-    pub member_id: i64,
-    /// The member-local date of the run.
-    pub date: NaiveDate,
-}
-
-impl RunPayload {
-    fn key(&self) -> RunKey {
-        RunKey { standup_id: self.standup_id, member_id: self.member_id, local_date: self.date }
-    }
+/// Whether the standup's time on `date` comes after the member's working period that day.
+pub fn after_hours_on(recurrence: &Recurrence, availability: &Availability, date: NaiveDate) -> bool {
+    let Some(at) = recurrence.occurrence_on(availability.tz, date) else { return false };
+    availability.working_period_on(date).is_some_and(|(start, end)| at.max(start) >= end)
 }
 
 /// Key prefix of a member's prompt jobs for a standup (the trailing colon keeps `1:` from matching `12:`).
 pub fn prompt_prefix(standup_id: i64, member_id: i64) -> String {
-    format!("{PROMPT_JOB}:{standup_id}:{member_id}:")
+    format!("{}:{standup_id}:{member_id}:", Job::STANDUP_PROMPT)
 }
 
 fn reminder_prefix(standup_id: i64, member_id: i64) -> String {
-    format!("{REMINDER_JOB}:{standup_id}:{member_id}:")
+    format!("{}:{standup_id}:{member_id}:", Job::STANDUP_REMINDER)
 }
 
 /// The standup's recurrence; a stored one that no longer parses stops only this standup.
@@ -193,13 +187,11 @@ async fn schedule_member(
         let Planned::Prompt { due, expires } = plan_date(bot, standup, recurrence, &member, date, late).await? else {
             continue;
         };
-        let payload = RunPayload { standup_id: standup.id, member_id, date };
         bot.schedule(NewJob {
-            kind: PROMPT_JOB.to_owned(),
+            job: Job::StandupPrompt(RunJob { standup_id: standup.id, member_id, date }),
             key: format!("{}{date}", prompt_prefix(standup.id, member_id)),
             due_at: due,
             expires_at: Some(expires),
-            payload: serde_json::to_value(payload)?,
         })
         .await?;
         return Ok(());
@@ -225,14 +217,9 @@ pub async fn unschedule_member(bot: &Context, standup_id: i64, member_id: i64) -
     Ok(())
 }
 
-fn payload_of(job: &ClaimedJob) -> anyhow::Result<RunPayload> {
-    Ok(serde_json::from_value(job.payload.clone())?)
-}
-
 /// A due prompt: creates the run and queues the DM in one transaction (exactly once), schedules
 /// the reminder and the next prompt.
-pub async fn run_prompt(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    let payload = payload_of(job)?;
+pub async fn run_prompt(bot: &Context, payload: RunJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
     if standup.paused || !standup.members.contains(&payload.member_id) {
         return Ok(JobOutcome::Done);
@@ -254,7 +241,7 @@ pub async fn run_prompt(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> 
                         MessageAction::SkipStandup { standup: standup.name.clone() },
                     ]);
             let tz = member.tz().name();
-            if bot.store.prompt_run(&payload.key(), tz, standup.workspace_id, &prompt, now).await? {
+            if bot.store.prompt_run(&payload.run_key(), tz, standup.workspace_id, &prompt, now).await? {
                 if tell_zone {
                     let changes = MemberChanges { tz_notice_sent: Some(true), ..MemberChanges::default() };
                     bot.store.update_member(member.id, &changes).await?;
@@ -263,7 +250,7 @@ pub async fn run_prompt(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> 
             }
         }
         DayPlan::Away => {
-            bot.store.settle_run(&payload.key(), member.tz().name(), RunState::Away, now).await?;
+            bot.store.settle_run(&payload.run_key(), member.tz().name(), RunState::Away, now).await?;
         }
         _ => {}
     }
@@ -274,7 +261,7 @@ pub async fn run_prompt(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> 
 async fn schedule_reminder(
     bot: &Context,
     standup: &StandupRecord,
-    payload: RunPayload,
+    payload: RunJob,
     now: DateTime<Utc>,
     expires: DateTime<Utc>,
 ) -> anyhow::Result<()> {
@@ -285,23 +272,21 @@ async fn schedule_reminder(
         return Ok(());
     }
     bot.schedule(NewJob {
-        kind: REMINDER_JOB.to_owned(),
+        job: Job::StandupReminder(payload),
         key: format!("{}{}", reminder_prefix(standup.id, payload.member_id), payload.date),
         due_at: due,
         expires_at: Some(expires),
-        payload: serde_json::to_value(payload)?,
     })
     .await?;
     Ok(())
 }
 
 /// A due reminder: sent once, only while the run waits and the member is working.
-pub async fn run_reminder(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
-    let payload = payload_of(job)?;
+pub async fn run_reminder(bot: &Context, payload: RunJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let Some(standup) = bot.store.standup(payload.standup_id).await?.filter(|s| !s.paused) else {
         return Ok(JobOutcome::Done);
     };
-    let Some(run) = bot.store.run(&payload.key()).await? else { return Ok(JobOutcome::Done) };
+    let Some(run) = bot.store.run(&payload.run_key()).await? else { return Ok(JobOutcome::Done) };
     let member: Member = bot.member_by_id(payload.member_id).await?;
     if run.state != RunState::Prompted || member.unreachable || !member.availability.is_working_at(now) {
         return Ok(JobOutcome::Done);
@@ -316,14 +301,13 @@ pub async fn run_reminder(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -
 /// A prompt whose working day ended unsent (downtime): recorded as missed, and the next prompt is
 /// looked for from the member's today — late if today's working period is still on, never one
 /// per missed day.
-pub async fn prompt_missed(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let payload = payload_of(job)?;
+pub async fn prompt_missed(bot: &Context, payload: RunJob, now: DateTime<Utc>) -> anyhow::Result<()> {
     let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(()) };
     if !standup.members.contains(&payload.member_id) {
         return Ok(());
     }
     let member = bot.member_by_id(payload.member_id).await?;
-    bot.store.settle_run(&payload.key(), member.tz().name(), RunState::Missed, now).await?;
+    bot.store.settle_run(&payload.run_key(), member.tz().name(), RunState::Missed, now).await?;
     let today = local_date_of(member.tz(), now);
     schedule_next(bot, &standup, payload.member_id, today.max(payload.date + Duration::days(1)), true).await
 }
@@ -374,10 +358,15 @@ mod tests {
     }
 
     #[test]
-    fn a_prompt_time_after_working_hours_is_dropped() {
+    fn a_prompt_time_after_working_hours_moves_to_the_start_of_the_next_working_period() {
         let late = Recurrence::weekly(NaiveTime::from_hms_opt(18, 0, 0).unwrap(), Weekdays::MON_FRI);
         let mut member = berlin();
         member.hours = "09:00-17:00".parse::<WorkingHours>().unwrap();
-        assert_eq!(plan_day(&late, &member, &[], date("2026-03-30")), DayPlan::NoStandup);
+        // Monday's 18:00 → Tuesday 09:00 Berlin, missed past Tuesday 17:00.
+        let monday = plan_day(&late, &member, &[], date("2026-03-30"));
+        assert_eq!(monday, DayPlan::Prompt { due: utc("2026-03-31T07:00:00Z"), expires: utc("2026-03-31T15:00:00Z") });
+        // Friday's → Monday 09:00 (the weekend is not worked).
+        let friday = plan_day(&late, &member, &[], date("2026-04-03"));
+        assert!(matches!(friday, DayPlan::Prompt { due, .. } if due == utc("2026-04-06T07:00:00Z")), "{friday:?}");
     }
 }

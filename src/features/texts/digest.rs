@@ -36,6 +36,35 @@ pub fn no_answers() -> String {
     "No answers yet.".to_owned()
 }
 
+/// No answers since an earlier digest of the same date (`digest now`) showed `shown`.
+pub fn no_new_answers(shown: i64) -> String {
+    format!("No new answers since the earlier digest today ({} answered there).", members(shown))
+}
+
+/// Answers since an earlier digest of the same date showed `shown`.
+pub fn new_since_earlier(shown: i64) -> String {
+    format!("New since the earlier digest today ({} answered there):", members(shown))
+}
+
+fn members(count: i64) -> String {
+    if count == 1 { "1 member".to_owned() } else { format!("{count} members") }
+}
+
+/// A digest with nothing to report: its whole text, one line.
+pub fn empty(markup: &dyn Markup, standup: &str, date: NaiveDate, shown: i64) -> String {
+    let head = title(markup, standup, date);
+    if shown > 0 {
+        format!("{head}: no new answers since the earlier digest today ({} answered there).", members(shown))
+    } else {
+        format!("{head}: no answers.")
+    }
+}
+
+/// The digest comes after its time (the bot was down): `due` as the platform renders it.
+pub fn late(due: &str) -> String {
+    format!("(Posted late: it was due {due}.)")
+}
+
 /// Members out of office.
 pub fn away(markup: &dyn Markup, names: &[String]) -> String {
     let names: Vec<String> = names.iter().map(|n| markup.literal(n)).collect();

@@ -175,6 +175,22 @@ pub fn created(markup: &dyn Markup, name: &str, schedule: &str, channel: &str, m
     )
 }
 
+/// Members whose day ends before the standup's time, with when each is prompted instead.
+pub fn after_hours(markup: &dyn Markup, members: &[(String, Option<String>)]) -> String {
+    let named: Vec<String> = members
+        .iter()
+        .map(|(name, instead)| match instead {
+            Some(at) => format!("{} (next prompt {at})", markup.literal(name)),
+            None => markup.literal(name),
+        })
+        .collect();
+    format!(
+        "The standup's time is after the end of the working day for {}: they are prompted at the start of \
+         their next working period instead.",
+        named.join(", ")
+    )
+}
+
 /// A simple management change done.
 pub fn changed(markup: &dyn Markup, name: &str, what: &str) -> String {
     format!("{} {what}.", markup.bold(&markup.literal(name)))
