@@ -379,7 +379,10 @@ mod tests {
                     e.insert("edited".into(), serde_json::json!({"user": "W222", "ts": "1595926231.000000"}));
                 })
             }),
-            ("a mention by the bot", edited("event_callback_app_mention.json", |e| drop(e.insert("user".into(), "UBOT".into())))),
+            (
+                "a mention by the bot",
+                edited("event_callback_app_mention.json", |e| drop(e.insert("user".into(), "UBOT".into()))),
+            ),
             ("the Home tab", {
                 edited(message, |e| {
                     e.clear();
