@@ -15,7 +15,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::FutureExt as _;
 
-pub use crate::ports::jobs::{BriefJob, ClaimedJob, DigestJob, GraceJob, Job, JobOutcome, JobStore, NewJob, RunJob};
+pub use crate::ports::jobs::{
+    BriefJob, CalendarJob, ClaimedJob, DigestJob, GraceJob, Job, JobOutcome, JobStore, NewJob, RunJob,
+};
 
 /// Runs claimed jobs; implemented by the bot, which dispatches on [`ClaimedJob::job`]. Each call
 /// gets the store of the job's own unit of work: its writes commit with the job's outcome.

@@ -6,7 +6,7 @@ use crate::domain::command::{self, Command};
 use crate::domain::events::{CommandInvocation, Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::split_for;
 use crate::domain::member::Member;
-use crate::features::{decisions, digest, nudge, preferences, standup, stats};
+use crate::features::{decisions, digest, holidays, nudge, preferences, standup, stats};
 
 /// Who ran a command, where.
 pub struct CommandContext<'a> {
@@ -40,7 +40,8 @@ pub async fn handle(bot: &Context, invocation: &CommandInvocation) -> anyhow::Re
     let is_admin = member.is_admin || invocation.platform_admin;
     let ctx = CommandContext { workspace_id, invocation, member };
     let reply = match command::parse(&invocation.text) {
-        Err(error) => Reply::text(error.0),
+        // The error quotes what the member typed: repeated as user text, so it can ping nobody.
+        Err(error) => Reply::text(bot.markup.user_text(&error.0)),
         Ok(parsed) if parsed.requires_admin() && !is_admin => {
             Reply::text("Only workspace admins can do that. Ask an admin, or try `/async help`.")
         }
@@ -66,6 +67,8 @@ async fn route(bot: &Context, ctx: &CommandContext<'_>, parsed: Command) -> anyh
         Command::Standup(standup_command) => standup::command(bot, ctx, standup_command).await,
         Command::Digest { action, standup } => digest::command(bot, ctx, action, &standup).await,
         Command::Nudge(mode) => nudge::command(bot, ctx, mode).await,
+        Command::NudgeMe(on) => preferences::set_nudge_me(bot, ctx, on).await,
+        Command::Holidays(holidays_command) => holidays::command(bot, ctx, holidays_command).await,
         Command::Decide(text) => decisions::decide(bot, ctx, &text).await,
         Command::Decisions(words) => decisions::list(bot, ctx, words.as_deref()).await,
         Command::Stats(days) => stats::command(bot, ctx, days).await,

@@ -65,6 +65,17 @@ pub struct BriefJob {
 }
 
 /// Timed work, by kind.
+/// Payload of a holiday feed refresh: the workspace, and who to tell how it went (the admin who
+/// just subscribed; nobody for the daily refresh).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarJob {
+    /// Store id of the workspace.
+    pub workspace_id: i64,
+    /// Where the admin typed `/async holidays calendar`: (channel, user), for a private reply.
+    #[serde(default)]
+    pub reply_to: Option<(String, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
     /// Send a member's standup prompt.
@@ -77,6 +88,8 @@ pub enum Job {
     NudgeGrace(GraceJob),
     /// Send a member's brief.
     Brief(BriefJob),
+    /// Fetch a workspace's holiday feed again.
+    CalendarRefresh(CalendarJob),
 }
 
 impl Job {
@@ -90,6 +103,8 @@ impl Job {
     pub const NUDGE_GRACE: &'static str = "nudge_grace";
     /// Stored kind of [`Job::Brief`].
     pub const BRIEF: &'static str = "brief";
+    /// Stored kind of [`Job::CalendarRefresh`]; also the prefix of its keys.
+    pub const CALENDAR_REFRESH: &'static str = "calendar_refresh";
 
     /// The kind stored beside the payload.
     pub fn kind(&self) -> &'static str {
@@ -99,6 +114,7 @@ impl Job {
             Job::Digest(_) => Self::DIGEST,
             Job::NudgeGrace(_) => Self::NUDGE_GRACE,
             Job::Brief(_) => Self::BRIEF,
+            Job::CalendarRefresh(_) => Self::CALENDAR_REFRESH,
         }
     }
 
@@ -109,6 +125,7 @@ impl Job {
             Job::Digest(digest) => serde_json::to_string(digest),
             Job::NudgeGrace(grace) => serde_json::to_string(grace),
             Job::Brief(brief) => serde_json::to_string(brief),
+            Job::CalendarRefresh(calendar) => serde_json::to_string(calendar),
         };
         // Plain structs of integers, dates and lists: serialising them cannot fail.
         value.expect("job payloads always serialise")
@@ -126,6 +143,7 @@ impl Job {
             Self::DIGEST => Job::Digest(parse(kind, payload)?),
             Self::NUDGE_GRACE => Job::NudgeGrace(parse(kind, payload)?),
             Self::BRIEF => Job::Brief(parse(kind, payload)?),
+            Self::CALENDAR_REFRESH => Job::CalendarRefresh(parse(kind, payload)?),
             other => anyhow::bail!("unknown job kind '{other}'"),
         })
     }
@@ -248,6 +266,8 @@ mod tests {
             Job::Digest(DigestJob { standup_id: 3, date: date("2026-12-24") }),
             Job::NudgeGrace(GraceJob { nudge_id: 4, member_id: 5, mentioned: vec![6, 7] }),
             Job::Brief(BriefJob { member_id: 8, workspace_id: 9, local_date: date("2027-01-01") }),
+            Job::CalendarRefresh(CalendarJob { workspace_id: 9, reply_to: Some(("C1".into(), "U1".into())) }),
+            Job::CalendarRefresh(CalendarJob { workspace_id: 9, reply_to: None }),
         ];
         for job in jobs {
             assert_eq!(Job::from_stored(job.kind(), &job.payload()).unwrap(), job);

@@ -4,6 +4,7 @@
 
 pub mod chat;
 pub mod directory;
+pub mod holidays;
 pub mod inbox;
 pub mod jobs;
 pub mod outbox;
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 
 pub use chat::{ChatPlatform, OutboxTag, Profile, SendError};
 pub use directory::{ChannelRecord, DirectoryStore, MemberChanges, MemberRecord};
+pub use holidays::{CalendarRecord, HolidayRecord, HolidaySource, HolidayStore};
 pub use inbox::{InboxStore, NewDelivery, PendingDelivery};
 pub use jobs::JobStore;
 pub use outbox::{Delivery, OutboxStats, OutboxStore, QueuedMessage, UndeliveredMessage};
@@ -78,6 +80,7 @@ pub trait Store:
     + QuestionStore
     + DecisionStore
     + BriefStore
+    + HolidayStore
     + Send
     + Sync
 {

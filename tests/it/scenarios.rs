@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use unhurried::adapters::simulated::TranscriptEntry;
 use unhurried::config::Settings;
 use unhurried::domain::availability::{Availability, OooRange};
-use unhurried::domain::command::{self, Command, StandupCommand};
+use unhurried::domain::command::{self, Command, HolidaysCommand, StandupCommand};
 use unhurried::domain::platform::Platform;
 use unhurried::domain::schedule::local_date_of;
 use unhurried::simulation::scenario::{EventKind, Scenario};
@@ -227,12 +227,14 @@ fn every_prompt_day_is_prompted_on_time(c: &Checked) {
                 _ => None,
             })
             .collect();
+        let holidays = holidays_by_command(c);
         let mut date = local_date_of(a.tz, scenario.start);
         while date <= local_date_of(a.tz, scenario.end) {
             let expected = standup.recurrence.occurrence_on(a.tz, date).and_then(|occurrence| {
                 let (start, end) = a.working_period_on(date)?;
                 let due = occurrence.max(start);
-                (due < end && !standup.skipped_dates.contains(&date) && !skipped.contains(&date)).then_some(due)
+                let day_off = standup.skipped_dates.contains(&date) || holidays.contains(&date);
+                (due < end && !day_off && !skipped.contains(&date)).then_some(due)
             });
             let sent = prompts.get(&(member.clone(), date)).and_then(|sent| sent.first());
             match expected {
@@ -248,6 +250,18 @@ fn every_prompt_day_is_prompted_on_time(c: &Checked) {
             date = date.succ_opt().unwrap();
         }
     }
+}
+
+/// Workspace holidays added by `/async holidays add` (a scenario that removes one again is not
+/// read here).
+fn holidays_by_command(c: &Checked) -> Vec<NaiveDate> {
+    c.commands
+        .iter()
+        .filter_map(|(_, _, command)| match command {
+            Command::Holidays(HolidaysCommand::Add { date, .. }) => Some(*date),
+            _ => None,
+        })
+        .collect()
 }
 
 fn nudges_only_on_pings_after_grace(c: &Checked) {
@@ -315,7 +329,8 @@ fn digests_post_once_on_time(c: &Checked) {
         let mut expected = Vec::new();
         let mut date = local_date_of(tz, scenario.start);
         while date <= local_date_of(tz, scenario.end) {
-            if standup.recurrence.occurrence_on(tz, date).is_some() && !standup.skipped_dates.contains(&date) {
+            let day_off = standup.skipped_dates.contains(&date) || holidays_by_command(c).contains(&date);
+            if standup.recurrence.occurrence_on(tz, date).is_some() && !day_off {
                 let due = unhurried::domain::schedule::local_to_instant(tz, date, standup.digest_at);
                 if due > scenario.start && due + tick <= scenario.end {
                     expected.push(due);

@@ -167,3 +167,48 @@ fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
+
+/// Longest holiday name, in characters.
+pub const MAX_HOLIDAY_NAME: usize = 80;
+
+/// Reads a holiday's name: the rest of the line, at most [`MAX_HOLIDAY_NAME`] characters;
+/// none when empty.
+pub(super) fn holiday_name(text: &str) -> Result<Option<String>, CommandError> {
+    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.chars().count() > MAX_HOLIDAY_NAME {
+        return Err(CommandError::new(format!("A holiday's name has at most {MAX_HOLIDAY_NAME} characters.")));
+    }
+    Ok((!name.is_empty()).then_some(name))
+}
+
+/// Reads a calendar feed's URL: `https://…`, or `http://` to a loopback address (a feed served
+/// on this machine, as in tests). Anything else could leak a request to where it should not go.
+pub(super) fn calendar_url(word: &str) -> Result<String, CommandError> {
+    let lower = word.to_ascii_lowercase();
+    let allowed = match (lower.strip_prefix("https://"), lower.strip_prefix("http://")) {
+        (Some(rest), _) => !host_of(rest).is_empty(),
+        (None, Some(rest)) => is_loopback(host_of(rest)),
+        (None, None) => false,
+    };
+    if allowed && !word.chars().any(char::is_control) {
+        Ok(word.to_owned())
+    } else {
+        Err(CommandError::new(format!(
+            "`{word}` is not a calendar I can fetch: give an https URL, like https://example.org/holidays.ics."
+        )))
+    }
+}
+
+/// The host of what follows `scheme://`: without user info, port, path, query or fragment.
+fn host_of(after_scheme: &str) -> &str {
+    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    match host_port.strip_prefix('[') {
+        Some(ipv6) => ipv6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}

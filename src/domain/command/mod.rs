@@ -10,6 +10,7 @@ mod lexer;
 mod options;
 mod standup;
 mod suggest;
+pub mod table;
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,12 +18,13 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 use super::calendar::{Timezone, ValueError, Weekdays, WorkingHours};
-use lexer::{date, nothing_after, split_word};
+use lexer::{date, split_word};
 
 pub use lexer::MAX_STANDUP_NAME;
 pub use options::StandupOptions;
 pub use standup::{MAX_PREVIEW_DAYS, MAX_QUESTIONS, StandupCommand};
 pub use suggest::suggest_zones;
+pub use table::{Access, COMMANDS, CommandSpec, GROUPS, OptionKind, OptionSpec, Style, command_text, usage};
 
 /// One parsed `/async` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +64,12 @@ pub enum Command {
         /// The standup's name.
         standup: String,
     },
-    /// `nudge on|off|dry-run`: ping conversion in this channel.
+    /// `nudge on|off|dry-run` (or `nudge channel …`): ping conversion in this channel.
     Nudge(NudgeMode),
+    /// `nudge me off|on`: whether the bot answers my own pings (`false` = never).
+    NudgeMe(bool),
+    /// `holidays …`: the workspace's holidays.
+    Holidays(HolidaysCommand),
     /// `decide <text>`: log a decision.
     Decide(String),
     /// `decisions [words]`: list decisions, or search them for the words.
@@ -75,12 +81,61 @@ pub enum Command {
 }
 
 impl Command {
-    /// Whether only an admin may run this command (managing standups, digests and nudges).
-    pub fn requires_admin(&self) -> bool {
+    /// The words of its entry in [`COMMANDS`] (`["standup", "create"]`).
+    pub fn path(&self) -> &'static [&'static str] {
         match self {
-            Command::Standup(standup) => standup.requires_admin(),
-            Command::Digest { .. } | Command::Nudge(_) => true,
-            _ => false,
+            Command::Help => &["help"],
+            Command::Me => &["me"],
+            Command::Tz(_) => &["tz"],
+            Command::Hours { .. } => &["hours"],
+            Command::Ooo { .. } | Command::OooOff => &["ooo"],
+            Command::Who => &["who"],
+            Command::Brief(_) => &["brief"],
+            Command::Standup(standup) => standup.path(),
+            Command::Digest { action: DigestAction::Now, .. } => &["digest", "now"],
+            Command::Digest { action: DigestAction::Preview, .. } => &["digest", "preview"],
+            Command::Nudge(_) => &["nudge", "channel"],
+            Command::NudgeMe(_) => &["nudge", "me"],
+            Command::Decide(_) => &["decide"],
+            Command::Decisions(_) => &["decisions"],
+            Command::Stats(_) => &["stats"],
+            Command::ForgetMe => &["forget-me"],
+            Command::Holidays(holidays) => holidays.path(),
+        }
+    }
+
+    /// Whether only an admin may run this command, as its entry in [`COMMANDS`] says.
+    pub fn requires_admin(&self) -> bool {
+        table::find(self.path()).is_some_and(|spec| spec.access == Access::Admin)
+    }
+}
+
+/// A `holidays …` command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HolidaysCommand {
+    /// `holidays list` (or `holidays`): the holidays ahead and the calendar, if any.
+    List,
+    /// `holidays add <date> [name]` (admin).
+    Add {
+        /// The workspace-local date.
+        date: NaiveDate,
+        /// What the day is, when given.
+        name: Option<String>,
+    },
+    /// `holidays remove <date>` (admin).
+    Remove(NaiveDate),
+    /// `holidays calendar <URL>` or `holidays calendar off` (`None`) (admin).
+    Calendar(Option<String>),
+}
+
+impl HolidaysCommand {
+    /// The words of its entry in [`COMMANDS`].
+    pub fn path(&self) -> &'static [&'static str] {
+        match self {
+            HolidaysCommand::List => &["holidays", "list"],
+            HolidaysCommand::Add { .. } => &["holidays", "add"],
+            HolidaysCommand::Remove(_) => &["holidays", "remove"],
+            HolidaysCommand::Calendar(_) => &["holidays", "calendar"],
         }
     }
 }
@@ -154,11 +209,27 @@ impl FromStr for NudgeMode {
 #[error("{0}")]
 pub struct CommandError(pub String);
 
+/// Longest word of an error message: an echoed word longer than this is cut, so a huge command
+/// text never comes back whole.
+const MAX_ECHOED_WORD: usize = 40;
+/// Longest error message, for an echo of many words.
+const MAX_ERROR_CHARS: usize = 400;
+
 impl CommandError {
-    /// An error with this message, kept on one line: echoed user input may hold line breaks.
+    /// An error with this message, kept on one line (echoed user input may hold line breaks) and
+    /// short: each word at most [`MAX_ECHOED_WORD`] characters, the whole at most [`MAX_ERROR_CHARS`].
     pub(crate) fn new(message: impl Into<String>) -> Self {
         let message: String = message.into();
-        CommandError(message.split_whitespace().collect::<Vec<_>>().join(" "))
+        let words: Vec<String> = message.split_whitespace().map(|word| cut(word, MAX_ECHOED_WORD)).collect();
+        CommandError(cut(&words.join(" "), MAX_ERROR_CHARS))
+    }
+}
+
+/// `text` cut to `max` characters, ending in `…` when it was cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 
@@ -168,56 +239,32 @@ impl From<ValueError> for CommandError {
     }
 }
 
-/// Subcommand words, for "did you mean" on a typo.
-const KEYWORDS: [&str; 15] = [
-    "help",
-    "me",
-    "tz",
-    "hours",
-    "ooo",
-    "who",
-    "brief",
-    "standup",
-    "digest",
-    "nudge",
-    "decide",
-    "decisions",
-    "stats",
-    "forget-me",
-    "standups",
-];
-
 /// Longest window `stats` looks back over, in days.
 pub const MAX_STATS_DAYS: u32 = 365;
 
-/// Parses the text after `/async`. Empty text is [`Command::Help`].
+/// Parses the text after `/async`. Empty text is [`Command::Help`]. The words are looked up in
+/// [`COMMANDS`]; a group word followed by none of its subcommands is read by the group.
 pub fn parse(text: &str) -> Result<Command, CommandError> {
     let (head, rest) = split_word(text);
-    match head.to_lowercase().as_str() {
-        "" | "help" => Ok(Command::Help),
-        "me" => nothing_after("me", rest).map(|()| Command::Me),
-        "who" => nothing_after("who", rest).map(|()| Command::Who),
-        "forget-me" => nothing_after("forget-me", rest).map(|()| Command::ForgetMe),
-        "tz" => parse_tz(rest).map(Command::Tz),
-        "hours" => parse_hours(rest),
-        "ooo" => parse_ooo(rest),
-        "brief" => on_off("brief", rest).map(Command::Brief),
-        "standup" | "standups" => standup::parse(rest).map(Command::Standup),
-        "digest" => parse_digest(rest),
-        "nudge" => parse_nudge(rest),
-        "decide" if rest.is_empty() => Err(CommandError::new(
-            "Write the decision after `/async decide`, like `/async decide We release on Tuesdays`.",
-        )),
-        "decide" => Ok(Command::Decide(rest.to_owned())),
-        "decisions" => Ok(Command::Decisions((!rest.is_empty()).then(|| rest.to_owned()))),
-        "stats" if rest.is_empty() => Ok(Command::Stats(None)),
-        "stats" => lexer::days(rest, MAX_STATS_DAYS).map(|days| Command::Stats(Some(days))),
-        _ => Err(unknown_command(head)),
+    let head_lower = head.to_lowercase();
+    if head_lower.is_empty() {
+        return Ok(Command::Help);
+    }
+    if let Some(group) = table::group(&head_lower) {
+        let (sub, after) = split_word(rest);
+        return match table::find(&[group.name, &sub.to_lowercase()]) {
+            Some(spec) => (spec.parse)(after),
+            None => (group.otherwise)(sub, rest),
+        };
+    }
+    match table::find(&[&head_lower]) {
+        Some(spec) => (spec.parse)(rest),
+        None => Err(unknown_command(head)),
     }
 }
 
 fn unknown_command(head: &str) -> CommandError {
-    match suggest::suggest_word(head, &KEYWORDS) {
+    match suggest::suggest_word(head, &table::first_words()) {
         Some(word) => CommandError::new(format!(
             "I don't know `/async {head}` — did you mean `/async {word}`? Try `/async help`."
         )),
@@ -241,7 +288,7 @@ pub(super) fn parse_tz(rest: &str) -> Result<Timezone, CommandError> {
     }))
 }
 
-fn parse_hours(rest: &str) -> Result<Command, CommandError> {
+pub(super) fn parse_hours(rest: &str) -> Result<Command, CommandError> {
     let (range, days) = split_word(rest);
     if range.is_empty() {
         return Err(CommandError::new("Tell me your working hours, like `/async hours 09:00-17:30 mon-fri`."));
@@ -251,7 +298,7 @@ fn parse_hours(rest: &str) -> Result<Command, CommandError> {
     Ok(Command::Hours { hours, days })
 }
 
-fn parse_ooo(rest: &str) -> Result<Command, CommandError> {
+pub(super) fn parse_ooo(rest: &str) -> Result<Command, CommandError> {
     if rest.eq_ignore_ascii_case("off") {
         return Ok(Command::OooOff);
     }
@@ -277,7 +324,7 @@ fn parse_ooo(rest: &str) -> Result<Command, CommandError> {
     Ok(Command::Ooo { from, to })
 }
 
-fn on_off(command: &str, rest: &str) -> Result<bool, CommandError> {
+pub(super) fn on_off(command: &str, rest: &str) -> Result<bool, CommandError> {
     match rest.to_lowercase().as_str() {
         "on" => Ok(true),
         "off" => Ok(false),
@@ -285,15 +332,7 @@ fn on_off(command: &str, rest: &str) -> Result<bool, CommandError> {
     }
 }
 
-fn parse_digest(rest: &str) -> Result<Command, CommandError> {
-    let (action, name) = split_word(rest);
-    let action = match action.to_lowercase().as_str() {
-        "now" => DigestAction::Now,
-        "preview" => DigestAction::Preview,
-        _ => {
-            return Err(CommandError::new("Use `/async digest now <standup>` or `/async digest preview <standup>`."));
-        }
-    };
+pub(super) fn parse_digest(action: DigestAction, name: &str) -> Result<Command, CommandError> {
     if name.is_empty() {
         return Err(CommandError::new(format!(
             "Which standup? Like `/async digest {} daily`.",
@@ -307,26 +346,27 @@ fn parse_digest(rest: &str) -> Result<Command, CommandError> {
     Ok(Command::Digest { action, standup })
 }
 
-fn parse_nudge(rest: &str) -> Result<Command, CommandError> {
+pub(super) fn parse_decide(rest: &str) -> Result<Command, CommandError> {
+    if rest.is_empty() {
+        return Err(CommandError::new(
+            "Write the decision after `/async decide`, like `/async decide We release on Tuesdays`.",
+        ));
+    }
+    Ok(Command::Decide(rest.to_owned()))
+}
+
+pub(super) fn parse_stats(rest: &str) -> Result<Command, CommandError> {
+    if rest.is_empty() {
+        return Ok(Command::Stats(None));
+    }
+    lexer::days(rest, MAX_STATS_DAYS).map(|days| Command::Stats(Some(days)))
+}
+
+pub(super) fn parse_nudge(rest: &str) -> Result<Command, CommandError> {
     if rest.is_empty() {
         return Err(CommandError::new("Use `/async nudge on`, `/async nudge off` or `/async nudge dry-run`."));
     }
     rest.parse().map(Command::Nudge)
-}
-
-/// The help text: every command on a few lines, short enough for one chat message on either
-/// platform, written in markup both render the same (inline code only).
-pub fn usage() -> &'static str {
-    "unhurried — everything goes through `/async`:\n\
-     • `me` your settings · `who` teammates' local time · `tz Europe/Berlin` your timezone\n\
-     • `hours 09:00-17:30 [mon-fri]` your working hours · `ooo 2026-04-01..2026-04-05` / `ooo off`\n\
-     • `brief on|off` your morning brief · `forget-me` delete your data\n\
-     • `standup list` · `standup join|leave <name>` · `standup skip [<name>] [2026-04-01]`\n\
-     • `standup answer [<name>] [first | second | third]` · `standup preview <name> [days]`\n\
-     • `decide <text>` log a decision · `decisions [words]` find one · `stats [days]`\n\
-     Admins:\n\
-     • `standup create|edit <name> at=09:30 days=mon-fri channel=#team questions=\"Yesterday?|Today?|Blockers?\" blocker=3 digest=17:00 digest_tz=Europe/Berlin reminder=2h members=@ana,@bo` (or `cron=\"0 30 9 * * Mon-Fri\"` instead of at/days)\n\
-     • `standup delete|pause|resume <name>` · `digest now|preview <name>` · `nudge on|off|dry-run`"
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Purpose: the `key=value` options of `standup create/edit` — each value read strictly, then
 //! the rules that span several keys (cron excludes at/days, blocker within the questions).
 
-use chrono::{Duration, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime};
 
-use super::lexer::{channel_id, split_pipes, user_id};
+use super::lexer::{channel_id, date, split_pipes, user_id};
 use super::standup::MAX_QUESTIONS;
 use super::suggest::{or_list, suggest_word};
 use super::{CommandError, parse_tz};
@@ -32,6 +32,9 @@ pub struct StandupOptions {
     pub reminder: Option<Option<Duration>>,
     /// `members=<@U1>,<@U2>`: participant ids, without repeats.
     pub members: Option<Vec<String>>,
+    /// `holidays=2026-12-24,2026-12-31`: the standup's own days off (besides the workspace's),
+    /// replacing any before; `holidays=none` clears them (`Some` of an empty list).
+    pub holidays: Option<Vec<NaiveDate>>,
 }
 
 impl StandupOptions {
@@ -41,7 +44,7 @@ impl StandupOptions {
 }
 
 /// Option keys of `standup create/edit`, with an example value each for error hints.
-const OPTION_KEYS: [(&str, &str); 10] = [
+const OPTION_KEYS: [(&str, &str); 11] = [
     ("at", "09:30"),
     ("days", "mon-fri"),
     ("cron", "\"0 30 9 * * Mon-Fri\""),
@@ -52,6 +55,7 @@ const OPTION_KEYS: [(&str, &str); 10] = [
     ("digest_tz", "Europe/Berlin"),
     ("reminder", "2h"),
     ("members", "@ana,@bo"),
+    ("holidays", "2026-12-24,2026-12-31"),
 ];
 
 /// Reads `key=value` words into options, then checks the rules that span several keys.
@@ -111,6 +115,7 @@ fn set_option(options: &mut StandupOptions, key: &str, value: &str) -> Result<()
         "digest_tz" => options.digest_tz = Some(parse_tz(value)?),
         "reminder" => options.reminder = Some(parse_reminder(value)?),
         "members" => add_members(options, value)?,
+        "holidays" => options.holidays = Some(parse_holidays(value)?),
         _ => unreachable!("canonical_key returns only known keys"),
     }
     Ok(())
@@ -144,6 +149,30 @@ fn parse_reminder(value: &str) -> Result<Option<Duration>, CommandError> {
         return Err(CommandError::new("reminder=0s would remind at once: give a delay like 2h, or reminder=off."));
     }
     Ok(Some(delay))
+}
+
+/// Most days off one standup keeps, so a typo cannot make the list unreadable.
+const MAX_STANDUP_HOLIDAYS: usize = 100;
+
+/// `2026-12-24,2026-12-31` (sorted, without repeats), or `none`.
+fn parse_holidays(value: &str) -> Result<Vec<NaiveDate>, CommandError> {
+    if value.eq_ignore_ascii_case("none") || value.eq_ignore_ascii_case("off") {
+        return Ok(Vec::new());
+    }
+    let mut dates = value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(date)
+        .collect::<Result<Vec<_>, _>>()?;
+    dates.sort();
+    dates.dedup();
+    if dates.len() > MAX_STANDUP_HOLIDAYS {
+        return Err(CommandError::new(format!(
+            "That is {} days off; a standup keeps at most {MAX_STANDUP_HOLIDAYS} of its own.",
+            dates.len()
+        )));
+    }
+    Ok(dates)
 }
 
 /// Adds the members of a comma- or space-separated list, keeping the first of any repeats.

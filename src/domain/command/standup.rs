@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::CommandError;
-use super::lexer::{date, days, nothing_after, split_pipes, split_word, standup_name, words};
+use super::lexer::{date, days, split_pipes, split_word, standup_name, words};
 use super::options::{StandupOptions, parse_options};
 use super::suggest::suggest_word;
+use super::{Command, CommandError};
 
 /// Most questions a standup may ask (Discord modals hold at most five text inputs).
 pub const MAX_QUESTIONS: usize = 5;
@@ -73,52 +73,62 @@ pub enum StandupCommand {
 }
 
 impl StandupCommand {
+    /// The words of its entry in [`super::COMMANDS`].
+    pub fn path(&self) -> &'static [&'static str] {
+        match self {
+            StandupCommand::List => &["standup", "list"],
+            StandupCommand::Join(_) => &["standup", "join"],
+            StandupCommand::Leave(_) => &["standup", "leave"],
+            StandupCommand::Skip { .. } => &["standup", "skip"],
+            StandupCommand::Answer { .. } => &["standup", "answer"],
+            StandupCommand::Create { .. } => &["standup", "create"],
+            StandupCommand::Edit { .. } => &["standup", "edit"],
+            StandupCommand::Delete { .. } => &["standup", "delete"],
+            StandupCommand::Pause(_) => &["standup", "pause"],
+            StandupCommand::Resume(_) => &["standup", "resume"],
+            StandupCommand::Preview { .. } => &["standup", "preview"],
+        }
+    }
+
     /// Whether only an admin may run this (create, edit, delete, pause, resume).
     pub fn requires_admin(&self) -> bool {
-        matches!(
-            self,
-            StandupCommand::Create { .. }
-                | StandupCommand::Edit { .. }
-                | StandupCommand::Delete { .. }
-                | StandupCommand::Pause(_)
-                | StandupCommand::Resume(_)
-        )
+        super::table::find(self.path()).is_some_and(|spec| spec.access == super::Access::Admin)
     }
 }
 
-/// Sub-keywords of `standup`, for "did you mean" on a typo.
-const SUBCOMMANDS: [&str; 11] =
-    ["list", "join", "leave", "skip", "answer", "create", "edit", "delete", "pause", "resume", "preview"];
-
-/// Parses the text after `standup`.
-pub(super) fn parse(text: &str) -> Result<StandupCommand, CommandError> {
-    let (sub, rest) = split_word(text);
-    let lower = sub.to_lowercase();
-    match lower.as_str() {
-        "list" => nothing_after("standup list", rest).map(|()| StandupCommand::List),
-        "join" => only_name("join", rest).map(StandupCommand::Join),
-        "leave" => only_name("leave", rest).map(StandupCommand::Leave),
-        "delete" => parse_delete(rest),
-        "pause" => only_name("pause", rest).map(StandupCommand::Pause),
-        "resume" => only_name("resume", rest).map(StandupCommand::Resume),
-        "skip" => parse_skip(rest),
-        "answer" => parse_answer(rest),
-        "preview" => parse_preview(rest),
-        "create" | "edit" => parse_manage(&lower, rest),
-        "" => Err(CommandError::new(
+/// The error for `standup` followed by no subcommand, or by one that does not exist.
+pub(super) fn unknown_subcommand(sub: &str) -> CommandError {
+    if sub.is_empty() {
+        return CommandError::new(
             "Use `/async standup list`, `join <name>`, `leave <name>`, `skip`, `answer` or `preview <name>`. Try `/async help`.",
-        )),
-        _ => Err(match suggest_word(sub, &SUBCOMMANDS) {
-            Some(word) => CommandError::new(format!(
-                "I don't know `/async standup {sub}` — did you mean `/async standup {word}`?"
-            )),
-            None => CommandError::new(format!("I don't know `/async standup {sub}`. Try `/async help`.")),
-        }),
+        );
     }
+    match suggest_word(sub, &super::table::subcommands("standup")) {
+        Some(word) => {
+            CommandError::new(format!("I don't know `/async standup {sub}` — did you mean `/async standup {word}`?"))
+        }
+        None => CommandError::new(format!("I don't know `/async standup {sub}`. Try `/async help`.")),
+    }
+}
+
+pub(super) fn parse_join(rest: &str) -> Result<Command, CommandError> {
+    only_name("join", rest).map(|name| Command::Standup(StandupCommand::Join(name)))
+}
+
+pub(super) fn parse_leave(rest: &str) -> Result<Command, CommandError> {
+    only_name("leave", rest).map(|name| Command::Standup(StandupCommand::Leave(name)))
+}
+
+pub(super) fn parse_pause(rest: &str) -> Result<Command, CommandError> {
+    only_name("pause", rest).map(|name| Command::Standup(StandupCommand::Pause(name)))
+}
+
+pub(super) fn parse_resume(rest: &str) -> Result<Command, CommandError> {
+    only_name("resume", rest).map(|name| Command::Standup(StandupCommand::Resume(name)))
 }
 
 /// `skip [<name>] [<date>]`, in either order: a word that reads as a date is the date.
-fn parse_skip(rest: &str) -> Result<StandupCommand, CommandError> {
+pub(super) fn parse_skip(rest: &str) -> Result<StandupCommand, CommandError> {
     let (mut standup, mut day) = (None, None);
     let mut rest = rest;
     while !rest.is_empty() {
@@ -157,7 +167,7 @@ fn only_name(sub: &str, rest: &str) -> Result<String, CommandError> {
 }
 
 /// `delete <name> [confirm]`.
-fn parse_delete(rest: &str) -> Result<StandupCommand, CommandError> {
+pub(super) fn parse_delete(rest: &str) -> Result<StandupCommand, CommandError> {
     let (name, more) = split_word(rest);
     if name.is_empty() {
         return Err(CommandError::new("Which standup? Like `/async standup delete daily`."));
@@ -172,7 +182,7 @@ fn parse_delete(rest: &str) -> Result<StandupCommand, CommandError> {
     }
 }
 
-fn parse_preview(rest: &str) -> Result<StandupCommand, CommandError> {
+pub(super) fn parse_preview(rest: &str) -> Result<StandupCommand, CommandError> {
     let (name, more) = split_word(rest);
     if name.is_empty() {
         return Err(CommandError::new("Which standup? Like `/async standup preview daily 7`."));
@@ -186,7 +196,7 @@ fn parse_preview(rest: &str) -> Result<StandupCommand, CommandError> {
 /// `answer`, `answer daily`, `answer a | b | c`, `answer daily: a | b | c`. A lone word is read
 /// as a standup name; with answers the name needs its colon, because the grammar cannot tell a
 /// standup name from the first word of an answer.
-fn parse_answer(rest: &str) -> Result<StandupCommand, CommandError> {
+pub(super) fn parse_answer(rest: &str) -> Result<StandupCommand, CommandError> {
     if rest.is_empty() {
         return Ok(StandupCommand::Answer { standup: None, answers: Vec::new() });
     }
@@ -209,7 +219,7 @@ fn parse_answer(rest: &str) -> Result<StandupCommand, CommandError> {
     Ok(StandupCommand::Answer { standup, answers })
 }
 
-fn parse_manage(sub: &str, rest: &str) -> Result<StandupCommand, CommandError> {
+pub(super) fn parse_manage(sub: &str, rest: &str) -> Result<StandupCommand, CommandError> {
     let (name, options) = split_word(rest);
     if name.is_empty() {
         return Err(CommandError::new(format!(

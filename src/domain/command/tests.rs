@@ -255,6 +255,7 @@ fn standup_create_reads_every_option() {
             digest_tz: Some("Europe/Berlin".parse().unwrap()),
             reminder: Some(Some(Duration::hours(2))),
             members: Some(vec!["U1".into(), "U2".into()]),
+            holidays: None,
         }
     );
 }
@@ -391,6 +392,9 @@ fn only_management_commands_require_an_admin() {
         "digest now daily".into(),
         "digest preview daily".into(),
         "nudge off".into(),
+        "nudge channel on".into(),
+        "holidays add 2026-12-25".into(),
+        "holidays calendar off".into(),
     ];
     for text in &admin {
         assert!(ok(text).requires_admin(), "{text}");
@@ -413,6 +417,8 @@ fn only_management_commands_require_an_admin() {
         "decisions",
         "stats",
         "forget-me",
+        "nudge me off",
+        "holidays list",
     ];
     for text in anyone {
         assert!(!ok(text).requires_admin(), "{text}");
@@ -448,6 +454,9 @@ fn usage_names_every_command_and_fits_one_message() {
         "stats",
         "forget-me",
         "cron=",
+        "nudge me off|on",
+        "holidays add",
+        "holidays calendar",
     ] {
         assert!(text.contains(word), "usage lacks {word}");
     }
@@ -486,4 +495,141 @@ proptest! {
             prop_assert!(!message.is_empty() && !message.contains('\n'));
         }
     }
+}
+
+/// The text a typed invocation of `spec` makes with every option's example value, as the Discord
+/// adapter writes it.
+fn example_text(spec: &CommandSpec) -> String {
+    let given: Vec<(&str, String)> =
+        spec.options.iter().filter(|o| !o.example.is_empty()).map(|o| (o.name, o.example.to_owned())).collect();
+    command_text(spec.path, &given).unwrap_or_else(|| panic!("{:?}: options do not render", spec.path))
+}
+
+#[test]
+fn every_command_in_the_table_parses_from_its_typed_options_as_itself() {
+    for spec in COMMANDS {
+        let text = example_text(spec);
+        let parsed = parse(&text).unwrap_or_else(|e| panic!("{text:?} does not parse: {e}"));
+        assert_eq!(parsed.path(), spec.path, "{text:?} parsed as {parsed:?}");
+        assert_eq!(parsed.requires_admin(), spec.access == Access::Admin, "{text:?}");
+        // Only the required options: still the same command, or a one-line error for a
+        // command whose grammar needs more (create needs questions and a time).
+        let required: Vec<(&str, String)> =
+            spec.options.iter().filter(|o| o.required).map(|o| (o.name, o.example.to_owned())).collect();
+        let minimal = command_text(spec.path, &required).unwrap();
+        if let Ok(parsed) = parse(&minimal) {
+            assert_eq!(parsed.path(), spec.path, "{minimal:?}");
+        }
+    }
+}
+
+#[test]
+fn every_command_has_help_and_a_short_description() {
+    let text = usage();
+    assert!(text.chars().count() <= crate::domain::markup::DISCORD_MESSAGE_LIMIT, "{} chars", text.chars().count());
+    for spec in COMMANDS.iter().filter(|spec| spec.path != ["help"]) {
+        let last = spec.path[spec.path.len() - 1];
+        assert!(text.contains(last), "usage lacks {:?}", spec.path);
+        // Discord refuses descriptions over 100 characters and names over 32.
+        assert!((1..=100).contains(&spec.help.chars().count()), "{:?}", spec.path);
+        for option in spec.options {
+            assert!((1..=100).contains(&option.help.chars().count()), "{:?} {}", spec.path, option.name);
+            assert!(option.name.len() <= 32 && option.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert!(option.choices.is_empty() || option.choices.contains(&option.example));
+        }
+        let groups: Vec<&str> = GROUPS.iter().map(|g| g.name).collect();
+        assert_eq!(spec.path.len() == 2, groups.contains(&spec.path[0]), "{:?}", spec.path);
+    }
+    for group in GROUPS {
+        assert!(COMMANDS.iter().any(|spec| spec.path[0] == group.name), "{} has no subcommand", group.name);
+    }
+}
+
+#[test]
+fn typed_options_that_the_command_does_not_have_are_refused() {
+    assert_eq!(command_text(&["tz"], &[("zone", "UTC".into())]).as_deref(), Some("tz UTC"));
+    assert_eq!(command_text(&["tz"], &[("hours", "x".into())]), None);
+    assert_eq!(command_text(&["nope"], &[]), None);
+    assert_eq!(
+        command_text(&["standup", "delete"], &[("name", "daily".into()), ("confirm", "false".into())]).as_deref(),
+        Some("standup delete daily")
+    );
+}
+
+#[test]
+fn nudge_me_is_anyones_and_the_channel_mode_keeps_its_short_form() {
+    assert_eq!(ok("nudge me off"), Command::NudgeMe(false));
+    assert_eq!(ok("Nudge ME On"), Command::NudgeMe(true));
+    assert!(!ok("nudge me off").requires_admin());
+    assert_eq!(ok("nudge channel dry-run"), Command::Nudge(NudgeMode::DryRun));
+    assert_eq!(ok("nudge off"), Command::Nudge(NudgeMode::Off));
+    assert_eq!(err("nudge me"), "Use `/async nudge me on` or `/async nudge me off`.");
+    assert!(err("nudge me maybe").contains("nudge me on"));
+}
+
+#[test]
+fn holidays_commands_parse_and_only_list_is_for_everyone() {
+    let holidays = |text: &str| match ok(text) {
+        Command::Holidays(command) => command,
+        other => panic!("{text:?} parsed as {other:?}"),
+    };
+    assert_eq!(holidays("holidays list"), HolidaysCommand::List);
+    assert_eq!(holidays("holidays"), HolidaysCommand::List);
+    assert_eq!(
+        holidays("holidays add 2026-12-25 Christmas   Day"),
+        HolidaysCommand::Add { date: day("2026-12-25"), name: Some("Christmas Day".into()) }
+    );
+    assert_eq!(holidays("holiday add 2026-12-26"), HolidaysCommand::Add { date: day("2026-12-26"), name: None });
+    assert_eq!(holidays("holidays remove 2026-12-25"), HolidaysCommand::Remove(day("2026-12-25")));
+    assert_eq!(
+        holidays("holidays calendar https://example.org/h.ics"),
+        HolidaysCommand::Calendar(Some("https://example.org/h.ics".into()))
+    );
+    assert_eq!(
+        holidays("holidays calendar <https://example.org/h.ics|example.org/h.ics>"),
+        HolidaysCommand::Calendar(Some("https://example.org/h.ics".into()))
+    );
+    assert_eq!(
+        holidays("holidays calendar http://127.0.0.1:8080/h.ics"),
+        HolidaysCommand::Calendar(Some("http://127.0.0.1:8080/h.ics".into()))
+    );
+    assert_eq!(holidays("holidays calendar OFF"), HolidaysCommand::Calendar(None));
+    assert!(!ok("holidays list").requires_admin());
+    assert!(ok("holidays add 2026-12-25").requires_admin());
+    assert!(ok("holidays remove 2026-12-25").requires_admin());
+    assert!(ok("holidays calendar off").requires_admin());
+}
+
+#[test]
+fn bad_holidays_commands_are_one_line_errors() {
+    assert!(err("holidays add").contains("Which day?"));
+    assert!(err("holidays add 25/12/2026").contains("YYYY-MM-DD"));
+    assert!(err("holidays remove 2026-12-25 2026-12-26").contains("takes nothing after it"));
+    assert!(err(&format!("holidays add 2026-12-25 {}", "x".repeat(81))).contains("at most 80"));
+    assert!(err("holidays calendar http://example.org/h.ics").contains("https URL"));
+    assert!(err("holidays calendar http://10.0.0.1/h.ics").contains("https URL"));
+    assert!(err("holidays calendar ftp://example.org/h.ics").contains("https URL"));
+    assert!(err("holidays calendar").contains("Which calendar?"));
+    assert!(err("holidays lsit").contains("did you mean `/async holidays list`"));
+}
+
+#[test]
+fn standup_holidays_option_sets_or_clears_its_own_days_off() {
+    assert_eq!(
+        options("standup edit daily holidays=2026-12-31,2026-12-24,2026-12-24").holidays,
+        Some(vec![day("2026-12-24"), day("2026-12-31")])
+    );
+    assert_eq!(options("standup edit daily holidays=none").holidays, Some(vec![]));
+    assert!(err("standup edit daily holidays=tomorrow").contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn an_error_never_echoes_a_huge_command_whole() {
+    let one_word = "x".repeat(500_000);
+    let echoed = err(&one_word);
+    assert!(echoed.chars().count() < 200, "{echoed}");
+    assert!(echoed.contains(&format!("{}…", "x".repeat(40))), "{echoed}");
+    let many_words = "me ".to_owned() + &"word ".repeat(100_000);
+    let echoed = err(&many_words);
+    assert!(echoed.chars().count() <= 401, "{} chars", echoed.chars().count());
 }

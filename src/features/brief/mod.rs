@@ -76,8 +76,9 @@ pub async fn run_job(
         // Turned off: `reschedule_member` schedules again if it is turned back on.
         return Ok(JobOutcome::Done);
     }
-    // Checked again at run time: hours or out-of-office may have changed since scheduling.
-    if member.availability.is_working_at(now) && !member.unreachable {
+    // Checked again at run time: hours, out-of-office or holidays may have changed since scheduling.
+    let holiday = crate::features::holidays::is_holiday(bot, workspace_id, brief.local_date).await?;
+    if member.availability.is_working_at(now) && !member.unreachable && !holiday {
         send_brief(bot, workspace_id, &member, due_at, now).await?;
     }
     schedule_after(bot, workspace_id, &member, due_at.max(now)).await?;

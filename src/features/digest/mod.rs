@@ -58,8 +58,10 @@ fn occurrences(
         .map(move |date| (date, local_to_instant(tz, date, standup.digest_at))))
 }
 
-/// Schedules the first digest from `from` (digest zone) whose time is still to come.
+/// Schedules the first digest from `from` (digest zone) whose time is still to come; workspace
+/// holidays are days off like the standup's own.
 async fn schedule_after(bot: &Context, standup: &StandupRecord, from: NaiveDate) -> anyhow::Result<()> {
+    let standup = &crate::features::holidays::observed(bot, standup).await?;
     let now = bot.now();
     let Some((date, due)) = occurrences(standup, from)?.find(|(_, due)| *due > now) else { return Ok(()) };
     let job = NewJob {
@@ -104,6 +106,9 @@ pub async fn unschedule(bot: &Context, standup_id: i64) -> anyhow::Result<()> {
 /// [`LATE_AFTER`] after its time says it is late and when it was due.
 pub async fn run_job(bot: &Context, payload: DigestJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let Some(standup) = bot.store.standup(payload.standup_id).await? else { return Ok(JobOutcome::Done) };
+    // Workspace holidays are days off like the standup's own (one declared after this digest
+    // was scheduled included: no digest that day).
+    let standup = crate::features::holidays::observed(bot, &standup).await?;
     let scheduled = local_to_instant(digest_tz(&standup), payload.date, standup.digest_at);
     let (date, due) = occurrences(&standup, payload.date + Duration::days(1))?
         .take_while(|(_, due)| *due <= now)
@@ -113,7 +118,7 @@ pub async fn run_job(bot: &Context, payload: DigestJob, now: DateTime<Utc>) -> a
         tracing::info!(standup = %standup.name, missed = %payload.date, posting = %date,
             "digests were missed during downtime; posting the latest due one only");
     }
-    if !standup.paused {
+    if !standup.paused && !standup.skipped_dates.contains(&date) {
         let late = (now - due >= LATE_AFTER).then_some(due);
         post(bot, &standup, &date.to_string(), date, now, late).await?;
     }

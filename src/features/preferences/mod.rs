@@ -110,6 +110,19 @@ pub async fn set_brief(bot: &Context, ctx: &CommandContext<'_>, on: bool) -> any
     Ok(Reply::text(texts::brief_set(on)))
 }
 
+/// `/async nudge me off|on`: whether the bot answers the member's own pings. A channel whose
+/// nudges are off stays off whatever the member says.
+pub async fn set_nudge_me(bot: &Context, ctx: &CommandContext<'_>, on: bool) -> anyhow::Result<Reply> {
+    let changes = MemberChanges { nudge_opt_out: Some(!on), ..Default::default() };
+    bot.store.update_member(ctx.member.id, &changes).await?;
+    // Typed in a channel, the reply says whether that channel's own setting keeps nudges off.
+    let channel_off = !ctx.invocation.is_dm && {
+        let channel = bot.store.ensure_channel(ctx.workspace_id, &ctx.invocation.channel).await?;
+        channel.nudge_mode == crate::domain::command::NudgeMode::Off.as_str()
+    };
+    Ok(Reply::text(crate::features::texts::nudge::me_set(!on, channel_off)))
+}
+
 /// `/async who`: teammates' local time now and whether they are working.
 pub async fn who(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
     let now = bot.now();
@@ -126,10 +139,19 @@ pub async fn who(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Repl
     Ok(Reply::text(lines.join("\n")))
 }
 
-/// `/async forget-me`.
+/// How long the first `/async forget-me` waits for the second, which erases.
+pub const FORGET_CONFIRM_WINDOW: chrono::Duration = chrono::Duration::minutes(10);
+
+/// `/async forget-me`: the first asks for confirmation (what will be erased, and how to go on);
+/// the same command again within [`FORGET_CONFIRM_WINDOW`] erases.
 pub async fn forget_me(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
-    bot.store.forget_member(ctx.member.id).await?;
-    Ok(Reply::text(texts::forgotten()))
+    let now = bot.now();
+    let asked_before = bot.store.request_forget(ctx.member.id, now).await?;
+    if asked_before.is_some_and(|asked| asked <= now && now - asked <= FORGET_CONFIRM_WINDOW) {
+        bot.store.forget_member(ctx.member.id).await?;
+        return Ok(Reply::text(texts::forgotten()));
+    }
+    Ok(Reply::text(texts::forget_confirm(FORGET_CONFIRM_WINDOW.num_minutes())))
 }
 
 async fn schedule_changed(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<()> {

@@ -44,6 +44,7 @@ async fn target(
         return Ok(Some(Target::Open(run.clone())));
     }
     let recurrence = recurrence_of(standup)?;
+    let standup = &crate::features::holidays::observed(bot, standup).await?;
     let is_prompt_day = |date| {
         matches!(plan_day(&recurrence, &member.availability, &standup.skipped_dates, date), DayPlan::Prompt { .. })
     };

@@ -191,7 +191,7 @@ pub async fn create_command(
         }),
         digest_tz: options.digest_tz.unwrap_or(bot.settings.workspace.timezone),
         reminder: options.reminder.unwrap_or(bot.settings.standup.reminder),
-        skipped_dates: Vec::new(),
+        skipped_dates: options.holidays.clone().unwrap_or_default(),
     };
     Ok(match create(bot, ctx.workspace_id, &spec).await? {
         Ok(standup) => {
@@ -268,7 +268,12 @@ pub async fn edit(
     if let Some(reminder) = options.reminder {
         after.reminder = reminder;
     }
-    let digest_changed = after.digest_at != standup.digest_at || after.digest_tz != standup.digest_tz;
+    if let Some(days_off) = &options.holidays {
+        after.skipped_dates.clone_from(days_off);
+    }
+    let digest_changed = after.digest_at != standup.digest_at
+        || after.digest_tz != standup.digest_tz
+        || after.skipped_dates != standup.skipped_dates;
     save(bot, &standup, &after, digest_changed || after.recurrence != standup.recurrence).await?;
     let updated = texts::changed(bot.markup, &after.name, "is updated");
     Ok(with_note(updated, after_hours_note(bot, &after).await?))
@@ -399,7 +404,12 @@ async fn skip_one(
             RunState::Scheduled | RunState::Prompted => true,
         },
         None => matches!(
-            plan_day(&recurrence_of(standup)?, &member.availability, &standup.skipped_dates, date),
+            plan_day(
+                &recurrence_of(standup)?,
+                &member.availability,
+                &crate::features::holidays::observed(bot, standup).await?.skipped_dates,
+                date
+            ),
             DayPlan::Prompt { .. }
         ),
     };

@@ -4,6 +4,7 @@
 use crate::context::Context;
 use crate::domain::markup::TimeStyle;
 use crate::domain::schedule::{local_date_of, utc_offset_at};
+use crate::features::texts::holidays as holiday_texts;
 use crate::features::texts::standup as texts;
 use crate::ports::{RunState, StandupRecord};
 
@@ -17,6 +18,8 @@ pub const DEFAULT_PREVIEW_DAYS: u32 = 7;
 /// a zone change is followed), each prompt in the member's own wall time beside the reader's.
 pub async fn preview(bot: &Context, standup: &StandupRecord, days: Option<u32>) -> anyhow::Result<String> {
     let recurrence = recurrence_of(standup)?;
+    let holiday_names = crate::features::holidays::names(bot, standup).await?;
+    let standup = &crate::features::holidays::observed(bot, standup).await?;
     let now = bot.now();
     let mut lines = Vec::new();
     for member_id in &standup.members {
@@ -34,7 +37,10 @@ pub async fn preview(bot: &Context, standup: &StandupRecord, days: Option<u32>) 
                 }
                 Planned::Run(state) => texts::preview_day(date, run_word(state)),
                 Planned::Away => texts::preview_day(date, "out of office"),
-                Planned::Holiday => texts::preview_day(date, "skipped (holiday)"),
+                Planned::Holiday => {
+                    let name = holiday_names.get(&date).map_or("", String::as_str);
+                    texts::preview_day(date, &holiday_texts::preview_word(bot.markup, name))
+                }
                 Planned::Passed | Planned::NoStandup => continue,
             };
             entries.push(entry);

@@ -10,6 +10,7 @@ use crate::domain::availability::Availability;
 use crate::domain::events::{Destination, MessageAction, OutgoingMessage, Purpose};
 use crate::domain::member::Member;
 use crate::domain::schedule::{Recurrence, local_date_of};
+use crate::features::holidays;
 use crate::features::texts::standup as texts;
 use crate::jobs::{Job, JobOutcome, NewJob, RunJob};
 use crate::ports::{MemberChanges, RunKey, RunState, StandupRecord};
@@ -160,6 +161,7 @@ pub async fn schedule_next(
         return Ok(());
     }
     let recurrence = recurrence_of(standup)?;
+    let standup = &holidays::observed(bot, standup).await?;
     schedule_member(bot, standup, &recurrence, member_id, from, late_ok).await
 }
 
@@ -202,6 +204,7 @@ async fn schedule_member(
 /// Schedules every member's next prompt from their own today (after a create, an edit, a resume).
 pub async fn schedule_all(bot: &Context, standup: &StandupRecord) -> anyhow::Result<()> {
     let recurrence = recurrence_of(standup)?;
+    let standup = &holidays::observed(bot, standup).await?;
     for &member_id in &standup.members {
         let member = bot.member_by_id(member_id).await?;
         let today = local_date_of(member.tz(), bot.now());
@@ -224,6 +227,7 @@ pub async fn run_prompt(bot: &Context, payload: RunJob, now: DateTime<Utc>) -> a
     if standup.paused || !standup.members.contains(&payload.member_id) {
         return Ok(JobOutcome::Done);
     }
+    let standup = holidays::observed(bot, &standup).await?;
     let member = bot.member_by_id(payload.member_id).await?;
     let recurrence = recurrence_of(&standup)?;
     match plan_day(&recurrence, &member.availability, &standup.skipped_dates, payload.date) {
@@ -289,6 +293,10 @@ pub async fn run_reminder(bot: &Context, payload: RunJob, now: DateTime<Utc>) ->
     let Some(run) = bot.store.run(&payload.run_key()).await? else { return Ok(JobOutcome::Done) };
     let member: Member = bot.member_by_id(payload.member_id).await?;
     if run.state != RunState::Prompted || member.unreachable || !member.availability.is_working_at(now) {
+        return Ok(JobOutcome::Done);
+    }
+    // A holiday declared after the prompt went out: no reminder that day.
+    if holidays::is_holiday(bot, standup.workspace_id, payload.date).await? {
         return Ok(JobOutcome::Done);
     }
     let text = texts::reminder(bot.markup, &standup.name, run.next_question, &standup.questions);

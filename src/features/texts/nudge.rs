@@ -67,6 +67,20 @@ pub fn mode_set(markup: &dyn Markup, channel: &str, mode: NudgeMode) -> String {
     }
 }
 
+/// `/async nudge me off|on` succeeded; `channel_off` when the channel it was typed in has
+/// nudges off anyway (the channel's setting wins).
+pub fn me_set(opted_out: bool, channel_off: bool) -> String {
+    match (opted_out, channel_off) {
+        (true, _) => "Done: the bot will not answer your pings any more, in any channel. `/async nudge me on` undoes it."
+            .to_owned(),
+        (false, false) => {
+            "Done: the bot answers your quick pings with an async prompt again, where the channel has nudges on."
+                .to_owned()
+        }
+        (false, true) => "Done: the bot answers your quick pings again where the channel has nudges on; this channel has them off, and that stays.".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
