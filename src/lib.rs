@@ -13,6 +13,7 @@
 //! - [`jobs`]: durable jobs with exactly-once claims and per-kind missed-job policies.
 //! - [`adapters`]: implementations of the ports (SQLite store, system and manual clocks).
 //! - [`cli`]: the `unhurried` subcommands.
+//! - [`health`]: what `/healthz` knows about the store: failed writes, repeatedly failing ticks.
 
 pub mod adapters;
 pub mod bot;
@@ -22,6 +23,7 @@ pub mod context;
 pub mod delivery;
 pub mod domain;
 pub mod features;
+pub mod health;
 pub mod inbox;
 pub mod jobs;
 pub mod ports;

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::adapters::sqlite::export::{ExportAnswer, ExportDecision, ExportDigest, ExportFilter, ExportReader, ExportRun};
+use crate::adapters::sqlite::export::{
+    ExportAnswer, ExportDecision, ExportDigest, ExportFilter, ExportReader, ExportRun,
+};
 use crate::cli::{EXIT_BAD_INPUT, ExportArgs, ExportFormat};
 use crate::config::Settings;
 
@@ -78,8 +80,20 @@ pub async fn export(args: &ExportArgs, settings: Settings) -> ExitCode {
 
 /// The CSV columns: every record kind in one table, a column empty where a kind has no value.
 const CSV_COLUMNS: [&str; 14] = [
-    "kind", "workspace", "standup", "member", "member_id", "local_date", "tz", "question_number", "question", "text",
-    "blocker", "state", "channel", "at",
+    "kind",
+    "workspace",
+    "standup",
+    "member",
+    "member_id",
+    "local_date",
+    "tz",
+    "question_number",
+    "question",
+    "text",
+    "blocker",
+    "state",
+    "channel",
+    "at",
 ];
 
 /// One CSV table (RFC 4180: fields with commas, quotes or line breaks are quoted).
@@ -87,30 +101,74 @@ fn csv(export: &Export) -> String {
     let mut rows: Vec<[String; 14]> = Vec::new();
     for a in &export.answers {
         rows.push([
-            "answer".into(), a.workspace.clone(), a.standup.clone(), a.member.clone(), a.member_id.clone(),
-            a.local_date.clone(), a.tz.clone(), a.question_number.to_string(), a.question.clone(), a.answer.clone(),
-            a.blocker.to_string(), String::new(), String::new(), a.answered_at.clone(),
+            "answer".into(),
+            a.workspace.clone(),
+            a.standup.clone(),
+            a.member.clone(),
+            a.member_id.clone(),
+            a.local_date.clone(),
+            a.tz.clone(),
+            a.question_number.to_string(),
+            a.question.clone(),
+            a.answer.clone(),
+            a.blocker.to_string(),
+            String::new(),
+            String::new(),
+            a.answered_at.clone(),
         ]);
     }
     for r in &export.runs {
         rows.push([
-            "run".into(), r.workspace.clone(), r.standup.clone(), r.member.clone(), r.member_id.clone(),
-            r.local_date.clone(), r.tz.clone(), String::new(), String::new(), String::new(), String::new(),
-            r.state.clone(), String::new(), r.answered_at.clone().or_else(|| r.prompted_at.clone()).unwrap_or_default(),
+            "run".into(),
+            r.workspace.clone(),
+            r.standup.clone(),
+            r.member.clone(),
+            r.member_id.clone(),
+            r.local_date.clone(),
+            r.tz.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            r.state.clone(),
+            String::new(),
+            r.answered_at.clone().or_else(|| r.prompted_at.clone()).unwrap_or_default(),
         ]);
     }
     for d in &export.decisions {
         rows.push([
-            "decision".into(), d.workspace.clone(), String::new(), d.author.clone(), d.author_id.clone(),
-            d.local_date.clone(), String::new(), String::new(), String::new(), d.text.clone(), String::new(),
-            String::new(), d.channel.clone(), d.created_at.clone(),
+            "decision".into(),
+            d.workspace.clone(),
+            String::new(),
+            d.author.clone(),
+            d.author_id.clone(),
+            d.local_date.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            d.text.clone(),
+            String::new(),
+            String::new(),
+            d.channel.clone(),
+            d.created_at.clone(),
         ]);
     }
     for g in &export.digests {
         rows.push([
-            "digest".into(), g.workspace.clone(), g.standup.clone(), String::new(), String::new(),
-            g.local_date.clone(), g.tz.clone(), String::new(), String::new(), format!("{} answers", g.answers),
-            String::new(), String::new(), String::new(), g.posted_at.clone(),
+            "digest".into(),
+            g.workspace.clone(),
+            g.standup.clone(),
+            String::new(),
+            String::new(),
+            g.local_date.clone(),
+            g.tz.clone(),
+            String::new(),
+            String::new(),
+            format!("{} answers", g.answers),
+            String::new(),
+            String::new(),
+            String::new(),
+            g.posted_at.clone(),
         ]);
     }
     let mut text = CSV_COLUMNS.join(",") + "\r\n";
@@ -122,7 +180,11 @@ fn csv(export: &Export) -> String {
 }
 
 fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field.to_owned() }
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -107,8 +107,13 @@ pub trait DirectoryStore: Send + Sync {
     /// Replaces a member's out-of-office ranges.
     async fn set_out_of_office(&self, member_id: i64, ranges: &[(NaiveDate, NaiveDate)]) -> anyhow::Result<()>;
 
-    /// Deletes what the store knows about a member; their answers stay as "former member".
+    /// Erases a member everywhere: their settings, what they wrote and every copy of it; the
+    /// member row stays as "former member" so answers still count.
     async fn forget_member(&self, member_id: i64) -> anyhow::Result<()>;
+
+    /// Records that the member asked to be forgotten at `at` (the first step of `forget-me`);
+    /// returns when they asked before, if they did.
+    async fn request_forget(&self, member_id: i64, at: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>>;
 
     /// Remembers the conversation in which a member writes to the bot directly (their DM with
     /// the bot), so a command typed there is known to come from a private conversation.

@@ -45,7 +45,10 @@ async fn export_writes_answers_runs_decisions_and_digests_with_names_and_local_d
     assert_eq!(blocker["member"], "bob");
     assert_eq!(blocker["standup"], "daily");
     assert_eq!(blocker["question"], "Anything blocking you?");
-    assert_eq!((blocker["local_date"].as_str(), blocker["tz"].as_str()), (Some("2026-03-26"), Some("America/New_York")));
+    assert_eq!(
+        (blocker["local_date"].as_str(), blocker["tz"].as_str()),
+        (Some("2026-03-26"), Some("America/New_York"))
+    );
     let runs = export["runs"].as_array().unwrap();
     assert!(runs.iter().any(|r| r["member"] == "chen" && r["state"] == "missed"), "{runs:?}");
     let decision = &export["decisions"][0];
@@ -67,7 +70,9 @@ async fn export_writes_answers_runs_decisions_and_digests_with_names_and_local_d
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("kind,workspace,standup,member,member_id,local_date,tz,question_number,question,text,blocker,state,channel,at")
+        Some(
+            "kind,workspace,standup,member,member_id,local_date,tz,question_number,question,text,blocker,state,channel,at"
+        )
     );
     assert!(csv.contains("answer,sim,daily,bob,U_BOB,2026-03-26,America/New_York,3,Anything blocking you?,"), "{csv}");
     for kind in ["run,", "decision,", "digest,"] {
@@ -75,7 +80,10 @@ async fn export_writes_answers_runs_decisions_and_digests_with_names_and_local_d
     }
 
     // Bad input: one line, exit code 2, nothing written.
-    for args in [&["export", "--format", "json", "--since", "March"][..], &["export", "--format", "json", "--standup", "nosuch"]] {
+    for args in [
+        &["export", "--format", "json", "--since", "March"][..],
+        &["export", "--format", "json", "--standup", "nosuch"],
+    ] {
         let (code, stdout, stderr) = unhurried(&db, args);
         assert_eq!((code, stdout.as_str(), stderr.trim().lines().count()), (Some(2), "", 1), "{args:?}: {stderr}");
     }

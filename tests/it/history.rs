@@ -54,8 +54,10 @@ async fn history_shows_what_the_reader_may_read(platform: Platform) {
 
     let all = ask(&mut t, "U1", "standup history").await.join("\n");
     assert!(all.starts_with("Answers from the last 7 days, newest first:"), "{all}");
-    let order: Vec<usize> =
-        ["alice wednesday", "bob wednesday", "alice tuesday", "alice monday"].iter().map(|w| all.find(w).unwrap()).collect();
+    let order: Vec<usize> = ["alice wednesday", "bob wednesday", "alice tuesday", "alice monday"]
+        .iter()
+        .map(|w| all.find(w).unwrap())
+        .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "newest first, then by member: {all}");
     assert!(all.contains("What did you do?"), "each answer under its question: {all}");
     assert!(!all.contains("secret") && !all.contains("hiring"), "not alice's standup: {all}");

@@ -211,27 +211,26 @@ impl DirectoryStore for SqliteStore {
     }
 
     async fn forget_member(&self, member_id: i64) -> anyhow::Result<()> {
+        // Everything they wrote and every copy of it, in one transaction (erasure.rs).
         let mut tx = self.begin_write().await?;
-        // Answers stay (they are the team's record) but no longer say who wrote them: the member
-        // row is anonymised rather than deleted, so answers keep their run and digest links.
-        sqlx::query(
-            "UPDATE members SET forgotten = 1, display_name = 'former member', tz = NULL, hours = NULL, days = NULL,
-                 dm_channel = NULL, platform_user_id = 'forgotten-' || id WHERE id = ?",
-        )
-        .bind(member_id)
-        .execute(&mut *tx)
-        .await?;
-        for sql in [
-            "DELETE FROM out_of_office WHERE member_id = ?",
-            "DELETE FROM standup_members WHERE member_id = ?",
-            "DELETE FROM offhours_notices WHERE sender_id = ? OR recipient_id = ?1",
-            "UPDATE decisions SET author_id = NULL WHERE author_id = ?",
-            "UPDATE jobs SET state = 'cancelled' WHERE state = 'pending' AND json_extract(payload, '$.member_id') = ?",
-        ] {
-            sqlx::query(sql).bind(member_id).execute(&mut *tx).await?;
-        }
+        super::erasure::erase_member(&mut tx, member_id).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn request_forget(&self, member_id: i64, at: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let mut tx = self.begin_write().await?;
+        let before: Option<Option<i64>> = sqlx::query_scalar("SELECT forget_requested_at FROM members WHERE id = ?")
+            .bind(member_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE members SET forget_requested_at = ? WHERE id = ?")
+            .bind(secs(at))
+            .bind(member_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        before.flatten().map(instant).transpose()
     }
 
     async fn record_dm_channel(&self, member_id: i64, channel: &str) -> anyhow::Result<()> {

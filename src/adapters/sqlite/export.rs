@@ -144,7 +144,8 @@ impl ExportReader {
              WHERE (?1 IS NULL OR r.local_date >= ?1) AND (?2 IS NULL OR s.name = ?2 COLLATE NOCASE)
              ORDER BY r.local_date, s.name, member, a.question_index"
         );
-        let mut rows: Vec<ExportAnswer> = self.bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), filter).fetch_all(&self.pool).await?;
+        let mut rows: Vec<ExportAnswer> =
+            self.bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), filter).fetch_all(&self.pool).await?;
         for row in &mut rows {
             row.answered_at = rfc3339(row.answered_secs);
         }
@@ -162,7 +163,8 @@ impl ExportReader {
              WHERE (?1 IS NULL OR r.local_date >= ?1) AND (?2 IS NULL OR s.name = ?2 COLLATE NOCASE)
              ORDER BY r.local_date, s.name, member"
         );
-        let mut rows: Vec<ExportRun> = self.bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), filter).fetch_all(&self.pool).await?;
+        let mut rows: Vec<ExportRun> =
+            self.bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), filter).fetch_all(&self.pool).await?;
         for row in &mut rows {
             row.prompted_at = row.prompted_secs.map(rfc3339);
             row.answered_at = row.answered_secs.map(rfc3339);
@@ -171,7 +173,11 @@ impl ExportReader {
     }
 
     /// Decisions, oldest first; local dates in the author's zone, else `default_tz`.
-    pub async fn decisions(&self, filter: &ExportFilter, default_tz: chrono_tz::Tz) -> anyhow::Result<Vec<ExportDecision>> {
+    pub async fn decisions(
+        &self,
+        filter: &ExportFilter,
+        default_tz: chrono_tz::Tz,
+    ) -> anyhow::Result<Vec<ExportDecision>> {
         let sql = format!(
             "SELECT w.platform_id AS workspace, COALESCE({MEMBER_NAME}, '') AS author,
                     COALESCE(m.platform_user_id, '') AS author_id, m.tz AS author_tz,
@@ -182,7 +188,8 @@ impl ExportReader {
                  (SELECT s.channel_id FROM standups s WHERE s.workspace_id = d.workspace_id AND s.name = ?2 COLLATE NOCASE)
              ORDER BY d.created_at, d.id"
         );
-        let rows: Vec<ExportDecision> = self.bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), filter).fetch_all(&self.pool).await?;
+        let rows: Vec<ExportDecision> =
+            self.bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), filter).fetch_all(&self.pool).await?;
         Ok(rows
             .into_iter()
             .filter_map(|mut row| {

@@ -7,11 +7,13 @@
 
 mod digests;
 mod directory;
+mod erasure;
 pub mod export;
 mod history;
 mod holidays;
 mod inbox;
 mod jobs;
+mod maintenance;
 mod nudges;
 mod outbox;
 mod participation;
@@ -34,7 +36,10 @@ use sqlx::sqlite::{
 };
 use tokio::sync::Mutex;
 
+pub use self::erasure::ForgettableMember;
+pub use self::maintenance::{Restored, RowCounts, check_backup, restore_from, schema_version};
 use self::scope::{Conn, Scope, WriteTx};
+use crate::health::StoreHealth;
 use crate::ports::{InstanceGuard, Store, StoreError, UnitOfWork};
 
 /// How long a writer waits for another connection's write lock before failing.
@@ -57,6 +62,8 @@ pub struct SqliteStore {
     /// Set on the view of the store an event or job is handled through: all its reads and
     /// writes share one transaction ([`Store::begin`]).
     scope: Option<Arc<Scope>>,
+    /// Failed writes and ticks, reported by [`Store::ping`] (`/healthz`).
+    health: Arc<StoreHealth>,
 }
 
 impl SqliteStore {
@@ -74,7 +81,10 @@ impl SqliteStore {
             .with_context(|| format!("'{url}' is not a SQLite URL"))?
             .create_if_missing(true)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            // Deleted and overwritten text is zeroed in the file, not left in free space
+            // (erasure, docs/operations.md); FAST costs no extra I/O.
+            .pragma("secure_delete", "FAST");
         if !in_memory {
             options = options.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Normal);
         }
@@ -83,14 +93,24 @@ impl SqliteStore {
             .max_connections(POOL_SIZE)
             .connect_with(options)
             .await
-            .with_context(|| format!("cannot open the database {url}"))?;
-        Ok(SqliteStore { pool, path, write_gate: Arc::new(Mutex::new(())), scope: None })
+            .map_err(|e| maintenance::explain(path.as_deref(), anyhow::Error::new(e).context("cannot open it")))?;
+        Ok(SqliteStore { pool, path, write_gate: Arc::new(Mutex::new(())), scope: None, health: Arc::default() })
     }
 
-    /// Applies the migrations embedded from `migrations/`.
+    /// Applies the migrations embedded from `migrations/`; refuses a database a newer version has
+    /// migrated further (migrations are forward-only: this build could not read it safely).
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        sqlx::migrate!("./migrations").run(&self.pool).await.context("cannot apply database migrations")?;
+        self.refuse_newer_schema().await?;
+        maintenance::migrator()
+            .run(&self.pool)
+            .await
+            .map_err(|e| self.explain(anyhow::Error::new(e).context("cannot apply database migrations")))?;
         Ok(())
+    }
+
+    /// What `/healthz` reports about this store; `serve` records its scheduler ticks here.
+    pub fn health(&self) -> Arc<StoreHealth> {
+        self.health.clone()
     }
 
     /// The connection pool, for adapters' own tests.
@@ -111,7 +131,7 @@ impl SqliteStore {
     pub(crate) async fn begin_write(&self) -> anyhow::Result<WriteTx> {
         match &self.scope {
             Some(scope) => scope.begin_step(&self.pool, &self.write_gate).await,
-            None => WriteTx::own(&self.pool, &self.write_gate).await,
+            None => WriteTx::own(&self.pool, &self.write_gate, &self.health).await,
         }
     }
 
@@ -144,6 +164,35 @@ struct LockFile {
 
 impl InstanceGuard for LockFile {}
 
+/// Takes the single-instance lock of the database file at `path` (`<path>.lock`), as `serve`
+/// holds it while it runs; `restore` takes it too, so it never replaces a database in use.
+pub fn lock_database_file(path: &std::path::Path) -> Result<Box<dyn InstanceGuard>, StoreError> {
+    let mut lock_path = path.to_path_buf().into_os_string();
+    lock_path.push(".lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open the lock file {}", PathBuf::from(&lock_path).display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Box::new(LockFile { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(path.display().to_string())),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(StoreError::Other(anyhow::Error::new(e).context("cannot lock the database")))
+        }
+    }
+}
+
+/// The file a `sqlite:` URL names; `None` for an in-memory database.
+pub fn database_file(url: &str) -> anyhow::Result<Option<PathBuf>> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(None);
+    }
+    let options = SqliteConnectOptions::from_str(url).with_context(|| format!("'{url}' is not a SQLite URL"))?;
+    Ok(Some(options.get_filename().to_path_buf()))
+}
+
 /// Held by in-memory stores, which no other process can open.
 struct NoLock;
 
@@ -152,34 +201,29 @@ impl InstanceGuard for NoLock {}
 #[async_trait]
 impl Store for SqliteStore {
     fn lock_instance(&self) -> Result<Box<dyn InstanceGuard>, StoreError> {
-        let Some(path) = &self.path else {
-            return Ok(Box::new(NoLock));
-        };
-        let mut lock_path = path.clone().into_os_string();
-        lock_path.push(".lock");
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .with_context(|| format!("cannot open the lock file {}", PathBuf::from(&lock_path).display()))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Box::new(LockFile { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(path.display().to_string())),
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(StoreError::Other(anyhow::Error::new(e).context("cannot lock the database")))
-            }
+        match &self.path {
+            Some(path) => lock_database_file(path),
+            None => Ok(Box::new(NoLock)),
         }
     }
 
     async fn begin(&self) -> anyhow::Result<Box<dyn UnitOfWork>> {
-        let scope = Arc::new(Scope::default());
+        let scope = Arc::new(Scope::new(self.health.clone()));
         let view = SqliteStore { scope: Some(scope.clone()), ..self.clone() };
         Ok(Box::new(scope::SqliteUnit { view: Arc::new(view), scope }))
     }
 
     async fn ping(&self) -> anyhow::Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await.context("the database does not answer")?;
-        Ok(())
+        if self.health.write_failing() {
+            // Has the disk come back? One small write that always reaches the file says so.
+            if self.write(sqlx::query("UPDATE health_probe SET probes = probes + 1")).await.is_ok() {
+                self.health.write_succeeded();
+            }
+        }
+        match self.health.problem() {
+            Some(problem) => Err(anyhow::anyhow!(problem)),
+            None => Ok(()),
+        }
     }
 }

@@ -106,8 +106,13 @@ impl OutboxStore for SqliteStore {
 
     async fn record_delivery_result(&self, id: i64, result: &Delivery, now: DateTime<Utc>) -> anyhow::Result<()> {
         let query = match result {
+            // A private reply is not kept once delivered: it is never edited or looked up again,
+            // and it names its reader (so an erasure's own confirmation leaves no trace).
             Delivery::Sent(platform_ref) => sqlx::query(
-                "UPDATE outbox SET state = 'sent', sent_at = ?, platform_ref = ?, maybe_sent = 0 WHERE id = ?",
+                "UPDATE outbox SET state = 'sent', sent_at = ?, platform_ref = ?, maybe_sent = 0,
+                     message = CASE WHEN urgent = 1 THEN '{}' ELSE message END,
+                     lane = CASE WHEN urgent = 1 THEN NULL ELSE lane END
+                 WHERE id = ?",
             )
             .bind(secs(now))
             .bind(platform_ref),

@@ -108,7 +108,9 @@ impl ParticipationStore for SqliteStore {
                 )
                 .await?
             }
-            None => self.write(sqlx::query("DELETE FROM weekly_summaries WHERE standup_id = ?").bind(standup_id)).await?,
+            None => {
+                self.write(sqlx::query("DELETE FROM weekly_summaries WHERE standup_id = ?").bind(standup_id)).await?
+            }
         };
         Ok(())
     }

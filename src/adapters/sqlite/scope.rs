@@ -7,6 +7,15 @@
 //! feature that only looks something up (or asks the platform for a profile before writing)
 //! never holds SQLite's one write lock. Each store method's own write is a savepoint inside it,
 //! so a method that fails half-way undoes only its own statements, as its own transaction did.
+//!
+//! Transactions are begun and ended with plain statements on a pooled connection, never sqlx's
+//! `Transaction`: when a `COMMIT` fails on a full disk or an I/O error, SQLite has already rolled
+//! the transaction back, sqlx's later `ROLLBACK` then fails, and its bookkeeping of the
+//! connection's transaction depth never returns to zero — the connection went back to the pool
+//! "inside a transaction", and every later write on it failed (`begin_with at non-zero
+//! transaction depth`) until a restart. Here a connection whose commit or rollback failed is
+//! closed instead of pooled (closing rolls back whatever SQLite still holds), and every failure to
+//! begin or commit is recorded in [`StoreHealth`] for `/healthz`.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
@@ -14,16 +23,17 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use async_trait::async_trait;
 use sqlx::pool::PoolConnection;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::SqliteStore;
+use crate::health::StoreHealth;
 use crate::ports::{SharedStore, UnitOfWork};
 
 /// The transaction of one unit of work, once it has begun.
-#[derive(Default)]
 pub(crate) struct Scope {
     state: Arc<Mutex<ScopeState>>,
+    health: Arc<StoreHealth>,
 }
 
 #[derive(Default)]
@@ -52,13 +62,16 @@ impl ScopeState {
 }
 
 impl Scope {
+    pub(crate) fn new(health: Arc<StoreHealth>) -> Self {
+        Scope { state: Arc::default(), health }
+    }
+
     /// Starts a savepoint, beginning the transaction first if this is the first write.
     pub(crate) async fn begin_step(&self, pool: &SqlitePool, gate: &Arc<Mutex<()>>) -> anyhow::Result<WriteTx> {
         let mut state = self.state.clone().lock_owned().await;
         if state.conn.is_none() {
             let held = gate.clone().lock_owned().await;
-            let mut conn = pool.acquire().await.context("cannot get a database connection")?;
-            sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await.context("cannot start a write transaction")?;
+            let conn = begin_immediate(pool, &self.health).await?;
             state.conn = Some(conn);
             state.gate = Some(held);
         }
@@ -87,9 +100,29 @@ impl Scope {
             drop(conn.detach());
         }
         state.gate = None;
-        result.with_context(|| format!("{statement} failed"))?;
+        let result = result.with_context(|| format!("{statement} failed"));
+        if let Err(error) = &result
+            && statement == "COMMIT"
+        {
+            self.health.write_failed(error);
+        }
+        result?;
         Ok(())
     }
+}
+
+/// A pooled connection inside a fresh `BEGIN IMMEDIATE` transaction. A failure to begin is
+/// recorded as a write failure (the write lock could not be had, or the file cannot be written).
+async fn begin_immediate(pool: &SqlitePool, health: &StoreHealth) -> anyhow::Result<PoolConnection<Sqlite>> {
+    let mut conn = pool.acquire().await.context("cannot get a database connection")?;
+    if let Err(error) = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
+        let error = anyhow::Error::new(error).context("cannot start a write transaction");
+        health.write_failed(&error);
+        // Whatever state a failed BEGIN left, this connection does not go back to the pool with it.
+        drop(conn.detach());
+        return Err(error);
+    }
+    Ok(conn)
 }
 
 impl Drop for Scope {
@@ -164,10 +197,12 @@ impl DerefMut for Conn {
 pub(crate) enum WriteTx {
     /// `BEGIN IMMEDIATE` on a connection of its own, behind the write gate.
     Own {
-        /// The transaction (sqlx rolls it back if dropped); taken by commit.
-        tx: Option<Transaction<'static, Sqlite>>,
-        /// The write gate, released after commit.
-        _gate: OwnedMutexGuard<()>,
+        /// The connection inside the transaction; taken by commit, else rolled back when dropped.
+        conn: Option<PoolConnection<Sqlite>>,
+        /// The write gate, released after the commit or the rollback.
+        gate: Option<OwnedMutexGuard<()>>,
+        /// Where a failed commit is recorded.
+        health: Arc<StoreHealth>,
     },
     /// A savepoint in the unit of work's transaction.
     Step {
@@ -179,18 +214,29 @@ pub(crate) enum WriteTx {
 }
 
 impl WriteTx {
-    pub(crate) async fn own(pool: &SqlitePool, gate: &Arc<Mutex<()>>) -> anyhow::Result<WriteTx> {
+    pub(crate) async fn own(
+        pool: &SqlitePool,
+        gate: &Arc<Mutex<()>>,
+        health: &Arc<StoreHealth>,
+    ) -> anyhow::Result<WriteTx> {
         let held = gate.clone().lock_owned().await;
-        let tx = pool.begin_with("BEGIN IMMEDIATE").await.context("cannot start a write transaction")?;
-        Ok(WriteTx::Own { tx: Some(tx), _gate: held })
+        let conn = begin_immediate(pool, health).await?;
+        Ok(WriteTx::Own { conn: Some(conn), gate: Some(held), health: health.clone() })
     }
 
     /// Commits the transaction, or releases the savepoint (the unit of work commits it later).
     pub(crate) async fn commit(mut self) -> anyhow::Result<()> {
         match &mut self {
-            WriteTx::Own { tx, .. } => {
-                let tx = tx.take().expect("an open transaction");
-                tx.commit().await?;
+            WriteTx::Own { conn, health, .. } => {
+                let mut conn = conn.take().expect("an open transaction");
+                if let Err(error) = sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
+                    // SQLite may have rolled the transaction back already (a full disk, an I/O
+                    // error) or may still hold it (busy): closing the connection settles both.
+                    drop(conn.detach());
+                    let error = anyhow::Error::new(error).context("COMMIT failed");
+                    health.write_failed(&error);
+                    return Err(error);
+                }
             }
             WriteTx::Step { state, done } => {
                 sqlx::raw_sql("RELEASE step").execute(state.conn()).await?;
@@ -206,7 +252,7 @@ impl Deref for WriteTx {
 
     fn deref(&self) -> &SqliteConnection {
         match self {
-            WriteTx::Own { tx, .. } => tx.as_deref().expect("an open transaction"),
+            WriteTx::Own { conn, .. } => conn.as_deref().expect("an open transaction"),
             WriteTx::Step { state, .. } => state.conn.as_ref().expect("a begun unit of work has a connection"),
         }
     }
@@ -215,7 +261,7 @@ impl Deref for WriteTx {
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
         match self {
-            WriteTx::Own { tx, .. } => tx.as_deref_mut().expect("an open transaction"),
+            WriteTx::Own { conn, .. } => conn.as_deref_mut().expect("an open transaction"),
             WriteTx::Step { state, .. } => state.conn(),
         }
     }
@@ -223,8 +269,46 @@ impl DerefMut for WriteTx {
 
 impl Drop for WriteTx {
     fn drop(&mut self) {
-        if let WriteTx::Step { state, done: false } = self {
-            state.undo_step = true;
+        match self {
+            WriteTx::Step { state, done: false } => state.undo_step = true,
+            WriteTx::Own { conn, gate, .. } => {
+                if let Some(conn) = conn.take() {
+                    roll_back_in_background(conn, gate.take());
+                }
+            }
+            WriteTx::Step { done: true, .. } => {}
+        }
+    }
+}
+
+/// Rolls back a transaction dropped without commit (its method failed or was cancelled), holding
+/// the write gate until it is done so the next writer never waits on SQLite's lock instead. A
+/// connection whose rollback fails is closed, not pooled.
+fn roll_back_in_background(conn: PoolConnection<Sqlite>, gate: Option<OwnedMutexGuard<()>>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        drop(conn.detach());
+        return;
+    };
+    let mut conn = ClosedUnlessRolledBack(Some(conn));
+    runtime.spawn(async move {
+        if let Some(open) = conn.0.as_mut()
+            && sqlx::raw_sql("ROLLBACK").execute(&mut **open).await.is_ok()
+        {
+            // Rolled back: back to the pool.
+            drop(conn.0.take());
+        }
+        drop(gate);
+    });
+}
+
+/// A connection that is closed, not pooled, if it is dropped still holding it (a failed
+/// rollback, or the task dropped unfinished by a runtime shutting down).
+struct ClosedUnlessRolledBack(Option<PoolConnection<Sqlite>>);
+
+impl Drop for ClosedUnlessRolledBack {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            drop(conn.detach());
         }
     }
 }

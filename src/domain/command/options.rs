@@ -59,7 +59,11 @@ impl std::str::FromStr for WeeklyAt {
 
     /// `fri 16:00` (also `fri@16:00`, `friday 16:00`).
     fn from_str(text: &str) -> Result<Self, CommandError> {
-        let hint = || CommandError::new(format!("`{text}` is not a day and a time: write weekly_summary=\"fri 16:00\", or weekly_summary=off."));
+        let hint = || {
+            CommandError::new(format!(
+                "`{text}` is not a day and a time: write weekly_summary=\"fri 16:00\", or weekly_summary=off."
+            ))
+        };
         let (day, at) = text.trim().split_once(|c: char| c == '@' || c.is_whitespace()).ok_or_else(hint)?;
         let day: Weekday = day.trim().parse().map_err(|_| hint())?;
         Ok(WeeklyAt { day, at: parse_time_of_day(at.trim())? })
@@ -122,16 +126,20 @@ pub(super) fn parse_options(words: &[String]) -> Result<StandupOptions, CommandE
             return Err(CommandError::new(format!("`{key}=` needs a value, like {key}={example}.")));
         }
         if key == "weekly_summary" && !value.eq_ignore_ascii_case("off") && !value.contains([' ', '@']) {
-            value.parse::<Weekday>().map_err(|_| CommandError::new(format!(
-                "`{value}` is not a day: write weekly_summary=\"fri 16:00\", or weekly_summary=off."
-            )))?;
+            value.parse::<Weekday>().map_err(|_| {
+                CommandError::new(format!(
+                    "`{value}` is not a day: write weekly_summary=\"fri 16:00\", or weekly_summary=off."
+                ))
+            })?;
             weekly_day = Some(value.to_owned());
             continue;
         }
         set_option(&mut options, key, value)?;
     }
     if let Some(day) = weekly_day {
-        return Err(CommandError::new(format!("`weekly_summary={day}` needs a time too, like weekly_summary=\"{day} 16:00\".")));
+        return Err(CommandError::new(format!(
+            "`weekly_summary={day}` needs a time too, like weekly_summary=\"{day} 16:00\"."
+        )));
     }
     check_options(&options)?;
     Ok(options)

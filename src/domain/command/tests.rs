@@ -653,3 +653,14 @@ fn standup_history_reads_name_member_and_days_in_any_order() {
         assert!(parse(&format!("standup history {bad}")).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn an_error_never_echoes_a_huge_command_whole() {
+    let one_word = "x".repeat(500_000);
+    let echoed = err(&one_word);
+    assert!(echoed.chars().count() < 200, "{echoed}");
+    assert!(echoed.contains(&format!("{}…", "x".repeat(40))), "{echoed}");
+    let many_words = "me ".to_owned() + &"word ".repeat(100_000);
+    let echoed = err(&many_words);
+    assert!(echoed.chars().count() <= 401, "{} chars", echoed.chars().count());
+}

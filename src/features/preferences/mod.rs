@@ -139,10 +139,19 @@ pub async fn who(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Repl
     Ok(Reply::text(lines.join("\n")))
 }
 
-/// `/async forget-me`.
+/// How long the first `/async forget-me` waits for the second, which erases.
+pub const FORGET_CONFIRM_WINDOW: chrono::Duration = chrono::Duration::minutes(10);
+
+/// `/async forget-me`: the first asks for confirmation (what will be erased, and how to go on);
+/// the same command again within [`FORGET_CONFIRM_WINDOW`] erases.
 pub async fn forget_me(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
-    bot.store.forget_member(ctx.member.id).await?;
-    Ok(Reply::text(texts::forgotten()))
+    let now = bot.now();
+    let asked_before = bot.store.request_forget(ctx.member.id, now).await?;
+    if asked_before.is_some_and(|asked| asked <= now && now - asked <= FORGET_CONFIRM_WINDOW) {
+        bot.store.forget_member(ctx.member.id).await?;
+        return Ok(Reply::text(texts::forgotten()));
+    }
+    Ok(Reply::text(texts::forget_confirm(FORGET_CONFIRM_WINDOW.num_minutes())))
 }
 
 async fn schedule_changed(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<()> {

@@ -118,9 +118,7 @@ pub async fn command(bot: &Context, ctx: &CommandContext<'_>, command: StandupCo
             (Some(standup), _) => manage::join(bot, ctx, standup, false).await?,
             (None, name) => texts::unknown_standup(&name),
         },
-        StandupCommand::History { standup, member, days } => {
-            history::history(bot, ctx, standup, member, days).await?
-        }
+        StandupCommand::History { standup, member, days } => history::history(bot, ctx, standup, member, days).await?,
         StandupCommand::Preview { name, days } => match named(name).await? {
             (Some(standup), _) => preview::preview(bot, &standup, days).await?,
             (None, name) => texts::unknown_standup(&name),

@@ -110,7 +110,13 @@ mod tests {
         text.parse().unwrap()
     }
 
-    fn run(member: &str, day: u32, answered_after_minutes: Option<i64>, blocker: bool, previous: Option<bool>) -> RunFact {
+    fn run(
+        member: &str,
+        day: u32,
+        answered_after_minutes: Option<i64>,
+        blocker: bool,
+        previous: Option<bool>,
+    ) -> RunFact {
         let prompted = at("2026-03-23T08:00:00Z") + Duration::days(i64::from(day));
         RunFact {
             standup_id: 1,

@@ -37,7 +37,11 @@ pub fn history(markup: &dyn Markup, days: u32, answers: &[HistoryAnswer], cut: b
         } else {
             answer.question.clone()
         };
-        lines.push(markup.bullet(&format!("{}: {}", markup.italic(&markup.literal(&question)), markup.user_text(&answer.text))));
+        lines.push(markup.bullet(&format!(
+            "{}: {}",
+            markup.italic(&markup.literal(&question)),
+            markup.user_text(&answer.text)
+        )));
     }
     if cut {
         lines.push(String::new());

@@ -43,9 +43,21 @@ pub fn brief_set(on: bool) -> String {
     }
 }
 
-/// `/async forget-me` succeeded.
+/// The first `/async forget-me`: what it erases, and how to confirm.
+pub fn forget_confirm(window_minutes: i64) -> String {
+    format!(
+        "This erases you from unhurried: your settings, the text of your standup answers, your open questions and \
+         pings, and every stored message that names you or repeats your words. Your past answers will read \
+         \"former member\", and it cannot be undone. To go ahead, type `/async forget-me` again within \
+         {window_minutes} minutes."
+    )
+}
+
+/// `/async forget-me` confirmed and done.
 pub fn forgotten() -> String {
-    "Done: your settings are deleted and your past standup answers now read \"former member\".".to_owned()
+    "Done: you are erased. Your settings and everything you wrote are deleted, and your past standup answers \
+     now read \"former member\"."
+        .to_owned()
 }
 
 /// One line of `/async who`.

@@ -102,7 +102,12 @@ pub fn per_standup(
 }
 
 /// The weekly summary a standup posts to its report channel (no member is singled out there).
-pub fn weekly_summary(markup: &dyn Markup, name: &str, current: Option<&Participation>, before: Option<&Participation>) -> String {
+pub fn weekly_summary(
+    markup: &dyn Markup,
+    name: &str,
+    current: Option<&Participation>,
+    before: Option<&Participation>,
+) -> String {
     let title = format!("Weekly summary of {}, the last 7 days:", markup.literal(name));
     let Some(current) = current else {
         return format!("{title} nobody was prompted.");
