@@ -41,6 +41,13 @@ pub async fn apply(
     if let Some(when) = given {
         bot.store.set_weekly_summary(standup.id, when).await?;
     }
+    // A summary already due (the tick that posts it has not come yet) stays, as a digest does.
+    if given.is_none()
+        && let Some((due, _)) = bot.store.pending_job(&prefix(standup.id)).await?
+        && due <= bot.now()
+    {
+        return Ok(None);
+    }
     bot.store.drop_pending_jobs(&prefix(standup.id)).await?;
     let when = bot.store.weekly_summary(standup.id).await?;
     if let Some(when) = when {
