@@ -76,6 +76,15 @@ pub struct CalendarJob {
     pub reply_to: Option<(String, String)>,
 }
 
+/// One standup's weekly summary on one date of its digest zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklySummaryJob {
+    /// Store id of the standup.
+    pub standup_id: i64,
+    /// The digest-zone date it is posted on.
+    pub date: NaiveDate,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
     /// Send a member's standup prompt.
@@ -90,6 +99,8 @@ pub enum Job {
     Brief(BriefJob),
     /// Fetch a workspace's holiday feed again.
     CalendarRefresh(CalendarJob),
+    /// Post a standup's weekly participation summary.
+    WeeklySummary(WeeklySummaryJob),
 }
 
 impl Job {
@@ -105,6 +116,8 @@ impl Job {
     pub const BRIEF: &'static str = "brief";
     /// Stored kind of [`Job::CalendarRefresh`]; also the prefix of its keys.
     pub const CALENDAR_REFRESH: &'static str = "calendar_refresh";
+    /// Stored kind of [`Job::WeeklySummary`]; also the prefix of its keys.
+    pub const WEEKLY_SUMMARY: &'static str = "weekly_summary";
 
     /// The kind stored beside the payload.
     pub fn kind(&self) -> &'static str {
@@ -115,6 +128,7 @@ impl Job {
             Job::NudgeGrace(_) => Self::NUDGE_GRACE,
             Job::Brief(_) => Self::BRIEF,
             Job::CalendarRefresh(_) => Self::CALENDAR_REFRESH,
+            Job::WeeklySummary(_) => Self::WEEKLY_SUMMARY,
         }
     }
 
@@ -126,6 +140,7 @@ impl Job {
             Job::NudgeGrace(grace) => serde_json::to_string(grace),
             Job::Brief(brief) => serde_json::to_string(brief),
             Job::CalendarRefresh(calendar) => serde_json::to_string(calendar),
+            Job::WeeklySummary(summary) => serde_json::to_string(summary),
         };
         // Plain structs of integers, dates and lists: serialising them cannot fail.
         value.expect("job payloads always serialise")
@@ -144,6 +159,7 @@ impl Job {
             Self::NUDGE_GRACE => Job::NudgeGrace(parse(kind, payload)?),
             Self::BRIEF => Job::Brief(parse(kind, payload)?),
             Self::CALENDAR_REFRESH => Job::CalendarRefresh(parse(kind, payload)?),
+            Self::WEEKLY_SUMMARY => Job::WeeklySummary(parse(kind, payload)?),
             other => anyhow::bail!("unknown job kind '{other}'"),
         })
     }
@@ -268,6 +284,7 @@ mod tests {
             Job::Brief(BriefJob { member_id: 8, workspace_id: 9, local_date: date("2027-01-01") }),
             Job::CalendarRefresh(CalendarJob { workspace_id: 9, reply_to: Some(("C1".into(), "U1".into())) }),
             Job::CalendarRefresh(CalendarJob { workspace_id: 9, reply_to: None }),
+            Job::WeeklySummary(WeeklySummaryJob { standup_id: 3, date: date("2026-04-03") }),
         ];
         for job in jobs {
             assert_eq!(Job::from_stored(job.kind(), &job.payload()).unwrap(), job);
