@@ -7,14 +7,15 @@
 
 mod digests;
 mod directory;
-mod holidays;
 mod erasure;
+mod holidays;
 mod inbox;
 mod jobs;
 mod maintenance;
 mod nudges;
 mod outbox;
 mod records;
+mod retention;
 mod scope;
 mod standups;
 
