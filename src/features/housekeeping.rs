@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::config::RetentionSettings;
 use crate::context::Context;
-use crate::jobs::{Job, JobOutcome, NewJob};
+use crate::jobs::{ClaimedJob, Job, JobOutcome, NewJob};
 use crate::ports::Expired;
 use crate::ports::jobs::HousekeepingJob;
 
@@ -45,17 +45,20 @@ pub async fn schedule_at_start(bot: &Context) -> anyhow::Result<()> {
     let now = bot.now();
     let pending = bot.store.take_pending_jobs(&prefix()).await?;
     let due = pending.iter().map(|(due, _)| *due).min().unwrap_or(now + FIRST_RUN_AFTER);
-    schedule(bot, due).await
+    schedule(bot, due, None).await
 }
 
 fn prefix() -> String {
     format!("{}:", Job::HOUSEKEEPING)
 }
 
-async fn schedule(bot: &Context, due: DateTime<Utc>) -> anyhow::Result<()> {
+/// Schedules a run at `due`; `after` (a follow-up of that job id) keeps its key apart from the
+/// daily run due at the same instant.
+async fn schedule(bot: &Context, due: DateTime<Utc>, after: Option<i64>) -> anyhow::Result<()> {
+    let follow_up = after.map(|job_id| format!(":after:{job_id}")).unwrap_or_default();
     bot.schedule(NewJob {
         job: Job::Housekeeping(HousekeepingJob {}),
-        key: format!("{}{}", prefix(), due.timestamp()),
+        key: format!("{}{}{follow_up}", prefix(), due.timestamp()),
         due_at: due,
         expires_at: None,
     })
@@ -82,7 +85,7 @@ pub fn expired_at(retention: &RetentionSettings, now: DateTime<Utc>) -> Vec<Expi
 
 /// A due housekeeping run: deletes what is past, then schedules the next run (a day after this
 /// one was due, or at once when it stopped at its batch budget).
-pub async fn run_job(bot: &Context, due_at: DateTime<Utc>, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let mut budget = MAX_BATCHES_PER_RUN;
     let mut finished = true;
     for expired in expired_at(&bot.settings.retention, now) {
@@ -108,16 +111,15 @@ pub async fn run_job(bot: &Context, due_at: DateTime<Utc>, now: DateTime<Utc>) -
             break;
         }
     }
-    let next = if finished {
-        let mut next = due_at + EVERY;
+    if finished {
+        let mut next = job.due_at + EVERY;
         while next <= now {
             next += EVERY;
         }
-        next
+        schedule(bot, next, None).await?;
     } else {
         tracing::info!("housekeeping has more to delete; it goes on after the events that came meanwhile");
-        now
-    };
-    schedule(bot, next).await?;
+        schedule(bot, now, Some(job.id)).await?;
+    }
     Ok(JobOutcome::Done)
 }

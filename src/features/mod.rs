@@ -96,7 +96,7 @@ pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> any
         Job::NudgeGrace(grace) => nudge::run_job(bot, grace, job.due_at, now).await,
         Job::Brief(brief) => brief::run_job(bot, *brief, job.due_at, now).await,
         Job::CalendarRefresh(calendar) => holidays::run_refresh(bot, calendar, now).await,
-        Job::Housekeeping(_) => housekeeping::run_job(bot, job.due_at, now).await,
+        Job::Housekeeping(_) => housekeeping::run_job(bot, job, now).await,
     }
 }
 

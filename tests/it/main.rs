@@ -25,6 +25,7 @@ mod operations;
 mod pipeline;
 mod preferences;
 mod privacy;
+mod retention;
 mod scenarios;
 mod schedule;
 mod slack;
