@@ -123,3 +123,22 @@ pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> any
     }
     Ok(JobOutcome::Done)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+
+    #[test]
+    fn kinds_kept_forever_are_never_asked_of_the_store_and_cutoffs_count_back_from_now() {
+        let now: DateTime<Utc> = "2026-06-01T00:00:00Z".parse().unwrap();
+        let expired = expired_at(&Settings::defaults().retention, now);
+        let names: Vec<&str> = expired.iter().map(Expired::name).collect();
+        assert_eq!(names, ["outbox", "deliveries", "jobs", "nudges", "offhours"], "answers and decisions are kept");
+        assert_eq!(
+            expired[0],
+            Expired::Outbox { before: now - Duration::days(30), keep_digests_since: now - DIGEST_EDIT_WINDOW }
+        );
+        assert_eq!(expired[3], Expired::Nudges(now - Duration::days(366)));
+    }
+}
