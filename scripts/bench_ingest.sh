@@ -10,6 +10,7 @@
 #   scripts/bench_ingest.sh                      # rates 5000 20000 50000 max, 15 s each
 #   RATES="max" DURATION=10 scripts/bench_ingest.sh
 #   SERVERS="unhurried" scripts/bench_ingest.sh  # skip Bolt
+#   SERVER=… LOAD=… CONSUMER=… scripts/bench_ingest.sh  # executables already built: no cargo
 #
 # Needs: 2 cores, taskset, python3 with venv (Bolt, uvicorn, uvloop, httptools and aiohttp are
 # installed into target/bolt-venv on first use), curl, sqlite3. Everything listens on 127.0.0.1
@@ -30,20 +31,25 @@ TOKEN=xoxb-bench-0000
 
 log() { echo "bench_ingest: $*" >&2; }
 
-log "building (release)"
-cargo build --release --locked --quiet
-# The benches' executables, by name, from cargo's own report of what it built.
-bench_exe() {
-    cargo bench --locked --no-run --bench "$1" --message-format=json 2>/dev/null |
+# The server and the two benches, from cargo's own report of what it built. The benches are built
+# with the release profile (`cargo build --release --bench`), not `cargo bench`'s own profile, so
+# they reuse the release build of everything they share with the server.
+built_exe() {
+    cargo build --release --locked "$@" --message-format=json 2>/dev/null |
         python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == sys.argv[1] and m.get("executable"):
-        print(m["executable"])' "$1"
+    if m.get("reason") == "compiler-artifact" and m.get("executable"):
+        print(m["target"]["name"], m["executable"])'
 }
-LOAD=$(bench_exe slack_ingest)
-CONSUMER=$(bench_exe consumer)
-SERVER=target/release/unhurried
+if [[ -z ${SERVER:-} || -z ${LOAD:-} || -z ${CONSUMER:-} ]]; then
+    log "building (release)"
+    SERVER=$(built_exe --bin unhurried | sed -n 's/^unhurried //p')
+    benches=$(built_exe --bench slack_ingest --bench consumer)
+    LOAD=$(sed -n 's/^slack_ingest //p' <<<"$benches")
+    CONSUMER=$(sed -n 's/^consumer //p' <<<"$benches")
+fi
+log "server $SERVER, load $LOAD, consumer $CONSUMER"
 
 VENV=target/bolt-venv
 if [[ " $SERVERS " == *" bolt "* && ! -x $VENV/bin/python ]]; then

@@ -42,6 +42,8 @@ pub struct Bot {
     /// Sends the outbox.
     deliverer: Deliverer,
     worker: String,
+    /// Raised on shutdown: no further inbox row or job batch is started.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 impl std::ops::Deref for Bot {
@@ -86,7 +88,7 @@ impl Bot {
         assert_eq!(platforms.len(), chats.len(), "one chat platform of each kind");
         let deliverer = Deliverer::new(store.clone(), clock.clone(), platforms, settings.clone());
         let worker = format!("pid{}-{}", std::process::id(), clock.now().timestamp_micros());
-        Bot { store, clock, settings, contexts, deliverer, worker }
+        Bot { store, clock, settings, contexts, deliverer, worker, stopping: Default::default() }
     }
 
     /// Call once when the process starts (it is the store's only worker: SQLite's instance lock).
@@ -107,6 +109,15 @@ impl Bot {
         }
         features::housekeeping::schedule_at_start(self).await?;
         features::holidays::refresh_at_start(&self.store, now).await
+    }
+
+    /// Shutdown: the event or job batch in hand finishes, no other is started.
+    pub fn stop(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn is_stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The delivery side, for the workers `serve` runs.
@@ -158,7 +169,9 @@ impl Bot {
     pub async fn handle_pending(&self) -> anyhow::Result<usize> {
         let mut handled = 0;
         let mut first_error = None;
-        while let Some(delivery) = self.store.next_delivery(self.clock.now()).await? {
+        while !self.is_stopping()
+            && let Some(delivery) = self.store.next_delivery(self.clock.now()).await?
+        {
             if let Err(error) = self.handle_delivery(&delivery).await {
                 first_error.get_or_insert(error);
             }
@@ -238,6 +251,9 @@ impl Bot {
         };
         let mut handled = 0;
         loop {
+            if self.is_stopping() {
+                return Ok(handled);
+            }
             let ran = runner.run_batch(self).await?;
             if ran == 0 {
                 return Ok(handled);
@@ -301,6 +317,7 @@ fn event_retry_delay(attempt: i64) -> Duration {
 #[async_trait]
 impl JobHandler for Bot {
     async fn run(&self, store: SharedStore, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
+        crate::adapters::metrics::job_started(job.job.kind(), now - job.due_at);
         let ctx = self.job_context(job)?.with_store(store);
         features::run_job(&ctx, job, now).await.with_context(|| format!("job {}", job.key))
     }

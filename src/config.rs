@@ -46,6 +46,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// HTTP server.
     pub http: HttpSettings,
+    /// Stopping on SIGTERM.
+    pub shutdown: ShutdownSettings,
     /// Logging.
     pub log: LogSettings,
     /// Due-job scheduler.
@@ -80,6 +82,22 @@ pub struct DatabaseSettings {
 pub struct HttpSettings {
     /// Listen address of the HTTP server.
     pub addr: SocketAddr,
+    /// A second address for `/metrics` (with `/healthz` and `/readyz`); `None`: `/metrics` is on `addr`.
+    pub metrics_addr: Option<SocketAddr>,
+    /// How long a connection may take to send a request's headers, counted from when it opened or
+    /// its previous answer went out: also how long an idle kept-alive connection stays open.
+    pub header_read_timeout: std::time::Duration,
+    /// How long one request may take, body and answer included.
+    pub request_timeout: std::time::Duration,
+    /// Most connections open at once; at the limit the longest-idle one is closed to make room.
+    pub max_connections: usize,
+}
+
+/// `[shutdown]`.
+#[derive(Debug, Clone)]
+pub struct ShutdownSettings {
+    /// After SIGTERM, how long work in hand may take before the process exits anyway.
+    pub timeout: std::time::Duration,
 }
 
 /// Log output style.
@@ -204,20 +222,100 @@ pub struct Secrets {
     pub discord_public_key: Option<SecretString>,
 }
 
+/// The secrets' environment variables, each also readable from a file named by `<NAME>_FILE`.
+pub const SECRET_NAMES: &[&str] =
+    &["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN", "DISCORD_PUBLIC_KEY"];
+
+/// Where a secret came from, for `unhurried config` (never its value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// Not set.
+    Unset,
+    /// The variable itself.
+    Environment,
+    /// The file `<NAME>_FILE` names.
+    File(String),
+}
+
 impl Secrets {
-    /// Reads the platform secrets from `env`; empty values count as unset.
+    /// Reads the platform secrets from `env`; empty values count as unset. A secret set both
+    /// directly and as `<NAME>_FILE` is the direct value (use [`Secrets::load`] to be told).
     pub fn from_env(env: &BTreeMap<String, String>) -> Self {
-        let get = |name: &str| {
-            env.get(name).filter(|v| !v.trim().is_empty()).map(|v| SecretString::from(v.trim().to_owned()))
-        };
-        Secrets {
-            slack_bot_token: get("SLACK_BOT_TOKEN"),
-            slack_app_token: get("SLACK_APP_TOKEN"),
-            slack_signing_secret: get("SLACK_SIGNING_SECRET"),
-            discord_token: get("DISCORD_TOKEN"),
-            discord_public_key: get("DISCORD_PUBLIC_KEY"),
-        }
+        Self::load(env).unwrap_or_else(|_| {
+            let get = |name: &str| {
+                env.get(name).filter(|v| !v.trim().is_empty()).map(|v| SecretString::from(v.trim().to_owned()))
+            };
+            Secrets {
+                slack_bot_token: get("SLACK_BOT_TOKEN"),
+                slack_app_token: get("SLACK_APP_TOKEN"),
+                slack_signing_secret: get("SLACK_SIGNING_SECRET"),
+                discord_token: get("DISCORD_TOKEN"),
+                discord_public_key: get("DISCORD_PUBLIC_KEY"),
+            }
+        })
     }
+
+    /// Reads the platform secrets from `env`, each from `NAME` or from the file `NAME_FILE` names
+    /// (Docker and Kubernetes secrets); empty values count as unset. Both set, or a file that
+    /// cannot be read, is an error naming the variable.
+    pub fn load(env: &BTreeMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| -> Result<Option<SecretString>, ConfigError> {
+            Ok(secret_value(env, name)?.map(|(value, _)| value))
+        };
+        Ok(Secrets {
+            slack_bot_token: get("SLACK_BOT_TOKEN")?,
+            slack_app_token: get("SLACK_APP_TOKEN")?,
+            slack_signing_secret: get("SLACK_SIGNING_SECRET")?,
+            discord_token: get("DISCORD_TOKEN")?,
+            discord_public_key: get("DISCORD_PUBLIC_KEY")?,
+        })
+    }
+
+    /// Where each of [`SECRET_NAMES`] comes from, for `unhurried config`.
+    pub fn sources(env: &BTreeMap<String, String>) -> Result<Vec<(&'static str, SecretSource)>, ConfigError> {
+        SECRET_NAMES
+            .iter()
+            .map(|name| Ok((*name, secret_value(env, name)?.map_or(SecretSource::Unset, |(_, source)| source))))
+            .collect()
+    }
+}
+
+/// The secret `name` from `env` or from the file `<name>_FILE` names, with where it came from.
+fn secret_value(
+    env: &BTreeMap<String, String>,
+    name: &str,
+) -> Result<Option<(SecretString, SecretSource)>, ConfigError> {
+    let set = |key: &str| env.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let file_var = format!("{name}_FILE");
+    let error =
+        |reason: String| ConfigError { origin: format!("environment variable {file_var}"), key: "-".into(), reason };
+    match (set(name), set(&file_var)) {
+        (Some(_), Some(_)) => Err(error(format!("both {name} and {file_var} are set: keep one"))),
+        (Some(value), None) => Ok(Some((SecretString::from(value.to_owned()), SecretSource::Environment))),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read {path}: {e}")))?;
+            let value = text.trim();
+            if value.is_empty() {
+                return Err(error(format!("{path} is empty")));
+            }
+            Ok(Some((SecretString::from(value.to_owned()), SecretSource::File(path.to_owned()))))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// Environment variables with the settings prefix that are not settings.
+const NOT_SETTINGS: &[&str] = &["UNHURRIED_CONFIG"];
+
+/// One setting as `unhurried config` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EffectiveSetting {
+    /// `section.key`.
+    pub key: String,
+    /// The value, as TOML.
+    pub value: String,
+    /// `default`, the file's path, or `environment NAME`.
+    pub source: String,
 }
 
 /// The process environment as a map, for [`Settings::load`] and [`Secrets::from_env`].
@@ -233,6 +331,28 @@ impl Settings {
 
     /// Loads the embedded defaults, overlays `file` if given, then `UNHURRIED_*` variables of `env`.
     pub fn load(file: Option<&Path>, env: &BTreeMap<String, String>) -> Result<Self, ConfigError> {
+        Self::layered(file, env)?.build()
+    }
+
+    /// Every setting after layering, with where its value came from (checked like [`Settings::load`]).
+    pub fn effective(
+        file: Option<&Path>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Vec<EffectiveSetting>, ConfigError> {
+        let layered = Self::layered(file, env)?;
+        let mut settings = Vec::new();
+        for (section, body) in &layered.table {
+            for (key, value) in body.as_table().expect("sections are tables") {
+                let key = format!("{section}.{key}");
+                let source = layered.origins.get(&key).cloned().unwrap_or_else(|| "default".to_owned());
+                settings.push(EffectiveSetting { value: value.to_string(), source, key });
+            }
+        }
+        layered.build()?;
+        Ok(settings)
+    }
+
+    fn layered(file: Option<&Path>, env: &BTreeMap<String, String>) -> Result<Layered, ConfigError> {
         let mut layered = Layered::from_defaults();
         if let Some(path) = file {
             let origin = path.display().to_string();
@@ -252,12 +372,18 @@ impl Settings {
             layered.overlay_file(&table, &origin)?;
         }
         for (name, value) in env {
-            if let Some(rest) = name.strip_prefix(ENV_PREFIX) {
+            if let Some(rest) = name.strip_prefix(ENV_PREFIX)
+                && !NOT_SETTINGS.contains(&name.as_str())
+            {
                 layered.overlay_env(name, rest, value)?;
             }
         }
-        layered.build()
+        Ok(layered)
     }
+}
+
+fn parse_addr(text: &str) -> Result<SocketAddr, String> {
+    text.parse::<SocketAddr>().map_err(|_| format!("'{text}' is not an address like 127.0.0.1:8080"))
 }
 
 /// The merged table plus where each leaf value came from.
@@ -396,6 +522,11 @@ impl Layered {
         })
     }
 
+    /// A positive duration as the standard library's type (for timers).
+    fn std_duration(&self, dotted: &str) -> Result<std::time::Duration, ConfigError> {
+        Ok(self.positive_duration(dotted)?.to_std().expect("a positive duration fits"))
+    }
+
     /// An integer leaf between 1 and `max`.
     fn positive_integer(&self, dotted: &str, max: i64) -> Result<i64, ConfigError> {
         let value = self.leaf(dotted).as_integer().expect("type checked against the default");
@@ -432,10 +563,15 @@ impl Layered {
                 })?,
             },
             http: HttpSettings {
-                addr: self.parsed("http.addr", |a| {
-                    a.parse::<SocketAddr>().map_err(|_| format!("'{a}' is not an address like 127.0.0.1:8080"))
+                addr: self.parsed("http.addr", parse_addr)?,
+                metrics_addr: self.parsed("http.metrics_addr", |a| {
+                    if a.trim().is_empty() { Ok(None) } else { parse_addr(a).map(Some) }
                 })?,
+                header_read_timeout: self.std_duration("http.header_read_timeout")?,
+                request_timeout: self.std_duration("http.request_timeout")?,
+                max_connections: self.positive_integer("http.max_connections", 100_000)? as usize,
             },
+            shutdown: ShutdownSettings { timeout: self.std_duration("shutdown.timeout")? },
             log: LogSettings {
                 format: self.parsed("log.format", |f| match f {
                     "pretty" => Ok(LogFormat::Pretty),

@@ -3,12 +3,15 @@
 //! - [`clock`]: the system clock and a manual clock for tests and simulations.
 //! - [`sqlite`]: the SQLite store (WAL, `BEGIN IMMEDIATE`, single-instance lock).
 //! - [`slack`]: Slack through slack-morphism (Socket Mode or HTTP), as a chat platform.
-//! - [`http`]: the HTTP server (`/healthz`, `/metrics`, Slack's HTTP endpoints); [`metrics`] its counters.
+//! - [`http`]: the HTTP routes (`/healthz`, `/readyz`, `/metrics`, Slack's HTTP endpoints); [`server`] its
+//!   connections (timeouts, limit, shutdown); [`metrics`] its counters; [`readiness`] the connections `/readyz` needs.
 
 pub mod clock;
 pub mod discord;
 pub mod http;
 pub mod metrics;
+pub mod readiness;
+pub mod server;
 pub mod simulated;
 pub mod slack;
 pub mod sqlite;

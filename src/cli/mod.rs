@@ -1,7 +1,9 @@
 //! Purpose: the `unhurried` command line (SPEC §8). Each subcommand is a function that returns
 //! an exit code; `main.rs` only parses and dispatches.
 
+mod config;
 mod database;
+mod healthcheck;
 mod outbox;
 mod serve;
 
@@ -15,12 +17,37 @@ use crate::config::{Settings, process_env};
 /// Exit code for bad input (config, arguments): nothing was run.
 pub const EXIT_BAD_INPUT: u8 = 2;
 
+/// `--version`: the crate version and the commit it was built from.
+pub const LONG_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("BUILD_GIT_COMMIT"), ")");
+
+/// The environment `--help` lists, with examples.
+const ENVIRONMENT_HELP: &str = "\
+Environment:
+  UNHURRIED_CONFIG=FILE            the config file, like --config (the flag wins)
+  UNHURRIED_<SECTION>__<KEY>=VALUE any setting, over the file: UNHURRIED_HTTP__ADDR=0.0.0.0:8080,
+                                   UNHURRIED_NUDGE__GRACE=5s, UNHURRIED_WORKSPACE__ADMINS=U1,U2
+  SLACK_BOT_TOKEN                  Slack bot token (xoxb-…); with one of:
+  SLACK_APP_TOKEN                    Socket Mode app-level token (xapp-…), no public URL needed
+  SLACK_SIGNING_SECRET               HTTP mode: verifies Slack's requests to /slack/*
+  DISCORD_TOKEN                    Discord bot token
+  DISCORD_PUBLIC_KEY               Discord HTTP interactions (POST /discord/interactions), optional
+  <SECRET>_FILE                    any secret above read from a file instead (Docker or Kubernetes
+                                   secrets): SLACK_BOT_TOKEN_FILE=/run/secrets/slack_bot_token
+  RUST_LOG                         log filter over log.level: RUST_LOG=info,unhurried=debug
+
+Examples:
+  unhurried check                               validate settings and credentials
+  unhurried config                              show every setting and where it came from
+  SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… unhurried serve
+  unhurried --config /etc/unhurried.toml serve
+  unhurried healthcheck                         exit 0 when /healthz answers 200 (containers)";
+
 /// unhurried — makes a team's chat asynchronous by default.
 #[derive(Debug, Parser)]
-#[command(name = "unhurried", version, about)]
+#[command(name = "unhurried", version = LONG_VERSION, about, after_help = ENVIRONMENT_HELP)]
 pub struct Cli {
     /// A TOML file overlaid on the embedded defaults (config/default.toml shows every key).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", env = "UNHURRIED_CONFIG")]
     pub config: Option<PathBuf>,
 
     /// What to do.
@@ -51,6 +78,10 @@ pub enum CliCommand {
     Restore(FileArgs),
     /// Erase a member everywhere, by platform user id (an erasure request that came by email).
     Forget(ForgetArgs),
+    /// Print every setting with its value and where it came from; secrets only as set or not.
+    Config,
+    /// Ask the running `serve` for /healthz (or /readyz); exit 0 if it answers 200, else 1.
+    Healthcheck(HealthcheckArgs),
 }
 
 /// Arguments of `unhurried backup` and `unhurried restore`.
@@ -70,6 +101,17 @@ pub struct ForgetArgs {
     pub yes: bool,
 }
 
+/// Arguments of `unhurried healthcheck`.
+#[derive(Debug, clap::Args)]
+pub struct HealthcheckArgs {
+    /// Ask /readyz instead: also every platform connection must be up.
+    #[arg(long)]
+    pub ready: bool,
+    /// Seconds to wait for the answer.
+    #[arg(long, default_value_t = 5)]
+    pub timeout: u64,
+}
+
 /// Arguments of `unhurried outbox`.
 #[derive(Debug, clap::Args)]
 pub struct OutboxArgs {
@@ -81,7 +123,7 @@ pub struct OutboxArgs {
 /// Arguments of `unhurried simulate`.
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
-    /// The scenario file (TOML, SPEC §8).
+    /// The scenario file (TOML; scenarios/demo.toml is a commented example).
     pub scenario: PathBuf,
     /// Keep the store in this SQLite file instead of a temporary one.
     #[arg(long)]
@@ -160,6 +202,11 @@ pub async fn run(cli: Cli) -> ExitCode {
         },
         CliCommand::Forget(args) => match load_settings(&cli) {
             Ok(settings) => database::forget(&args.user_id, args.yes, settings).await,
+            Err(code) => code,
+        },
+        CliCommand::Config => config::config(cli.config.as_deref()),
+        CliCommand::Healthcheck(args) => match load_settings(&cli) {
+            Ok(settings) => healthcheck::healthcheck(args, &settings).await,
             Err(code) => code,
         },
     }

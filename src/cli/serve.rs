@@ -8,8 +8,10 @@ use tokio::sync::{Notify, watch};
 
 use crate::adapters::clock::SystemClock;
 use crate::adapters::discord;
-use crate::adapters::http::{HttpState, bind, router, serve as serve_http};
-use crate::adapters::metrics::Metrics;
+use crate::adapters::http::{HttpState, bind, metrics_router, router, serve as serve_http};
+use crate::adapters::metrics::{Metered as MeteredPlatform, Metrics};
+use crate::adapters::readiness::Readiness;
+use crate::adapters::server::Limits;
 use crate::adapters::slack::events::SlackHttp;
 use crate::adapters::slack::socket::{SocketMode, SocketOptions};
 use crate::adapters::slack::verify::RequestVerifier;
@@ -24,11 +26,16 @@ use crate::ports::{ChatPlatform, Clock, Store};
 /// Runs the bot until SIGINT/SIGTERM.
 pub async fn serve(settings: Settings) -> ExitCode {
     crate::telemetry::init(settings.log.format, &settings.log.level);
-    match serve_inner(settings).await {
+    let secrets = match load_secrets() {
+        Ok(secrets) => secrets,
+        Err(code) => return code,
+    };
+    match serve_inner(settings, secrets).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error:#}");
-            eprintln!("unhurried: {error:#}");
+            // Straight to stderr as well, through the same redaction as the log.
+            eprintln!("unhurried: {}", crate::telemetry::redact(&format!("{error:#}")));
             ExitCode::FAILURE
         }
     }
@@ -57,24 +64,54 @@ enum Connection {
     Discord(discord::DiscordConnection),
 }
 
-async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
+/// The secrets from the environment (or their `_FILE`s), or a one-line error and exit code 2.
+fn load_secrets() -> Result<Secrets, ExitCode> {
+    Secrets::load(&process_env()).map_err(|error| {
+        eprintln!("unhurried: {error}");
+        ExitCode::from(super::EXIT_BAD_INPUT)
+    })
+}
+
+async fn serve_inner(settings: Settings, secrets: Secrets) -> anyhow::Result<()> {
     slack::install_crypto_provider();
     let store = Arc::new(SqliteStore::connect(&settings.database.url).await?);
     let _instance = store.lock_instance()?;
     store.check_and_migrate().await?;
     let database = store.clone();
-    let secrets = Secrets::from_env(&process_env());
     let enabled = enabled_platforms(&secrets);
     let metrics = Arc::new(Metrics::default());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let listener = bind(settings.http.addr).await?;
+    let metrics_listener = match settings.http.metrics_addr {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
+        tracing::info!("stopping: no new events are taken; finishing what is in hand");
         let _ = stop.send(true);
     });
-    let http_state = HttpState { store: store.clone(), metrics: metrics.clone(), clock: clock.clone() };
-    tracing::info!(database = %settings.database.url, http = %settings.http.addr, platforms = ?enabled, "unhurried is running");
+    let limits = Limits::from_settings(&settings.http);
+    let readiness = Readiness::default();
+    let http_state = HttpState {
+        store: store.clone(),
+        metrics: metrics.clone(),
+        clock: clock.clone(),
+        readiness: readiness.clone(),
+    };
+    let metrics_here = metrics_listener.is_none();
+    let metrics_http = metrics_listener.map(|listener| {
+        tokio::spawn(serve_http(listener, metrics_router(http_state.clone()), limits, wait_for(stopped.clone())))
+    });
+    tracing::info!(
+        database = %settings.database.url,
+        http = %settings.http.addr,
+        metrics = %settings.http.metrics_addr.unwrap_or(settings.http.addr),
+        platforms = ?enabled,
+        "unhurried is running"
+    );
+    let shutdown_timeout = settings.shutdown.timeout;
 
     let slack = slack_mode(&secrets);
     if slack.is_none() && secrets.discord_token.is_none() {
@@ -83,10 +120,17 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
         tracing::warn!(
             "no chat credentials set (SLACK_BOT_TOKEN, DISCORD_TOKEN): serving /healthz and /metrics only; no job runs and nothing is sent"
         );
-        serve_http(listener, router(http_state, None), wait_for(stopped)).await?;
-        database.close_cleanly().await?;
-        tracing::info!("unhurried stopped");
-        return Ok(());
+        let http = serve_http(listener, router(http_state, None, metrics_here), limits, wait_for(stopped.clone()));
+        let drain = async move {
+            http.await?;
+            if let Some(metrics_http) = metrics_http {
+                metrics_http.await??;
+            }
+            anyhow::Ok(())
+        };
+        let stopped_in_time = finish_within(drain, stopped, shutdown_timeout).await;
+        close_cleanly(&database).await;
+        return stopped_in_time;
     }
 
     // Checked before connecting, so a wrong key is a one-line error, not a half-started bot.
@@ -103,7 +147,7 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
 
     if let Some((bot_token, mode)) = slack {
         let client = slack::client(&settings.slack.api_url)?;
-        let platform = SlackPlatform::new(client.clone(), &bot_token, metrics.clone());
+        let platform = SlackPlatform::new(client.clone(), &bot_token);
         let identity =
             platform.identify().await.map_err(|e| anyhow::anyhow!("the Slack bot token was refused: {e:#}"))?;
         tracing::info!(workspace = %identity.team, bot_user = %identity.user, "signed in to Slack");
@@ -115,6 +159,7 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
         match mode {
             SlackMode::Socket(app_token) => {
                 let socket = SocketMode::start(client, &app_token, intake, SocketOptions::default()).await?;
+                readiness.register(socket.readiness_check());
                 connections.push(Connection::Socket(socket));
             }
             SlackMode::Http(secret) => {
@@ -122,45 +167,102 @@ async fn serve_inner(settings: Settings) -> anyhow::Result<()> {
                 slack_http = Some(SlackHttp { verifier, clock: clock.clone(), intake });
             }
         }
-        chats.push(Arc::new(platform));
+        chats.push(Arc::new(MeteredPlatform::new(Arc::new(platform), metrics.clone())));
     }
     if let Some(token) = &secrets.discord_token {
         let (platform, connection) =
-            discord::connect(token, &settings, store.clone(), clock.clone(), inbox.clone()).await?;
+            discord::connect(token, &settings, store.clone(), clock.clone(), inbox.clone(), metrics.clone()).await?;
         if let Some(key) = interactions_key {
             discord_routes = Some(connection.interactions_routes(key));
             tracing::info!("Discord HTTP interactions: POST /discord/interactions");
         }
+        readiness.register(connection.readiness_check());
         connections.push(Connection::Discord(connection));
-        chats.push(platform);
+        chats.push(Arc::new(MeteredPlatform::new(platform, metrics.clone())));
     }
 
-    let mut routes = router(http_state, slack_http);
+    let mut routes = router(http_state, slack_http, metrics_here);
     if let Some(discord_routes) = discord_routes {
         routes = routes.merge(discord_routes);
     }
-    let http = tokio::spawn(serve_http(listener, routes, wait_for(stopped.clone())));
+    let http = tokio::spawn(serve_http(listener, routes, limits, wait_for(stopped.clone())));
     let tick = settings.scheduler.tick.to_std().unwrap_or(std::time::Duration::from_secs(15));
     let health = store.health();
-    let bot = Bot::on_platforms(store, clock, chats, Arc::new(settings));
+    let bot = Arc::new(Bot::on_platforms(store, clock, chats, Arc::new(settings)));
     bot.start().await?;
     let deliverer = bot.deliverer().clone();
     let delivery = tokio::spawn({
         let stopped = stopped.clone();
         async move { deliverer.run(wait_for(stopped)).await }
     });
-    run_consumer(&bot, &health, &recorded, tick, wait_for(stopped)).await;
-    for connection in connections {
-        match connection {
-            Connection::Socket(socket) => socket.shutdown().await,
-            Connection::Discord(discord) => discord.shutdown().await,
+    // On the stop signal, at once: the consumer starts no other event or job batch, and the
+    // sockets close, so nothing new is taken (the HTTP servers stop accepting by themselves).
+    let stop_taking = {
+        let (bot, stopped) = (bot.clone(), stopped.clone());
+        async move {
+            wait_for(stopped).await;
+            bot.stop();
+            for connection in connections {
+                match connection {
+                    Connection::Socket(socket) => socket.shutdown().await,
+                    Connection::Discord(discord) => discord.shutdown().await,
+                }
+            }
         }
+    };
+    let drain = async {
+        tokio::join!(run_consumer(&bot, &health, &recorded, tick, wait_for(stopped.clone())), stop_taking);
+        http.await??;
+        if let Some(metrics_http) = metrics_http {
+            metrics_http.await??;
+        }
+        delivery.await?;
+        anyhow::Ok(())
+    };
+    let stopped_in_time = finish_within(drain, stopped.clone(), shutdown_timeout).await;
+    close_cleanly(&database).await;
+    stopped_in_time
+}
+
+/// Folds the `-wal` file back into the database file, so the file alone is the whole database
+/// (on the clean path and after the shutdown timeout alike). A failure is logged, not fatal: the
+/// `-wal` still belongs to the database and the next start reads it.
+async fn close_cleanly(database: &SqliteStore) {
+    // Bounded: after the shutdown timeout a task cut off may still hold a connection, and closing
+    // the pool waits for every connection to come back.
+    match tokio::time::timeout(std::time::Duration::from_secs(5), database.close_cleanly()).await {
+        Ok(Ok(())) => tracing::info!("database checkpointed and closed"),
+        Ok(Err(error)) => tracing::warn!(
+            error = format!("{error:#}"),
+            "could not checkpoint the database on stop; its -wal file still holds recent writes"
+        ),
+        Err(_) => tracing::warn!("closing the database took too long; its -wal file still holds recent writes"),
     }
-    http.await??;
-    delivery.await?;
-    // The -wal file folded back into the database file: the file alone is the whole database.
-    database.close_cleanly().await?;
-    tracing::info!("unhurried stopped");
+}
+
+/// Runs `drain` (the whole process until it has stopped) and returns when it ends, or
+/// `timeout` after the stop signal, whichever comes first. What is cut off is safe: an unfinished
+/// unit of work rolls back and is redone by the next start, a message cut mid-send is reconciled
+/// before any resend.
+async fn finish_within(
+    drain: impl Future<Output = anyhow::Result<()>>,
+    stopped: watch::Receiver<bool>,
+    timeout: std::time::Duration,
+) -> anyhow::Result<()> {
+    let deadline = async {
+        wait_for(stopped).await;
+        tokio::time::sleep(timeout).await;
+    };
+    tokio::select! {
+        finished = drain => {
+            finished?;
+            tracing::info!("unhurried stopped");
+        }
+        () = deadline => tracing::warn!(
+            timeout = ?timeout,
+            "not everything finished within shutdown.timeout; exiting anyway (the next start picks up what was left)"
+        ),
+    }
     Ok(())
 }
 
@@ -268,7 +370,10 @@ pub async fn migrate(settings: Settings) -> ExitCode {
 /// `DISCORD_TOKEN`, checks `DISCORD_PUBLIC_KEY` if set and asks Discord for the bot, its guilds
 /// and the permissions it lacks in each.
 pub async fn check(settings: Settings) -> ExitCode {
-    let secrets = Secrets::from_env(&process_env());
+    let secrets = match load_secrets() {
+        Ok(secrets) => secrets,
+        Err(code) => return code,
+    };
     println!("configuration is valid");
     println!("database:  {}", settings.database.url);
     println!("http:      {}", settings.http.addr);

@@ -98,9 +98,10 @@ impl Deliverer {
                 }
             }
             if took > 0 && took == room {
-                // Full: wait for a lane to finish before taking more.
-                if let Some(done) = in_flight.join_next().await {
-                    log_worker_result(done);
+                // Full: wait for a lane to finish before taking more, unless asked to stop.
+                tokio::select! {
+                    () = &mut shutdown => break,
+                    Some(done) = in_flight.join_next() => log_worker_result(done),
                 }
                 continue;
             }

@@ -40,7 +40,8 @@ pub async fn handle(bot: &Context, invocation: &CommandInvocation) -> anyhow::Re
     let is_admin = member.is_admin || invocation.platform_admin;
     let ctx = CommandContext { workspace_id, invocation, member };
     let reply = match command::parse(&invocation.text) {
-        Err(error) => Reply::text(error.0),
+        // The error quotes what the member typed: repeated as user text, so it can ping nobody.
+        Err(error) => Reply::text(bot.markup.user_text(&error.0)),
         Ok(parsed) if parsed.requires_admin() && !is_admin => {
             Reply::text("Only workspace admins can do that. Ask an admin, or try `/async help`.")
         }

@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Timelike as _, Utc};
 use secrecy::SecretString;
 use unhurried::adapters::clock::ManualClock;
-use unhurried::adapters::metrics::Metrics;
 use unhurried::adapters::slack::{self, SlackPlatform};
 use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::bot::Bot;
@@ -124,7 +123,7 @@ async fn seed(double: &SlackDouble, db: &std::path::Path, members: usize) -> Dat
     let store = Arc::new(SqliteStore::open(&format!("sqlite://{}", db.display())).await.unwrap());
     let clock = Arc::new(ManualClock::new(now - chrono::Duration::minutes(10)));
     let client = slack::client(&double.api_url).unwrap();
-    let platform = SlackPlatform::new(client, &SecretString::from(BOT_TOKEN), Arc::new(Metrics::default()));
+    let platform = SlackPlatform::new(client, &SecretString::from(BOT_TOKEN));
     let bot = Bot::new(store, clock, Arc::new(platform), Arc::new(settings));
     let workspace_id = bot.workspace_id("T1").await.unwrap();
     for user in &users {

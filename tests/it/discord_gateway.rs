@@ -47,7 +47,7 @@ impl Harness {
         let clock = Arc::new(ManualClock::new("2026-03-30T08:00:00Z".parse().unwrap()));
         let inbox = InboxWriter::start(store.clone(), clock.clone(), Arc::new(Notify::new()));
         let (platform, connection) =
-            discord::connect(&token, &settings, store.clone(), clock.clone(), inbox).await.unwrap();
+            discord::connect(&token, &settings, store.clone(), clock.clone(), inbox, Default::default()).await.unwrap();
         let bot = Bot::new(store.clone(), clock.clone(), platform, Arc::new(settings));
         bot.start().await.unwrap();
         double

@@ -17,6 +17,8 @@ use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, Buf
 use tokio::task::JoinHandle;
 use unhurried::adapters::discord::{self, interactions_endpoint::BODY_LIMIT};
 use unhurried::adapters::http::{HttpState, bind, router, serve};
+use unhurried::adapters::server::Limits;
+use unhurried::config::Settings;
 use unhurried::domain::events::{CommandInvocation, InboundEvent};
 
 use crate::discord_double::{APP, DiscordDouble, GUILD};
@@ -66,11 +68,17 @@ impl Endpoint {
     async fn start(h: &Harness, public_key_hex: &str) -> Self {
         let key = discord::interactions_key(Some(&SecretString::from(public_key_hex.to_owned()))).unwrap().unwrap();
         let routes = h.connection.as_ref().unwrap().interactions_routes(key);
-        let state = HttpState { store: h.bot.store.clone(), metrics: Arc::default(), clock: h.bot.clock.clone() };
+        let state = HttpState {
+            store: h.bot.store.clone(),
+            metrics: Arc::default(),
+            clock: h.bot.clock.clone(),
+            readiness: Default::default(),
+        };
         let listener = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = router(state, None).merge(routes);
-        let server = tokio::spawn(async move { serve(listener, app, std::future::pending()).await.unwrap() });
+        let app = router(state, None, true).merge(routes);
+        let limits = Limits::from_settings(&Settings::defaults().http);
+        let server = tokio::spawn(async move { serve(listener, app, limits, std::future::pending()).await.unwrap() });
         Endpoint { addr, server }
     }
 

@@ -10,7 +10,6 @@ use std::time::Duration;
 use chrono::{Timelike as _, Utc};
 use secrecy::SecretString;
 use unhurried::adapters::clock::ManualClock;
-use unhurried::adapters::metrics::Metrics;
 use unhurried::adapters::slack::{self, SlackPlatform};
 use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::bot::Bot;
@@ -59,7 +58,7 @@ async fn seed(double: &SlackDouble, url: &str) {
     let store = Arc::new(SqliteStore::open(url).await.unwrap());
     let clock = Arc::new(ManualClock::new(now - chrono::Duration::minutes(10)));
     let client = slack::client(&double.api_url).unwrap();
-    let platform = SlackPlatform::new(client, &SecretString::from(BOT_TOKEN), Arc::new(Metrics::default()));
+    let platform = SlackPlatform::new(client, &SecretString::from(BOT_TOKEN));
     let bot = Bot::new(store, clock, Arc::new(platform), Arc::new(settings));
     let workspace_id = bot.workspace_id("T1").await.unwrap();
     for user in &users {

@@ -22,6 +22,8 @@ mod kill9;
 mod nudge;
 mod nudge_me;
 mod operations;
+mod ops_config;
+mod ops_runtime;
 mod pipeline;
 mod preferences;
 mod privacy;

@@ -215,7 +215,6 @@ async fn seed_fan_out(double: &SlackDouble, db: &Path, members: usize) {
     use chrono::{Timelike as _, Utc};
     use secrecy::SecretString;
     use unhurried::adapters::clock::ManualClock;
-    use unhurried::adapters::metrics::Metrics;
     use unhurried::adapters::slack::{self, SlackPlatform};
     use unhurried::bot::Bot;
     use unhurried::config::Settings;
@@ -238,8 +237,7 @@ async fn seed_fan_out(double: &SlackDouble, db: &Path, members: usize) {
     let store = Arc::new(SqliteStore::open(&url(db)).await.unwrap());
     let clock = Arc::new(ManualClock::new(now - chrono::Duration::minutes(10)));
     let client = slack::client(&double.api_url).unwrap();
-    let platform =
-        SlackPlatform::new(client, &SecretString::from(crate::slack_support::BOT_TOKEN), Arc::new(Metrics::default()));
+    let platform = SlackPlatform::new(client, &SecretString::from(crate::slack_support::BOT_TOKEN));
     let bot = Bot::new(store.clone(), clock, Arc::new(platform), Arc::new(settings));
     let workspace_id = bot.workspace_id("T1").await.unwrap();
     for user in &users {

@@ -42,8 +42,8 @@ async fn a_retried_delivery_has_one_effect() {
     h.advance(10).await;
     assert_eq!(h.double.calls_of("chat.postMessage").len(), 1);
     let metrics = h.get("/metrics").await.1;
-    assert!(metrics.contains("unhurried_events_received_total{kind=\"duplicate\"} 1"), "{metrics}");
-    assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"nudge\"} 1"), "{metrics}");
+    assert!(metrics.contains("unhurried_events_received_total{platform=\"slack\",kind=\"duplicate\"} 1"), "{metrics}");
+    assert!(metrics.contains("unhurried_messages_sent_total{platform=\"slack\",purpose=\"nudge\"} 1"), "{metrics}");
 }
 
 #[tokio::test]
@@ -182,7 +182,7 @@ async fn a_429_storm_on_one_lane_delays_neither_another_lane_nor_a_slash_command
     assert_eq!(delivered("C1"), [r#""C1-1""#, r#""C1-2""#], "each once, in order, once Slack lets it");
     let refused = h.double.calls().iter().filter(|c| c.status == 429).count();
     assert_eq!(refused, 12, "every 429 was answered by one retry after its wait");
-    assert!(h.get("/metrics").await.1.contains("unhurried_rate_limited_total 12"));
+    assert!(h.get("/metrics").await.1.contains("unhurried_rate_limited_total{platform=\"slack\"} 12"));
 }
 
 #[tokio::test]
@@ -295,8 +295,7 @@ async fn posts_to_one_channel_are_paced_and_other_channels_do_not_wait() {
     use unhurried::ports::ChatPlatform as _;
     let h = SlackHarness::start().await;
     let pace = std::time::Duration::from_millis(150);
-    let chat =
-        SlackPlatform::new(h.client.clone(), &SecretString::from(BOT_TOKEN), h.metrics.clone()).with_channel_pace(pace);
+    let chat = SlackPlatform::new(h.client.clone(), &SecretString::from(BOT_TOKEN)).with_channel_pace(pace);
     let post =
         |channel: &str| OutgoingMessage::new(Destination::Post { channel: channel.into() }, Purpose::Digest, "d");
     let started = std::time::Instant::now();

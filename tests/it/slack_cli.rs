@@ -202,12 +202,12 @@ async fn serve_over_http_verifies_every_request_and_turns_a_retried_ping_into_on
     assert_eq!(threaded_replies(&double, "C1", ts), 1, "one reply for the ping and its retry");
     let metrics = request(served.addr, "GET", "/metrics", "", &[]).await.1;
     for line in [
-        "unhurried_events_received_total{kind=\"url_verification\"} 1",
-        "unhurried_events_received_total{kind=\"message\"} 2",
-        "unhurried_events_received_total{kind=\"duplicate\"} 1",
-        "unhurried_events_received_total{kind=\"command\"} 1",
-        "unhurried_messages_sent_total{purpose=\"nudge\"} 1",
-        "unhurried_messages_sent_total{purpose=\"command_reply\"} 1",
+        "unhurried_events_received_total{platform=\"slack\",kind=\"url_verification\"} 1",
+        "unhurried_events_received_total{platform=\"slack\",kind=\"message\"} 2",
+        "unhurried_events_received_total{platform=\"slack\",kind=\"duplicate\"} 1",
+        "unhurried_events_received_total{platform=\"slack\",kind=\"command\"} 1",
+        "unhurried_messages_sent_total{platform=\"slack\",purpose=\"nudge\"} 1",
+        "unhurried_messages_sent_total{platform=\"slack\",purpose=\"command_reply\"} 1",
     ] {
         assert!(metrics.contains(line), "{line} in {metrics}");
     }
@@ -249,7 +249,7 @@ async fn serve_over_socket_mode_answers_commands_and_nudges_once_and_logs_no_sec
     send_and_wait_for_ack(&double, &again).await;
     double.wait_until("the threaded reply", |d| threaded_replies(d, "C1", ts) > 0).await;
     let metrics = request(served.addr, "GET", "/metrics", "", &[]).await.1;
-    assert!(metrics.contains("unhurried_events_received_total{kind=\"duplicate\"} 1"), "{metrics}");
+    assert!(metrics.contains("unhurried_events_received_total{platform=\"slack\",kind=\"duplicate\"} 1"), "{metrics}");
 
     let logs = served.stop().await;
     assert_eq!(threaded_replies(&double, "C1", ts), 1, "the envelope sent twice has one effect");
@@ -286,7 +286,6 @@ async fn serve_sends_each_standup_prompt_at_the_members_local_time() {
     use chrono::{Timelike as _, Utc};
     use secrecy::SecretString;
     use unhurried::adapters::clock::ManualClock;
-    use unhurried::adapters::metrics::Metrics;
     use unhurried::adapters::slack::{self, SlackPlatform};
     use unhurried::adapters::sqlite::SqliteStore;
     use unhurried::bot::Bot;
@@ -322,7 +321,7 @@ async fn serve_sends_each_standup_prompt_at_the_members_local_time() {
         let store = Arc::new(SqliteStore::open(&url).await.unwrap());
         let clock = Arc::new(ManualClock::new(now - chrono::Duration::minutes(10)));
         let client = slack::client(&double.api_url).unwrap();
-        let platform = SlackPlatform::new(client, &SecretString::from(BOT_TOKEN), Arc::new(Metrics::default()));
+        let platform = SlackPlatform::new(client, &SecretString::from(BOT_TOKEN));
         let bot = Bot::new(store.clone(), clock, Arc::new(platform), Arc::new(settings));
         let workspace_id = bot.workspace_id("T1").await.unwrap();
         let mut members = Vec::new();

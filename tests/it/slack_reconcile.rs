@@ -163,7 +163,7 @@ async fn a_post_slack_kept_just_before_a_crash_is_not_posted_again_after_the_res
 /// A new process on the same database: a new platform (nothing remembered) and a started bot.
 async fn restart(h: &SlackHarness) -> Bot {
     let client = unhurried::adapters::slack::client(&h.double.api_url).unwrap();
-    let platform = SlackPlatform::new(client, &SecretString::from(BOT_TOKEN), h.metrics.clone());
+    let platform = SlackPlatform::new(client, &SecretString::from(BOT_TOKEN));
     platform.identify().await.unwrap();
     let bot = Bot::new(h.store.clone(), h.clock.clone(), Arc::new(platform), h.bot.settings.clone());
     bot.start().await.unwrap();
@@ -171,9 +171,9 @@ async fn restart(h: &SlackHarness) -> Bot {
 }
 
 /// The platform alone against the double, for classification.
-fn platform(h: &SlackHarness, api_url: &str) -> SlackPlatform {
+fn platform(api_url: &str) -> SlackPlatform {
     let client = unhurried::adapters::slack::client(api_url).unwrap();
-    SlackPlatform::new(client, &SecretString::from(BOT_TOKEN), h.metrics.clone()).with_channel_pace(Duration::ZERO)
+    SlackPlatform::new(client, &SecretString::from(BOT_TOKEN)).with_channel_pace(Duration::ZERO)
 }
 
 fn tag(id: i64) -> OutboxTag {
@@ -183,7 +183,7 @@ fn tag(id: i64) -> OutboxTag {
 #[tokio::test]
 async fn each_kind_of_failed_post_is_sorted_by_whether_slack_may_have_it() {
     let h = SlackHarness::start().await;
-    let chat = platform(&h, &h.double.api_url);
+    let chat = platform(&h.double.api_url);
     h.double.fail_after_recording("chat.postMessage", 1, Fault::Status500);
     assert!(matches!(chat.send(tag(1), &post("C1", "a")).await, Err(SendError::Ambiguous(e)) if e.contains("500")));
     h.double.fail_after_recording("chat.postMessage", 1, Fault::DropConnection);
@@ -205,7 +205,7 @@ async fn each_kind_of_failed_post_is_sorted_by_whether_slack_may_have_it() {
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let unreachable = platform(&h, &format!("http://127.0.0.1:{port}/api"));
+    let unreachable = platform(&format!("http://127.0.0.1:{port}/api"));
     assert!(matches!(unreachable.send(tag(6), &post("C1", "f")).await, Err(SendError::Transient(_))));
 }
 
@@ -237,7 +237,7 @@ async fn a_lookup_that_fails_is_tried_again_and_only_then_the_post_resent_once()
 async fn a_post_waiting_for_its_channel_slot_never_holds_up_another_channel() {
     let h = SlackHarness::start().await;
     let pace = Duration::from_millis(300);
-    let chat = platform(&h, &h.double.api_url).with_channel_pace(pace);
+    let chat = platform(&h.double.api_url).with_channel_pace(pace);
     let started = std::time::Instant::now();
     chat.send(tag(1), &post("C1", "first")).await.unwrap();
     let second_post = post("C1", "second");
@@ -256,7 +256,7 @@ async fn a_post_waiting_for_its_channel_slot_never_holds_up_another_channel() {
 #[tokio::test]
 async fn the_double_holds_the_workspace_to_its_post_rate_with_retry_after() {
     let h = SlackHarness::start().await;
-    let chat = platform(&h, &h.double.api_url);
+    let chat = platform(&h.double.api_url);
     h.double.limit_posts_per_second(2);
     chat.send(tag(1), &post("C1", "a")).await.unwrap();
     chat.send(tag(2), &post("C2", "b")).await.unwrap();

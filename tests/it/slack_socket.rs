@@ -151,7 +151,10 @@ async fn buttons_and_the_modal_work_over_socket_mode_with_errors_in_the_ack() {
     deliver(&h, &interactive_envelope("env-ok-again", complete)).await;
     assert_eq!(h.drain().await, 1, "the same view submitted twice is one inbox row");
     let metrics = h.get("/metrics").await.1;
-    assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_ack\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("unhurried_messages_sent_total{platform=\"slack\",purpose=\"standup_ack\"} 1"),
+        "{metrics}"
+    );
     assert_calls_match_spec(&h.double.calls());
     socket.shutdown().await;
 }

@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::sync::Notify;
 use unhurried::adapters::clock::ManualClock;
 use unhurried::adapters::http::{HttpState, router};
-use unhurried::adapters::metrics::Metrics;
+use unhurried::adapters::metrics::{Metered, Metrics};
 use unhurried::adapters::slack::events::SlackHttp;
 use unhurried::adapters::slack::verify::RequestVerifier;
 use unhurried::adapters::slack::{self, Intake, SlackPlatform};
@@ -70,7 +70,7 @@ impl SlackHarness {
         double.use_clock(clock.clone());
         let metrics = Arc::new(Metrics::default());
         let client = slack::client(&settings.slack.api_url).unwrap();
-        let platform = SlackPlatform::new(client.clone(), &SecretString::from(BOT_TOKEN), metrics.clone())
+        let platform = SlackPlatform::new(client.clone(), &SecretString::from(BOT_TOKEN))
             .with_channel_pace(Duration::from_millis(20));
         let identity = platform.identify().await.unwrap();
         let inbox = InboxWriter::start(store.clone(), clock.clone(), Arc::new(Notify::new()));
@@ -83,15 +83,22 @@ impl SlackHarness {
             intake: intake.clone(),
         };
         let app = router(
-            HttpState { store: store.clone(), metrics: metrics.clone(), clock: clock.clone() },
+            HttpState {
+                store: store.clone(),
+                metrics: metrics.clone(),
+                clock: clock.clone(),
+                readiness: Default::default(),
+            },
             Some(slack_http),
+            true,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let http = listener.local_addr().unwrap();
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        let bot = Bot::new(store.clone(), clock.clone(), Arc::new(platform), Arc::new(settings));
+        let platform = Arc::new(Metered::new(Arc::new(platform), metrics.clone()));
+        let bot = Bot::new(store.clone(), clock.clone(), platform, Arc::new(settings));
         bot.start().await.unwrap();
         SlackHarness { double, clock, store, bot, metrics, intake, http, client, _dir: dir }
     }

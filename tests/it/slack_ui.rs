@@ -165,7 +165,10 @@ async fn a_blank_required_answer_is_refused_inline_and_a_complete_one_lands_in_t
     assert_eq!(interact(&h, &complete).await, (200, String::new()));
     assert_eq!(h.drain().await, 1, "one inbox row for the view");
     let metrics = h.get("/metrics").await.1;
-    assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_ack\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("unhurried_messages_sent_total{platform=\"slack\",purpose=\"standup_ack\"} 1"),
+        "{metrics}"
+    );
 
     h.advance(8 * 3600).await;
     let digests: Vec<String> = h
@@ -346,8 +349,14 @@ async fn each_member_is_prompted_at_their_local_time_and_their_modal_answers_lan
         "alice's blocker leads the digest, naming bob: {digest}"
     );
     let metrics = h.get("/metrics").await.1;
-    assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_prompt\"} 2"), "{metrics}");
-    assert!(metrics.contains("unhurried_messages_sent_total{purpose=\"standup_ack\"} 2"), "{metrics}");
+    assert!(
+        metrics.contains("unhurried_messages_sent_total{platform=\"slack\",purpose=\"standup_prompt\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("unhurried_messages_sent_total{platform=\"slack\",purpose=\"standup_ack\"} 2"),
+        "{metrics}"
+    );
     assert_calls_match_spec(&h.double.calls());
     t.close().await;
 }

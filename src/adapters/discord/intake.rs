@@ -63,6 +63,7 @@ pub struct Intake {
     interactions: Arc<Interactions>,
     forms: FormSource,
     recent: Mutex<(HashSet<InteractionId>, VecDeque<InteractionId>)>,
+    metrics: Arc<crate::adapters::metrics::Metrics>,
 }
 
 impl Intake {
@@ -72,8 +73,9 @@ impl Intake {
         directory: Arc<Directory>,
         interactions: Arc<Interactions>,
         forms: FormSource,
+        metrics: Arc<crate::adapters::metrics::Metrics>,
     ) -> Self {
-        Intake { inbox, directory, interactions, forms, recent: Mutex::default() }
+        Intake { inbox, directory, interactions, forms, recent: Mutex::default(), metrics }
     }
 
     /// The answer to `interaction`, or why there is none. Marks the id as seen.
@@ -114,6 +116,8 @@ impl Intake {
     /// Records an event in the inbox for the engine (durable once this returns). A gateway
     /// dispatch has no ack to hold back, so a failed write is logged: the event is lost.
     pub async fn forward(&self, event: InboundEvent) {
+        let key = event.delivery_id();
+        self.metrics.platform_event(Platform::Discord, key.split(':').next().unwrap_or("event"));
         if let Err(error) = self.inbox.record(Platform::Discord, event).await {
             tracing::error!(error = format!("{error:#}"), "a Discord event could not be recorded and is lost");
         }

@@ -96,11 +96,39 @@ impl DiscordConnection {
         match key {}
     }
 
+    /// For `/readyz`: up while every gateway shard is connected.
+    pub fn readiness_check(&self) -> Arc<dyn crate::adapters::readiness::ConnectionCheck> {
+        Arc::new(GatewayCheck { shards: self.shards.clone() })
+    }
+
     /// Closes the gateway connection and waits for the client task to end.
     pub async fn shutdown(self) {
         self.shards.shutdown_all().await;
         if let Err(error) = self.task.await {
             tracing::warn!(error = %error, "the Discord client task failed");
+        }
+    }
+}
+
+/// The gateway session as `/readyz` sees it.
+struct GatewayCheck {
+    shards: Arc<ShardManager>,
+}
+
+#[async_trait::async_trait]
+impl crate::adapters::readiness::ConnectionCheck for GatewayCheck {
+    fn name(&self) -> &'static str {
+        "discord gateway"
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        let runners = self.shards.runners.lock().await;
+        if runners.is_empty() {
+            return Err("no gateway session yet".to_owned());
+        }
+        match runners.values().find(|runner| runner.stage != serenity::gateway::ConnectionStage::Connected) {
+            Some(runner) => Err(format!("gateway session {}", runner.stage)),
+            None => Ok(()),
         }
     }
 }
@@ -132,7 +160,7 @@ pub fn intents_for(flags: Option<ApplicationFlags>) -> GatewayIntents {
 }
 
 /// Connects to Discord: checks the token, registers `/async` once READY arrives, and records
-/// inbound events in the inbox through `inbox`. Returns the platform the engine sends through and the connection.
+/// inbound events in the inbox through `inbox`, counting them in `metrics`. Returns the platform the engine sends through and the connection.
 /// `store` and `clock` are the engine's: the standup answer button reads the questions of the
 /// member's open run from them (nothing else is read, nothing written but the workspace row).
 pub async fn connect(
@@ -141,6 +169,7 @@ pub async fn connect(
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     inbox: InboxWriter,
+    metrics: Arc<crate::adapters::metrics::Metrics>,
 ) -> anyhow::Result<(Arc<DiscordPlatform>, DiscordConnection)> {
     let http = http_client(token, settings);
     let app = http
@@ -152,7 +181,7 @@ pub async fn connect(
     let directory = Arc::new(convert::Directory::default());
     let interactions = Arc::new(platform::Interactions::default());
     let forms = forms::FormSource { store, clock };
-    let intake = Arc::new(intake::Intake::new(inbox, directory.clone(), interactions.clone(), forms));
+    let intake = Arc::new(intake::Intake::new(inbox, directory.clone(), interactions.clone(), forms, metrics));
     let handler = handler::Handler::new(intake.clone(), directory.clone(), settings);
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(handler)

@@ -87,14 +87,26 @@ fn message_event(workspace: &str, message: &SlackMessageEvent, bot_user: Option<
 /// question repeated in a brief or a digest then carries its file too. A file Slack sends without
 /// any link (hidden by the workspace's storage limit) adds nothing.
 fn with_file_links(mut text: String, files: &[SlackFile]) -> String {
-    for file in files {
-        let Some(url) = file.permalink.as_ref().or(file.url_private.as_ref()) else { continue };
+    let links = files.iter().filter_map(|file| file.permalink.as_ref().or(file.url_private.as_ref()));
+    add_file_links(&mut text, links.map(|url| url.as_str()));
+    text
+}
+
+/// Appends each link to `text` on a line of its own, as `<link>` ([`with_file_links`]).
+pub(crate) fn add_file_links<'a>(text: &mut String, links: impl Iterator<Item = &'a str>) {
+    for link in links {
         if !text.is_empty() {
             text.push('\n');
         }
-        text.push_str(&format!("<{url}>"));
+        text.push('<');
+        text.push_str(link);
+        text.push('>');
     }
-    text
+}
+
+/// Whether a message is a DM: Slack says so (`channel_type` `im`), or the channel is a `D…` one.
+pub(crate) fn is_dm(channel_type: Option<&str>, channel: &str) -> bool {
+    channel_type == Some(IM_CHANNEL_TYPE) || channel.starts_with('D')
 }
 
 fn chat_message(
@@ -107,8 +119,7 @@ fn chat_message(
     let id = origin.ts.to_string();
     // Slack sets thread_ts on a thread's parent too; only a differing one makes this a reply.
     let thread = origin.thread_ts.as_ref().map(ToString::to_string).filter(|thread| *thread != id);
-    let is_dm =
-        origin.channel_type.as_ref().is_some_and(|t| t.to_string() == IM_CHANNEL_TYPE) || channel.starts_with('D');
+    let is_dm = is_dm(origin.channel_type.as_ref().map(|t| t.0.as_str()), &channel);
     ChatMessage { workspace: workspace.to_owned(), id, channel, user, text, thread, is_dm }
 }
 

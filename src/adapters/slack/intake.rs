@@ -11,6 +11,7 @@ use slack_morphism::prelude::*;
 use crate::adapters::metrics::Metrics;
 use crate::adapters::slack::convert;
 use crate::adapters::slack::interactions::{self, Interaction};
+use crate::adapters::slack::payload::{self, Callback};
 use crate::adapters::slack::response_urls::ResponseUrls;
 use crate::domain::events::InboundEvent;
 use crate::domain::platform::Platform;
@@ -54,9 +55,17 @@ impl Intake {
         &self.metrics
     }
 
-    /// Takes one Events API callback.
+    /// Takes one Events API callback, as slack-morphism parsed it (Socket Mode).
     pub async fn push(&self, callback: &SlackPushEventCallback) -> anyhow::Result<Accepted> {
-        let converted = convert::push_event(callback, self.bot_user.as_deref());
+        self.take(convert::push_event(callback, self.bot_user.as_deref())).await
+    }
+
+    /// Takes one Events API callback read straight from its HTTP body ([`payload`]).
+    pub async fn push_read(&self, callback: &Callback<'_>) -> anyhow::Result<Accepted> {
+        self.take(payload::convert(callback, self.bot_user.as_deref())).await
+    }
+
+    async fn take(&self, converted: convert::Converted) -> anyhow::Result<Accepted> {
         self.metrics.event_received(converted.kind);
         let Some(event) = converted.event else {
             return Ok(Accepted::Ignored);

@@ -2,6 +2,7 @@
 //! nothing outside it sees a slack-morphism type:
 //!
 //! - [`convert`]: Slack events and commands → [`crate::domain::events::InboundEvent`].
+//! - [`payload`]: an HTTP mode Events API body read straight from its bytes, converted the same way.
 //! - [`interactions`]: button clicks and modal submissions → events, with inline form errors.
 //! - [`blocks`]: buttons, the standup modal and the App Home as Block Kit.
 //! - [`intake`]: de-duplication by `event_id` and the hand-off to the bot's one consumer.
@@ -20,6 +21,7 @@ pub mod events;
 pub mod failures;
 pub mod intake;
 pub mod interactions;
+pub mod payload;
 pub mod platform;
 pub mod preflight;
 pub mod reconcile;

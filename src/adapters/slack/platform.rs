@@ -21,7 +21,6 @@ use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 use tokio::time::Instant;
 
-use crate::adapters::metrics::Metrics;
 use crate::adapters::slack::blocks;
 use crate::adapters::slack::failures::{self, classify, describe};
 use crate::adapters::slack::reconcile::{self, DmChannels, Place};
@@ -58,7 +57,6 @@ pub struct BotIdentity {
 pub struct SlackPlatform {
     client: Arc<SlackHyperClient>,
     token: SlackApiToken,
-    metrics: Arc<Metrics>,
     pace: Duration,
     /// The instant each channel may get its next post.
     next_post: Mutex<HashMap<String, Instant>>,
@@ -79,12 +77,11 @@ struct UrlReply<'a> {
 
 impl SlackPlatform {
     /// Slack through `client` with the bot token.
-    pub fn new(client: Arc<SlackHyperClient>, bot_token: &SecretString, metrics: Arc<Metrics>) -> Self {
+    pub fn new(client: Arc<SlackHyperClient>, bot_token: &SecretString) -> Self {
         let token = SlackApiToken::new(SlackApiTokenValue::new(bot_token.expose_secret().to_owned()));
         SlackPlatform {
             client,
             token,
-            metrics,
             pace: DEFAULT_CHANNEL_PACE,
             next_post: Mutex::new(HashMap::new()),
             bot_user: OnceLock::new(),
@@ -253,21 +250,15 @@ impl ChatPlatform for SlackPlatform {
     }
 
     async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
-        let sent = match &message.to {
+        // Counted and timed by `metrics::Metered`, like every platform's sends.
+        match &message.to {
             Destination::Dm { user: channel } | Destination::Post { channel } => {
                 self.post(tag, channel, None, message).await
             }
             Destination::ThreadReply { channel, thread } => self.post(tag, channel, Some(thread), message).await,
             Destination::Ephemeral { channel, user } => self.reply_privately(tag, channel, user, message).await,
             Destination::Update { channel, message: ts } => self.update(channel, ts, message).await,
-        };
-        match &sent {
-            Ok(_) => self.metrics.message_sent(message.purpose.as_str()),
-            // The delivery worker holds back this conversation (and only it) for the wait.
-            Err(SendError::RateLimited { .. }) => self.metrics.rate_limited(),
-            Err(_) => {}
         }
-        sent
     }
 
     /// Posts, DMs and thread replies are looked for by their metadata; an edit is the same

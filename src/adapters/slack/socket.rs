@@ -9,6 +9,7 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret as _, SecretString};
 use slack_morphism::prelude::*;
 
+use crate::adapters::readiness::{ConnectionCheck, Flag};
 use crate::adapters::slack::intake::Intake;
 use crate::adapters::slack::interactions;
 
@@ -30,6 +31,8 @@ impl Default for SocketOptions {
 /// A running Socket Mode listener. Dropping it stops reconnection; call [`SocketMode::shutdown`].
 pub struct SocketMode {
     listener: SlackClientSocketModeListener<SlackClientHyperHttpsConnector>,
+    /// Up once Slack said `hello` on a socket.
+    greeted: Arc<Flag>,
 }
 
 impl SocketMode {
@@ -40,12 +43,18 @@ impl SocketMode {
         intake: Arc<Intake>,
         options: SocketOptions,
     ) -> anyhow::Result<Self> {
+        let greeted = Flag::new("slack socket mode", "no socket has been greeted by Slack yet");
         let callbacks = SlackSocketModeListenerCallbacks::new()
+            // slack-morphism does not export the hello event's type, so a closure names it.
+            .with_hello_events(|_hello, _client, states| on_hello(states))
             .with_push_events(on_push)
             .with_command_events(on_command)
             .with_interaction_events(on_interaction);
         let environment = Arc::new(
-            SlackClientEventsListenerEnvironment::new(client).with_error_handler(on_error).with_user_state(intake),
+            SlackClientEventsListenerEnvironment::new(client)
+                .with_error_handler(on_error)
+                .with_user_state(intake)
+                .with_user_state(greeted.clone()),
         );
         let config = SlackClientSocketModeConfig::new()
             .with_max_connections_count(options.connections.max(1))
@@ -54,7 +63,13 @@ impl SocketMode {
         let token = SlackApiToken::new(SlackApiTokenValue::new(app_token.expose_secret().to_owned()));
         listener.listen_for(&token).await.map_err(|e| anyhow::anyhow!("cannot open Slack Socket Mode: {e}"))?;
         listener.start().await;
-        Ok(SocketMode { listener })
+        Ok(SocketMode { listener, greeted })
+    }
+
+    /// For `/readyz`: up once Slack greeted a socket. slack-morphism reopens a lost socket by
+    /// itself and tells nobody, so a socket lost later is not seen here.
+    pub fn readiness_check(&self) -> Arc<dyn ConnectionCheck> {
+        self.greeted.clone()
     }
 
     /// Closes the sockets.
@@ -65,6 +80,13 @@ impl SocketMode {
 
 async fn intake_of(states: &SlackClientEventsUserState) -> Option<Arc<Intake>> {
     states.read().await.get_user_state::<Arc<Intake>>().cloned()
+}
+
+/// Slack greeted a socket: it is up.
+async fn on_hello(states: SlackClientEventsUserState) {
+    if let Some(greeted) = states.read().await.get_user_state::<Arc<Flag>>() {
+        greeted.set(true);
+    }
 }
 
 async fn on_push(

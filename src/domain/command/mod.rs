@@ -209,11 +209,27 @@ impl FromStr for NudgeMode {
 #[error("{0}")]
 pub struct CommandError(pub String);
 
+/// Longest word of an error message: an echoed word longer than this is cut, so a huge command
+/// text never comes back whole.
+const MAX_ECHOED_WORD: usize = 40;
+/// Longest error message, for an echo of many words.
+const MAX_ERROR_CHARS: usize = 400;
+
 impl CommandError {
-    /// An error with this message, kept on one line: echoed user input may hold line breaks.
+    /// An error with this message, kept on one line (echoed user input may hold line breaks) and
+    /// short: each word at most [`MAX_ECHOED_WORD`] characters, the whole at most [`MAX_ERROR_CHARS`].
     pub(crate) fn new(message: impl Into<String>) -> Self {
         let message: String = message.into();
-        CommandError(message.split_whitespace().collect::<Vec<_>>().join(" "))
+        let words: Vec<String> = message.split_whitespace().map(|word| cut(word, MAX_ECHOED_WORD)).collect();
+        CommandError(cut(&words.join(" "), MAX_ERROR_CHARS))
+    }
+}
+
+/// `text` cut to `max` characters, ending in `…` when it was cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 

@@ -622,3 +622,14 @@ fn standup_holidays_option_sets_or_clears_its_own_days_off() {
     assert_eq!(options("standup edit daily holidays=none").holidays, Some(vec![]));
     assert!(err("standup edit daily holidays=tomorrow").contains("YYYY-MM-DD"));
 }
+
+#[test]
+fn an_error_never_echoes_a_huge_command_whole() {
+    let one_word = "x".repeat(500_000);
+    let echoed = err(&one_word);
+    assert!(echoed.chars().count() < 200, "{echoed}");
+    assert!(echoed.contains(&format!("{}…", "x".repeat(40))), "{echoed}");
+    let many_words = "me ".to_owned() + &"word ".repeat(100_000);
+    let echoed = err(&many_words);
+    assert!(echoed.chars().count() <= 401, "{} chars", echoed.chars().count());
+}
