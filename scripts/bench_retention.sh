@@ -56,7 +56,10 @@ describe() { # file size, live pages (what a VACUUM would leave), and the bigges
     live=$(sqlite3 "$db" "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count, pragma_freelist_count, pragma_page_size")
     rows=$(sqlite3 -separator ' ' "$db" "SELECT 'inbox', COUNT(*) FROM inbox UNION ALL SELECT 'outbox', COUNT(*) FROM outbox
         UNION ALL SELECT 'jobs', COUNT(*) FROM jobs UNION ALL SELECT 'answers', COUNT(*) FROM answers" | paste -sd, -)
-    echo "$(mib "$size") MiB file, $(mib "$live") MiB live ($rows)"
+    # The largest tables and indexes (SQLite's dbstat), in KiB.
+    largest=$(sqlite3 -separator ' ' "$db" "SELECT name, SUM(pgsize) / 1024 FROM dbstat GROUP BY name
+        ORDER BY SUM(pgsize) DESC LIMIT 5" | paste -sd, -)
+    echo "$(mib "$size") MiB file, $(mib "$live") MiB live ($rows; KiB: $largest)"
 }
 
 echo "retention: $DAYS days, 50 members, $EVENTS events: with housekeeping $(describe with); without $(describe without); ${elapsed}s"
