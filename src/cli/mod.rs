@@ -3,6 +3,7 @@
 
 mod config;
 mod database;
+mod export;
 mod healthcheck;
 mod outbox;
 mod serve;
@@ -82,6 +83,9 @@ pub enum CliCommand {
     Config,
     /// Ask the running `serve` for /healthz (or /readyz); exit 0 if it answers 200, else 1.
     Healthcheck(HealthcheckArgs),
+    /// Write answers, runs, decisions and digests (member names, local dates) as JSON or CSV.
+    /// Reads only: safe while `serve` runs.
+    Export(ExportArgs),
 }
 
 /// Arguments of `unhurried backup` and `unhurried restore`.
@@ -110,6 +114,32 @@ pub struct HealthcheckArgs {
     /// Seconds to wait for the answer.
     #[arg(long, default_value_t = 5)]
     pub timeout: u64,
+}
+
+/// The format of `unhurried export`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON document: {"answers": […], "runs": […], "decisions": […], "digests": […]}.
+    Json,
+    /// One CSV table, a `kind` column telling answer, run, decision and digest apart.
+    Csv,
+}
+
+/// Arguments of `unhurried export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// json or csv.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Only records of this local date (YYYY-MM-DD) or later.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only this standup (and the decisions of its report channel).
+    #[arg(long, value_name = "NAME")]
+    pub standup: Option<String>,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `unhurried outbox`.
@@ -207,6 +237,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         CliCommand::Config => config::config(cli.config.as_deref()),
         CliCommand::Healthcheck(args) => match load_settings(&cli) {
             Ok(settings) => healthcheck::healthcheck(args, &settings).await,
+            Err(code) => code,
+        },
+        CliCommand::Export(args) => match load_settings(&cli) {
+            Ok(settings) => export::export(args, settings).await,
             Err(code) => code,
         },
     }

@@ -97,15 +97,17 @@ pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> any
         Job::Brief(brief) => brief::run_job(bot, *brief, job.due_at, now).await,
         Job::CalendarRefresh(calendar) => holidays::run_refresh(bot, calendar, now).await,
         Job::Housekeeping(_) => housekeeping::run_job(bot, job, now).await,
+        Job::WeeklySummary(summary) => stats::weekly::run_job(bot, *summary, now).await,
     }
 }
 
-/// Records a job whose window closed (and schedules what comes next). Only prompts and briefs
-/// expire: a late reminder is dropped, and digests and grace periods never expire.
+/// Records a job whose window closed (and schedules what comes next). Only prompts, briefs and
+/// weekly summaries expire: a late reminder is dropped, and digests and grace periods never expire.
 pub async fn missed_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<()> {
     match &job.job {
         Job::StandupPrompt(run) => standup::schedule::prompt_missed(bot, *run, now).await,
         Job::Brief(brief) => brief::missed_job(bot, *brief, now).await,
+        Job::WeeklySummary(summary) => stats::weekly::missed_job(bot, *summary).await,
         Job::StandupReminder(_)
         | Job::Digest(_)
         | Job::NudgeGrace(_)

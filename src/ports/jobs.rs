@@ -81,6 +81,15 @@ pub struct CalendarJob {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct HousekeepingJob {}
 
+/// One standup's weekly summary on one date of its digest zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklySummaryJob {
+    /// Store id of the standup.
+    pub standup_id: i64,
+    /// The digest-zone date it is posted on.
+    pub date: NaiveDate,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
     /// Send a member's standup prompt.
@@ -97,6 +106,8 @@ pub enum Job {
     CalendarRefresh(CalendarJob),
     /// Delete what is past its retention (daily; reschedules itself).
     Housekeeping(HousekeepingJob),
+    /// Post a standup's weekly participation summary.
+    WeeklySummary(WeeklySummaryJob),
 }
 
 impl Job {
@@ -114,6 +125,8 @@ impl Job {
     pub const CALENDAR_REFRESH: &'static str = "calendar_refresh";
     /// Stored kind of [`Job::Housekeeping`]; also the prefix of its keys.
     pub const HOUSEKEEPING: &'static str = "housekeeping";
+    /// Stored kind of [`Job::WeeklySummary`]; also the prefix of its keys.
+    pub const WEEKLY_SUMMARY: &'static str = "weekly_summary";
 
     /// The kind stored beside the payload.
     pub fn kind(&self) -> &'static str {
@@ -125,6 +138,7 @@ impl Job {
             Job::Brief(_) => Self::BRIEF,
             Job::CalendarRefresh(_) => Self::CALENDAR_REFRESH,
             Job::Housekeeping(_) => Self::HOUSEKEEPING,
+            Job::WeeklySummary(_) => Self::WEEKLY_SUMMARY,
         }
     }
 
@@ -137,6 +151,7 @@ impl Job {
             Job::Brief(brief) => serde_json::to_string(brief),
             Job::CalendarRefresh(calendar) => serde_json::to_string(calendar),
             Job::Housekeeping(housekeeping) => serde_json::to_string(housekeeping),
+            Job::WeeklySummary(summary) => serde_json::to_string(summary),
         };
         // Plain structs of integers, dates and lists: serialising them cannot fail.
         value.expect("job payloads always serialise")
@@ -156,6 +171,7 @@ impl Job {
             Self::BRIEF => Job::Brief(parse(kind, payload)?),
             Self::CALENDAR_REFRESH => Job::CalendarRefresh(parse(kind, payload)?),
             Self::HOUSEKEEPING => Job::Housekeeping(parse(kind, payload)?),
+            Self::WEEKLY_SUMMARY => Job::WeeklySummary(parse(kind, payload)?),
             other => anyhow::bail!("unknown job kind '{other}'"),
         })
     }
@@ -281,6 +297,7 @@ mod tests {
             Job::CalendarRefresh(CalendarJob { workspace_id: 9, reply_to: Some(("C1".into(), "U1".into())) }),
             Job::CalendarRefresh(CalendarJob { workspace_id: 9, reply_to: None }),
             Job::Housekeeping(HousekeepingJob {}),
+            Job::WeeklySummary(WeeklySummaryJob { standup_id: 3, date: date("2026-04-03") }),
         ];
         for job in jobs {
             assert_eq!(Job::from_stored(job.kind(), &job.payload()).unwrap(), job);

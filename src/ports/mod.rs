@@ -4,10 +4,12 @@
 
 pub mod chat;
 pub mod directory;
+pub mod history;
 pub mod holidays;
 pub mod inbox;
 pub mod jobs;
 pub mod outbox;
+pub mod participation;
 pub mod records;
 pub mod retention;
 pub mod standups;
@@ -19,10 +21,12 @@ use chrono::{DateTime, Utc};
 
 pub use chat::{ChatPlatform, OutboxTag, Profile, SendError};
 pub use directory::{ChannelRecord, DirectoryStore, MemberChanges, MemberRecord};
+pub use history::{HistoryAnswer, HistoryQuery, HistoryStore};
 pub use holidays::{CalendarRecord, HolidayRecord, HolidaySource, HolidayStore};
 pub use inbox::{InboxStore, NewDelivery, PendingDelivery};
 pub use jobs::JobStore;
 pub use outbox::{Delivery, OutboxStats, OutboxStore, QueuedMessage, UndeliveredMessage};
+pub use participation::{ParticipationStore, RunFact};
 pub use records::{
     BlockerRecord, BriefStore, DecisionRecord, DecisionStore, NewDecision, NewNudge, NewQuestion, NudgeRecord,
     NudgeState, NudgeStore, OpenQuestion, QuestionStore, StatsCounts,
@@ -84,6 +88,8 @@ pub trait Store:
     + BriefStore
     + HolidayStore
     + RetentionStore
+    + ParticipationStore
+    + HistoryStore
     + Send
     + Sync
 {

@@ -88,9 +88,7 @@ async fn discord_reply(h: &Harness, id: &str) -> String {
     replies[0].body["content"].as_str().unwrap().to_owned()
 }
 
-// Each command comes from another member: the double answers an interaction's PATCH with a
-// message whose channel id is 0, which serenity cannot read, so the worker retries that reply
-// later and holds back the next private reply to the same member meanwhile.
+// Each command comes from another member, so each reply is the first of its private lane.
 #[tokio::test]
 async fn nudge_me_and_holidays_work_as_typed_discord_commands() {
     let mut h = Harness::start(|_| {}).await;

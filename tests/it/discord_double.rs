@@ -79,6 +79,9 @@ struct Shared {
     created: Mutex<Vec<Value>>,
     /// Enforced nonces: nonce → (the message, when it was created).
     nonces: Mutex<HashMap<String, (Value, std::time::Instant)>>,
+    /// Interaction token → the channel it came from: Discord answers a webhook edit of the
+    /// interaction's response with a message in that channel.
+    interaction_channels: Mutex<HashMap<String, String>>,
     next_id: AtomicU64,
     seq: AtomicU64,
     gateway_url: Mutex<String>,
@@ -183,6 +186,9 @@ impl DiscordDouble {
 
     /// Sends a DISPATCH on the current gateway connection.
     pub fn dispatch(&self, event: &'static str, data: Value) {
+        if let (Some(token), Some(channel)) = (data["token"].as_str(), data["channel_id"].as_str()) {
+            self.shared.interaction_channels.lock().unwrap().insert(token.to_owned(), channel.to_owned());
+        }
         self.commands.send(Command::Dispatch(event, data)).unwrap();
     }
 
@@ -391,8 +397,9 @@ async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri,
             ok(json!([]))
         }
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
-        ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
-            ok(message_json(&shared, "0", &body))
+        ("PATCH", ["webhooks", _, token, "messages", "@original"]) | ("POST", ["webhooks", _, token]) => {
+            let channel = shared.interaction_channels.lock().unwrap().get(*token).cloned();
+            ok(message_json(&shared, channel.as_deref().unwrap_or("400"), &body))
         }
         ("GET", ["users", "@me"]) => {
             ok(json!({"id": BOT, "username": "unhurried", "discriminator": "0", "avatar": null, "bot": true}))

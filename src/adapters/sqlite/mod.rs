@@ -8,12 +8,15 @@
 mod digests;
 mod directory;
 mod erasure;
+pub mod export;
+mod history;
 mod holidays;
 mod inbox;
 mod jobs;
 mod maintenance;
 mod nudges;
 mod outbox;
+mod participation;
 mod records;
 mod retention;
 mod scope;

@@ -21,7 +21,7 @@ use super::calendar::{Timezone, ValueError, Weekdays, WorkingHours};
 use lexer::{date, split_word};
 
 pub use lexer::MAX_STANDUP_NAME;
-pub use options::StandupOptions;
+pub use options::{StandupOptions, WeeklyAt};
 pub use standup::{MAX_PREVIEW_DAYS, MAX_QUESTIONS, StandupCommand};
 pub use suggest::suggest_zones;
 pub use table::{Access, COMMANDS, CommandSpec, GROUPS, OptionKind, OptionSpec, Style, command_text, usage};

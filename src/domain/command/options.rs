@@ -1,7 +1,7 @@
 //! Purpose: the `key=value` options of `standup create/edit` — each value read strictly, then
 //! the rules that span several keys (cron excludes at/days, blocker within the questions).
 
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime, Weekday};
 
 use super::lexer::{channel_id, date, split_pipes, user_id};
 use super::standup::MAX_QUESTIONS;
@@ -35,6 +35,39 @@ pub struct StandupOptions {
     /// `holidays=2026-12-24,2026-12-31`: the standup's own days off (besides the workspace's),
     /// replacing any before; `holidays=none` clears them (`Some` of an empty list).
     pub holidays: Option<Vec<NaiveDate>>,
+    /// `weekly_summary=fri 16:00` (digest zone), or `weekly_summary=off` (`Some(None)`).
+    pub weekly_summary: Option<Option<WeeklyAt>>,
+}
+
+/// A weekly moment: a weekday and a time of day (a standup's weekly summary, in its digest zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeeklyAt {
+    /// The day of the week.
+    pub day: Weekday,
+    /// The time of day.
+    pub at: NaiveTime,
+}
+
+impl std::fmt::Display for WeeklyAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", crate::domain::calendar::short_name(self.day), self.at.format("%H:%M"))
+    }
+}
+
+impl std::str::FromStr for WeeklyAt {
+    type Err = CommandError;
+
+    /// `fri 16:00` (also `fri@16:00`, `friday 16:00`).
+    fn from_str(text: &str) -> Result<Self, CommandError> {
+        let hint = || {
+            CommandError::new(format!(
+                "`{text}` is not a day and a time: write weekly_summary=\"fri 16:00\", or weekly_summary=off."
+            ))
+        };
+        let (day, at) = text.trim().split_once(|c: char| c == '@' || c.is_whitespace()).ok_or_else(hint)?;
+        let day: Weekday = day.trim().parse().map_err(|_| hint())?;
+        Ok(WeeklyAt { day, at: parse_time_of_day(at.trim())? })
+    }
 }
 
 impl StandupOptions {
@@ -44,7 +77,7 @@ impl StandupOptions {
 }
 
 /// Option keys of `standup create/edit`, with an example value each for error hints.
-const OPTION_KEYS: [(&str, &str); 11] = [
+const OPTION_KEYS: [(&str, &str); 12] = [
     ("at", "09:30"),
     ("days", "mon-fri"),
     ("cron", "\"0 30 9 * * Mon-Fri\""),
@@ -56,17 +89,26 @@ const OPTION_KEYS: [(&str, &str); 11] = [
     ("reminder", "2h"),
     ("members", "@ana,@bo"),
     ("holidays", "2026-12-24,2026-12-31"),
+    ("weekly_summary", "\"fri 16:00\""),
 ];
 
 /// Reads `key=value` words into options, then checks the rules that span several keys.
 pub(super) fn parse_options(words: &[String]) -> Result<StandupOptions, CommandError> {
     let mut options = StandupOptions::default();
     let mut seen: Vec<&'static str> = Vec::new();
+    // A `weekly_summary=` day still waiting for its time in the next word.
+    let mut weekly_day: Option<String> = None;
     for word in words {
         let Some((key, value)) = word.split_once('=') else {
             // `members=<@U1>, <@U2>`: a mention after a members list continues it.
             if seen.last() == Some(&"members") {
                 add_members(&mut options, word)?;
+                continue;
+            }
+            // `weekly_summary=fri 16:00` unquoted: the time is the next word.
+            if seen.last() == Some(&"weekly_summary") && weekly_day.is_some() {
+                let day = weekly_day.take().unwrap_or_default();
+                options.weekly_summary = Some(Some(format!("{day} {word}").parse()?));
                 continue;
             }
             return Err(CommandError::new(format!(
@@ -83,7 +125,21 @@ pub(super) fn parse_options(words: &[String]) -> Result<StandupOptions, CommandE
             let example = OPTION_KEYS.iter().find(|(k, _)| *k == key).map_or("", |(_, e)| e);
             return Err(CommandError::new(format!("`{key}=` needs a value, like {key}={example}.")));
         }
+        if key == "weekly_summary" && !value.eq_ignore_ascii_case("off") && !value.contains([' ', '@']) {
+            value.parse::<Weekday>().map_err(|_| {
+                CommandError::new(format!(
+                    "`{value}` is not a day: write weekly_summary=\"fri 16:00\", or weekly_summary=off."
+                ))
+            })?;
+            weekly_day = Some(value.to_owned());
+            continue;
+        }
         set_option(&mut options, key, value)?;
+    }
+    if let Some(day) = weekly_day {
+        return Err(CommandError::new(format!(
+            "`weekly_summary={day}` needs a time too, like weekly_summary=\"{day} 16:00\"."
+        )));
     }
     check_options(&options)?;
     Ok(options)
@@ -116,6 +172,8 @@ fn set_option(options: &mut StandupOptions, key: &str, value: &str) -> Result<()
         "reminder" => options.reminder = Some(parse_reminder(value)?),
         "members" => add_members(options, value)?,
         "holidays" => options.holidays = Some(parse_holidays(value)?),
+        "weekly_summary" if value.eq_ignore_ascii_case("off") => options.weekly_summary = Some(None),
+        "weekly_summary" => options.weekly_summary = Some(Some(value.parse()?)),
         _ => unreachable!("canonical_key returns only known keys"),
     }
     Ok(())

@@ -14,6 +14,9 @@ pub const MAX_QUESTIONS: usize = 5;
 /// Furthest ahead `standup preview` looks, in days.
 pub const MAX_PREVIEW_DAYS: u32 = 31;
 
+/// Furthest back `standup history` looks, in days.
+pub const MAX_HISTORY_DAYS: u32 = 366;
+
 /// A `standup …` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StandupCommand {
@@ -70,6 +73,15 @@ pub enum StandupCommand {
         /// How many days ahead, when given.
         days: Option<u32>,
     },
+    /// `standup history [<name>] [@member] [days]`: past answers, newest first.
+    History {
+        /// One standup, or every one the member may read.
+        standup: Option<String>,
+        /// One member's answers (platform id), or everyone's.
+        member: Option<String>,
+        /// How many days back, when given.
+        days: Option<u32>,
+    },
 }
 
 impl StandupCommand {
@@ -87,6 +99,7 @@ impl StandupCommand {
             StandupCommand::Pause(_) => &["standup", "pause"],
             StandupCommand::Resume(_) => &["standup", "resume"],
             StandupCommand::Preview { .. } => &["standup", "preview"],
+            StandupCommand::History { .. } => &["standup", "history"],
         }
     }
 
@@ -191,6 +204,25 @@ pub(super) fn parse_preview(rest: &str) -> Result<StandupCommand, CommandError> 
     let days =
         if more.is_empty() { None } else { Some(days(only_one("standup preview <name>", more)?, MAX_PREVIEW_DAYS)?) };
     Ok(StandupCommand::Preview { name, days })
+}
+
+/// `history [<name>] [@member] [days]`, in any order: a mention is the member, a number the days.
+pub(super) fn parse_history(rest: &str) -> Result<StandupCommand, CommandError> {
+    let (mut standup, mut member, mut days_back) = (None, None, None);
+    for word in words(rest)? {
+        if word.starts_with("<@") && member.is_none() {
+            member = Some(super::lexer::user_id(&word)?);
+        } else if word.chars().all(|c| c.is_ascii_digit()) && days_back.is_none() {
+            days_back = Some(days(&word, MAX_HISTORY_DAYS)?);
+        } else if standup.is_none() && !word.starts_with("<@") {
+            standup = Some(standup_name(&word)?);
+        } else {
+            return Err(CommandError::new(
+                "Use `/async standup history [<name>] [@member] [days]`, like `standup history daily @ana 14`.",
+            ));
+        }
+    }
+    Ok(StandupCommand::History { standup, member, days: days_back })
 }
 
 /// `answer`, `answer daily`, `answer a | b | c`, `answer daily: a | b | c`. A lone word is read

@@ -109,6 +109,7 @@ const MANAGE: &[OptionSpec] = &[
     keyed("reminder", "reminder delay like 2h, or off", "2h"),
     keyed("members", "members to add, as @mentions", "<@U1>,<@U2>"),
     keyed("holidays", "this standup's own days off, YYYY-MM-DD,…, or none", "2026-12-24,2026-12-31"),
+    keyed("weekly_summary", "weekly participation post, like fri 16:00 (digest zone), or off", "fri 16:00"),
 ];
 
 /// A group of subcommands (`standup …`): its word, other spellings, what it is, and how text
@@ -325,11 +326,23 @@ pub static COMMANDS: &[CommandSpec] = &[
         parse: |rest| super::standup::parse_preview(rest).map(Command::Standup),
     },
     CommandSpec {
+        path: &["standup", "history"],
+        options: &[
+            maybe("name", "standup name, default all of yours", "daily"),
+            maybe("member", "one member's answers, as an @mention", "<@U1>"),
+            OptionSpec { example: "14", ..opt("days", OptionKind::Integer, false, Style::Positional, "days back") },
+        ],
+        access: Access::Anyone,
+        help: "past answers, newest first (yours and your standups')",
+        usage: "standup history [<name>] [@member] [days]",
+        parse: |rest| super::standup::parse_history(rest).map(Command::Standup),
+    },
+    CommandSpec {
         path: &["standup", "create"],
         options: MANAGE,
         access: Access::Admin,
         help: "create a standup (admin)",
-        usage: "standup create|edit <name> at=09:30 days=mon-fri channel=#team questions=\"Yesterday?|Today?|Blockers?\" blocker=3 digest=17:00 digest_tz=Europe/Berlin reminder=2h members=@ana,@bo holidays=2026-12-24` (or `cron=\"0 30 9 * * Mon-Fri\"` instead of at/days)",
+        usage: "standup create|edit <name> at=09:30 days=mon-fri channel=#team questions=\"Yesterday?|Today?|Blockers?\" blocker=3 digest=17:00 digest_tz=Europe/Berlin reminder=2h members=@ana,@bo holidays=2026-12-24 weekly_summary=\"fri 16:00\"` (or `cron=\"0 30 9 * * Mon-Fri\"` instead of at/days)",
         parse: |rest| super::standup::parse_manage("create", rest).map(Command::Standup),
     },
     CommandSpec {

@@ -256,8 +256,26 @@ fn standup_create_reads_every_option() {
             reminder: Some(Some(Duration::hours(2))),
             members: Some(vec!["U1".into(), "U2".into()]),
             holidays: None,
+            weekly_summary: None,
         }
     );
+}
+
+#[test]
+fn weekly_summary_reads_a_day_and_a_time_quoted_or_not_or_off() {
+    use chrono::Weekday;
+    let at = |day, h, m| Some(Some(super::WeeklyAt { day, at: time(h, m) }));
+    let edit = |text: &str| match standup(&format!("standup edit daily {text}")) {
+        StandupCommand::Edit { options, .. } => options.weekly_summary,
+        other => panic!("not an edit: {other:?}"),
+    };
+    assert_eq!(edit("weekly_summary=fri 16:00"), at(Weekday::Fri, 16, 0));
+    assert_eq!(edit("weekly_summary=\"Monday 09:15\" at=10:00"), at(Weekday::Mon, 9, 15));
+    assert_eq!(edit("weekly_summary=off"), Some(None));
+    for bad in ["weekly_summary=fri", "weekly_summary=someday", "weekly_summary=\"fri 25:00\""] {
+        let error = parse(&format!("standup edit daily {bad}")).unwrap_err().0;
+        assert!(!error.contains('\n'), "{error}");
+    }
 }
 
 #[test]
@@ -621,6 +639,19 @@ fn standup_holidays_option_sets_or_clears_its_own_days_off() {
     );
     assert_eq!(options("standup edit daily holidays=none").holidays, Some(vec![]));
     assert!(err("standup edit daily holidays=tomorrow").contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn standup_history_reads_name_member_and_days_in_any_order() {
+    let history = |text: &str| standup(&format!("standup history {text}"));
+    assert_eq!(history(""), StandupCommand::History { standup: None, member: None, days: None });
+    assert_eq!(
+        history("<@U2> 14 daily"),
+        StandupCommand::History { standup: Some("daily".into()), member: Some("U2".into()), days: Some(14) }
+    );
+    for bad in ["daily weekly", "0", "<@U1> <@U2>", "400"] {
+        assert!(parse(&format!("standup history {bad}")).is_err(), "{bad}");
+    }
 }
 
 #[test]

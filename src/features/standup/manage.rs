@@ -14,6 +14,7 @@ use crate::domain::member::Member;
 use crate::domain::schedule::{Recurrence, local_date_of};
 use crate::features::commands::CommandContext;
 use crate::features::digest;
+use crate::features::stats::weekly;
 use crate::features::texts::standup::{self as texts, SkipOutcome};
 use crate::ports::{RunKey, RunState, StandupRecord};
 
@@ -202,6 +203,7 @@ pub async fn create_command(
                 &spec.channel,
                 standup.members.len(),
             );
+            let created = with_note(created, weekly::apply(bot, &standup, options.weekly_summary).await?);
             with_note(created, after_hours_note(bot, &standup).await?)
         }
         Err(message) => message,
@@ -276,6 +278,8 @@ pub async fn edit(
         || after.skipped_dates != standup.skipped_dates;
     save(bot, &standup, &after, digest_changed || after.recurrence != standup.recurrence).await?;
     let updated = texts::changed(bot.markup, &after.name, "is updated");
+    // The summary follows the digest zone, so it is placed again after any change.
+    let updated = with_note(updated, weekly::apply(bot, &after, options.weekly_summary).await?);
     Ok(with_note(updated, after_hours_note(bot, &after).await?))
 }
 
@@ -304,6 +308,7 @@ pub async fn delete(bot: &Context, standup: StandupRecord, confirm: bool) -> any
         unschedule_member(bot, standup.id, *member_id).await?;
     }
     digest::unschedule(bot, standup.id).await?;
+    weekly::unschedule(bot, standup.id).await?;
     bot.store.delete_standup(standup.id).await?;
     Ok(texts::changed(bot.markup, &standup.name, "is deleted"))
 }

@@ -7,6 +7,7 @@
 //! - [`preview`]: `/async standup preview`, from the scheduler's plan.
 
 pub mod answers;
+pub mod history;
 pub mod manage;
 pub mod preview;
 pub mod schedule;
@@ -117,6 +118,7 @@ pub async fn command(bot: &Context, ctx: &CommandContext<'_>, command: StandupCo
             (Some(standup), _) => manage::join(bot, ctx, standup, false).await?,
             (None, name) => texts::unknown_standup(&name),
         },
+        StandupCommand::History { standup, member, days } => history::history(bot, ctx, standup, member, days).await?,
         StandupCommand::Preview { name, days } => match named(name).await? {
             (Some(standup), _) => preview::preview(bot, &standup, days).await?,
             (None, name) => texts::unknown_standup(&name),

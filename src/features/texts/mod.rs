@@ -6,6 +6,7 @@ pub mod brief;
 pub mod decisions;
 pub mod digest;
 pub mod errors;
+pub mod history;
 pub mod holidays;
 pub mod nudge;
 pub mod preferences;
