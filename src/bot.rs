@@ -107,6 +107,7 @@ impl Bot {
         if released > 0 {
             tracing::info!(released, "jobs claimed by the last process are due again");
         }
+        features::housekeeping::schedule_at_start(self).await?;
         features::holidays::refresh_at_start(&self.store, now).await
     }
 

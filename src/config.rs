@@ -14,7 +14,7 @@ use chrono::Duration;
 use secrecy::SecretString;
 use toml::{Table, Value};
 
-use crate::domain::calendar::{Timezone, Weekdays, WorkingHours, parse_duration};
+use crate::domain::calendar::{Timezone, Weekdays, WorkingHours, format_duration, parse_duration};
 
 /// The default configuration, embedded so the binary runs without any file.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
@@ -66,6 +66,8 @@ pub struct Settings {
     pub slack: SlackSettings,
     /// Discord endpoints.
     pub discord: DiscordSettings,
+    /// How long rows are kept before the daily housekeeping deletes them.
+    pub retention: RetentionSettings,
 }
 
 /// `[database]`.
@@ -629,6 +631,82 @@ impl Layered {
                 api_url: self.url("discord.api_url")?,
                 global_commands: self.boolean("discord.global_commands"),
             },
+            retention: self.retention()?,
+        })
+    }
+}
+
+// ---- [retention] -------------------------------------------------------------------------------
+
+/// `[retention]`: how long each kind of row is kept; `None` keeps it for good. The daily
+/// housekeeping job deletes what is older, never what a feature still needs (see
+/// [`crate::ports::Expired`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionSettings {
+    /// Delivered and failed outbox messages.
+    pub outbox: Option<Duration>,
+    /// Handled inbox rows and their de-duplication keys.
+    pub deliveries: Option<Duration>,
+    /// Finished jobs.
+    pub jobs: Option<Duration>,
+    /// Nudges and answered open questions.
+    pub nudges: Option<Duration>,
+    /// Off-hours mentions and notices.
+    pub offhours: Option<Duration>,
+    /// Standup runs, their answers and the digests that showed them.
+    pub answers: Option<Duration>,
+    /// Logged decisions.
+    pub decisions: Option<Duration>,
+}
+
+impl Layered {
+    /// A retention period: a duration of at least `minimum` (shorter would delete what a feature
+    /// still reads, for the reason given), or `forever`.
+    fn retention_period(&self, dotted: &str, minimum: Duration, why: &str) -> Result<Option<Duration>, ConfigError> {
+        self.parsed(dotted, |text| match text.trim() {
+            "forever" => Ok(None),
+            other => match parse_duration(other) {
+                Ok(period) if period >= minimum => Ok(Some(period)),
+                Ok(_) => Err(format!("must be at least {} ({why}), or forever", format_duration(minimum))),
+                Err(_) => Err(format!("'{other}' is not a period: write it like 30d or 12h, or forever")),
+            },
+        })
+    }
+
+    fn retention(&self) -> Result<RetentionSettings, ConfigError> {
+        let day = Duration::days(1);
+        Ok(RetentionSettings {
+            outbox: self.retention_period(
+                "retention.outbox",
+                day,
+                "`unhurried outbox` shows the last day's failures",
+            )?,
+            deliveries: self.retention_period(
+                "retention.deliveries",
+                day,
+                "the platforms retry a delivery for minutes, and it must still be recognised",
+            )?,
+            jobs: self.retention_period(
+                "retention.jobs",
+                Duration::days(7),
+                "a finished job's key keeps it from being scheduled twice",
+            )?,
+            nudges: self.retention_period("retention.nudges", day, "the nudge cooldown reads recent nudges")?,
+            offhours: self.retention_period(
+                "retention.offhours",
+                day,
+                "one notice a day per person is told apart by them",
+            )?,
+            answers: self.retention_period(
+                "retention.answers",
+                Duration::days(30),
+                "digests, edits and blocker streaks read recent answers",
+            )?,
+            decisions: self.retention_period(
+                "retention.decisions",
+                day,
+                "briefs and digests show the decisions since the day before",
+            )?,
         })
     }
 }
@@ -706,5 +784,29 @@ mod tests {
         }
         assert_eq!(secrets.slack_bot_token.unwrap().expose_secret(), "xoxb-sentinel-1111");
         assert!(secrets.slack_app_token.is_none());
+    }
+
+    #[test]
+    fn retention_keeps_answers_and_decisions_for_good_and_delivery_records_a_month() {
+        let r = Settings::defaults().retention;
+        assert_eq!(r.answers, None);
+        assert_eq!(r.decisions, None);
+        assert_eq!(r.deliveries, Some(Duration::days(30)));
+        assert_eq!(r.outbox, Some(Duration::days(30)));
+        assert_eq!(r.jobs, Some(Duration::days(30)));
+        assert_eq!(r.nudges, Some(Duration::days(366)));
+        assert_eq!(r.offhours, Some(Duration::days(366)));
+        let s = Settings::load(None, &env(&[("UNHURRIED_RETENTION__OUTBOX", "forever")])).unwrap();
+        assert_eq!(s.retention.outbox, None);
+    }
+
+    #[test]
+    fn a_retention_too_short_for_what_features_read_is_refused_in_one_line() {
+        let err = Settings::load(None, &env(&[("UNHURRIED_RETENTION__DELIVERIES", "10m")])).unwrap_err();
+        assert_eq!(err.key, "retention.deliveries");
+        let line = err.to_string();
+        assert!(line.contains("must be at least 1d") && !line.contains('\n'), "{line}");
+        let err = Settings::load(None, &env(&[("UNHURRIED_RETENTION__JOBS", "never")])).unwrap_err();
+        assert!(err.reason.contains("not a period"), "{err}");
     }
 }

@@ -11,12 +11,14 @@
 //! - [`brief`]: the personal morning brief.
 //! - [`stats`]: participation, conversions, off-hours mentions.
 //! - [`holidays`]: workspace holidays by command and from an iCalendar feed; what a standup observes.
+//! - [`housekeeping`]: retention — the daily job that deletes what is past how long it is kept.
 
 pub mod brief;
 pub mod commands;
 pub mod decisions;
 pub mod digest;
 pub mod holidays;
+pub mod housekeeping;
 pub mod nudge;
 pub mod preferences;
 pub mod standup;
@@ -94,6 +96,7 @@ pub async fn run_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> any
         Job::NudgeGrace(grace) => nudge::run_job(bot, grace, job.due_at, now).await,
         Job::Brief(brief) => brief::run_job(bot, *brief, job.due_at, now).await,
         Job::CalendarRefresh(calendar) => holidays::run_refresh(bot, calendar, now).await,
+        Job::Housekeeping(_) => housekeeping::run_job(bot, job, now).await,
         Job::WeeklySummary(summary) => stats::weekly::run_job(bot, *summary, now).await,
     }
 }
@@ -105,6 +108,10 @@ pub async fn missed_job(bot: &Context, job: &ClaimedJob, now: DateTime<Utc>) -> 
         Job::StandupPrompt(run) => standup::schedule::prompt_missed(bot, *run, now).await,
         Job::Brief(brief) => brief::missed_job(bot, *brief, now).await,
         Job::WeeklySummary(summary) => stats::weekly::missed_job(bot, *summary).await,
-        Job::StandupReminder(_) | Job::Digest(_) | Job::NudgeGrace(_) | Job::CalendarRefresh(_) => Ok(()),
+        Job::StandupReminder(_)
+        | Job::Digest(_)
+        | Job::NudgeGrace(_)
+        | Job::CalendarRefresh(_)
+        | Job::Housekeeping(_) => Ok(()),
     }
 }

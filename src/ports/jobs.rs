@@ -76,6 +76,11 @@ pub struct CalendarJob {
     pub reply_to: Option<(String, String)>,
 }
 
+/// Payload of the daily housekeeping run (retention): it needs nothing but the settings and the
+/// clock, so it is empty; a struct so a later field can be added with `#[serde(default)]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HousekeepingJob {}
+
 /// One standup's weekly summary on one date of its digest zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeeklySummaryJob {
@@ -99,6 +104,8 @@ pub enum Job {
     Brief(BriefJob),
     /// Fetch a workspace's holiday feed again.
     CalendarRefresh(CalendarJob),
+    /// Delete what is past its retention (daily; reschedules itself).
+    Housekeeping(HousekeepingJob),
     /// Post a standup's weekly participation summary.
     WeeklySummary(WeeklySummaryJob),
 }
@@ -116,6 +123,8 @@ impl Job {
     pub const BRIEF: &'static str = "brief";
     /// Stored kind of [`Job::CalendarRefresh`]; also the prefix of its keys.
     pub const CALENDAR_REFRESH: &'static str = "calendar_refresh";
+    /// Stored kind of [`Job::Housekeeping`]; also the prefix of its keys.
+    pub const HOUSEKEEPING: &'static str = "housekeeping";
     /// Stored kind of [`Job::WeeklySummary`]; also the prefix of its keys.
     pub const WEEKLY_SUMMARY: &'static str = "weekly_summary";
 
@@ -128,6 +137,7 @@ impl Job {
             Job::NudgeGrace(_) => Self::NUDGE_GRACE,
             Job::Brief(_) => Self::BRIEF,
             Job::CalendarRefresh(_) => Self::CALENDAR_REFRESH,
+            Job::Housekeeping(_) => Self::HOUSEKEEPING,
             Job::WeeklySummary(_) => Self::WEEKLY_SUMMARY,
         }
     }
@@ -140,6 +150,7 @@ impl Job {
             Job::NudgeGrace(grace) => serde_json::to_string(grace),
             Job::Brief(brief) => serde_json::to_string(brief),
             Job::CalendarRefresh(calendar) => serde_json::to_string(calendar),
+            Job::Housekeeping(housekeeping) => serde_json::to_string(housekeeping),
             Job::WeeklySummary(summary) => serde_json::to_string(summary),
         };
         // Plain structs of integers, dates and lists: serialising them cannot fail.
@@ -159,6 +170,7 @@ impl Job {
             Self::NUDGE_GRACE => Job::NudgeGrace(parse(kind, payload)?),
             Self::BRIEF => Job::Brief(parse(kind, payload)?),
             Self::CALENDAR_REFRESH => Job::CalendarRefresh(parse(kind, payload)?),
+            Self::HOUSEKEEPING => Job::Housekeeping(parse(kind, payload)?),
             Self::WEEKLY_SUMMARY => Job::WeeklySummary(parse(kind, payload)?),
             other => anyhow::bail!("unknown job kind '{other}'"),
         })
@@ -284,6 +296,7 @@ mod tests {
             Job::Brief(BriefJob { member_id: 8, workspace_id: 9, local_date: date("2027-01-01") }),
             Job::CalendarRefresh(CalendarJob { workspace_id: 9, reply_to: Some(("C1".into(), "U1".into())) }),
             Job::CalendarRefresh(CalendarJob { workspace_id: 9, reply_to: None }),
+            Job::Housekeeping(HousekeepingJob {}),
             Job::WeeklySummary(WeeklySummaryJob { standup_id: 3, date: date("2026-04-03") }),
         ];
         for job in jobs {

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod participation;
 pub mod records;
+pub mod retention;
 pub mod standups;
 
 use std::sync::Arc;
@@ -30,6 +31,7 @@ pub use records::{
     BlockerRecord, BriefStore, DecisionRecord, DecisionStore, NewDecision, NewNudge, NewQuestion, NudgeRecord,
     NudgeState, NudgeStore, OpenQuestion, QuestionStore, StatsCounts,
 };
+pub use retention::{Expired, RetentionStore};
 pub use standups::{AnswerRecord, DigestRecord, NewDigest, RunKey, RunRecord, RunState, StandupRecord, StandupStore};
 
 /// Where the bot reads the current instant. The system clock in production, a manual clock in
@@ -85,6 +87,7 @@ pub trait Store:
     + DecisionStore
     + BriefStore
     + HolidayStore
+    + RetentionStore
     + ParticipationStore
     + HistoryStore
     + Send

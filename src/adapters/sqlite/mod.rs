@@ -18,6 +18,7 @@ mod nudges;
 mod outbox;
 mod participation;
 mod records;
+mod retention;
 mod scope;
 mod standups;
 
