@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::adapters::clock::SystemClock;
+use crate::adapters::database::StoreKind;
 use crate::adapters::sqlite::{self, SqliteStore};
 use crate::config::Settings;
 use crate::ports::Clock as _;
@@ -38,6 +39,7 @@ pub async fn restore(backup: &Path, settings: Settings) -> ExitCode {
 }
 
 async fn restore_inner(backup: &Path, settings: &Settings) -> anyhow::Result<String> {
+    refuse_postgres(settings)?;
     let Some(database) = sqlite::database_file(&settings.database.url)? else {
         anyhow::bail!("database.url is an in-memory database: there is nothing to restore into");
     };
@@ -104,6 +106,7 @@ async fn forget_inner(user: &str, yes: bool, settings: &Settings) -> anyhow::Res
 /// The database file named by `database.url`, which must exist (a backup or a forget of a file
 /// that is not there would silently create an empty database).
 fn existing_database(settings: &Settings) -> anyhow::Result<std::path::PathBuf> {
+    refuse_postgres(settings)?;
     let Some(database) = sqlite::database_file(&settings.database.url)? else {
         anyhow::bail!("database.url is an in-memory database: there is no file to work on");
     };
@@ -111,6 +114,16 @@ fn existing_database(settings: &Settings) -> anyhow::Result<std::path::PathBuf> 
         anyhow::bail!("there is no database at {} (set database.url or --config)", database.display());
     }
     Ok(database)
+}
+
+/// `backup` and `restore` copy a SQLite file; a PostgreSQL database has its own tools.
+fn refuse_postgres(settings: &Settings) -> anyhow::Result<()> {
+    if StoreKind::of(&settings.database.url) == StoreKind::Postgres {
+        anyhow::bail!(
+            "database.url is PostgreSQL: back it up and restore it with PostgreSQL's own pg_dump and pg_restore (docs/operations.md, \"PostgreSQL\")"
+        );
+    }
+    Ok(())
 }
 
 fn report(result: anyhow::Result<String>) -> ExitCode {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use anyhow::Context as _;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::{SqliteStore, instant, secs};
@@ -88,7 +88,13 @@ impl InboxStore for SqliteStore {
         Ok(fresh)
     }
 
-    async fn next_delivery(&self, now: DateTime<Utc>) -> anyhow::Result<Option<PendingDelivery>> {
+    async fn next_delivery(
+        &self,
+        _worker: &str,
+        now: DateTime<Utc>,
+        _lease: Duration,
+    ) -> anyhow::Result<Option<PendingDelivery>> {
+        // No claim: the instance lock makes this process the only consumer.
         // In the order of the `inbox_pending` index (state, not_before, id), so taking the next
         // row is one index probe however long the backlog is; `ORDER BY id` made SQLite collect
         // and sort every due row for each event, and the consumer slowed down as it fell behind.
@@ -102,14 +108,17 @@ impl InboxStore for SqliteStore {
         Ok(Some(PendingDelivery { id, platform: platform.parse()?, event, attempts }))
     }
 
-    async fn mark_handled(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
-        self.write(
-            sqlx::query("UPDATE inbox SET state = 'handled', handled_at = ?, error = NULL WHERE id = ?")
+    async fn mark_handled(&self, id: i64, _worker: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let changed = self
+            .write(
+                sqlx::query(
+                    "UPDATE inbox SET state = 'handled', handled_at = ?, error = NULL WHERE id = ? AND state = 'pending'",
+                )
                 .bind(secs(now))
                 .bind(id),
-        )
-        .await?;
-        Ok(())
+            )
+            .await?;
+        Ok(changed == 1)
     }
 
     async fn mark_attempt_failed(
@@ -145,8 +154,6 @@ impl InboxStore for SqliteStore {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Duration;
-
     use super::*;
     use crate::domain::events::ChatMessage;
     use crate::domain::platform::Platform;
@@ -196,7 +203,7 @@ mod tests {
         let start: DateTime<Utc> = "2026-03-30T07:30:00Z".parse().unwrap();
         store.record_deliveries(&[delivery(1), delivery(2)], start).await.unwrap();
         store.record_deliveries(&[delivery(3)], start + Duration::seconds(10)).await.unwrap();
-        let first = store.next_delivery(start).await.unwrap().unwrap();
+        let first = store.next_delivery("w", start, Duration::seconds(30)).await.unwrap().unwrap();
         assert_eq!(first.event.delivery_id(), "message:C1:1700000000.000001");
         store
             .mark_attempt_failed(first.id, "the platform was down", Some(start + Duration::seconds(5)), start)
@@ -205,12 +212,18 @@ mod tests {
 
         let next = |at: i64| {
             let store = &store;
-            async move { store.next_delivery(start + Duration::seconds(at)).await.unwrap().map(|d| d.event.delivery_id()) }
+            async move {
+                store
+                    .next_delivery("w", start + Duration::seconds(at), Duration::seconds(30))
+                    .await
+                    .unwrap()
+                    .map(|d| d.event.delivery_id())
+            }
         };
         assert_eq!(next(0).await.as_deref(), Some("message:C1:1700000000.000002"), "the failed one is not due yet");
         assert_eq!(next(5).await.as_deref(), Some("message:C1:1700000000.000002"));
-        let second = store.next_delivery(start).await.unwrap().unwrap();
-        store.mark_handled(second.id, start).await.unwrap();
+        let second = store.next_delivery("w", start, Duration::seconds(30)).await.unwrap().unwrap();
+        store.mark_handled(second.id, "w", start).await.unwrap();
         assert_eq!(next(5).await.as_deref(), Some("message:C1:1700000000.000001"), "due again after its delay");
         assert_eq!(next(10).await.as_deref(), Some("message:C1:1700000000.000001"), "retried before a later arrival");
     }
