@@ -23,6 +23,7 @@ mod participation;
 mod records;
 mod retention;
 mod scope;
+mod standups;
 pub mod testing;
 
 use std::str::FromStr;
