@@ -76,6 +76,7 @@ async fn seed(double: &SlackDouble, url: &str) {
         digest_tz: Timezone::UTC,
         reminder: None,
         skipped_dates: vec![],
+        digest_when_empty: Default::default(),
     };
     seed_standup(&bot, workspace_id, &spec).await.unwrap();
 }
