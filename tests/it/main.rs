@@ -32,6 +32,7 @@ mod playground;
 mod playground_browser;
 mod preferences;
 mod privacy;
+mod profiles;
 mod retention;
 mod scenarios;
 mod schedule;
