@@ -234,3 +234,30 @@ fn the_guild_members_intent_is_asked_for_only_when_the_application_may_have_it()
     let limited = Some(ApplicationFlags::GATEWAY_GUILD_MEMBERS_LIMITED);
     assert!(discord::intents_for(limited).contains(GatewayIntents::GUILD_MEMBERS | GatewayIntents::GUILDS));
 }
+
+fn envelope(id: &str, payload: serde_json::Value) -> serde_json::Value {
+    json!({"envelope_id": id, "type": "events_api", "accepts_response_payload": false, "retry_attempt": 0,
+        "retry_reason": "", "payload": payload})
+}
+
+#[tokio::test]
+async fn a_user_change_over_socket_mode_takes_the_typed_path_to_the_same_effect() {
+    let mut h = SlackHarness::start().await;
+    let socket = crate::slack_socket::connected(&h).await;
+    let hello = crate::slack_support::message_callback("EvS1", "U2", "C1", "1774598400.000100", "release notes are up");
+    crate::slack_socket::deliver(&h, &envelope("env-1", hello)).await;
+    h.drain().await;
+    let payload: serde_json::Value =
+        serde_json::from_str(&user_change_body("EvS2", "U2", "Europe/Lisbon", true)).unwrap();
+    crate::slack_socket::deliver(&h, &envelope("env-2", payload)).await;
+    assert!(
+        matches!(h.pending().await, Some(InboundEvent::ProfileChanged { ref user, is_admin: true, .. }) if user == "U2")
+    );
+    h.drain().await;
+    let record = stored(&h.store, "U2").await.unwrap();
+    assert_eq!(
+        (record.name.as_str(), record.tz.as_deref(), record.is_admin),
+        ("Some User", Some("Europe/Lisbon"), true)
+    );
+    socket.shutdown().await;
+}
