@@ -4,7 +4,7 @@
 //! unit of work that stays usable after a write the store refused.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc, Weekday};
-use unhurried::domain::command::WeeklyAt;
+use unhurried::domain::command::{DigestWhenEmpty, WeeklyAt};
 use unhurried::domain::events::{Destination, OutgoingMessage, Purpose};
 use unhurried::domain::platform::Platform;
 use unhurried::jobs::{DigestJob, Job, NewJob};
@@ -60,6 +60,7 @@ fn standup(world: &World, name: &str, members: &[i64]) -> StandupRecord {
         reminder: Some(Duration::minutes(90)),
         skipped_dates: vec![date("2026-04-03")],
         paused: false,
+        digest_when_empty: DigestWhenEmpty::Post,
         created_at: at("2026-03-01T08:00:00Z"),
         members: members.to_vec(),
     }
@@ -108,6 +109,7 @@ crate::store_contract! {
         assert_eq!((member.workspace_id, member.user.as_str(), member.name.as_str()), (workspace, "U1", ""));
         assert_eq!((member.tz.as_deref(), member.tz_source.as_str(), member.days), (None, "default", None));
         assert!(member.brief_on && !member.nudge_opt_out && !member.is_admin && !member.tz_notice_sent);
+        assert_eq!(member.profile_read_at, None, "never read");
         let (again, created) = store.ensure_member(workspace, "U1", now).await.unwrap();
         assert!(!created, "known already");
         assert_eq!(again, member);
@@ -138,6 +140,7 @@ crate::store_contract! {
             tz_notice_sent: Some(true),
             nudge_opt_out: Some(true),
             unreachable_since: Some(Some(since)),
+            profile_read_at: Some(since),
             ..MemberChanges::default()
         };
         store.update_member(id, &changes).await.unwrap();
@@ -146,11 +149,12 @@ crate::store_contract! {
         assert_eq!((member.tz.as_deref(), member.tz_source.as_str()), (Some("Europe/Berlin"), "command"));
         assert_eq!((member.hours.as_deref(), member.days, member.name.as_str()), (Some("10:00-18:00"), Some(0b0011111), "alice"));
         assert!(!member.brief_on && member.is_admin && member.tz_notice_sent && member.nudge_opt_out);
-        assert_eq!(member.unreachable_since, Some(since));
+        assert_eq!((member.unreachable_since, member.profile_read_at), (Some(since), Some(since)));
         let reachable = MemberChanges { unreachable_since: Some(None), brief_on: Some(true), ..MemberChanges::default() };
         store.update_member(id, &reachable).await.unwrap();
         let member = store.member(id).await.unwrap();
         assert_eq!((member.unreachable_since, member.brief_on, member.is_admin), (None, true, true));
+        assert_eq!(member.profile_read_at, Some(since), "kept when not given");
 
         store.set_out_of_office(id, &[(date("2026-04-10"), date("2026-04-12")), (date("2026-04-01"), date("2026-04-03"))]).await.unwrap();
         assert_eq!(
@@ -215,6 +219,7 @@ crate::store_contract! {
         edited.reminder = None;
         edited.skipped_dates = vec![];
         edited.paused = true;
+        edited.digest_when_empty = DigestWhenEmpty::Skip;
         edited.digest_at = NaiveTime::from_hms_opt(9, 5, 0).unwrap();
         edited.members = vec![u2];
         store.save_standup(&edited, world.channel).await.unwrap();

@@ -23,6 +23,7 @@ struct MemberRow {
     nudge_opt_out: bool,
     is_admin: bool,
     unreachable_since: Option<i64>,
+    profile_read_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -48,7 +49,7 @@ impl From<ChannelRow> for ChannelRecord {
 
 const MEMBER_COLUMNS: &str =
     "id, workspace_id, platform_user_id, display_name, tz, tz_source, tz_notice_sent, hours, days,
-     brief_on, nudge_opt_out, is_admin, unreachable_since";
+     brief_on, nudge_opt_out, is_admin, unreachable_since, profile_read_at";
 
 const CHANNEL_SELECT: &str = "SELECT id, workspace_id, platform_channel_id, name, nudge_mode FROM channels";
 
@@ -77,6 +78,7 @@ impl PgStore {
             nudge_opt_out: row.nudge_opt_out,
             is_admin: row.is_admin,
             unreachable_since: row.unreachable_since.map(instant).transpose()?,
+            profile_read_at: row.profile_read_at.map(instant).transpose()?,
         })
     }
 }
@@ -185,8 +187,9 @@ impl DirectoryStore for PgStore {
                  brief_on = COALESCE($5, brief_on), display_name = COALESCE($6, display_name),
                  is_admin = COALESCE($7, is_admin), tz_notice_sent = COALESCE($8, tz_notice_sent),
                  nudge_opt_out = COALESCE($9, nudge_opt_out),
-                 unreachable_since = CASE WHEN $10 THEN $11 ELSE unreachable_since END
-             WHERE id = $12",
+                 unreachable_since = CASE WHEN $10 THEN $11 ELSE unreachable_since END,
+                 profile_read_at = COALESCE($12, profile_read_at)
+             WHERE id = $13",
         )
         .bind(tz)
         .bind(tz_source)
@@ -199,6 +202,7 @@ impl DirectoryStore for PgStore {
         .bind(changes.nudge_opt_out)
         .bind(changes.unreachable_since.is_some())
         .bind(changes.unreachable_since.flatten().map(secs))
+        .bind(changes.profile_read_at.map(secs))
         .bind(member_id)
         .execute(&mut *tx)
         .await?;

@@ -24,6 +24,7 @@ struct StandupRow {
     reminder_secs: Option<i64>,
     skipped_dates: String,
     paused: bool,
+    digest_when_empty: String,
     created_at: i64,
 }
 
@@ -43,7 +44,7 @@ struct RunRow {
 
 const STANDUP_SELECT: &str = "SELECT s.id, s.workspace_id, s.name, c.platform_channel_id AS channel, s.questions,
      s.blocker_question, s.recurrence, s.digest_at, s.digest_tz, s.reminder_secs, s.skipped_dates, s.paused,
-     s.created_at FROM standups s JOIN channels c ON c.id = s.channel_id";
+     s.digest_when_empty, s.created_at FROM standups s JOIN channels c ON c.id = s.channel_id";
 
 pub(super) const RUN_COLUMNS: &str =
     "id, standup_id, member_id, local_date, prompt_at, state, prompted_at, reminded_at, answered_at, next_question";
@@ -97,6 +98,10 @@ impl PgStore {
             reminder: row.reminder_secs.map(Duration::seconds),
             skipped_dates: skipped.iter().map(|d| parse_date(d)).collect::<anyhow::Result<_>>()?,
             paused: row.paused,
+            digest_when_empty: row
+                .digest_when_empty
+                .parse()
+                .map_err(|_| anyhow::anyhow!("standup {} has digest_when_empty '{}'", row.id, row.digest_when_empty))?,
             created_at: instant(row.created_at)?,
             members,
         })
@@ -143,12 +148,13 @@ impl PgStore {
         // too, and must not fail the statement (it would abort the transaction).
         let sql = if create {
             "INSERT INTO standups (name, channel_id, questions, blocker_question, recurrence, digest_at, digest_tz,
-                 reminder_secs, skipped_dates, paused, workspace_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING id"
+                 reminder_secs, skipped_dates, paused, digest_when_empty, workspace_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING RETURNING id"
         } else {
             "UPDATE standups SET name = $1, channel_id = $2, questions = $3, blocker_question = $4, recurrence = $5,
-                 digest_at = $6, digest_tz = $7, reminder_secs = $8, skipped_dates = $9, paused = $10
-             WHERE workspace_id = $11 AND id = $12 RETURNING id"
+                 digest_at = $6, digest_tz = $7, reminder_secs = $8, skipped_dates = $9, paused = $10,
+                 digest_when_empty = $11
+             WHERE workspace_id = $12 AND id = $13 RETURNING id"
         };
         let query = sqlx::query_scalar::<_, i64>(sql)
             .bind(&standup.name)
@@ -161,6 +167,7 @@ impl PgStore {
             .bind(standup.reminder.map(|d| d.num_seconds()))
             .bind(serde_json::to_string(&skipped)?)
             .bind(standup.paused)
+            .bind(standup.digest_when_empty.as_str())
             .bind(standup.workspace_id);
         let query = if create { query.bind(secs(standup.created_at)) } else { query.bind(standup.id) };
         let Some(id) = query.fetch_optional(&mut *tx).await? else {
