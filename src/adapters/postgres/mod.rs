@@ -12,7 +12,6 @@
 
 mod digests;
 mod directory;
-mod erasure;
 mod history;
 mod holidays;
 mod inbox;
