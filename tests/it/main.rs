@@ -49,6 +49,7 @@ mod standup;
 mod standup_commands;
 mod stats;
 mod store;
+mod store_contract_records;
 mod store_faults;
 mod stores;
 mod support;
