@@ -12,6 +12,7 @@
 
 mod digests;
 mod directory;
+mod erasure;
 mod history;
 mod holidays;
 mod inbox;
