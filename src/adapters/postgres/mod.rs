@@ -13,6 +13,7 @@
 mod digests;
 mod directory;
 mod erasure;
+pub mod export;
 mod history;
 mod holidays;
 mod inbox;
