@@ -3,7 +3,7 @@
 //! questions (`NudgeStore`, `QuestionStore`), holidays (`HolidayStore`) and retention
 //! (`RetentionStore`) — each method's behaviour that a feature relies on.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use unhurried::domain::platform::Platform;
 use unhurried::jobs::{BriefJob, Job, NewJob};
 use unhurried::ports::{Expired, HolidayRecord, HolidaySource, NewDecision, NewNudge, NewQuestion, NudgeState};
