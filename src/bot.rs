@@ -304,6 +304,10 @@ async fn dispatch(ctx: &Context, event: InboundEvent) -> anyhow::Result<()> {
         InboundEvent::StandupSubmission(submission) => features::standup::on_submission(ctx, &submission).await,
         InboundEvent::FormRequest(request) => features::standup::open_form(ctx, &request).await,
         InboundEvent::HomeOpened { workspace, user, .. } => features::preferences::home(ctx, &workspace, &user).await,
+        InboundEvent::ProfileChanged { workspace, user, name, tz, is_admin, .. } => {
+            let profile = crate::ports::Profile { name, tz, is_admin, is_bot: false };
+            features::profiles::on_changed(ctx, &workspace, &user, &profile).await
+        }
         InboundEvent::DmUndeliverable { workspace, user, .. } => {
             features::dm_undeliverable(ctx, &workspace, &user).await
         }

@@ -569,7 +569,21 @@ impl Layered {
                 })?,
                 max_connections: self.positive_integer("database.max_connections", 1_000)? as u32,
                 lease: self.positive_duration("database.lease")?,
-                heartbeat: self.positive_duration("database.heartbeat")?,
+                heartbeat: {
+                    let lease = self.positive_duration("database.lease")?;
+                    let heartbeat = self.positive_duration("database.heartbeat")?;
+                    if heartbeat * 2 > lease {
+                        return Err(ConfigError {
+                            origin: self.origin_of("database.heartbeat"),
+                            key: "database.heartbeat".to_owned(),
+                            reason: format!(
+                                "must be at most half of database.lease ({}), or a live process could lose its claims",
+                                self.string("database.lease")
+                            ),
+                        });
+                    }
+                    heartbeat
+                },
             },
             http: HttpSettings {
                 addr: self.parsed("http.addr", parse_addr)?,

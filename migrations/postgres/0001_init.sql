@@ -268,14 +268,3 @@ CREATE TABLE weekly_summaries (
     weekday     BIGINT NOT NULL CHECK (weekday BETWEEN 0 AND 6),  -- 0 = Monday
     at          TEXT   NOT NULL                                   -- HH:MM in the digest zone
 );
-
--- Discord gateway shards, assigned through the database when several processes share it: each
--- process holds a lease on the shards it runs and renews it while it lives.
-CREATE TABLE shard_leases (
-    platform     TEXT   NOT NULL,
-    shard        BIGINT NOT NULL,
-    shard_count  BIGINT NOT NULL,
-    held_by      TEXT   NOT NULL,
-    lease_until  BIGINT NOT NULL,
-    PRIMARY KEY (platform, shard)
-);

@@ -220,6 +220,7 @@ pub(crate) async fn seed(bot: &Bot, scenario: &Scenario) -> anyhow::Result<()> {
             digest_tz: spec.digest_tz.unwrap_or(bot.settings.workspace.timezone),
             reminder: spec.reminder.unwrap_or(bot.settings.standup.reminder),
             skipped_dates: spec.skipped_dates.clone(),
+            digest_when_empty: spec.digest_when_empty,
         };
         standup::seed_standup(bot, workspace_id, &standup).await.map_err(|error| {
             anyhow::Error::new(ScenarioError {

@@ -78,6 +78,7 @@ pub(crate) async fn seed(double: &SlackDouble, url: &str, members: usize) {
         digest_tz: Timezone::UTC,
         reminder: None,
         skipped_dates: vec![],
+        digest_when_empty: Default::default(),
     };
     seed_standup(&bot, workspace_id, &spec).await.unwrap();
 }

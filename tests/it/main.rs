@@ -32,6 +32,7 @@ mod playground;
 mod playground_browser;
 mod preferences;
 mod privacy;
+mod profiles;
 mod replicas;
 mod retention;
 mod scenarios;

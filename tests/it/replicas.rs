@@ -77,3 +77,89 @@ async fn two_replicas_prompt_every_member_once_while_one_is_killed() {
 async fn three_replicas_prompt_every_member_once_while_one_is_killed() {
     fan_out_with_a_replica_killed(3, 300).await;
 }
+
+/// Members of the benchmark fan-out.
+const BENCH_FANOUT: usize = 10_000;
+
+/// The jobs a replica (by its process id, part of every worker id it uses) holds claimed now.
+async fn claimed_by_process(pool: &sqlx::PgPool, pid: u32) -> Vec<String> {
+    sqlx::query_scalar("SELECT key FROM jobs WHERE state = 'claimed' AND claimed_by LIKE $1")
+        .bind(format!("%-pid{pid}-%"))
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// How many of `keys` are finished (done or missed).
+async fn finished(pool: &sqlx::PgPool, keys: &[String]) -> usize {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE key = ANY($1) AND state IN ('done', 'missed')")
+            .bind(keys)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    count as usize
+}
+
+/// Issue 10's "Done when": a 10,000-prompt fan-out against the Slack double with 1, 2 and 3
+/// replicas of the real binary on one PostgreSQL database (posts paced at 2,000/s per process,
+/// so the store and the engine set the pace, not the pacing), then 3 replicas with one killed by
+/// SIGKILL a quarter of the way: prompts per second, lost, duplicated, and how long after the
+/// kill the jobs the dead replica had claimed were done by the others. One summary line each;
+/// figures in docs/performance.md. Run with
+/// `cargo test --release --locked --test it bench_replicas -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: four 10,000-prompt fan-outs take several minutes"]
+async fn bench_replicas_fan_out_ten_thousand_prompts_with_one_two_and_three_processes() {
+    for (count, kill) in [(1, false), (2, false), (3, false), (3, true)] {
+        let double = SlackDouble::start().await;
+        let url = fresh_schema_url().await.unwrap();
+        seed(&double, &url, BENCH_FANOUT).await;
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        let mut running = Vec::new();
+        for _ in 0..count {
+            let mut command = for_serve(&double, std::path::Path::new("not-used.db"));
+            command
+                .env("UNHURRIED_DATABASE__URL", &url)
+                .env("UNHURRIED_DATABASE__LEASE", format!("{LEASE_SECS}s"))
+                .env("UNHURRIED_DATABASE__HEARTBEAT", "1s")
+                .env("UNHURRIED_DELIVERY__SLACK_POSTS_PER_SECOND", "2000")
+                .env("RUST_LOG", "warn");
+            running.push(Served::start(command).await);
+        }
+        let started = Instant::now();
+        let mut takeover = None;
+        if kill {
+            wait_for_prompts(&double, BENCH_FANOUT / 4, Duration::from_secs(600)).await;
+            let victim = running.remove(0);
+            let pid = victim.child.id().unwrap();
+            let held = claimed_by_process(&pool, pid).await;
+            victim.stop().await;
+            let killed_at = Instant::now();
+            while finished(&pool, &held).await < held.len() && killed_at.elapsed() < Duration::from_secs(120) {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            takeover = Some((held.len(), killed_at.elapsed().as_secs_f64()));
+        }
+        wait_for_prompts(&double, BENCH_FANOUT, Duration::from_secs(900)).await;
+        let elapsed = started.elapsed().as_secs_f64();
+        tokio::time::sleep(Duration::from_secs(LEASE_SECS + 1)).await;
+        for replica in running {
+            replica.stop().await;
+        }
+        let counts = prompts_per_member(&double);
+        let lost = BENCH_FANOUT - counts.len();
+        let duplicated = counts.values().filter(|n| **n > 1).count();
+        let kill_note = match takeover {
+            Some((held, seconds)) => {
+                format!(", one killed at 25%: its {held} claimed jobs done {seconds:.1} s after the kill")
+            }
+            None => String::new(),
+        };
+        println!(
+            "BENCH replicas={count}: {BENCH_FANOUT} prompts in {elapsed:.1} s = {:.0} prompts/s, lost {lost}, duplicated {duplicated}{kill_note}",
+            BENCH_FANOUT as f64 / elapsed
+        );
+        assert_eq!((lost, duplicated), (0, 0));
+    }
+}
