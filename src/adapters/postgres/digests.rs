@@ -145,7 +145,7 @@ impl StandupStore for PgStore {
         anyhow::bail!("StandupStore is not yet implemented on PostgreSQL")
     }
 
-    async fn channel_open_questions(&self, _workspace_id: i64, _channel: &str) -> anyhow::Result<Vec<(i64, String)>> {
+    async fn channel_open_questions(&self, _workspace_id: i64, _channel: &str, _asked_since: Option<DateTime<Utc>>) -> anyhow::Result<Vec<(i64, String)>> {
         anyhow::bail!("StandupStore is not yet implemented on PostgreSQL")
     }
 
