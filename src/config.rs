@@ -671,8 +671,11 @@ pub struct RetentionSettings {
     pub deliveries: Option<Duration>,
     /// Finished jobs.
     pub jobs: Option<Duration>,
-    /// Nudges and answered open questions.
+    /// Nudges, and open questions answered or expired.
     pub nudges: Option<Duration>,
+    /// How long an unanswered question stays open (listed in briefs and digests) after it was
+    /// asked; `None` keeps it open until answered.
+    pub open_questions: Option<Duration>,
     /// Off-hours mentions and notices.
     pub offhours: Option<Duration>,
     /// Standup runs, their answers and the digests that showed them.
@@ -714,6 +717,11 @@ impl Layered {
                 "a finished job's key keeps it from being scheduled twice",
             )?,
             nudges: self.retention_period("retention.nudges", day, "the nudge cooldown reads recent nudges")?,
+            open_questions: self.retention_period(
+                "retention.open_questions",
+                Duration::days(3),
+                "a question asked before a weekend must still reach the next working day's brief",
+            )?,
             offhours: self.retention_period(
                 "retention.offhours",
                 day,
@@ -818,6 +826,7 @@ mod tests {
         assert_eq!(r.jobs, Some(Duration::days(30)));
         assert_eq!(r.nudges, Some(Duration::days(366)));
         assert_eq!(r.offhours, Some(Duration::days(366)));
+        assert_eq!(r.open_questions, Some(Duration::days(14)));
         let s = Settings::load(None, &env(&[("UNHURRIED_RETENTION__OUTBOX", "forever")])).unwrap();
         assert_eq!(s.retention.outbox, None);
     }

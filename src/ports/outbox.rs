@@ -44,13 +44,47 @@ pub enum Delivery {
     ReconcileAt(DateTime<Utc>, String),
 }
 
-/// Counts of outbox messages for `/metrics` and `unhurried outbox`.
+/// Counts of outbox messages for `/metrics` and `unhurried outbox`: by platform (so a Discord
+/// outage shows apart from Slack), and every platform together. Build it with
+/// [`OutboxStats::new`] from the per-platform figures.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OutboxStats {
-    /// Messages by state (`pending`, `sending`, `sent`, `failed`, `unknown`).
+    /// Messages by platform (`slack`, `discord`: the workspace's) and state, sorted.
+    pub by_platform: Vec<(String, String, i64)>,
+    /// When the oldest message still to deliver was queued, for each platform that has one.
+    pub oldest_pending_by_platform: Vec<(String, DateTime<Utc>)>,
+    /// Messages by state (`pending`, `sending`, `sent`, `failed`, `unknown`), every platform together.
     pub by_state: Vec<(String, i64)>,
-    /// When the oldest message still to deliver was queued.
+    /// When the oldest message still to deliver was queued, on any platform.
     pub oldest_pending: Option<DateTime<Utc>>,
+}
+
+impl OutboxStats {
+    /// The figures from the per-platform ones: (platform, state, count) rows and each platform's
+    /// oldest message still to deliver.
+    pub fn new(
+        mut by_platform: Vec<(String, String, i64)>,
+        oldest_pending_by_platform: Vec<(String, DateTime<Utc>)>,
+    ) -> Self {
+        by_platform.sort();
+        let mut by_state: Vec<(String, i64)> = Vec::new();
+        for (_, state, count) in &by_platform {
+            match by_state.iter_mut().find(|(s, _)| s == state) {
+                Some((_, total)) => *total += count,
+                None => by_state.push((state.clone(), *count)),
+            }
+        }
+        by_state.sort();
+        let oldest_pending = oldest_pending_by_platform.iter().map(|(_, at)| *at).min();
+        OutboxStats { by_platform, oldest_pending_by_platform, by_state, oldest_pending }
+    }
+
+    /// The platforms that have messages in the outbox, sorted.
+    pub fn platforms(&self) -> Vec<&str> {
+        let mut platforms: Vec<&str> = self.by_platform.iter().map(|(platform, _, _)| platform.as_str()).collect();
+        platforms.dedup();
+        platforms
+    }
 }
 
 /// A failed or unknown message, for `unhurried outbox`.

@@ -296,9 +296,15 @@ pub trait StandupStore: Send + Sync {
         until: DateTime<Utc>,
     ) -> anyhow::Result<Vec<String>>;
 
-    /// Open questions asked in one channel (platform id; its threads included): (store id of the
-    /// member asked, question text), oldest first.
-    async fn channel_open_questions(&self, workspace_id: i64, channel: &str) -> anyhow::Result<Vec<(i64, String)>>;
+    /// Open questions asked in one channel (platform id; its threads included) at or after
+    /// `asked_since` (`None`: any time; older ones have expired): (store id of the member asked,
+    /// question text), oldest first.
+    async fn channel_open_questions(
+        &self,
+        workspace_id: i64,
+        channel: &str,
+        asked_since: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<Vec<(i64, String)>>;
 
     /// How many pings converted into real questions in `(since, until]`.
     async fn converted_pings_between(

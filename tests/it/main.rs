@@ -51,6 +51,7 @@ mod standup_commands;
 mod stats;
 mod store;
 mod store_contract_people;
+mod store_contract_records;
 mod store_faults;
 mod stores;
 mod support;

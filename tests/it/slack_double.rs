@@ -22,7 +22,7 @@ pub mod faults;
 mod response_url;
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -103,6 +103,8 @@ struct Shared {
     opened: AtomicUsize,
     /// Frame senders of the open sockets, newest last.
     sockets: Mutex<Vec<mpsc::UnboundedSender<String>>>,
+    /// Whether `apps.connections.open` fails (Slack cannot be reached).
+    refuse_sockets: AtomicBool,
     /// Every text frame the client sent (acks).
     received: Mutex<Vec<Value>>,
     /// The bot's posts, oldest first.
@@ -284,6 +286,22 @@ impl SlackDouble {
         self.shared.sockets.lock().unwrap()[index].send(frame.to_string()).unwrap();
     }
 
+    /// Closes the socket opened `index`-th among those still open (from 0), as Slack does, with
+    /// a close frame.
+    pub fn close_socket(&self, index: usize) {
+        drop(self.shared.sockets.lock().unwrap().remove(index));
+    }
+
+    /// Closes every open socket, with a close frame.
+    pub fn close_sockets(&self) {
+        drop(std::mem::take(&mut *self.shared.sockets.lock().unwrap()));
+    }
+
+    /// Makes `apps.connections.open` fail (`true`), so no new socket can be opened, or work again.
+    pub fn refuse_sockets(&self, refuse: bool) {
+        self.shared.refuse_sockets.store(refuse, Ordering::SeqCst);
+    }
+
     /// Every frame the client sent.
     pub fn received_frames(&self) -> Vec<Value> {
         self.shared.received.lock().unwrap().clone()
@@ -454,6 +472,9 @@ fn answer(shared: &Shared, method: &str, params: &Map<String, Value>) -> Value {
     match method {
         "auth.test" => json!({"ok": true, "url": "https://double.slack.com/", "team": "Double Team",
             "user": "unhurried", "team_id": "T1", "user_id": conversations::BOT_USER, "bot_id": conversations::BOT_ID}),
+        "apps.connections.open" if shared.refuse_sockets.load(Ordering::SeqCst) => {
+            json!({"ok": false, "error": "internal_error"})
+        }
         "apps.connections.open" => {
             let port = shared.ws_port.load(Ordering::SeqCst);
             json!({"ok": true, "url": format!("ws://127.0.0.1:{port}/link?ticket=t{}", next_ts(shared))})
@@ -550,7 +571,11 @@ async fn socket_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
         tokio::select! {
             frame = outgoing.recv() => match frame {
                 Some(frame) => if writer.send(Message::text(frame)).await.is_err() { return },
-                None => return,
+                // Closed by the test (`close_socket`): Slack closes with a close frame.
+                None => {
+                    let _ = writer.send(Message::Close(None)).await;
+                    return;
+                }
             },
             message = reader.next() => match message {
                 Some(Ok(Message::Text(text))) => {

@@ -408,7 +408,9 @@ crate::store_contract! {
         for (channel, message, asked, text, asked_at, answered) in [("C1", "m2", u2, "later?", "2026-03-30T11:00:00Z", "NULL"), ("C1", "m1", u1, "sooner?", "2026-03-30T10:00:00Z", "NULL"), ("C1", "m3", u1, "answered?", "2026-03-30T09:00:00Z", "1"), ("C2", "m4", u1, "elsewhere?", "2026-03-30T09:00:00Z", "NULL")] {
             t.execute(&format!("INSERT INTO open_questions (workspace_id, channel, message, asker_id, asked_id, text, asked_at, answered_at) VALUES ({ws}, '{channel}', '{message}', {u1}, {asked}, '{text}', {}, {answered})", s(asked_at))).await.unwrap();
         }
-        assert_eq!(store.channel_open_questions(ws, "C1").await.unwrap(), [(u1, "sooner?".to_owned()), (u2, "later?".to_owned())]);
+        assert_eq!(store.channel_open_questions(ws, "C1", None).await.unwrap(), [(u1, "sooner?".to_owned()), (u2, "later?".to_owned())]);
+        let unexpired = store.channel_open_questions(ws, "C1", Some(at("2026-03-30T11:00:00Z"))).await.unwrap();
+        assert_eq!(unexpired, [(u2, "later?".to_owned())], "asked at or after the instant");
 
         for (n, converted) in ["NULL", "1774864800", "1774868400", "1774951200"].into_iter().enumerate() {
             t.execute(&format!("INSERT INTO nudges (workspace_id, channel_id, sender_id, ping_message, kind, state, created_at, converted_at) VALUES ({ws}, {c1}, {u1}, 'p{n}', 'greeting', 'sent', 0, {converted})")).await.unwrap();

@@ -12,6 +12,8 @@
 
 mod digests;
 mod directory;
+mod erasure;
+pub mod export;
 mod history;
 mod holidays;
 mod inbox;

@@ -178,17 +178,24 @@ impl OutboxStore for SqliteStore {
 
     async fn outbox_stats(&self) -> anyhow::Result<OutboxStats> {
         let mut conn = self.read().await?;
-        let by_state: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT CASE WHEN state = 'pending' AND maybe_sent = 1 THEN 'unknown' ELSE state END AS shown, COUNT(*)
-                 FROM outbox GROUP BY shown ORDER BY shown",
+        let by_platform: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT w.platform,
+                    CASE WHEN o.state = 'pending' AND o.maybe_sent = 1 THEN 'unknown' ELSE o.state END AS shown,
+                    COUNT(*)
+                 FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
+                 GROUP BY w.platform, shown ORDER BY w.platform, shown",
         )
         .fetch_all(&mut *conn)
         .await?;
-        let oldest: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'sending')")
-                .fetch_one(&mut *conn)
-                .await?;
-        Ok(OutboxStats { by_state, oldest_pending: oldest.map(instant).transpose()? })
+        let oldest: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT w.platform, MIN(o.created_at) FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
+                 WHERE o.state IN ('pending', 'sending') GROUP BY w.platform ORDER BY w.platform",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let oldest =
+            oldest.into_iter().map(|(platform, at)| Ok((platform, instant(at)?))).collect::<anyhow::Result<_>>()?;
+        Ok(OutboxStats::new(by_platform, oldest))
     }
 
     async fn undelivered(&self, limit: u32) -> anyhow::Result<Vec<UndeliveredMessage>> {

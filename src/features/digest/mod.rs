@@ -15,6 +15,7 @@ use crate::domain::command::{DigestAction, DigestWhenEmpty};
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::{mentioned_users, slack};
 use crate::domain::member::Member;
+use crate::domain::open_questions;
 use crate::domain::platform::Platform;
 use crate::domain::schedule::{local_date_of, local_to_instant};
 use crate::features::commands::{CommandContext, Reply};
@@ -175,13 +176,19 @@ async fn gather(
     // Only what was said in the report channel (and its threads): everyone who reads the digest
     // could read it there, and nothing from a private channel or a DM reaches it (SPEC §4).
     content.decisions = bot.store.channel_decisions_between(standup.workspace_id, &standup.channel, since, now).await?;
-    for (asked_id, text) in bot.store.channel_open_questions(standup.workspace_id, &standup.channel).await? {
+    // Questions still open only (expired ones were repeated for long enough), the most recent
+    // first in line for the list, the older ones counted.
+    let asked_since = open_questions::open_since(now, bot.settings.retention.open_questions);
+    let open = bot.store.channel_open_questions(standup.workspace_id, &standup.channel, asked_since).await?;
+    let (open, older) = open_questions::listed(open);
+    for (asked_id, text) in open {
         let name = match bot.member_by_id(asked_id).await {
             Ok(member) => display_name(&member),
             Err(_) => "a former member".to_owned(),
         };
         content.open_questions.push((name, quiet_mentions(bot, standup.workspace_id, &text).await?));
     }
+    content.more_open_questions = i64::try_from(older)?;
     content.converted = bot.store.converted_pings_between(standup.workspace_id, since, now).await?;
     Ok((content, runs.into_iter().map(|(run, _)| run).collect()))
 }

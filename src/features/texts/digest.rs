@@ -146,6 +146,14 @@ pub fn open_question(markup: &dyn Markup, asked: &str, text: &str) -> String {
     markup.bullet(&format!("for {}: {}", markup.literal(asked), markup.user_text(text)))
 }
 
+/// The line after the listed open questions counting the older ones left out.
+pub fn more_open_questions(older: i64) -> String {
+    match older {
+        1 => "…and 1 more open question, asked earlier".to_owned(),
+        n => format!("…and {n} more open questions, asked earlier"),
+    }
+}
+
 /// Converted pings.
 pub fn converted(count: i64) -> String {
     match count {
