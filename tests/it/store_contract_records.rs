@@ -314,7 +314,7 @@ crate::store_contract! {
         assert!(store.record_question(&question(3, 2, "q0", "2026-03-02T08:00:00Z")).await.unwrap());
         assert!(store.record_question(&question(1, 2, "q2", "2026-03-02T10:00:00Z")).await.unwrap());
 
-        let open = store.open_questions_for(2).await.unwrap();
+        let open = store.open_questions_for(2, None).await.unwrap();
         let threads: Vec<&str> = open.iter().map(|q| q.message.as_str()).collect();
         assert_eq!(threads, ["q0", "q1", "q2"], "oldest first");
         assert_eq!(
@@ -327,12 +327,12 @@ crate::store_contract! {
         assert_eq!(store.answer_questions("C1", "q1", 2, now).await.unwrap(), 1);
         assert_eq!(store.answer_questions("C1", "q1", 2, now).await.unwrap(), 0, "already answered");
         assert_eq!(store.answer_questions("C2", "q2", 2, now).await.unwrap(), 0, "another channel");
-        let threads: Vec<String> = store.open_questions_for(2).await.unwrap().into_iter().map(|q| q.message).collect();
+        let threads: Vec<String> = store.open_questions_for(2, None).await.unwrap().into_iter().map(|q| q.message).collect();
         assert_eq!(threads, ["q0", "q2"]);
-        assert_eq!(store.open_questions_for(3).await.unwrap().len(), 1, "the question to cy in q1 is still open");
+        assert_eq!(store.open_questions_for(3, None).await.unwrap().len(), 1, "the question to cy in q1 is still open");
 
         t.execute("UPDATE members SET forgotten = TRUE WHERE id = 3").await.unwrap();
-        let threads: Vec<String> = store.open_questions_for(2).await.unwrap().into_iter().map(|q| q.message).collect();
+        let threads: Vec<String> = store.open_questions_for(2, None).await.unwrap().into_iter().map(|q| q.message).collect();
         assert_eq!(threads, ["q2"], "a forgotten asker's question is not repeated");
     }
 
