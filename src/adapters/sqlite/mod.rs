@@ -32,6 +32,7 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Sqlite;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -47,8 +48,9 @@ use crate::ports::{InstanceGuard, Store, StoreError, UnitOfWork};
 const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(5);
 
 /// Connections in the pool. SQLite has one writer at a time; a few readers help `/healthz` and
-/// the HTTP handlers while the bot loop writes.
-const POOL_SIZE: u32 = 4;
+/// the HTTP handlers while the bot loop writes. One of them is kept by the inbox writer
+/// ([`SqliteStore::record_deliveries`](crate::ports::InboxStore::record_deliveries)).
+const POOL_SIZE: u32 = 5;
 
 /// The SQLite implementation of [`Store`].
 #[derive(Clone)]
@@ -65,6 +67,10 @@ pub struct SqliteStore {
     scope: Option<Arc<Scope>>,
     /// Failed writes and ticks, reported by [`Store::ping`] (`/healthz`).
     health: Arc<StoreHealth>,
+    /// The connection intake's group commit writes on, kept between batches: taking one from the
+    /// pool and giving it back costs a round trip to its thread each time (sqlx pings a
+    /// connection when it returns). `None` until the first batch, and after a failed one.
+    intake: Arc<Mutex<Option<PoolConnection<Sqlite>>>>,
 }
 
 impl SqliteStore {
@@ -92,10 +98,21 @@ impl SqliteStore {
         let path = (!in_memory).then(|| options.get_filename().to_path_buf());
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_SIZE)
+            // Every ping is a round trip to the connection's own thread (two context switches):
+            // before each acquire it bought nothing for a file on a local disk, and a connection
+            // whose commit or rollback failed is closed, never pooled (`scope`).
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|e| maintenance::explain(path.as_deref(), anyhow::Error::new(e).context("cannot open it")))?;
-        Ok(SqliteStore { pool, path, write_gate: Arc::new(Mutex::new(())), scope: None, health: Arc::default() })
+        Ok(SqliteStore {
+            pool,
+            path,
+            write_gate: Arc::new(Mutex::new(())),
+            scope: None,
+            health: Arc::default(),
+            intake: Arc::default(),
+        })
     }
 
     /// Applies the migrations embedded from `migrations/`; refuses a database a newer version has
