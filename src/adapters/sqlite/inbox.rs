@@ -23,21 +23,21 @@ const NEXT_DELIVERY: &str = "SELECT id, platform, event, attempts FROM inbox
 /// ([`crate::inbox::MAX_BATCH`]); 4 values a row, far below SQLite's 32,766.
 const MAX_STATEMENT_ROWS: usize = crate::inbox::MAX_BATCH;
 
-/// `INSERT` of up to `capacity` deliveries: the first `?2` rows of a `VALUES` list of `capacity`
-/// rows (the rest are left unbound), `?1` the time they arrived. The first row of a key inserts,
-/// later rows of the same key (in the batch or stored before) do nothing.
+/// `INSERT` of up to `capacity` deliveries: the first `size` rows of a `VALUES` list of
+/// `capacity` rows (the rest are left unbound), `at` the time they arrived; parameters in that
+/// order, then 4 a row. The first row of a key inserts; later rows of the same key (in the batch
+/// or stored before) do nothing.
+///
+/// The parameters are anonymous (`?`): sqlx asks SQLite each parameter's name, and for numbered
+/// ones (`?NNN`) SQLite finds the name by a scan of all of them, quadratic in the batch.
 fn insert_text(capacity: usize) -> String {
-    let rows: Vec<String> = (0..capacity)
-        .map(|row| {
-            let first = 3 + 4 * row;
-            format!("(?{first}, ?{}, ?{}, ?{})", first + 1, first + 2, first + 3)
-        })
-        .collect();
+    let rows = vec!["(?, ?, ?, ?)"; capacity].join(", ");
     format!(
-        "INSERT INTO inbox (platform, workspace, delivery_id, event, state, not_before, received_at)
-         SELECT column1, column2, column3, column4, 'pending', ?1, ?1 FROM (VALUES {}) WHERE true LIMIT ?2
-         ON CONFLICT DO NOTHING",
-        rows.join(", ")
+        "WITH batch (size, at) AS (SELECT ?, ?)
+         INSERT INTO inbox (platform, workspace, delivery_id, event, state, not_before, received_at)
+         SELECT column1, column2, column3, column4, 'pending', (SELECT at FROM batch), (SELECT at FROM batch)
+         FROM (VALUES {rows}) WHERE true LIMIT (SELECT size FROM batch)
+         ON CONFLICT DO NOTHING"
     )
 }
 
@@ -76,12 +76,12 @@ struct Row {
     event: String,
 }
 
-/// The arguments of a batch statement: the time, how many rows, then 4 values per row.
+/// The arguments of a batch statement: how many rows, the time, then 4 values per row.
 fn arguments(rows: Vec<Row>, now: DateTime<Utc>) -> anyhow::Result<SqliteArguments> {
     let mut arguments = SqliteArguments::default();
     let count = i64::try_from(rows.len())?;
-    arguments.add(secs(now)).map_err(anyhow::Error::from_boxed)?;
     arguments.add(count).map_err(anyhow::Error::from_boxed)?;
+    arguments.add(secs(now)).map_err(anyhow::Error::from_boxed)?;
     for row in rows {
         arguments.add(row.platform).map_err(anyhow::Error::from_boxed)?;
         arguments.add(row.workspace).map_err(anyhow::Error::from_boxed)?;
