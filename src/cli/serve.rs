@@ -201,17 +201,8 @@ async fn serve_inner(
             }
         }
     };
-    // The consumer runs as a task on the runtime's workers, not on this (the main) thread: each of
-    // its store calls waits for SQLite's thread, and on a busy core every hop between the main
-    // thread and the workers was two more context switches. Aborted if the drain is cut off.
-    let consumer = AbortOnDrop(tokio::spawn({
-        let (bot, stopped) = (bot.clone(), stopped.clone());
-        async move { run_consumer(&bot, &health, &recorded, tick, wait_for(stopped)).await }
-    }));
     let drain = async {
-        let mut consumer = consumer;
-        let (consumed, ()) = tokio::join!(consumer.finished(), stop_taking);
-        consumed?;
+        tokio::join!(run_consumer(&bot, &health, &recorded, tick, wait_for(stopped.clone())), stop_taking);
         http.await??;
         if let Some(metrics_http) = metrics_http {
             metrics_http.await??;
@@ -222,23 +213,6 @@ async fn serve_inner(
     let stopped_in_time = finish_within(drain, stopped.clone(), shutdown_timeout).await;
     close_cleanly(&database).await;
     stopped_in_time
-}
-
-/// A spawned task that is aborted when its handle is dropped (a drain cut off by the shutdown
-/// timeout stops the consumer as dropping its future on the main thread did).
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl AbortOnDrop {
-    /// Waits for the task (by reference: dropping the waiting future and then `self` aborts it).
-    async fn finished(&mut self) -> Result<(), tokio::task::JoinError> {
-        (&mut self.0).await
-    }
-}
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 /// Folds the `-wal` file back into the database file, so the file alone is the whole database
