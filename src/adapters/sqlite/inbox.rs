@@ -112,7 +112,7 @@ impl SqliteStore {
         let _gate = self.write_gate.lock().await;
         let conn = match slot.as_mut() {
             Some(conn) => conn,
-            None => slot.insert(self.pool.acquire().await.context("cannot get a database connection")?),
+            None => slot.insert(self.intake_pool.acquire().await.context("cannot get a database connection")?),
         };
         let text = batch_statements().transaction[capacity_index(rows.len())].as_str();
         let query = sqlx::query_with(text, arguments(rows, now)?);
@@ -339,6 +339,16 @@ mod tests {
         let too_many: Vec<NewDelivery> = (0..=MAX_STATEMENT_ROWS).map(delivery).collect();
         assert!(store.record_deliveries(&too_many, now).await.is_err());
         assert_eq!(store.record_deliveries(&[], now).await.unwrap(), Vec::<bool>::new());
+    }
+
+    /// Intake writes on a connection of its own; an in-memory database is shared with it.
+    #[tokio::test]
+    async fn in_memory_the_consumer_reads_what_intake_recorded() {
+        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let now: DateTime<Utc> = "2026-03-30T07:30:00Z".parse().unwrap();
+        assert_eq!(store.record_deliveries(&[delivery(1)], now).await.unwrap(), [true]);
+        let next = store.next_delivery(now).await.unwrap().expect("the recorded delivery");
+        assert_eq!(next.event, delivery(1).event);
     }
 
     /// A batch is one transaction: a row that cannot be written fails the whole batch (every

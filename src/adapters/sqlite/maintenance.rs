@@ -135,6 +135,7 @@ impl SqliteStore {
             }
         }
         self.pool.close().await;
+        self.intake_pool.close().await;
         Ok(())
     }
 
