@@ -56,8 +56,7 @@ struct BatchStatements {
 fn batch_statements() -> &'static BatchStatements {
     static STATEMENTS: OnceLock<BatchStatements> = OnceLock::new();
     STATEMENTS.get_or_init(|| {
-        let inserts: Vec<String> =
-            (0..=MAX_STATEMENT_ROWS.ilog2()).map(|power| insert_text(1 << power)).collect();
+        let inserts: Vec<String> = (0..=MAX_STATEMENT_ROWS.ilog2()).map(|power| insert_text(1 << power)).collect();
         let transaction = inserts.iter().map(|insert| format!("BEGIN IMMEDIATE; {insert}; COMMIT")).collect();
         BatchStatements { insert: inserts, transaction }
     })
@@ -214,7 +213,10 @@ impl InboxStore for SqliteStore {
         // Inside a unit of work: a step of its transaction.
         let mut tx = self.begin_write().await?;
         let text = batch_statements().insert[capacity_index(rows.len())].as_str();
-        let done = sqlx::query_with(text, arguments(rows, now)?).execute(&mut *tx).await.context("cannot record deliveries")?;
+        let done = sqlx::query_with(text, arguments(rows, now)?)
+            .execute(&mut *tx)
+            .await
+            .context("cannot record deliveries")?;
         let inserted = Inserted { rows: done.rows_affected(), last_id: done.last_insert_rowid() };
         let fresh = fresh_keys(&mut tx, deliveries, inserted).await?;
         tx.commit().await?;
