@@ -343,6 +343,27 @@ mod tests {
         assert_eq!(store.record_deliveries(&[], now).await.unwrap(), Vec::<bool>::new());
     }
 
+    /// Recorded through a unit of work, deliveries are a step of its transaction: they stay with
+    /// its commit and go with its rollback.
+    #[tokio::test]
+    async fn deliveries_recorded_inside_a_unit_of_work_commit_and_roll_back_with_it() {
+        use crate::ports::Store as _;
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let now: DateTime<Utc> = "2026-03-30T07:30:00Z".parse().unwrap();
+        let unit = store.begin().await.unwrap();
+        assert_eq!(
+            unit.store().record_deliveries(&[delivery(1), delivery(1), delivery(2)], now).await.unwrap(),
+            [true, false, true]
+        );
+        unit.rollback().await.unwrap();
+        assert_eq!(store.inbox_backlog().await.unwrap().0, 0);
+        let unit = store.begin().await.unwrap();
+        assert_eq!(unit.store().record_deliveries(&[delivery(1), delivery(2)], now).await.unwrap(), [true, true]);
+        unit.commit().await.unwrap();
+        assert_eq!(store.record_deliveries(&[delivery(2), delivery(3)], now).await.unwrap(), [false, true]);
+    }
+
     /// Intake writes on a connection of its own; an in-memory database is shared with it.
     #[tokio::test]
     async fn in_memory_the_consumer_reads_what_intake_recorded() {
