@@ -163,14 +163,25 @@ impl Metrics {
     pub fn render_pipeline(outbox: &OutboxStats, inbox: (i64, Option<DateTime<Utc>>), now: DateTime<Utc>) -> String {
         let age = |at: Option<DateTime<Utc>>| at.map_or(0, |at| (now - at).num_seconds().max(0));
         let mut out = String::new();
-        out.push_str("# HELP unhurried_outbox_messages Outbox messages by state.\n");
+        out.push_str("# HELP unhurried_outbox_messages Outbox messages by platform and state.\n");
         out.push_str("# TYPE unhurried_outbox_messages gauge\n");
-        for (state, count) in &outbox.by_state {
-            let _ = writeln!(out, "unhurried_outbox_messages{{state=\"{}\"}} {count}", label(state));
+        for (platform, state, count) in &outbox.by_platform {
+            let (platform, state) = (label(platform), label(state));
+            let _ = writeln!(out, "unhurried_outbox_messages{{platform=\"{platform}\",state=\"{state}\"}} {count}");
         }
-        out.push_str("# HELP unhurried_outbox_oldest_pending_seconds Age of the oldest message still to deliver.\n");
+        out.push_str(
+            "# HELP unhurried_outbox_oldest_pending_seconds Age of the oldest message still to deliver, by platform.\n",
+        );
         out.push_str("# TYPE unhurried_outbox_oldest_pending_seconds gauge\n");
-        let _ = writeln!(out, "unhurried_outbox_oldest_pending_seconds {}", age(outbox.oldest_pending));
+        for platform in outbox.platforms() {
+            let oldest = outbox.oldest_pending_by_platform.iter().find(|(p, _)| p == platform).map(|(_, at)| *at);
+            let _ = writeln!(
+                out,
+                "unhurried_outbox_oldest_pending_seconds{{platform=\"{}\"}} {}",
+                label(platform),
+                age(oldest)
+            );
+        }
         out.push_str("# HELP unhurried_inbox_pending Recorded events the consumer has not handled yet.\n");
         out.push_str("# TYPE unhurried_inbox_pending gauge\n");
         let _ = writeln!(out, "unhurried_inbox_pending {}", inbox.0);
@@ -330,5 +341,32 @@ mod tests {
             text.contains("unhurried_job_start_delay_seconds_bucket{kind=\"test_kind_lag\",le=\"30\"} 1\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn outbox_depth_and_the_oldest_pending_message_are_told_apart_by_platform() {
+        let now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap();
+        let stats = OutboxStats::new(
+            vec![
+                ("slack".into(), "sent".into(), 40),
+                ("discord".into(), "pending".into(), 7),
+                ("slack".into(), "failed".into(), 2),
+                ("discord".into(), "failed".into(), 1),
+            ],
+            vec![("discord".into(), now - chrono::Duration::seconds(90))],
+        );
+        assert_eq!(stats.by_state, [("failed".to_owned(), 3), ("pending".to_owned(), 7), ("sent".to_owned(), 40)]);
+        assert_eq!(stats.oldest_pending, Some(now - chrono::Duration::seconds(90)));
+        let text = Metrics::render_pipeline(&stats, (0, None), now);
+        for line in [
+            "unhurried_outbox_messages{platform=\"discord\",state=\"failed\"} 1\n",
+            "unhurried_outbox_messages{platform=\"discord\",state=\"pending\"} 7\n",
+            "unhurried_outbox_messages{platform=\"slack\",state=\"failed\"} 2\n",
+            "unhurried_outbox_messages{platform=\"slack\",state=\"sent\"} 40\n",
+            "unhurried_outbox_oldest_pending_seconds{platform=\"discord\"} 90\n",
+            "unhurried_outbox_oldest_pending_seconds{platform=\"slack\"} 0\n",
+        ] {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
     }
 }

@@ -3,7 +3,6 @@
 //! a [`ConnectionCheck`] when `serve` starts it; Slack over HTTP has no connection of its own (Slack
 //! reaches the bot), so it registers none.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -41,49 +40,31 @@ impl Readiness {
     }
 }
 
-/// A connection that reports itself up or down through a flag (Slack Socket Mode: up once Slack
-/// said `hello` on a socket).
-#[derive(Debug)]
-pub struct Flag {
-    name: &'static str,
-    up: AtomicBool,
-    down_reason: &'static str,
-}
-
-impl Flag {
-    /// A connection named `name`, down (for `down_reason`) until [`Flag::set`] says otherwise.
-    pub fn new(name: &'static str, down_reason: &'static str) -> Arc<Self> {
-        Arc::new(Flag { name, up: AtomicBool::new(false), down_reason })
-    }
-
-    /// Records whether the connection is up.
-    pub fn set(&self, up: bool) {
-        self.up.store(up, Ordering::SeqCst);
-    }
-}
-
-#[async_trait]
-impl ConnectionCheck for Flag {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-
-    async fn check(&self) -> Result<(), String> {
-        if self.up.load(Ordering::SeqCst) { Ok(()) } else { Err(self.down_reason.to_owned()) }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A connection that is up or down as a test says.
+    struct Switch(std::sync::atomic::AtomicBool);
+
+    #[async_trait]
+    impl ConnectionCheck for Switch {
+        fn name(&self) -> &'static str {
+            "slack socket mode"
+        }
+
+        async fn check(&self) -> Result<(), String> {
+            if self.0.load(std::sync::atomic::Ordering::SeqCst) { Ok(()) } else { Err("no socket open".to_owned()) }
+        }
+    }
+
     #[tokio::test]
-    async fn a_flag_is_down_until_set_and_readiness_lists_every_connection() {
+    async fn readiness_lists_every_connection_with_its_state_each_time_it_is_asked() {
         let readiness = Readiness::default();
-        let socket = Flag::new("slack socket mode", "no socket open");
+        let socket = Arc::new(Switch(std::sync::atomic::AtomicBool::new(false)));
         readiness.register(socket.clone());
         assert_eq!(readiness.connections().await, vec![("slack socket mode", Err("no socket open".to_owned()))]);
-        socket.set(true);
+        socket.0.store(true, std::sync::atomic::Ordering::SeqCst);
         assert_eq!(readiness.connections().await, vec![("slack socket mode", Ok(()))]);
     }
 }

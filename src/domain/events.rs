@@ -94,6 +94,22 @@ pub enum InboundEvent {
         /// Who opened it.
         user: String,
     },
+    /// The platform says a member's profile changed (Slack `user_change`, a Discord member
+    /// update): what it says now.
+    ProfileChanged {
+        /// Platform id of the workspace.
+        workspace: String,
+        /// The platform's id of the event, for de-duplication.
+        id: String,
+        /// Whose profile.
+        user: String,
+        /// Display name (empty: not given).
+        name: String,
+        /// IANA zone, when the platform gives one (Slack does, Discord does not).
+        tz: Option<String>,
+        /// Whether the platform makes them an admin (Slack admin or owner, Discord Manage Server).
+        is_admin: bool,
+    },
     /// A DM the delivery workers can never deliver (DMs closed, account deactivated). They
     /// record it here so the consumer decides what it means for the member.
     DmUndeliverable {
@@ -114,7 +130,9 @@ impl InboundEvent {
             InboundEvent::Command(c) => &c.workspace,
             InboundEvent::StandupSubmission(s) => &s.workspace,
             InboundEvent::FormRequest(f) => &f.workspace,
-            InboundEvent::HomeOpened { workspace, .. } | InboundEvent::DmUndeliverable { workspace, .. } => workspace,
+            InboundEvent::HomeOpened { workspace, .. }
+            | InboundEvent::ProfileChanged { workspace, .. }
+            | InboundEvent::DmUndeliverable { workspace, .. } => workspace,
         }
     }
 
@@ -133,6 +151,7 @@ impl InboundEvent {
             InboundEvent::StandupSubmission(s) => format!("submission:{}", s.id),
             InboundEvent::FormRequest(f) => format!("form:{}", f.id),
             InboundEvent::HomeOpened { id, .. } => format!("home:{id}"),
+            InboundEvent::ProfileChanged { id, .. } => format!("profile:{id}"),
             InboundEvent::DmUndeliverable { id, .. } => format!("undeliverable:{id}"),
         }
     }

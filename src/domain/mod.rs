@@ -11,5 +11,6 @@ pub mod command;
 pub mod events;
 pub mod markup;
 pub mod member;
+pub mod open_questions;
 pub mod platform;
 pub mod schedule;

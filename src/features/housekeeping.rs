@@ -77,6 +77,11 @@ pub fn expired_at(retention: &RetentionSettings, now: DateTime<Utc>) -> Vec<Expi
     expired.extend(before(retention.deliveries).map(Expired::Deliveries));
     expired.extend(before(retention.jobs).map(Expired::Jobs));
     expired.extend(before(retention.nudges).map(Expired::Nudges));
+    // A question expires `open_questions` after it was asked; then it is kept as long as an
+    // answered one.
+    if let (Some(open_for), Some(kept)) = (retention.open_questions, retention.nudges) {
+        expired.push(Expired::ExpiredQuestions(now - open_for - kept));
+    }
     expired.extend(before(retention.offhours).map(Expired::Offhours));
     expired.extend(before(retention.answers).map(Expired::Answers));
     expired.extend(before(retention.decisions).map(Expired::Decisions));
@@ -134,11 +139,16 @@ mod tests {
         let now: DateTime<Utc> = "2026-06-01T00:00:00Z".parse().unwrap();
         let expired = expired_at(&Settings::defaults().retention, now);
         let names: Vec<&str> = expired.iter().map(Expired::name).collect();
-        assert_eq!(names, ["outbox", "deliveries", "jobs", "nudges", "offhours"], "answers and decisions are kept");
+        assert_eq!(
+            names,
+            ["outbox", "deliveries", "jobs", "nudges", "open_questions", "offhours"],
+            "answers and decisions are kept"
+        );
         assert_eq!(
             expired[0],
             Expired::Outbox { before: now - Duration::days(30), keep_digests_since: now - DIGEST_EDIT_WINDOW }
         );
         assert_eq!(expired[3], Expired::Nudges(now - Duration::days(366)));
+        assert_eq!(expired[4], Expired::ExpiredQuestions(now - Duration::days(14 + 366)));
     }
 }

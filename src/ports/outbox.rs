@@ -2,7 +2,7 @@
 //! in order within each conversation (a *lane*), each exactly once.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::events::OutgoingMessage;
 use crate::domain::platform::Platform;
@@ -44,13 +44,47 @@ pub enum Delivery {
     ReconcileAt(DateTime<Utc>, String),
 }
 
-/// Counts of outbox messages for `/metrics` and `unhurried outbox`.
+/// Counts of outbox messages for `/metrics` and `unhurried outbox`: by platform (so a Discord
+/// outage shows apart from Slack), and every platform together. Build it with
+/// [`OutboxStats::new`] from the per-platform figures.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OutboxStats {
-    /// Messages by state (`pending`, `sending`, `sent`, `failed`, `unknown`).
+    /// Messages by platform (`slack`, `discord`: the workspace's) and state, sorted.
+    pub by_platform: Vec<(String, String, i64)>,
+    /// When the oldest message still to deliver was queued, for each platform that has one.
+    pub oldest_pending_by_platform: Vec<(String, DateTime<Utc>)>,
+    /// Messages by state (`pending`, `sending`, `sent`, `failed`, `unknown`), every platform together.
     pub by_state: Vec<(String, i64)>,
-    /// When the oldest message still to deliver was queued.
+    /// When the oldest message still to deliver was queued, on any platform.
     pub oldest_pending: Option<DateTime<Utc>>,
+}
+
+impl OutboxStats {
+    /// The figures from the per-platform ones: (platform, state, count) rows and each platform's
+    /// oldest message still to deliver.
+    pub fn new(
+        mut by_platform: Vec<(String, String, i64)>,
+        oldest_pending_by_platform: Vec<(String, DateTime<Utc>)>,
+    ) -> Self {
+        by_platform.sort();
+        let mut by_state: Vec<(String, i64)> = Vec::new();
+        for (_, state, count) in &by_platform {
+            match by_state.iter_mut().find(|(s, _)| s == state) {
+                Some((_, total)) => *total += count,
+                None => by_state.push((state.clone(), *count)),
+            }
+        }
+        by_state.sort();
+        let oldest_pending = oldest_pending_by_platform.iter().map(|(_, at)| *at).min();
+        OutboxStats { by_platform, oldest_pending_by_platform, by_state, oldest_pending }
+    }
+
+    /// The platforms that have messages in the outbox, sorted.
+    pub fn platforms(&self) -> Vec<&str> {
+        let mut platforms: Vec<&str> = self.by_platform.iter().map(|(platform, _, _)| platform.as_str()).collect();
+        platforms.dedup();
+        platforms
+    }
 }
 
 /// A failed or unknown message, for `unhurried outbox`.
@@ -81,10 +115,25 @@ pub trait OutboxStore: Send + Sync {
     /// Takes up to `limit` deliverable messages and marks them `sending`: the oldest message of
     /// each lane with nothing older still undelivered, due at `now`; private replies (a user is
     /// waiting) before the rest, then oldest first. A lane is never taken twice at once.
-    async fn take_deliverable(&self, now: DateTime<Utc>, limit: u32) -> anyhow::Result<Vec<QueuedMessage>>;
+    /// Where several processes share the store, taken messages are claimed by `worker` for
+    /// `lease`, and a message whose claim lapsed mid-send is taken again as maybe sent.
+    async fn take_deliverable(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> anyhow::Result<Vec<QueuedMessage>>;
 
-    /// Records how the delivery of a taken message ended.
-    async fn record_delivery_result(&self, id: i64, result: &Delivery, now: DateTime<Utc>) -> anyhow::Result<()>;
+    /// Records how `worker`'s delivery of a taken message ended (ignored if its claim lapsed and
+    /// another worker holds the message now).
+    async fn record_delivery_result(
+        &self,
+        id: i64,
+        worker: &str,
+        result: &Delivery,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()>;
 
     /// At start: messages a crash left `sending` become `unknown` (reconciled before any
     /// resend); returns how many.

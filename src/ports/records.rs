@@ -188,8 +188,13 @@ pub trait QuestionStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> anyhow::Result<u64>;
 
-    /// The questions `asked_id` has not replied to, oldest first.
-    async fn open_questions_for(&self, asked_id: i64) -> anyhow::Result<Vec<OpenQuestion>>;
+    /// The questions `asked_id` has not replied to, asked at or after `asked_since` (`None`: any
+    /// time; older ones have expired), oldest first.
+    async fn open_questions_for(
+        &self,
+        asked_id: i64,
+        asked_since: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<Vec<OpenQuestion>>;
 }
 
 /// A decision to log.

@@ -28,6 +28,11 @@ pub enum Expired {
     /// Nudges opened before the cutoff, and open questions answered before it. Never a nudge
     /// still waiting for its grace period, nor a question still open.
     Nudges(DateTime<Utc>),
+    /// Open questions never answered and asked before the cutoff. Housekeeping puts the cutoff
+    /// `retention.open_questions` + `retention.nudges` before now: a question that expired
+    /// unanswered goes as long after its expiry as an answered one after its answer, and one still
+    /// open (listed in briefs and digests) never goes.
+    ExpiredQuestions(DateTime<Utc>),
     /// Off-hours mentions (for `/async stats`) and off-hours notices sent before the cutoff.
     Offhours(DateTime<Utc>),
     /// Standup runs (with their answers) that ended before the cutoff, then digests posted
@@ -39,13 +44,15 @@ pub enum Expired {
 }
 
 impl Expired {
-    /// The name of the kind, for logs and the setting it comes from (`retention.<name>`).
+    /// The name of the kind, for logs and the setting it comes from (`retention.<name>`; expired
+    /// questions go by `open_questions` and `nudges` together).
     pub fn name(&self) -> &'static str {
         match self {
             Expired::Outbox { .. } => "outbox",
             Expired::Deliveries(_) => "deliveries",
             Expired::Jobs(_) => "jobs",
             Expired::Nudges(_) => "nudges",
+            Expired::ExpiredQuestions(_) => "open_questions",
             Expired::Offhours(_) => "offhours",
             Expired::Answers(_) => "answers",
             Expired::Decisions(_) => "decisions",

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
+use crate::domain::command::DigestWhenEmpty;
 use crate::domain::events::OutgoingMessage;
 
 /// The state of a standup run for one (standup, member, local date).
@@ -83,6 +84,8 @@ pub struct StandupRecord {
     pub skipped_dates: Vec<NaiveDate>,
     /// Whether prompts and digests are paused.
     pub paused: bool,
+    /// Whether a digest with nothing to report posts one line or nothing.
+    pub digest_when_empty: DigestWhenEmpty,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// Store ids of the participants.
@@ -293,9 +296,15 @@ pub trait StandupStore: Send + Sync {
         until: DateTime<Utc>,
     ) -> anyhow::Result<Vec<String>>;
 
-    /// Open questions asked in one channel (platform id; its threads included): (store id of the
-    /// member asked, question text), oldest first.
-    async fn channel_open_questions(&self, workspace_id: i64, channel: &str) -> anyhow::Result<Vec<(i64, String)>>;
+    /// Open questions asked in one channel (platform id; its threads included) at or after
+    /// `asked_since` (`None`: any time; older ones have expired): (store id of the member asked,
+    /// question text), oldest first.
+    async fn channel_open_questions(
+        &self,
+        workspace_id: i64,
+        channel: &str,
+        asked_since: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<Vec<(i64, String)>>;
 
     /// How many pings converted into real questions in `(since, until]`.
     async fn converted_pings_between(

@@ -151,3 +151,60 @@ async fn a_blocker_that_names_the_member_is_in_their_brief() {
     let stats = t.sent().remove(0).text;
     assert!(stats.contains("1 of 1 runs answered (100%)"), "{stats}");
 }
+
+/// The days (UTC dates) on which `user` got a brief, and the texts.
+fn briefs_to<'a>(sent: &'a [unhurried::adapters::simulated::TranscriptEntry], user: &str) -> Vec<(&'a str, &'a str)> {
+    briefs(sent).into_iter().filter(|m| m.to.as_deref() == Some(user)).map(|m| (&m.at[..10], m.text.as_str())).collect()
+}
+
+#[tokio::test]
+async fn an_unanswered_question_is_in_the_briefs_of_two_weeks_then_no_longer_repeated() {
+    // retention.open_questions = 14d by default: asked Friday 27 March 12:00Z, it is open until
+    // Friday 10 April 12:00Z, so the brief of that morning is its last.
+    let mut t = team().await;
+    t.message("U1", "C1", "<@U2> can you check the Q3 numbers in the budget doc?", None).await;
+    t.sent();
+    t.run_until("2026-04-15T09:00:00Z").await;
+    let sent = t.sent();
+    let bob = briefs_to(&sent, "U2");
+    let days: Vec<&str> = bob.iter().map(|(day, _)| *day).collect();
+    assert_eq!(
+        days,
+        [
+            "2026-03-30",
+            "2026-03-31",
+            "2026-04-01",
+            "2026-04-02",
+            "2026-04-03",
+            "2026-04-06",
+            "2026-04-07",
+            "2026-04-08",
+            "2026-04-09",
+            "2026-04-10"
+        ],
+        "every working day for two weeks, then nothing: an empty brief is never sent"
+    );
+    assert!(bob.iter().all(|(_, text)| text.contains("can you check the Q3 numbers")), "{bob:?}");
+}
+
+#[tokio::test]
+async fn a_brief_lists_the_ten_most_recent_questions_and_counts_the_older_ones() {
+    let mut t = team().await;
+    for part in 1..=12 {
+        t.message("U1", "C1", &format!("<@U2> can you review part {part} of the budget doc?"), None).await;
+        t.run_for(chrono::Duration::minutes(1)).await;
+    }
+    t.sent();
+    t.run_until("2026-03-30T09:00:00Z").await;
+    let sent = t.sent();
+    let bob = briefs_to(&sent, "U2");
+    assert_eq!(bob.len(), 1, "{bob:?}");
+    let text = bob[0].1;
+    for part in 3..=12 {
+        assert!(text.contains(&format!("part {part} of")), "part {part} is listed: {text}");
+    }
+    assert!(!text.contains("part 1 of") && !text.contains("part 2 of"), "the two oldest are counted only: {text}");
+    assert!(text.contains("…and 2 more, asked earlier"), "{text}");
+    let listed = text.find("part 12 of").unwrap();
+    assert!(text.find("part 3 of").unwrap() < listed && listed < text.find("…and 2 more").unwrap(), "{text}");
+}

@@ -21,7 +21,7 @@ use crate::discord_double::{DiscordDouble, GUILD};
 use crate::discord_gateway::{CHANNEL, message_create};
 use crate::slack_cli::{Served, for_serve, now_unix};
 use crate::slack_double::SlackDouble;
-use crate::slack_support::{SIGNING_SECRET, message_callback};
+use crate::slack_support::{SIGNING_SECRET, message_callback, request};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_process_serves_slack_and_discord_on_one_database() {
@@ -54,6 +54,26 @@ async fn one_process_serves_slack_and_discord_on_one_database() {
             !d.matching("POST", |p| p == format!("/channels/{CHANNEL}/messages/9001/threads")).is_empty()
         })
         .await;
+    // /metrics tells the two platforms' outboxes apart: each nudge, delivered, on its own platform.
+    let (slack_sent, discord_sent) = (
+        "unhurried_outbox_messages{platform=\"slack\",state=\"sent\"} 1\n",
+        "unhurried_outbox_messages{platform=\"discord\",state=\"sent\"} 1\n",
+    );
+    let metrics = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let metrics = request(served.addr, "GET", "/metrics", "", &[]).await.1;
+            if metrics.contains(slack_sent) && metrics.contains(discord_sent) {
+                return metrics;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("both nudges marked sent in /metrics"));
+    for platform in ["slack", "discord"] {
+        let oldest = format!("unhurried_outbox_oldest_pending_seconds{{platform=\"{platform}\"}} 0\n");
+        assert!(metrics.contains(&oldest), "{metrics}");
+    }
     let logs = served.stop().await;
     assert!(logs.contains("slack (http)") && logs.contains("discord"), "both platforms enabled: {logs}");
     assert_eq!(slack.calls_of("chat.postMessage").len(), 1, "one Slack post, the nudge");

@@ -231,6 +231,30 @@ async fn nudges_and_answered_questions_go_after_their_retention_but_a_waiting_nu
 }
 
 #[tokio::test]
+async fn an_unanswered_question_goes_as_long_after_it_expired_as_an_answered_one_after_its_answer() {
+    // Open for 14 days, then kept 30 more: an unanswered question goes once asked 44 days ago.
+    for (open_for, left) in [("14d", vec![2, 3]), ("forever", vec![1, 2, 3])] {
+        let t = bot(settings(&[("NUDGES", "30d"), ("OPEN_QUESTIONS", open_for)])).await;
+        sqlx::query(
+            "INSERT INTO open_questions (id, workspace_id, channel, message, asker_id, asked_id, text, asked_at)
+             VALUES (1, 1, 'C1', 'q1', 1, 2, 'expired 31 days ago?', ?1),
+                    (2, 1, 'C1', 'q2', 1, 2, 'expired 26 days ago?', ?2),
+                    (3, 1, 'C1', 'q3', 1, 2, 'still open?',          ?3)",
+        )
+        .bind(days_ago(45))
+        .bind(days_ago(40))
+        .bind(days_ago(3))
+        .execute(pool(&t))
+        .await
+        .unwrap();
+
+        housekeep(&t).await;
+
+        assert_eq!(ids(&t, "open_questions").await, left, "open_questions = {open_for}");
+    }
+}
+
+#[tokio::test]
 async fn off_hours_mentions_and_notices_go_after_their_retention() {
     let t = bot(settings(&[])).await;
     // The default keeps a year, the longest window `/async stats` counts.

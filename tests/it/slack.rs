@@ -44,6 +44,9 @@ async fn a_retried_delivery_has_one_effect() {
     let metrics = h.get("/metrics").await.1;
     assert!(metrics.contains("unhurried_events_received_total{platform=\"slack\",kind=\"duplicate\"} 1"), "{metrics}");
     assert!(metrics.contains("unhurried_messages_sent_total{platform=\"slack\",purpose=\"nudge\"} 1"), "{metrics}");
+    assert!(metrics.contains("unhurried_outbox_messages{platform=\"slack\",state=\"sent\"} 1\n"), "{metrics}");
+    assert!(metrics.contains("unhurried_outbox_oldest_pending_seconds{platform=\"slack\"} 0\n"), "{metrics}");
+    assert!(!metrics.contains("platform=\"discord\""), "no Discord workspace, no Discord series: {metrics}");
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ pub mod faults;
 mod response_url;
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -92,6 +92,8 @@ struct Shared {
     throttles: Mutex<HashMap<String, VecDeque<u64>>>,
     /// Users known to users.info: id → (name, tz).
     users: Mutex<HashMap<String, (String, String)>>,
+    /// Users users.info calls workspace admins.
+    admins: Mutex<Vec<String>>,
     /// The bot token's scopes.
     scopes: Mutex<Vec<String>>,
     /// What broke the OpenAPI description, one line per problem.
@@ -101,6 +103,8 @@ struct Shared {
     opened: AtomicUsize,
     /// Frame senders of the open sockets, newest last.
     sockets: Mutex<Vec<mpsc::UnboundedSender<String>>>,
+    /// Whether `apps.connections.open` fails (Slack cannot be reached).
+    refuse_sockets: AtomicBool,
     /// Every text frame the client sent (acks).
     received: Mutex<Vec<Value>>,
     /// The bot's posts, oldest first.
@@ -172,6 +176,15 @@ impl SlackDouble {
     /// Makes users.info know `user`.
     pub fn add_user(&self, user: &str, name: &str, tz: &str) {
         self.shared.users.lock().unwrap().insert(user.into(), (name.into(), tz.into()));
+    }
+
+    /// Makes users.info call `user` a workspace admin (`true`) or not.
+    pub fn set_admin(&self, user: &str, admin: bool) {
+        let mut admins = self.shared.admins.lock().unwrap();
+        admins.retain(|u| u != user);
+        if admin {
+            admins.push(user.to_owned());
+        }
     }
 
     /// Grants the bot token exactly these scopes instead of the manifest's.
@@ -271,6 +284,22 @@ impl SlackDouble {
     /// Sends a frame on the socket opened `index`-th (from 0).
     pub fn send_frame_to(&self, index: usize, frame: &Value) {
         self.shared.sockets.lock().unwrap()[index].send(frame.to_string()).unwrap();
+    }
+
+    /// Closes the socket opened `index`-th among those still open (from 0), as Slack does, with
+    /// a close frame.
+    pub fn close_socket(&self, index: usize) {
+        drop(self.shared.sockets.lock().unwrap().remove(index));
+    }
+
+    /// Closes every open socket, with a close frame.
+    pub fn close_sockets(&self) {
+        drop(std::mem::take(&mut *self.shared.sockets.lock().unwrap()));
+    }
+
+    /// Makes `apps.connections.open` fail (`true`), so no new socket can be opened, or work again.
+    pub fn refuse_sockets(&self, refuse: bool) {
+        self.shared.refuse_sockets.store(refuse, Ordering::SeqCst);
     }
 
     /// Every frame the client sent.
@@ -443,6 +472,9 @@ fn answer(shared: &Shared, method: &str, params: &Map<String, Value>) -> Value {
     match method {
         "auth.test" => json!({"ok": true, "url": "https://double.slack.com/", "team": "Double Team",
             "user": "unhurried", "team_id": "T1", "user_id": conversations::BOT_USER, "bot_id": conversations::BOT_ID}),
+        "apps.connections.open" if shared.refuse_sockets.load(Ordering::SeqCst) => {
+            json!({"ok": false, "error": "internal_error"})
+        }
         "apps.connections.open" => {
             let port = shared.ws_port.load(Ordering::SeqCst);
             json!({"ok": true, "url": format!("ws://127.0.0.1:{port}/link?ticket=t{}", next_ts(shared))})
@@ -487,7 +519,7 @@ fn answer(shared: &Shared, method: &str, params: &Map<String, Value>) -> Value {
         }
         "users.info" => match shared.users.lock().unwrap().get(&param("user")) {
             Some((name, tz)) => json!({"ok": true, "user": {"id": param("user"), "name": name, "real_name": name,
-                "tz": tz, "is_admin": false, "is_owner": false, "is_bot": false,
+                "tz": tz, "is_admin": shared.admins.lock().unwrap().contains(&param("user")), "is_owner": false, "is_bot": false,
                 "profile": {"display_name": name, "real_name": name}}}),
             None => json!({"ok": false, "error": "user_not_found"}),
         },
@@ -539,7 +571,11 @@ async fn socket_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
         tokio::select! {
             frame = outgoing.recv() => match frame {
                 Some(frame) => if writer.send(Message::text(frame)).await.is_err() { return },
-                None => return,
+                // Closed by the test (`close_socket`): Slack closes with a close frame.
+                None => {
+                    let _ = writer.send(Message::Close(None)).await;
+                    return;
+                }
             },
             message = reader.next() => match message {
                 Some(Ok(Message::Text(text))) => {

@@ -1,10 +1,11 @@
-//! Slack in Socket Mode, end to end: the real slack-morphism listener on a ws:// socket of the
-//! Slack double, the real bot behind it.
+//! Slack in Socket Mode, end to end: slack-morphism's websocket clients with our listener on
+//! ws:// sockets of the Slack double, the real bot behind it.
 
 use std::sync::{Arc, Mutex};
 
 use secrecy::SecretString;
 use serde_json::{Value, json};
+use unhurried::adapters::readiness::ConnectionCheck;
 use unhurried::adapters::slack::socket::{SocketMode, SocketOptions};
 
 use crate::slack_double::assert_calls_match_spec;
@@ -25,7 +26,7 @@ fn command_envelope(envelope_id: &str, text: &str, response_url: &str) -> Value 
 
 /// The Socket Mode listener on one socket of the double, connected.
 pub async fn connected(h: &SlackHarness) -> SocketMode {
-    let options = SocketOptions { connections: 1, stagger_secs: 0 };
+    let options = SocketOptions { connections: 1, stagger_secs: 0, retry_secs: 1 };
     let socket =
         SocketMode::start(h.client.clone(), &SecretString::from(APP_TOKEN), h.intake.clone(), options).await.unwrap();
     h.double.wait_until("the socket", |d| d.sockets_opened() == 1).await;
@@ -110,7 +111,7 @@ async fn a_disconnect_frame_reconnects_without_losing_or_repeating_events() {
 #[tokio::test]
 async fn the_same_event_on_both_sockets_has_one_effect() {
     let mut h = SlackHarness::start().await;
-    let options = SocketOptions { connections: 2, stagger_secs: 0 };
+    let options = SocketOptions { connections: 2, stagger_secs: 0, retry_secs: 1 };
     let socket =
         SocketMode::start(h.client.clone(), &SecretString::from(APP_TOKEN), h.intake.clone(), options).await.unwrap();
     h.double.wait_until("two sockets", |d| d.sockets_opened() == 2).await;
@@ -226,5 +227,52 @@ async fn slacks_disconnect_warning_frame_makes_the_listener_reconnect() {
     h.double.wait_until("a second socket", |d| d.sockets_opened() == 2).await;
     deliver(&h, &events_envelope("env-w1", message_callback("EvW1", "U1", "C1", "1774598400.000500", "hi"), 0)).await;
     assert_eq!(h.drain().await, 1, "events still arrive on the new socket");
+    socket.shutdown().await;
+}
+
+/// Waits (up to 5 s) until the readiness check says `want`.
+async fn until_ready_is(check: &dyn ConnectionCheck, want: Result<(), &str>) {
+    let want = want.map_err(str::to_owned);
+    for _ in 0..500 {
+        if check.check().await == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("readiness is {:?}, not {want:?}", check.check().await);
+}
+
+#[tokio::test]
+async fn readiness_is_down_while_every_socket_is_lost_and_up_again_once_slack_greets_a_new_one() {
+    let mut h = SlackHarness::start().await;
+    let options = SocketOptions { connections: 2, stagger_secs: 0, retry_secs: 1 };
+    let socket =
+        SocketMode::start(h.client.clone(), &SecretString::from(APP_TOKEN), h.intake.clone(), options).await.unwrap();
+    let ready = socket.readiness_check();
+    assert_eq!(ready.name(), "slack socket mode");
+    h.double.wait_until("two sockets", |d| d.sockets_opened() == 2).await;
+    until_ready_is(&*ready, Ok(())).await;
+
+    // Slack cannot be reached: one socket closes, and no new one can be opened.
+    let opens = |d: &crate::slack_double::SlackDouble| d.calls_of("apps.connections.open").len();
+    h.double.refuse_sockets(true);
+    h.double.close_socket(0);
+    h.double.wait_until("an attempt to reopen it", |d| opens(d) >= 3).await;
+    assert_eq!(ready.check().await, Ok(()), "one socket is still open: Slack delivers on it");
+
+    // The other closes too: down, and it stays down while every attempt fails.
+    h.double.close_sockets();
+    until_ready_is(&*ready, Err("every socket was lost; reconnecting")).await;
+    let failed = opens(&h.double);
+    h.double.wait_until("another failed attempt", |d| opens(d) > failed + 1).await;
+    assert_eq!(ready.check().await, Err("every socket was lost; reconnecting".to_owned()));
+
+    // Slack is back: the next attempt opens a socket, Slack greets it, and events arrive again.
+    h.double.refuse_sockets(false);
+    h.double.wait_until("a socket again", |d| d.sockets_opened() >= 3).await;
+    until_ready_is(&*ready, Ok(())).await;
+    deliver(&h, &events_envelope("env-back", message_callback("EvK1", "U1", "C1", "1774598400.000900", "hi"), 0)).await;
+    assert_eq!(h.drain().await, 1);
+
     socket.shutdown().await;
 }

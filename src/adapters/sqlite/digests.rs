@@ -310,14 +310,20 @@ impl StandupStore for SqliteStore {
         .await?)
     }
 
-    async fn channel_open_questions(&self, workspace_id: i64, channel: &str) -> anyhow::Result<Vec<(i64, String)>> {
+    async fn channel_open_questions(
+        &self,
+        workspace_id: i64,
+        channel: &str,
+        asked_since: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<Vec<(i64, String)>> {
         Ok(sqlx::query_as(
             "SELECT asked_id, text FROM open_questions
-             WHERE workspace_id = ? AND channel = ? AND answered_at IS NULL
+             WHERE workspace_id = ? AND channel = ? AND answered_at IS NULL AND asked_at >= ?
              ORDER BY asked_at, id",
         )
         .bind(workspace_id)
         .bind(channel)
+        .bind(asked_since.map_or(i64::MIN, secs))
         .fetch_all(&mut *self.read().await?)
         .await?)
     }

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use anyhow::Context as _;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt as _;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments as _, Either, Executor as _, SqliteConnection};
@@ -223,7 +223,13 @@ impl InboxStore for SqliteStore {
         Ok(fresh)
     }
 
-    async fn next_delivery(&self, now: DateTime<Utc>) -> anyhow::Result<Option<PendingDelivery>> {
+    async fn next_delivery(
+        &self,
+        _worker: &str,
+        now: DateTime<Utc>,
+        _lease: Duration,
+    ) -> anyhow::Result<Option<PendingDelivery>> {
+        // No claim: the instance lock makes this process the only consumer.
         // In the order of the `inbox_pending` index (state, not_before, id), so taking the next
         // row is one index probe however long the backlog is; `ORDER BY id` made SQLite collect
         // and sort every due row for each event, and the consumer slowed down as it fell behind.
@@ -237,14 +243,17 @@ impl InboxStore for SqliteStore {
         Ok(Some(PendingDelivery { id, platform: platform.parse()?, event, attempts }))
     }
 
-    async fn mark_handled(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
-        self.write(
-            sqlx::query("UPDATE inbox SET state = 'handled', handled_at = ?, error = NULL WHERE id = ?")
+    async fn mark_handled(&self, id: i64, _worker: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let changed = self
+            .write(
+                sqlx::query(
+                    "UPDATE inbox SET state = 'handled', handled_at = ?, error = NULL WHERE id = ? AND state = 'pending'",
+                )
                 .bind(secs(now))
                 .bind(id),
-        )
-        .await?;
-        Ok(())
+            )
+            .await?;
+        Ok(changed == 1)
     }
 
     async fn mark_attempt_failed(
@@ -280,8 +289,6 @@ impl InboxStore for SqliteStore {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Duration;
-
     use super::*;
     use crate::domain::events::ChatMessage;
     use crate::domain::platform::Platform;
@@ -370,7 +377,7 @@ mod tests {
         let store = SqliteStore::open("sqlite::memory:").await.unwrap();
         let now: DateTime<Utc> = "2026-03-30T07:30:00Z".parse().unwrap();
         assert_eq!(store.record_deliveries(&[delivery(1)], now).await.unwrap(), [true]);
-        let next = store.next_delivery(now).await.unwrap().expect("the recorded delivery");
+        let next = store.next_delivery("w", now, Duration::seconds(30)).await.unwrap().expect("the recorded delivery");
         assert_eq!(next.event, delivery(1).event);
     }
 
@@ -406,7 +413,7 @@ mod tests {
         assert_eq!(store.inbox_backlog().await.unwrap().0, 9);
     }
 
-    /// Migration 0011 rewrites stored message keys to the id-first form, so a retry of an event
+    /// Migration 0013 rewrites stored message keys to the id-first form, so a retry of an event
     /// recorded before the upgrade is still a duplicate.
     #[tokio::test]
     async fn a_message_key_stored_before_the_key_order_changed_still_catches_its_retry() {
@@ -422,7 +429,7 @@ mod tests {
         .await
         .unwrap();
         let migrator = crate::adapters::sqlite::maintenance::migrator();
-        let migration = migrator.iter().find(|migration| migration.version == 11).expect("migration 0011");
+        let migration = migrator.iter().find(|migration| migration.version == 13).expect("migration 0013");
         sqlx::raw_sql(sqlx::AssertSqlSafe(migration.sql.as_str().to_owned())).execute(store.pool()).await.unwrap();
         let keys: Vec<String> =
             sqlx::query_scalar("SELECT delivery_id FROM inbox ORDER BY id").fetch_all(store.pool()).await.unwrap();
@@ -437,7 +444,7 @@ mod tests {
         let start: DateTime<Utc> = "2026-03-30T07:30:00Z".parse().unwrap();
         store.record_deliveries(&[delivery(1), delivery(2)], start).await.unwrap();
         store.record_deliveries(&[delivery(3)], start + Duration::seconds(10)).await.unwrap();
-        let first = store.next_delivery(start).await.unwrap().unwrap();
+        let first = store.next_delivery("w", start, Duration::seconds(30)).await.unwrap().unwrap();
         assert_eq!(first.event.delivery_id(), "message:1700000000.000001:C1");
         store
             .mark_attempt_failed(first.id, "the platform was down", Some(start + Duration::seconds(5)), start)
@@ -446,12 +453,18 @@ mod tests {
 
         let next = |at: i64| {
             let store = &store;
-            async move { store.next_delivery(start + Duration::seconds(at)).await.unwrap().map(|d| d.event.delivery_id()) }
+            async move {
+                store
+                    .next_delivery("w", start + Duration::seconds(at), Duration::seconds(30))
+                    .await
+                    .unwrap()
+                    .map(|d| d.event.delivery_id())
+            }
         };
         assert_eq!(next(0).await.as_deref(), Some("message:1700000000.000002:C1"), "the failed one is not due yet");
         assert_eq!(next(5).await.as_deref(), Some("message:1700000000.000002:C1"));
-        let second = store.next_delivery(start).await.unwrap().unwrap();
-        store.mark_handled(second.id, start).await.unwrap();
+        let second = store.next_delivery("w", start, Duration::seconds(30)).await.unwrap().unwrap();
+        store.mark_handled(second.id, "w", start).await.unwrap();
         assert_eq!(next(5).await.as_deref(), Some("message:1700000000.000001:C1"), "due again after its delay");
         assert_eq!(next(10).await.as_deref(), Some("message:1700000000.000001:C1"), "retried before a later arrival");
     }

@@ -19,7 +19,7 @@ const OPERATIONS_DOC: &str = "docs/operations.md";
 
 /// The migrations embedded in this build.
 pub(crate) fn migrator() -> sqlx::migrate::Migrator {
-    sqlx::migrate!("./migrations")
+    sqlx::migrate!("./migrations/sqlite")
 }
 
 /// The newest migration this build knows: the schema version it writes.

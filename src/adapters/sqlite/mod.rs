@@ -3,7 +3,7 @@
 //! busy timeout), migrations embedded in the binary, and a lock file so that a second process on
 //! the same database refuses to start.
 //!
-//! Instants are stored as INTEGER Unix seconds (UTC); see `migrations/0001_init.sql`.
+//! Instants are stored as INTEGER Unix seconds (UTC); see `migrations/sqlite/0001_init.sql`.
 
 mod digests;
 mod directory;
@@ -41,6 +41,7 @@ use tokio::sync::Mutex;
 pub use self::erasure::ForgettableMember;
 pub use self::maintenance::{Restored, RowCounts, check_backup, restore_from, schema_version};
 use self::scope::{Conn, Scope, WriteTx};
+pub(crate) use crate::adapters::stored::{instant, secs};
 use crate::health::StoreHealth;
 use crate::ports::{InstanceGuard, Store, StoreError, UnitOfWork};
 
@@ -176,16 +177,6 @@ impl SqliteStore {
     }
 }
 
-/// Unix seconds of an instant, as stored.
-pub(crate) fn secs(instant: DateTime<Utc>) -> i64 {
-    instant.timestamp()
-}
-
-/// An instant from stored Unix seconds.
-pub(crate) fn instant(secs: i64) -> anyhow::Result<DateTime<Utc>> {
-    DateTime::from_timestamp(secs, 0).with_context(|| format!("stored instant {secs} is out of range"))
-}
-
 /// An exclusive OS lock on `<database>.lock`, released when the process exits however it exits.
 struct LockFile {
     _file: File,
@@ -240,6 +231,16 @@ impl Store for SqliteStore {
         let scope = Arc::new(Scope::new(self.health.clone()));
         let view = SqliteStore { scope: Some(scope.clone()), ..self.clone() };
         Ok(Box::new(scope::SqliteUnit { view: Arc::new(view), scope }))
+    }
+
+    async fn renew_claims(&self, worker: &str, now: DateTime<Utc>, lease: chrono::Duration) -> anyhow::Result<u64> {
+        // Only jobs are claimed on SQLite (one process consumes and sends).
+        self.write(
+            sqlx::query("UPDATE jobs SET lease_until = ? WHERE state = 'claimed' AND claimed_by = ?")
+                .bind(secs(now + lease))
+                .bind(worker),
+        )
+        .await
     }
 
     async fn ping(&self) -> anyhow::Result<()> {

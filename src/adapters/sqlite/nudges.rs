@@ -236,15 +236,20 @@ impl QuestionStore for SqliteStore {
         Ok(closed)
     }
 
-    async fn open_questions_for(&self, asked_id: i64) -> anyhow::Result<Vec<OpenQuestion>> {
+    async fn open_questions_for(
+        &self,
+        asked_id: i64,
+        asked_since: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<Vec<OpenQuestion>> {
         let rows: Vec<QuestionRow> = sqlx::query_as(
             "SELECT q.channel, q.message, m.platform_user_id AS asker_user, m.display_name AS asker_name,
                     q.text, q.asked_at
              FROM open_questions q JOIN members m ON m.id = q.asker_id
-             WHERE q.asked_id = ? AND q.answered_at IS NULL AND m.forgotten = 0
+             WHERE q.asked_id = ? AND q.answered_at IS NULL AND q.asked_at >= ? AND m.forgotten = 0
              ORDER BY q.asked_at, q.id",
         )
         .bind(asked_id)
+        .bind(asked_since.map_or(i64::MIN, secs))
         .fetch_all(&mut *self.read().await?)
         .await?;
         rows.into_iter()

@@ -4,7 +4,7 @@
 
 use anyhow::Context as _;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
 use super::{SqliteStore, instant, secs};
@@ -65,7 +65,15 @@ impl OutboxStore for SqliteStore {
         Ok(())
     }
 
-    async fn take_deliverable(&self, now: DateTime<Utc>, limit: u32) -> anyhow::Result<Vec<QueuedMessage>> {
+    async fn take_deliverable(
+        &self,
+        _worker: &str,
+        now: DateTime<Utc>,
+        _lease: Duration,
+        limit: u32,
+    ) -> anyhow::Result<Vec<QueuedMessage>> {
+        // No claim beyond 'sending': the instance lock makes this process the only sender, and
+        // what a crash leaves 'sending' is recovered at the next start.
         let mut tx = self.begin_write().await?;
         let rows: Vec<TakenRow> = sqlx::query_as(
             "SELECT next.id, next.workspace_id, w.platform, w.platform_id AS workspace, next.message, next.attempts,
@@ -104,7 +112,13 @@ impl OutboxStore for SqliteStore {
             .collect()
     }
 
-    async fn record_delivery_result(&self, id: i64, result: &Delivery, now: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn record_delivery_result(
+        &self,
+        id: i64,
+        _worker: &str,
+        result: &Delivery,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let query = match result {
             // A private reply is not kept once delivered: it is never edited or looked up again,
             // and it names its reader (so an erasure's own confirmation leaves no trace).
@@ -164,17 +178,24 @@ impl OutboxStore for SqliteStore {
 
     async fn outbox_stats(&self) -> anyhow::Result<OutboxStats> {
         let mut conn = self.read().await?;
-        let by_state: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT CASE WHEN state = 'pending' AND maybe_sent = 1 THEN 'unknown' ELSE state END AS shown, COUNT(*)
-                 FROM outbox GROUP BY shown ORDER BY shown",
+        let by_platform: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT w.platform,
+                    CASE WHEN o.state = 'pending' AND o.maybe_sent = 1 THEN 'unknown' ELSE o.state END AS shown,
+                    COUNT(*)
+                 FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
+                 GROUP BY w.platform, shown ORDER BY w.platform, shown",
         )
         .fetch_all(&mut *conn)
         .await?;
-        let oldest: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'sending')")
-                .fetch_one(&mut *conn)
-                .await?;
-        Ok(OutboxStats { by_state, oldest_pending: oldest.map(instant).transpose()? })
+        let oldest: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT w.platform, MIN(o.created_at) FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
+                 WHERE o.state IN ('pending', 'sending') GROUP BY w.platform ORDER BY w.platform",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let oldest =
+            oldest.into_iter().map(|(platform, at)| Ok((platform, instant(at)?))).collect::<anyhow::Result<_>>()?;
+        Ok(OutboxStats::new(by_platform, oldest))
     }
 
     async fn undelivered(&self, limit: u32) -> anyhow::Result<Vec<UndeliveredMessage>> {

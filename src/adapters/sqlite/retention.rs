@@ -41,6 +41,11 @@ const NUDGES: &str = "DELETE FROM nudges WHERE id IN (
 const ANSWERED_QUESTIONS: &str = "DELETE FROM open_questions WHERE id IN (
     SELECT id FROM open_questions WHERE answered_at IS NOT NULL AND answered_at < ?1 LIMIT ?2)";
 
+/// Questions never answered, asked long enough ago that they expired long ago (the caller's
+/// cutoff says how long: see [`Expired::ExpiredQuestions`]).
+const EXPIRED_QUESTIONS: &str = "DELETE FROM open_questions WHERE id IN (
+    SELECT id FROM open_questions WHERE answered_at IS NULL AND asked_at < ?1 LIMIT ?2)";
+
 const OFFHOURS_MENTIONS: &str = "DELETE FROM offhours_mentions WHERE id IN (
     SELECT id FROM offhours_mentions WHERE at < ?1 LIMIT ?2)";
 
@@ -87,6 +92,7 @@ impl RetentionStore for SqliteStore {
             Expired::Deliveries(before) => (&[INBOX, INBOUND_DELIVERIES], before, None),
             Expired::Jobs(before) => (&[JOBS], before, None),
             Expired::Nudges(before) => (&[NUDGES, ANSWERED_QUESTIONS], before, None),
+            Expired::ExpiredQuestions(before) => (&[EXPIRED_QUESTIONS], before, None),
             Expired::Offhours(before) => (&[OFFHOURS_MENTIONS, OFFHOURS_NOTICES], before, None),
             Expired::Answers(before) => (&[RUNS, DIGESTS], before, None),
             Expired::Decisions(before) => (&[DECISIONS], before, None),

@@ -17,6 +17,7 @@ use crate::context::Context;
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::split_for;
 use crate::domain::member::Member;
+use crate::domain::open_questions;
 use crate::features::decisions;
 use crate::features::texts::{brief as texts, decisions as decision_texts};
 use crate::jobs::{BriefJob, Job, JobOutcome, NewJob};
@@ -112,10 +113,17 @@ async fn send_brief(
 ) -> anyhow::Result<()> {
     let since = rules::previous_period_start(&member.availability, day_start)
         .unwrap_or(day_start - Duration::days(FALLBACK_WINDOW_DAYS));
+    // Only questions still open (expired ones were repeated for long enough), and at most a
+    // screenful of them: the most recent, with a count of the older ones.
+    let asked_since = open_questions::open_since(now, bot.settings.retention.open_questions);
+    let (open, older) = open_questions::listed(bot.store.open_questions_for(member.id, asked_since).await?);
     let mut questions = Vec::new();
-    for question in bot.store.open_questions_for(member.id).await? {
+    for question in open {
         let link = bot.chat.permalink(&question.channel, &question.message).await?;
         questions.push(texts::question(bot.markup, &question, link.as_deref()));
+    }
+    if older > 0 {
+        questions.push(texts::more_questions(older));
     }
     let blockers: Vec<String> = bot
         .store

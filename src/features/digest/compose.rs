@@ -63,8 +63,11 @@ pub struct DigestContent {
     pub pending: Vec<Pending>,
     /// Decisions logged since the last digest.
     pub decisions: Vec<String>,
-    /// Open questions: (asked member's name, question).
+    /// Open questions listed: (asked member's name, question).
     pub open_questions: Vec<(String, String)>,
+    /// Open questions asked earlier than those listed, counted only.
+    #[serde(default)]
+    pub more_open_questions: i64,
     /// Pings converted since the last digest.
     pub converted: i64,
     /// Members whose answers for this date were in an earlier digest (`digest now`): this one
@@ -151,6 +154,9 @@ pub fn parts(markup: &dyn Markup, content: &DigestContent) -> Vec<String> {
     if !content.open_questions.is_empty() {
         parts.push(texts::open_questions_heading(markup));
         parts.extend(content.open_questions.iter().map(|(asked, q)| texts::open_question(markup, asked, q)));
+        if content.more_open_questions > 0 {
+            parts.push(texts::more_open_questions(content.more_open_questions));
+        }
     }
     if content.converted > 0 {
         parts.push(texts::converted(content.converted));

@@ -11,10 +11,11 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use crate::context::Context;
 use crate::domain::calendar::Timezone;
 use crate::domain::classifier::is_no_blocker;
-use crate::domain::command::DigestAction;
+use crate::domain::command::{DigestAction, DigestWhenEmpty};
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::{mentioned_users, slack};
 use crate::domain::member::Member;
+use crate::domain::open_questions;
 use crate::domain::platform::Platform;
 use crate::domain::schedule::{local_date_of, local_to_instant};
 use crate::features::commands::{CommandContext, Reply};
@@ -175,13 +176,19 @@ async fn gather(
     // Only what was said in the report channel (and its threads): everyone who reads the digest
     // could read it there, and nothing from a private channel or a DM reaches it (SPEC §4).
     content.decisions = bot.store.channel_decisions_between(standup.workspace_id, &standup.channel, since, now).await?;
-    for (asked_id, text) in bot.store.channel_open_questions(standup.workspace_id, &standup.channel).await? {
+    // Questions still open only (expired ones were repeated for long enough), the most recent
+    // first in line for the list, the older ones counted.
+    let asked_since = open_questions::open_since(now, bot.settings.retention.open_questions);
+    let open = bot.store.channel_open_questions(standup.workspace_id, &standup.channel, asked_since).await?;
+    let (open, older) = open_questions::listed(open);
+    for (asked_id, text) in open {
         let name = match bot.member_by_id(asked_id).await {
             Ok(member) => display_name(&member),
             Err(_) => "a former member".to_owned(),
         };
         content.open_questions.push((name, quiet_mentions(bot, standup.workspace_id, &text).await?));
     }
+    content.more_open_questions = i64::try_from(older)?;
     content.converted = bot.store.converted_pings_between(standup.workspace_id, since, now).await?;
     Ok((content, runs.into_iter().map(|(run, _)| run).collect()))
 }
@@ -275,7 +282,8 @@ async fn classify_member(
 }
 
 /// Composes and posts a digest under `key` (exactly once per key), marking its answers. `late`:
-/// when the digest was due, if it is posted late.
+/// when the digest was due, if it is posted late. `false`: nothing to report, and the standup
+/// skips such digests (`digest_when_empty=skip`), so nothing was posted.
 async fn post(
     bot: &Context,
     standup: &StandupRecord,
@@ -283,8 +291,14 @@ async fn post(
     date: NaiveDate,
     now: DateTime<Utc>,
     late: Option<DateTime<Utc>>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let (mut content, runs) = gather(bot, standup, date, now).await?;
+    if content.is_empty() && standup.digest_when_empty == DigestWhenEmpty::Skip {
+        // Nothing recorded either: no answers are marked, and the next digest's "since the
+        // last digest" still reaches back to the last one posted.
+        tracing::debug!(standup = %standup.name, %date, "nothing to report; digest_when_empty=skip");
+        return Ok(false);
+    }
     content.late_since = late;
     let chunks: Vec<OutgoingMessage> = render(bot.markup, &content)
         .into_iter()
@@ -300,7 +314,7 @@ async fn post(
         chunks: &chunks,
     };
     bot.store.record_digest(&digest, now).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Re-renders a posted digest after an answer in it changed, and edits its messages.
@@ -346,11 +360,22 @@ pub async fn command(
     let now = bot.now();
     let date = local_date_of(digest_tz(&standup), now);
     Ok(Reply::text(match action {
-        DigestAction::Preview => render(bot.markup, &gather(bot, &standup, date, now).await?.0).join("\n"),
+        DigestAction::Preview => {
+            let content = gather(bot, &standup, date, now).await?.0;
+            let mut text = render(bot.markup, &content).join("\n");
+            if content.is_empty() && standup.digest_when_empty == DigestWhenEmpty::Skip {
+                text = format!("{text}\n{}", texts::would_skip());
+            }
+            text
+        }
         DigestAction::Now => {
             // A manual digest has its own key, so the scheduled one for today still posts later.
-            post(bot, &standup, &format!("{date} now {}", now.timestamp()), date, now, None).await?;
-            texts::posted(bot.markup, &standup.name, &standup.channel)
+            let key = format!("{date} now {}", now.timestamp());
+            if post(bot, &standup, &key, date, now, None).await? {
+                texts::posted(bot.markup, &standup.name, &standup.channel)
+            } else {
+                texts::skipped_empty(bot.markup, &standup.name)
+            }
         }
     }))
 }

@@ -16,6 +16,11 @@ pub fn question(markup: &dyn Markup, question: &OpenQuestion, link: Option<&str>
     ))
 }
 
+/// The line after the listed questions counting the older ones left out.
+pub fn more_questions(older: usize) -> String {
+    format!("…and {older} more, asked earlier")
+}
+
 /// A blocker that names the member.
 pub fn blocker(markup: &dyn Markup, blocker: &BlockerRecord) -> String {
     markup.bullet(&format!(

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::command::DigestWhenEmpty;
 use crate::domain::markup::Markup;
 
 /// The first line.
@@ -60,6 +61,34 @@ pub fn empty(markup: &dyn Markup, standup: &str, date: NaiveDate, shown: i64) ->
     }
 }
 
+/// `standup create|edit … digest_when_empty=…` done.
+pub fn when_empty_set(when_empty: DigestWhenEmpty) -> String {
+    match when_empty {
+        DigestWhenEmpty::Skip => {
+            "A digest with nothing to report is now skipped: nothing is posted that day.".to_owned()
+        }
+        DigestWhenEmpty::Post => "A digest with nothing to report now posts one line saying so.".to_owned(),
+    }
+}
+
+/// `digest now` found nothing to report and the standup skips such digests.
+pub fn skipped_empty(markup: &dyn Markup, standup: &str) -> String {
+    format!(
+        "Nothing to report in the {} digest, and it is set to digest_when_empty=skip: nothing was posted.",
+        markup.literal(standup)
+    )
+}
+
+/// The last line of `standup preview` for a standup that skips empty digests.
+pub fn preview_skips_empty() -> String {
+    "Digest: not posted on a day with nothing to report (digest_when_empty=skip).".to_owned()
+}
+
+/// Said under `digest preview` when there is nothing to report and the standup skips such digests.
+pub fn would_skip() -> String {
+    "(Nothing to report: with digest_when_empty=skip, this digest would not be posted.)".to_owned()
+}
+
 /// The digest comes after its time (the bot was down): `due` as the platform renders it.
 pub fn late(due: &str) -> String {
     format!("(Posted late: it was due {due}.)")
@@ -115,6 +144,14 @@ pub fn open_questions_heading(markup: &dyn Markup) -> String {
 /// One open question.
 pub fn open_question(markup: &dyn Markup, asked: &str, text: &str) -> String {
     markup.bullet(&format!("for {}: {}", markup.literal(asked), markup.user_text(text)))
+}
+
+/// The line after the listed open questions counting the older ones left out.
+pub fn more_open_questions(older: i64) -> String {
+    match older {
+        1 => "…and 1 more open question, asked earlier".to_owned(),
+        n => format!("…and {n} more open questions, asked earlier"),
+    }
 }
 
 /// Converted pings.
