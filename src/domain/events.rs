@@ -139,9 +139,14 @@ impl InboundEvent {
     /// The event's own key, the same however often and however it is delivered: Slack's HTTP
     /// retries, an envelope on a second socket, an `app_mention` and the `message` event of one
     /// post, a Discord dispatch replayed after RESUME. The inbox keeps one row per key.
+    ///
+    /// A message's key is its id (Slack `ts`, Discord snowflake: both grow with time) before its
+    /// channel, so keys arrive in index order: a batch of deliveries from many channels appends to
+    /// the end of the inbox's unique index instead of rewriting one index page per channel (with
+    /// the channel first, those page writes cost most of recording a delivery).
     pub fn delivery_id(&self) -> String {
         match self {
-            InboundEvent::Message(m) => format!("message:{}:{}", m.channel, m.id),
+            InboundEvent::Message(m) => format!("message:{}:{}", m.id, m.channel),
             InboundEvent::Command(c) => format!("command:{}", c.id),
             InboundEvent::StandupSubmission(s) => format!("submission:{}", s.id),
             InboundEvent::FormRequest(f) => format!("form:{}", f.id),

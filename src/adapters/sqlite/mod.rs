@@ -32,6 +32,7 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Sqlite;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -51,6 +52,11 @@ const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(5);
 /// the HTTP handlers while the bot loop writes.
 const POOL_SIZE: u32 = 4;
 
+/// The name of the thread of intake's own connection (sqlx runs each connection on a thread of
+/// its own): what intake costs shows apart from the consumer's connections in a profile or in
+/// `/proc/<pid>/task/*/stat` (the ingest benchmark's `cpu_by_thread`).
+const INTAKE_THREAD: &str = "sqlite-intake";
+
 /// The SQLite implementation of [`Store`].
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -66,6 +72,12 @@ pub struct SqliteStore {
     scope: Option<Arc<Scope>>,
     /// Failed writes and ticks, reported by [`Store::ping`] (`/healthz`).
     health: Arc<StoreHealth>,
+    /// Intake's own connection (a pool of one), for the group commit of the inbox writer.
+    intake_pool: SqlitePool,
+    /// That connection, kept between batches: taking it from its pool and giving it back costs a
+    /// round trip to its thread each time (sqlx pings a connection when it returns). `None` until
+    /// the first batch, and after a failed one.
+    intake: Arc<Mutex<Option<PoolConnection<Sqlite>>>>,
 }
 
 impl SqliteStore {
@@ -91,12 +103,28 @@ impl SqliteStore {
             options = options.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Normal);
         }
         let path = (!in_memory).then(|| options.get_filename().to_path_buf());
+        let intake_pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_lazy_with(options.clone().thread_name(|_| INTAKE_THREAD.to_owned()));
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_SIZE)
+            // Every ping is a round trip to the connection's own thread (two context switches):
+            // before each acquire it bought nothing for a file on a local disk, and a connection
+            // whose commit or rollback failed is closed, never pooled (`scope`).
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|e| maintenance::explain(path.as_deref(), anyhow::Error::new(e).context("cannot open it")))?;
-        Ok(SqliteStore { pool, path, write_gate: Arc::new(Mutex::new(())), scope: None, health: Arc::default() })
+        Ok(SqliteStore {
+            pool,
+            path,
+            write_gate: Arc::new(Mutex::new(())),
+            scope: None,
+            health: Arc::default(),
+            intake_pool,
+            intake: Arc::default(),
+        })
     }
 
     /// Applies the migrations embedded from `migrations/`; refuses a database a newer version has
