@@ -1,6 +1,6 @@
 //! Store-contract harness: one test body, two stores. `store_contract!` turns each test into a
 //! `sqlite::NAME` test on a fresh SQLite file and a `postgres::NAME` test on a fresh PostgreSQL
-//! schema (in `$UNHURRIED_TEST_POSTGRES`, else the local server's `test` database; `.ci/run`
+//! schema (in `$POSTGRES_TEST_URL`, else the local server's `test` database; `.ci/run`
 //! creates a database for the run). Both run in CI.
 #![allow(dead_code, reason = "each contract file uses a different part of the harness")]
 

@@ -11,9 +11,9 @@ use sqlx::Connection as _;
 use tokio::sync::OnceCell;
 
 /// The environment variable naming the database tests create their schemas in.
-pub const TEST_DATABASE_ENV: &str = "UNHURRIED_TEST_POSTGRES";
+pub const TEST_DATABASE_ENV: &str = "POSTGRES_TEST_URL";
 
-/// Where tests create schemas: `$UNHURRIED_TEST_POSTGRES`, else the local server's `test` database.
+/// Where tests create schemas: `$POSTGRES_TEST_URL`, else the local server's `test` database.
 pub fn test_database_url() -> String {
     std::env::var(TEST_DATABASE_ENV)
         .ok()
