@@ -6,7 +6,8 @@
 use std::process::Command;
 
 fn main() {
-    println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=migrations/sqlite");
+    println!("cargo:rerun-if-changed=migrations/postgres");
     println!("cargo:rerun-if-env-changed=UNHURRIED_COMMIT");
     let git = |args: &[&str]| {
         Command::new("git")

@@ -86,14 +86,15 @@ impl Bot {
         let platforms: HashMap<Platform, Arc<dyn ChatPlatform>> =
             chats.iter().map(|chat| (chat.platform(), chat.clone())).collect();
         assert_eq!(platforms.len(), chats.len(), "one chat platform of each kind");
-        let deliverer = Deliverer::new(store.clone(), clock.clone(), platforms, settings.clone());
-        let worker = format!("pid{}-{}", std::process::id(), clock.now().timestamp_micros());
+        let worker = worker_id(clock.as_ref());
+        let deliverer = Deliverer::new(store.clone(), clock.clone(), platforms, settings.clone(), worker.clone());
         Bot { store, clock, settings, contexts, deliverer, worker, stopping: Default::default() }
     }
 
-    /// Call once when the process starts (it is the store's only worker: SQLite's instance lock).
-    /// Messages a crash left mid-send are reconciled before any resend, and jobs the dead
-    /// process had claimed are due again at once instead of after their lease.
+    /// Call once when the process starts. On a store only this process may open (SQLite's
+    /// instance lock), messages a crash left mid-send are reconciled before any resend, and jobs
+    /// the dead process had claimed are due again at once instead of after their lease; on a
+    /// shared store only what lapsed is (other processes are alive).
     pub async fn start(&self) -> anyhow::Result<()> {
         let now = self.clock.now();
         let in_flight = self.store.recover_in_flight(now).await?;
@@ -170,7 +171,8 @@ impl Bot {
         let mut handled = 0;
         let mut first_error = None;
         while !self.is_stopping()
-            && let Some(delivery) = self.store.next_delivery(self.clock.now()).await?
+            && let Some(delivery) =
+                self.store.next_delivery(&self.worker, self.clock.now(), self.settings.database.lease).await?
         {
             if let Err(error) = self.handle_delivery(&delivery).await {
                 first_error.get_or_insert(error);
@@ -198,7 +200,16 @@ impl Bot {
         let ctx = context.with_store(unit.store());
         let decided = AssertUnwindSafe(dispatch(&ctx, delivery.event.clone())).catch_unwind().await;
         let result = match decided {
-            Ok(Ok(())) => ctx.store.mark_handled(delivery.id, self.clock.now()).await,
+            Ok(Ok(())) => match ctx.store.mark_handled(delivery.id, &self.worker, self.clock.now()).await {
+                Ok(true) => Ok(()),
+                Ok(false) => {
+                    // Our claim lapsed and another worker handled the event: its effects stand.
+                    unit.rollback().await?;
+                    tracing::warn!(delivery = %key, "another worker handled this event first; our work on it is undone");
+                    return Ok(());
+                }
+                Err(error) => Err(error),
+            },
             Ok(Err(error)) => Err(error),
             Err(panic) => Err(anyhow::anyhow!("panicked: {}", panic_message(&panic))),
         };
@@ -239,6 +250,12 @@ impl Bot {
         Ok(handled)
     }
 
+    /// The heartbeat `serve` runs every `database.heartbeat`: renews this process's claims so
+    /// other processes on a shared database do not take over work it is still doing.
+    pub async fn renew_claims(&self) -> anyhow::Result<u64> {
+        self.store.renew_claims(&self.worker, self.clock.now(), self.settings.database.lease).await
+    }
+
     /// Runs every job due now, leaving what they queued in the outbox for the delivery workers.
     /// Between batches of jobs it handles the inbox rows that came meanwhile: during a fan-out of
     /// thousands of prompts a slash command is answered within a batch, not after the last job.
@@ -247,7 +264,7 @@ impl Bot {
             store: self.store.as_ref(),
             clock: self.clock.as_ref(),
             worker: &self.worker,
-            lease: self.settings.scheduler.lease,
+            lease: self.settings.database.lease,
         };
         let mut handled = 0;
         loop {
@@ -287,6 +304,10 @@ async fn dispatch(ctx: &Context, event: InboundEvent) -> anyhow::Result<()> {
         InboundEvent::StandupSubmission(submission) => features::standup::on_submission(ctx, &submission).await,
         InboundEvent::FormRequest(request) => features::standup::open_form(ctx, &request).await,
         InboundEvent::HomeOpened { workspace, user, .. } => features::preferences::home(ctx, &workspace, &user).await,
+        InboundEvent::ProfileChanged { workspace, user, name, tz, is_admin, .. } => {
+            let profile = crate::ports::Profile { name, tz, is_admin, is_bot: false };
+            features::profiles::on_changed(ctx, &workspace, &user, &profile).await
+        }
         InboundEvent::DmUndeliverable { workspace, user, .. } => {
             features::dm_undeliverable(ctx, &workspace, &user).await
         }
@@ -301,6 +322,15 @@ fn error_reference(inbox_id: i64, attempt: i64) -> String {
 }
 
 /// The text of a caught panic.
+/// A worker id unique to this bot: several processes (and, in tests, several bots in one
+/// process) share one database's claims. Host and pid say where it runs when an operator looks.
+fn worker_id(clock: &dyn Clock) -> String {
+    static BOTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "host".to_owned());
+    let bot = BOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{host}-pid{}-{}-{bot}", std::process::id(), clock.now().timestamp_micros())
+}
+
 pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<&str>()

@@ -73,8 +73,15 @@ pub struct Settings {
 /// `[database]`.
 #[derive(Debug, Clone)]
 pub struct DatabaseSettings {
-    /// sqlx URL of the store, `sqlite://unhurried.db` by default.
+    /// sqlx URL of the store, `sqlite://unhurried.db` by default; `postgres://…` selects PostgreSQL.
     pub url: String,
+    /// PostgreSQL: connections in this process's pool.
+    pub max_connections: u32,
+    /// How long a claim (a job; on PostgreSQL also an inbox row, a message being sent) lasts
+    /// unless the process holding it renews it; a dead process's work moves on after this.
+    pub lease: Duration,
+    /// How often a live process renews its claims (well under `lease`).
+    pub heartbeat: Duration,
 }
 
 /// `[http]`.
@@ -123,8 +130,6 @@ pub struct LogSettings {
 pub struct SchedulerSettings {
     /// How often due jobs are looked for.
     pub tick: Duration,
-    /// How long a claimed job belongs to its worker before another may retry it.
-    pub lease: Duration,
 }
 
 /// `[delivery]`.
@@ -555,12 +560,30 @@ impl Layered {
         Ok(Settings {
             database: DatabaseSettings {
                 url: self.parsed("database.url", |url| {
-                    if url.starts_with("sqlite:") {
+                    if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")
+                    {
                         Ok(url.to_owned())
                     } else {
-                        Err(format!("'{url}' is not a sqlite: URL (SQLite is the only store so far)"))
+                        Err(format!("'{url}' is neither a sqlite: nor a postgres:// URL"))
                     }
                 })?,
+                max_connections: self.positive_integer("database.max_connections", 1_000)? as u32,
+                lease: self.positive_duration("database.lease")?,
+                heartbeat: {
+                    let lease = self.positive_duration("database.lease")?;
+                    let heartbeat = self.positive_duration("database.heartbeat")?;
+                    if heartbeat * 2 > lease {
+                        return Err(ConfigError {
+                            origin: self.origin_of("database.heartbeat"),
+                            key: "database.heartbeat".to_owned(),
+                            reason: format!(
+                                "must be at most half of database.lease ({}), or a live process could lose its claims",
+                                self.string("database.lease")
+                            ),
+                        });
+                    }
+                    heartbeat
+                },
             },
             http: HttpSettings {
                 addr: self.parsed("http.addr", parse_addr)?,
@@ -592,7 +615,6 @@ impl Layered {
                     }
                     Err(e) => Err(e.to_string()),
                 })?,
-                lease: self.positive_duration("scheduler.lease")?,
             },
             delivery: DeliverySettings {
                 concurrency: self.positive_integer("delivery.concurrency", 1024)? as usize,

@@ -76,6 +76,12 @@ impl Context {
     /// A member by platform id, created on first sight with what the platform says about them.
     pub async fn member(&self, workspace_id: i64, workspace: &str, user: &str) -> anyhow::Result<Member> {
         if let Some(record) = self.store.find_member(workspace_id, user).await? {
+            // At most daily, the platform's profile is read again (a zone set by command wins).
+            let record = if features::profiles::is_stale(&record, self.now()) {
+                features::profiles::refresh(self, workspace, &record).await?
+            } else {
+                record
+            };
             return Ok(Member::resolve(&record, &self.defaults()));
         }
         // Asked before anything is written, so the unit of work does not hold the write lock
@@ -89,6 +95,7 @@ impl Context {
                 tz: tz.map(|tz| (tz, "platform".to_owned())),
                 is_admin: Some(profile.is_admin),
                 brief_on: Some(self.settings.brief.default_on),
+                profile_read_at: Some(self.now()),
                 ..MemberChanges::default()
             };
             self.store.update_member(record.id, &changes).await?;

@@ -16,7 +16,7 @@ use crate::domain::platform::Platform;
 use crate::ports::{Clock, NewDelivery, SharedStore};
 
 /// The most deliveries written in one transaction.
-const MAX_BATCH: usize = 2048;
+pub const MAX_BATCH: usize = 2048;
 
 /// Deliveries waiting for the writer task (each caller waits for its answer, so this bounds
 /// memory by the number of requests in flight, never by the consumer's backlog).

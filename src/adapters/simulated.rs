@@ -45,7 +45,7 @@ pub struct TranscriptEntry {
 pub struct SimulatedPlatform {
     platform: Platform,
     clock: Arc<dyn Clock>,
-    profiles: HashMap<String, Profile>,
+    profiles: Mutex<HashMap<String, Profile>>,
     transcript: Mutex<Vec<TranscriptEntry>>,
     forms: Mutex<Vec<(String, Form)>>,
     homes: Mutex<Vec<(String, String)>>,
@@ -62,13 +62,19 @@ impl SimulatedPlatform {
         SimulatedPlatform {
             platform,
             clock,
-            profiles,
+            profiles: Mutex::new(profiles),
             transcript: Mutex::new(Vec::new()),
             forms: Mutex::new(Vec::new()),
             homes: Mutex::new(Vec::new()),
             unreachable: Vec::new(),
             delivered: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Changes what the platform says about a member from now on (a renamed member, a new zone,
+    /// an admin made or unmade), as a member editing their profile would.
+    pub fn set_profile(&self, user: &str, profile: Profile) {
+        self.profiles.lock().expect("profiles lock").insert(user.to_owned(), profile);
     }
 
     /// Makes DMs to these users fail permanently.
@@ -145,7 +151,7 @@ impl ChatPlatform for SimulatedPlatform {
     }
 
     async fn profile(&self, _workspace: &str, user: &str) -> anyhow::Result<Option<Profile>> {
-        Ok(self.profiles.get(user).cloned())
+        Ok(self.profiles.lock().expect("profiles lock").get(user).cloned())
     }
 
     async fn open_form(&self, trigger: &str, form: &Form) -> Result<(), SendError> {

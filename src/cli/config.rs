@@ -27,7 +27,12 @@ pub fn config(file: Option<&Path>) -> ExitCode {
     };
     let mut lines = Vec::new();
     for setting in &settings {
-        let assignment = format!("{} = {}", setting.key, setting.value);
+        // A PostgreSQL URL may carry a password: shown as ***.
+        let value = match setting.value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            Some(url) if setting.key == "database.url" => format!("\"{}\"", crate::adapters::postgres::redact(url)),
+            _ => setting.value.clone(),
+        };
+        let assignment = format!("{} = {value}", setting.key);
         // Sources line up, except after the odd long value (the nudge text).
         lines.push(format!("{assignment:ALIGN$}  # {}", setting.source));
     }

@@ -1,15 +1,13 @@
 //! Purpose: `unhurried export` (issue 11) — answers, runs, decisions and digests with member
 //! names and local dates, as one JSON document or one CSV table, for analysis elsewhere. It
-//! reads the database over a read-only connection, so it is safe while `serve` runs.
+//! reads the database (SQLite or PostgreSQL) without writing, so it is safe while `serve` runs.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::adapters::sqlite::export::{
-    ExportAnswer, ExportDecision, ExportDigest, ExportFilter, ExportReader, ExportRun,
-};
+use crate::adapters::export::{ExportAnswer, ExportDecision, ExportDigest, ExportFilter, ExportReader, ExportRun};
 use crate::cli::{EXIT_BAD_INPUT, ExportArgs, ExportFormat};
 use crate::config::Settings;
 

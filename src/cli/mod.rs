@@ -168,9 +168,10 @@ pub struct OutboxArgs {
 pub struct SimulateArgs {
     /// The scenario file (TOML; scenarios/demo.toml is a commented example).
     pub scenario: PathBuf,
-    /// Keep the store in this SQLite file instead of a temporary one.
-    #[arg(long)]
-    pub db: Option<PathBuf>,
+    /// Keep the store in this SQLite file (or `sqlite:` / `postgres://` URL) instead of a
+    /// temporary SQLite file.
+    #[arg(long, value_name = "FILE_OR_URL")]
+    pub db: Option<String>,
     /// One readable line per message instead of JSON lines.
     #[arg(long)]
     pub pretty: bool,

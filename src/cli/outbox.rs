@@ -6,10 +6,10 @@
 use std::process::ExitCode;
 
 use crate::adapters::clock::SystemClock;
-use crate::adapters::sqlite::SqliteStore;
+use crate::adapters::database::Database;
 use crate::cli::OutboxArgs;
 use crate::config::Settings;
-use crate::ports::{Clock as _, OutboxStore as _};
+use crate::ports::Clock as _;
 
 /// Prints the outbox report; exit code 1 if the database cannot be read.
 pub async fn outbox(args: &OutboxArgs, settings: Settings) -> ExitCode {
@@ -26,7 +26,7 @@ pub async fn outbox(args: &OutboxArgs, settings: Settings) -> ExitCode {
 }
 
 async fn report(args: &OutboxArgs, settings: &Settings) -> anyhow::Result<String> {
-    let store = SqliteStore::open(&settings.database.url).await?;
+    let store = Database::open(&settings.database).await?.store();
     let stats = store.outbox_stats().await?;
     let now = SystemClock.now();
     let mut text = String::new();

@@ -7,6 +7,7 @@ use secrecy::SecretString;
 use tokio::sync::{Notify, watch};
 
 use crate::adapters::clock::SystemClock;
+use crate::adapters::database::Database;
 use crate::adapters::discord;
 use crate::adapters::http::{HttpState, bind, metrics_router, router, serve as serve_http};
 use crate::adapters::metrics::{Metered as MeteredPlatform, Metrics};
@@ -16,12 +17,11 @@ use crate::adapters::slack::events::SlackHttp;
 use crate::adapters::slack::socket::{SocketMode, SocketOptions};
 use crate::adapters::slack::verify::RequestVerifier;
 use crate::adapters::slack::{self, Intake, SlackPlatform};
-use crate::adapters::sqlite::SqliteStore;
 use crate::bot::Bot;
 use crate::config::{Secrets, Settings, process_env};
 use crate::health::StoreHealth;
 use crate::inbox::InboxWriter;
-use crate::ports::{ChatPlatform, Clock, Store};
+use crate::ports::{ChatPlatform, Clock};
 
 /// Runs the bot until SIGINT/SIGTERM; without chat credentials, the playground.
 pub async fn serve(settings: Settings, playground: crate::playground::PlaygroundOptions) -> ExitCode {
@@ -83,10 +83,8 @@ async fn serve_inner(
         // opened, so a production database whose tokens are missing by mistake is untouched.
         return crate::playground::serve(settings, playground, shutdown_signal()).await;
     }
-    let store = Arc::new(SqliteStore::connect(&settings.database.url).await?);
-    let _instance = store.lock_instance()?;
-    store.check_and_migrate().await?;
-    let database = store.clone();
+    let (database, _instance) = Database::open_for_serve(&settings.database).await?;
+    let store = database.store();
     let enabled = enabled_platforms(&secrets);
     let metrics = Arc::new(Metrics::default());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -114,7 +112,7 @@ async fn serve_inner(
         tokio::spawn(serve_http(listener, metrics_router(http_state.clone()), limits, wait_for(stopped.clone())))
     });
     tracing::info!(
-        database = %settings.database.url,
+        database = %crate::adapters::postgres::redact(&settings.database.url),
         http = %settings.http.addr,
         metrics = %settings.http.metrics_addr.unwrap_or(settings.http.addr),
         platforms = ?enabled,
@@ -178,9 +176,29 @@ async fn serve_inner(
     }
     let http = tokio::spawn(serve_http(listener, routes, limits, wait_for(stopped.clone())));
     let tick = settings.scheduler.tick.to_std().unwrap_or(std::time::Duration::from_secs(15));
-    let health = store.health();
+    let health = database.health();
+    let heartbeat_every = settings.database.heartbeat.to_std().unwrap_or(std::time::Duration::from_secs(10));
     let bot = Arc::new(Bot::on_platforms(store, clock, chats, Arc::new(settings)));
     bot.start().await?;
+    // The heartbeat: this process's claims stay its own while it lives (on PostgreSQL other
+    // processes take over a dead one's after `database.lease`).
+    let heartbeat = tokio::spawn({
+        let (bot, mut stopped) = (bot.clone(), stopped.clone());
+        async move {
+            let mut every = tokio::time::interval(heartbeat_every);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = every.tick() => {
+                        if let Err(error) = bot.renew_claims().await {
+                            tracing::warn!(error = format!("{error:#}"), "could not renew this process's claims");
+                        }
+                    }
+                    _ = stopped.changed() => return,
+                }
+            }
+        }
+    });
     let deliverer = bot.deliverer().clone();
     let delivery = tokio::spawn({
         let stopped = stopped.clone();
@@ -211,6 +229,7 @@ async fn serve_inner(
         anyhow::Ok(())
     };
     let stopped_in_time = finish_within(drain, stopped.clone(), shutdown_timeout).await;
+    heartbeat.abort();
     close_cleanly(&database).await;
     stopped_in_time
 }
@@ -218,10 +237,10 @@ async fn serve_inner(
 /// Folds the `-wal` file back into the database file, so the file alone is the whole database
 /// (on the clean path and after the shutdown timeout alike). A failure is logged, not fatal: the
 /// `-wal` still belongs to the database and the next start reads it.
-async fn close_cleanly(database: &SqliteStore) {
+async fn close_cleanly(database: &Database) {
     // Bounded: after the shutdown timeout a task cut off may still hold a connection, and closing
     // the pool waits for every connection to come back.
-    match tokio::time::timeout(std::time::Duration::from_secs(5), database.close_cleanly()).await {
+    match tokio::time::timeout(std::time::Duration::from_secs(5), database.close()).await {
         Ok(Ok(())) => tracing::info!("database checkpointed and closed"),
         Ok(Err(error)) => tracing::warn!(
             error = format!("{error:#}"),
@@ -339,10 +358,10 @@ fn enabled_platforms(secrets: &Secrets) -> Vec<&'static str> {
 
 /// Applies migrations and exits.
 pub async fn migrate(settings: Settings) -> ExitCode {
-    match SqliteStore::open(&settings.database.url).await {
-        Ok(store) => {
+    match Database::open(&settings.database).await {
+        Ok(database) => {
             // The migrated schema in the file itself, not left in the -wal.
-            if let Err(error) = store.close_cleanly().await {
+            if let Err(error) = database.close().await {
                 eprintln!("unhurried: {error:#}");
                 return ExitCode::FAILURE;
             }
@@ -366,7 +385,14 @@ pub async fn check(settings: Settings) -> ExitCode {
         Err(code) => return code,
     };
     println!("configuration is valid");
-    println!("database:  {}", settings.database.url);
+    println!("database:  {}", crate::adapters::postgres::redact(&settings.database.url));
+    match crate::adapters::database::describe(&settings.database).await {
+        Ok(store) => println!("store:     {store}"),
+        Err(error) => {
+            eprintln!("unhurried: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    }
     println!("http:      {}", settings.http.addr);
     println!("workspace: {} {} {}", settings.workspace.timezone, settings.workspace.hours, settings.workspace.days);
     let platforms = enabled_platforms(&secrets);

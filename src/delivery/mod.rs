@@ -42,6 +42,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     platforms: HashMap<Platform, Arc<dyn ChatPlatform>>,
     settings: Arc<Settings>,
+    /// This process's identity in the store's claims.
+    worker: String,
     limiter: Limiter,
     /// Raised when the consumer commits new messages.
     queued: Notify,
@@ -54,9 +56,11 @@ impl Deliverer {
         clock: Arc<dyn Clock>,
         platforms: HashMap<Platform, Arc<dyn ChatPlatform>>,
         settings: Arc<Settings>,
+        worker: String,
     ) -> Self {
         let limiter = Limiter::new(settings.delivery.slack_posts_per_second);
-        Deliverer { inner: Arc::new(Inner { store, clock, platforms, settings, limiter, queued: Notify::new() }) }
+        let inner = Inner { store, clock, platforms, settings, worker, limiter, queued: Notify::new() };
+        Deliverer { inner: Arc::new(inner) }
     }
 
     /// Tells the workers that new messages were committed.
@@ -122,7 +126,8 @@ impl Deliverer {
     /// Takes up to `limit` deliverable messages, private replies first (a user is waiting).
     async fn take(&self, limit: usize) -> anyhow::Result<Vec<QueuedMessage>> {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
-        self.inner.store.take_deliverable(self.inner.clock.now(), limit).await
+        let lease = self.inner.settings.database.lease;
+        self.inner.store.take_deliverable(&self.inner.worker, self.inner.clock.now(), lease, limit).await
     }
 
     /// How long to sleep when nothing can be taken: until the next retry or rate-limit wait
@@ -152,7 +157,7 @@ impl Inner {
         let Some(chat) = self.platforms.get(&queued.platform) else {
             // Another process (or a later start with other credentials) serves that platform.
             let retry = Delivery::WaitUntil(self.clock.now() + chrono::Duration::minutes(1));
-            return self.store.record_delivery_result(queued.id, &retry, self.clock.now()).await;
+            return self.store.record_delivery_result(queued.id, &self.worker, &retry, self.clock.now()).await;
         };
         let tag = OutboxTag { id: queued.id, queued_at: queued.queued_at };
         let message = &queued.message;
@@ -200,7 +205,7 @@ impl Inner {
 
     async fn record(&self, queued: &QueuedMessage, delivery: Delivery) -> anyhow::Result<()> {
         self.store
-            .record_delivery_result(queued.id, &delivery, self.clock.now())
+            .record_delivery_result(queued.id, &self.worker, &delivery, self.clock.now())
             .await
             .with_context(|| format!("recording the delivery of outbox message {}", queued.id))
     }

@@ -94,6 +94,22 @@ pub enum InboundEvent {
         /// Who opened it.
         user: String,
     },
+    /// The platform says a member's profile changed (Slack `user_change`, a Discord member
+    /// update): what it says now.
+    ProfileChanged {
+        /// Platform id of the workspace.
+        workspace: String,
+        /// The platform's id of the event, for de-duplication.
+        id: String,
+        /// Whose profile.
+        user: String,
+        /// Display name (empty: not given).
+        name: String,
+        /// IANA zone, when the platform gives one (Slack does, Discord does not).
+        tz: Option<String>,
+        /// Whether the platform makes them an admin (Slack admin or owner, Discord Manage Server).
+        is_admin: bool,
+    },
     /// A DM the delivery workers can never deliver (DMs closed, account deactivated). They
     /// record it here so the consumer decides what it means for the member.
     DmUndeliverable {
@@ -114,20 +130,28 @@ impl InboundEvent {
             InboundEvent::Command(c) => &c.workspace,
             InboundEvent::StandupSubmission(s) => &s.workspace,
             InboundEvent::FormRequest(f) => &f.workspace,
-            InboundEvent::HomeOpened { workspace, .. } | InboundEvent::DmUndeliverable { workspace, .. } => workspace,
+            InboundEvent::HomeOpened { workspace, .. }
+            | InboundEvent::ProfileChanged { workspace, .. }
+            | InboundEvent::DmUndeliverable { workspace, .. } => workspace,
         }
     }
 
     /// The event's own key, the same however often and however it is delivered: Slack's HTTP
     /// retries, an envelope on a second socket, an `app_mention` and the `message` event of one
     /// post, a Discord dispatch replayed after RESUME. The inbox keeps one row per key.
+    ///
+    /// A message's key is its id (Slack `ts`, Discord snowflake: both grow with time) before its
+    /// channel, so keys arrive in index order: a batch of deliveries from many channels appends to
+    /// the end of the inbox's unique index instead of rewriting one index page per channel (with
+    /// the channel first, those page writes cost most of recording a delivery).
     pub fn delivery_id(&self) -> String {
         match self {
-            InboundEvent::Message(m) => format!("message:{}:{}", m.channel, m.id),
+            InboundEvent::Message(m) => format!("message:{}:{}", m.id, m.channel),
             InboundEvent::Command(c) => format!("command:{}", c.id),
             InboundEvent::StandupSubmission(s) => format!("submission:{}", s.id),
             InboundEvent::FormRequest(f) => format!("form:{}", f.id),
             InboundEvent::HomeOpened { id, .. } => format!("home:{id}"),
+            InboundEvent::ProfileChanged { id, .. } => format!("profile:{id}"),
             InboundEvent::DmUndeliverable { id, .. } => format!("undeliverable:{id}"),
         }
     }

@@ -11,6 +11,7 @@
 //! - [`brief`]: the personal morning brief.
 //! - [`stats`]: participation, conversions, off-hours mentions.
 //! - [`holidays`]: workspace holidays by command and from an iCalendar feed; what a standup observes.
+//! - [`profiles`]: members' zone, name and admin flag kept true to the platform's profile.
 //! - [`housekeeping`]: retention — the daily job that deletes what is past how long it is kept.
 
 pub mod brief;
@@ -21,6 +22,7 @@ pub mod holidays;
 pub mod housekeeping;
 pub mod nudge;
 pub mod preferences;
+pub mod profiles;
 pub mod standup;
 pub mod stats;
 pub mod texts;

@@ -37,6 +37,8 @@ pub struct MemberRecord {
     pub is_admin: bool,
     /// Since when DMs to them fail permanently.
     pub unreachable_since: Option<DateTime<Utc>>,
+    /// When the platform's profile (zone, name, admin flag) was last read; `None`: never.
+    pub profile_read_at: Option<DateTime<Utc>>,
 }
 
 /// Changes to a member's own settings (`None` leaves a field as it is).
@@ -60,6 +62,8 @@ pub struct MemberChanges {
     pub nudge_opt_out: Option<bool>,
     /// Mark unreachable (Some(Some(t))) or reachable again (Some(None)).
     pub unreachable_since: Option<Option<DateTime<Utc>>>,
+    /// The platform's profile was read at this instant.
+    pub profile_read_at: Option<DateTime<Utc>>,
 }
 
 /// A channel as stored.

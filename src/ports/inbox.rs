@@ -2,7 +2,7 @@
 //! once by the consumer in the same transaction as its effects.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::events::InboundEvent;
 use crate::domain::platform::Platform;
@@ -36,11 +36,19 @@ pub trait InboxStore: Send + Sync {
     /// its key was seen before, a duplicate with no effect).
     async fn record_deliveries(&self, deliveries: &[NewDelivery], now: DateTime<Utc>) -> anyhow::Result<Vec<bool>>;
 
-    /// The oldest pending delivery due at `now`, if any.
-    async fn next_delivery(&self, now: DateTime<Utc>) -> anyhow::Result<Option<PendingDelivery>>;
+    /// The oldest pending delivery due at `now`, if any, claimed by `worker` for `lease` where
+    /// several processes share the store (a store only one process may open needs no claim).
+    async fn next_delivery(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> anyhow::Result<Option<PendingDelivery>>;
 
-    /// Marks a delivery handled (called inside the unit of work that carried its effects).
-    async fn mark_handled(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<()>;
+    /// Marks a delivery handled (called inside the unit of work that carried its effects);
+    /// `false` when it is no longer pending and `worker`'s (another worker handled it after
+    /// `worker`'s claim lapsed): the unit of work must then roll back.
+    async fn mark_handled(&self, id: i64, worker: &str, now: DateTime<Utc>) -> anyhow::Result<bool>;
 
     /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
     async fn mark_attempt_failed(

@@ -101,6 +101,11 @@ pub trait Store:
 
     /// Whether the store answers (for `/healthz`).
     async fn ping(&self) -> anyhow::Result<()>;
+
+    /// The heartbeat: extends every claim `worker` holds (jobs, inbox events, messages being
+    /// sent) to `now + lease`, so a live process keeps its work however long it takes and a
+    /// dead one's lapses after one lease. Returns how many claims were renewed.
+    async fn renew_claims(&self, worker: &str, now: DateTime<Utc>, lease: chrono::Duration) -> anyhow::Result<u64>;
 }
 
 /// A shared store.

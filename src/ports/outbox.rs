@@ -2,7 +2,7 @@
 //! in order within each conversation (a *lane*), each exactly once.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::events::OutgoingMessage;
 use crate::domain::platform::Platform;
@@ -115,10 +115,25 @@ pub trait OutboxStore: Send + Sync {
     /// Takes up to `limit` deliverable messages and marks them `sending`: the oldest message of
     /// each lane with nothing older still undelivered, due at `now`; private replies (a user is
     /// waiting) before the rest, then oldest first. A lane is never taken twice at once.
-    async fn take_deliverable(&self, now: DateTime<Utc>, limit: u32) -> anyhow::Result<Vec<QueuedMessage>>;
+    /// Where several processes share the store, taken messages are claimed by `worker` for
+    /// `lease`, and a message whose claim lapsed mid-send is taken again as maybe sent.
+    async fn take_deliverable(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> anyhow::Result<Vec<QueuedMessage>>;
 
-    /// Records how the delivery of a taken message ended.
-    async fn record_delivery_result(&self, id: i64, result: &Delivery, now: DateTime<Utc>) -> anyhow::Result<()>;
+    /// Records how `worker`'s delivery of a taken message ended (ignored if its claim lapsed and
+    /// another worker holds the message now).
+    async fn record_delivery_result(
+        &self,
+        id: i64,
+        worker: &str,
+        result: &Delivery,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()>;
 
     /// At start: messages a crash left `sending` become `unknown` (reconciled before any
     /// resend); returns how many.

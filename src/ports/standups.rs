@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
+use crate::domain::command::DigestWhenEmpty;
 use crate::domain::events::OutgoingMessage;
 
 /// The state of a standup run for one (standup, member, local date).
@@ -83,6 +84,8 @@ pub struct StandupRecord {
     pub skipped_dates: Vec<NaiveDate>,
     /// Whether prompts and digests are paused.
     pub paused: bool,
+    /// Whether a digest with nothing to report posts one line or nothing.
+    pub digest_when_empty: DigestWhenEmpty,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// Store ids of the participants.

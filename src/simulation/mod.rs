@@ -17,10 +17,10 @@ use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::adapters::clock::ManualClock;
+use crate::adapters::database::{Database, StoreKind};
 use crate::adapters::simulated::{SimulatedPlatform, TranscriptEntry};
-use crate::adapters::sqlite::SqliteStore;
 use crate::bot::Bot;
-use crate::config::Settings;
+use crate::config::{DatabaseSettings, Settings};
 use crate::domain::calendar::Weekdays;
 use crate::domain::events::{ChatMessage, CommandInvocation, InboundEvent, StandupSubmission};
 use crate::features::{brief, standup};
@@ -39,18 +39,23 @@ pub struct SimulationRun {
     pub scenario: Scenario,
 }
 
-/// Runs `scenario` on the store at `db` (a fresh temporary file when `None`).
-pub async fn run(scenario: Scenario, settings: Settings, db: Option<PathBuf>) -> anyhow::Result<SimulationRun> {
+/// Runs `scenario` on the store at `db`: a SQLite file path, a `sqlite:` or `postgres://` URL, or
+/// a fresh temporary SQLite file when `None`.
+pub async fn run(scenario: Scenario, settings: Settings, db: Option<String>) -> anyhow::Result<SimulationRun> {
     let temp_dir = tempfile_dir()?;
     let db_is_temporary = db.is_none();
-    let db_path = db.unwrap_or_else(|| temp_dir.join("simulation.db"));
-    let url = format!("sqlite://{}", db_path.display());
+    let url = match db {
+        None => format!("sqlite://{}", temp_dir.join("simulation.db").display()),
+        Some(url) if url.starts_with("sqlite:") || StoreKind::of(&url) == StoreKind::Postgres => url,
+        Some(path) => format!("sqlite://{path}"),
+    };
+    let database_settings = DatabaseSettings { url, ..settings.database.clone() };
     let settings = Arc::new(apply_workspace(settings, &scenario));
     let clock = Arc::new(ManualClock::new(scenario.start));
     let chat = Arc::new(SimulatedPlatform::new(scenario.platform, clock.clone(), profiles(&scenario)));
 
     let open = || async {
-        let store = Arc::new(SqliteStore::open(&url).await?);
+        let store = Database::open(&database_settings).await?.store();
         let bot = Bot::new(store.clone(), clock.clone(), chat.clone(), settings.clone());
         bot.start().await?;
         anyhow::Ok((store, bot))
@@ -215,6 +220,7 @@ pub(crate) async fn seed(bot: &Bot, scenario: &Scenario) -> anyhow::Result<()> {
             digest_tz: spec.digest_tz.unwrap_or(bot.settings.workspace.timezone),
             reminder: spec.reminder.unwrap_or(bot.settings.standup.reminder),
             skipped_dates: spec.skipped_dates.clone(),
+            digest_when_empty: spec.digest_when_empty,
         };
         standup::seed_standup(bot, workspace_id, &standup).await.map_err(|error| {
             anyhow::Error::new(ScenarioError {

@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use crate::domain::availability::OooRange;
 use crate::domain::calendar::{Timezone, Weekdays, WorkingHours, parse_duration, parse_time_of_day};
-use crate::domain::command::NudgeMode;
+use crate::domain::command::{DigestWhenEmpty, NudgeMode};
 use crate::domain::platform::Platform;
 use crate::domain::schedule::Recurrence;
 
@@ -92,6 +92,7 @@ struct RawStandup {
     reminder: Option<String>,
     #[serde(default)]
     skip: Vec<String>,
+    digest_when_empty: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -173,6 +174,8 @@ pub struct StandupFileSpec {
     pub reminder: Option<Option<Duration>>,
     /// Holidays.
     pub skipped_dates: Vec<NaiveDate>,
+    /// `digest_when_empty = "skip"`: an empty digest posts nothing (default `post`).
+    pub digest_when_empty: DigestWhenEmpty,
     /// 1-based line of its `[[standup]]` table, for errors found while setting it up.
     pub line: usize,
 }
@@ -405,6 +408,13 @@ fn standup(s: &RawStandup, members: &[MemberSpec]) -> Result<StandupFileSpec, St
             .iter()
             .map(|d| d.parse::<NaiveDate>().map_err(|_| format!("skip date '{d}' is not YYYY-MM-DD")))
             .collect::<Result<_, _>>()?,
+        digest_when_empty: s
+            .digest_when_empty
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(value)?
+            .unwrap_or_default(),
         line: 0,
     })
 }

@@ -144,6 +144,7 @@ async fn seed(double: &SlackDouble, db: &std::path::Path, members: usize) -> Dat
         digest_tz: Timezone::UTC,
         reminder: None,
         skipped_dates: vec![],
+        digest_when_empty: Default::default(),
     };
     let started = Instant::now();
     seed_standup(&bot, workspace_id, &spec).await.unwrap();

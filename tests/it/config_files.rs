@@ -48,7 +48,12 @@ fn every_kind_of_bad_setting_is_rejected_with_origin_key_and_reason() {
         ("[scheduler]\ntick = \"5m\"\n", "scheduler.tick", "between 1s and 1m"),
         ("[http]\naddr = \"localhost\"\n", "http.addr", "not an address"),
         ("[log]\nformat = \"xml\"\n", "log.format", "not a log format"),
-        ("[database]\nurl = \"postgres://x\"\n", "database.url", "not a sqlite: URL"),
+        ("[database]\nurl = \"mysql://x\"\n", "database.url", "neither a sqlite: nor a postgres:// URL"),
+        (
+            "[database]\nlease = \"30s\"\nheartbeat = \"20s\"\n",
+            "database.heartbeat",
+            "at most half of database.lease (30s)",
+        ),
         ("[workspace]\nadmins = [1, 2]\n", "workspace.admins", "list of strings"),
         ("[retention]\nopen_questions = \"1d\"\n", "retention.open_questions", "at least 3d"),
         ("[nudge]\ngrace = \"10s\"\n[log\n", "-", "not valid TOML at line 3"),

@@ -379,6 +379,75 @@ async fn after_downtime_one_digest_is_posted_for_the_missed_days_and_it_says_it_
     assert!(thursday[0].text.contains("Thu 2 Apr 2026") && !thursday[0].text.contains("late"), "{}", thursday[0].text);
 }
 
+/// `digest_when_empty=skip` on one platform: the scheduled digest after `digest now` has
+/// nothing new, so nothing is posted; a `digest now` with nothing says so privately; the
+/// previews mention it; `post` brings the one line back.
+async fn empty_digest_skipped_case(platform: Platform, alice: &str) {
+    let mut settings = crate::standup::settings();
+    settings.workspace.admins = vec![alice.to_owned()];
+    let members = [(alice, profile("alice", Some("Europe/Berlin")))];
+    let mut t = crate::support::TestBot::new(platform, "2026-03-29T12:00:00Z", settings, &members).await;
+    seed(&t, &spec(&[alice], "Europe/Berlin", None)).await;
+    t.command(alice, "C1", "standup edit daily digest_when_empty=skip").await;
+    t.command(alice, "C1", "standup preview daily 2").await;
+    let sent = t.sent();
+    assert!(
+        sent[0].text.contains("A digest with nothing to report is now skipped: nothing is posted that day."),
+        "{}",
+        sent[0].text
+    );
+    assert!(
+        sent[1].text.ends_with("Digest: not posted on a day with nothing to report (digest_when_empty=skip)."),
+        "{}",
+        sent[1].text
+    );
+    t.run_until("2026-03-30T08:00:00Z").await;
+    submit(&t, alice, &["alice done", "alice next", "none"]).await;
+    t.command(alice, "C1", "digest now daily").await;
+    // Nothing new since: a second `digest now` and the scheduled digest both post nothing.
+    t.command(alice, "C1", "digest now daily").await;
+    t.command(alice, "C1", "digest preview daily").await;
+    t.run_until("2026-03-30T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 1, "only the digest that had answers: {posts:#?}");
+    assert!(posts[0].text.contains("alice done"));
+    let replies: Vec<&str> = sent.iter().filter(|m| m.kind == "ephemeral").map(|m| m.text.as_str()).collect();
+    assert!(
+        replies.contains(
+            &"Nothing to report in the daily digest, and it is set to digest_when_empty=skip: nothing was posted."
+        ),
+        "{replies:#?}"
+    );
+    assert!(
+        replies
+            .iter()
+            .any(|r| r.ends_with("(Nothing to report: with digest_when_empty=skip, this digest would not be posted.)")),
+        "{replies:#?}"
+    );
+
+    // Back to `post`: Tuesday's digest after `digest now` is the one short line again.
+    t.command(alice, "C1", "standup edit daily digest_when_empty=post").await;
+    t.run_until("2026-03-31T08:00:00Z").await;
+    submit(&t, alice, &["tuesday done", "tuesday next", "none"]).await;
+    t.command(alice, "C1", "digest now daily").await;
+    t.run_until("2026-03-31T16:00:00Z").await;
+    let sent = t.sent();
+    let posts = digests(&sent);
+    assert_eq!(posts.len(), 2, "{posts:#?}");
+    assert!(posts[1].text.contains("no new answers since the earlier digest today"), "{}", posts[1].text);
+}
+
+#[tokio::test]
+async fn with_digest_when_empty_skip_a_digest_with_nothing_to_report_posts_nothing_on_slack() {
+    empty_digest_skipped_case(Platform::Slack, "U1").await;
+}
+
+#[tokio::test]
+async fn with_digest_when_empty_skip_a_digest_with_nothing_to_report_posts_nothing_on_discord() {
+    empty_digest_skipped_case(Platform::Discord, "101").await;
+}
+
 #[tokio::test]
 async fn a_digest_lists_the_ten_most_recent_open_questions_for_two_weeks_and_counts_the_older_ones() {
     let members = [("U1", profile("alice", Some("Europe/Berlin"))), ("U2", profile("bob", Some("Europe/Berlin")))];

@@ -80,7 +80,11 @@ impl Harness {
 
     /// The oldest event recorded in the inbox and not yet handled.
     pub async fn pending(&self) -> Option<InboundEvent> {
-        self.store.next_delivery(self.clock.now()).await.unwrap().map(|delivery| delivery.event)
+        self.store
+            .next_delivery("test", self.clock.now(), chrono::Duration::seconds(30))
+            .await
+            .unwrap()
+            .map(|delivery| delivery.event)
     }
 
     pub async fn advance(&self, to: &str) {

@@ -1,11 +1,14 @@
 //! Erasure that erases (issue 12, item 4): after `/async forget-me` (asked, then confirmed) or
 //! `unhurried forget USER_ID --yes`, no column of any table of the real SQLite file holds the
 //! member's platform id, display name or words — not in outbox rows, open questions, nudges,
-//! answers, digest snapshots, inbox events or job payloads.
+//! answers, digest snapshots, inbox events or job payloads. The same `unhurried forget` on a
+//! PostgreSQL schema the demo scenario filled leaves no column of any table holding them either.
 
 use std::path::Path;
 use std::process::Stdio;
 
+use sqlx::Connection as _;
+use unhurried::adapters::postgres::testing::fresh_schema_url;
 use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::domain::platform::Platform;
 
@@ -164,4 +167,102 @@ async fn unhurried_forget_shows_whom_then_erases_with_yes_and_leaves_nothing_in_
         let found = bytes.windows(needle.len()).any(|window| window == needle.as_bytes());
         assert!(!found, "{needle} is still in the file's bytes");
     }
+}
+
+/// Every (table, column, rows) of the PostgreSQL schema `conn` uses whose text holds `needle`.
+async fn pg_columns_holding(conn: &mut sqlx::PgConnection, needle: &str) -> Vec<(String, String, i64)> {
+    let columns: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns
+         WHERE table_schema = current_schema() ORDER BY table_name, column_name",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let mut found = Vec::new();
+    for (table, column) in columns {
+        let sql = format!("SELECT count(*) FROM \"{table}\" WHERE strpos(CAST(\"{column}\" AS TEXT), $1) > 0");
+        let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(needle).fetch_one(&mut *conn).await.unwrap();
+        if rows > 0 {
+            found.push((table, column, rows));
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn unhurried_forget_on_postgresql_erases_every_copy_and_says_what_vacuum_and_archives_keep() {
+    const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/demo.toml");
+    let url = fresh_schema_url().await.unwrap();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_unhurried"))
+            .args(args)
+            .env_clear()
+            .env("UNHURRIED_DATABASE__URL", &url)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+        (output.status.code(), text(output.stdout), text(output.stderr))
+    };
+    let (code, _, stderr) = run(&["simulate", DEMO, "--db", &url]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    // Bob's id, his name and what he typed (his answers, as the demo's week left them).
+    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+    let mut needles: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT a.text FROM answers a JOIN standup_runs r ON r.id = a.run_id
+         JOIN members m ON m.id = r.member_id WHERE m.platform_user_id = 'U_BOB' AND length(a.text) >= 4",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(needles.len() >= 3, "bob answered: {needles:?}");
+    needles.extend(["U_BOB".to_owned(), "bob".to_owned()]);
+    let mut places = Vec::new();
+    for needle in &needles {
+        places.extend(pg_columns_holding(&mut conn, needle).await.into_iter().map(|(table, _, _)| table));
+    }
+    for table in ["members", "answers", "outbox", "inbox", "digests"] {
+        assert!(places.contains(&table.to_owned()), "the week left his traces in {table}: {places:?}");
+    }
+
+    let (code, stdout, stderr) = run(&["forget", "U_BOB"]);
+    assert_eq!(code, Some(0), "{stdout} {stderr}");
+    assert!(stdout.contains("member U_BOB in slack sim"), "{stdout}");
+    assert!(stdout.contains("run again with --yes"), "{stdout}");
+    assert!(!pg_columns_holding(&mut conn, "U_BOB").await.is_empty(), "nothing is erased without --yes");
+
+    let (code, stdout, stderr) = run(&["forget", "U_BOB", "--yes"]);
+    assert_eq!(code, Some(0), "{stdout} {stderr}");
+    assert!(stdout.contains("erased"), "{stdout}");
+    assert!(stdout.contains("until VACUUM"), "{stdout}");
+    for needle in &needles {
+        assert_eq!(pg_columns_holding(&mut conn, needle).await, [], "{needle}: every column of every table");
+    }
+    let former: i64 = sqlx::query_scalar("SELECT count(*) FROM members WHERE display_name = 'former member'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(former, 1);
+
+    let (code, _, stderr) = run(&["forget", "U_BOB", "--yes"]);
+    assert_eq!(code, Some(1), "a second time: nobody has that id any more; {stderr}");
+
+    // A database without unhurried's tables is refused, not migrated.
+    let empty = fresh_schema_url().await.unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_unhurried"))
+        .args(["forget", "U_BOB", "--yes"])
+        .env_clear()
+        .env("UNHURRIED_DATABASE__URL", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no unhurried tables"));
+    let mut conn = sqlx::PgConnection::connect(&empty).await.unwrap();
+    let tables: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(tables, 0);
 }

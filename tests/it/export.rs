@@ -1,11 +1,14 @@
 //! `unhurried export` against the real binary on a real SQLite file (made by `unhurried
 //! simulate --db` from the demo scenario): JSON and CSV with member names and local dates, the
 //! --since and --standup filters, one-line errors, and it reads while another process holds the
-//! database's instance lock (a running `serve`).
+//! database's instance lock (a running `serve`). On a fresh PostgreSQL schema made from the same
+//! scenario, the same export, byte for byte.
 
 use std::process::Command;
 
 use serde_json::Value;
+use sqlx::Connection as _;
+use unhurried::adapters::postgres::testing::fresh_schema_url;
 use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::ports::Store as _;
 
@@ -13,11 +16,13 @@ const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/demo.toml");
 
 /// Runs the binary on `db`; returns exit code, stdout, stderr.
 fn unhurried(db: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_unhurried"))
-        .args(args)
-        .env("UNHURRIED_DATABASE__URL", format!("sqlite://{}", db.display()))
-        .output()
-        .unwrap();
+    unhurried_on(&format!("sqlite://{}", db.display()), args)
+}
+
+/// Runs the binary with `database.url` = `url`; returns exit code, stdout, stderr.
+fn unhurried_on(url: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_unhurried")).args(args).env("UNHURRIED_DATABASE__URL", url).output().unwrap();
     (output.status.code(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
 }
 
@@ -90,4 +95,41 @@ async fn export_writes_answers_runs_decisions_and_digests_with_names_and_local_d
     let (code, _, stderr) = unhurried(&dir.path().join("missing.db"), &["export", "--format", "csv"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(!dir.path().join("missing.db").exists(), "an export never creates a database");
+}
+
+#[tokio::test]
+async fn export_from_postgresql_gives_what_sqlite_gives_and_never_creates_a_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_database(&dir);
+    let url = fresh_schema_url().await.unwrap();
+    let (code, _, stderr) = unhurried_on(&url, &["simulate", DEMO, "--db", &url]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    for args in [
+        &["export", "--format", "json"][..],
+        &["export", "--format", "csv"],
+        &["export", "--format", "json", "--since", "2026-03-27", "--standup", "DAILY"],
+        &["export", "--format", "csv", "--since", "2026-03-30"],
+        &["export", "--format", "json", "--standup", "nosuch"],
+    ] {
+        let on_sqlite = unhurried(&db, args);
+        let on_postgres = unhurried_on(&url, args);
+        assert_eq!(on_postgres, on_sqlite, "{args:?}");
+    }
+    let (_, json, _) = unhurried_on(&url, &["export", "--format", "json"]);
+    let export: Value = serde_json::from_str(&json).unwrap();
+    assert!(export["answers"].as_array().unwrap().len() > 10, "the demo's answers: {json}");
+
+    // A database without unhurried's tables: one line, exit 1, and nothing created.
+    let empty = fresh_schema_url().await.unwrap();
+    let (code, stdout, stderr) = unhurried_on(&empty, &["export", "--format", "csv"]);
+    assert_eq!((code, stdout.as_str()), (Some(1), ""), "{stderr}");
+    assert!(stderr.contains("no unhurried tables"), "{stderr}");
+    let mut conn = sqlx::PgConnection::connect(&empty).await.unwrap();
+    let tables: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(tables, 0, "an export never creates or migrates a database");
 }

@@ -261,3 +261,65 @@ async fn no_brief_on_a_holiday_and_the_next_working_day_has_it() {
     assert_eq!(briefs.len(), 1, "{sent:#?}");
     assert_eq!((briefs[0].to.as_deref(), briefs[0].at.as_str()), (Some("U2"), "2026-03-31T07:00:00Z"));
 }
+
+/// A weekly summary due on a holiday posts nothing; the week after has its summary again.
+async fn weekly_summary_on_a_holiday(platform: Platform) {
+    let mut t = london_team(platform).await;
+    let alice = if platform == Platform::Slack { "U1" } else { "1" };
+    t.command(alice, "C1", "standup edit daily weekly_summary=tue 16:00").await;
+    reply(&t);
+    t.command(alice, "C1", "holidays add 2019-12-24 Christmas Eve").await;
+    reply(&t);
+    t.run_until("2019-12-25T00:00:00Z").await;
+    let weekly = |sent: &[unhurried::adapters::simulated::TranscriptEntry]| {
+        sent.iter().filter(|m| m.text.starts_with("Weekly summary")).map(|m| m.at.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(weekly(&t.sent()), Vec::<String>::new(), "no summary on Christmas Eve");
+    t.run_until("2020-01-01T00:00:00Z").await;
+    assert_eq!(weekly(&t.sent()), ["2019-12-31T16:00:00Z"], "the next Tuesday has its summary");
+}
+
+#[tokio::test]
+async fn a_weekly_summary_due_on_a_holiday_is_skipped_on_slack() {
+    weekly_summary_on_a_holiday(Platform::Slack).await;
+}
+
+#[tokio::test]
+async fn a_weekly_summary_due_on_a_holiday_is_skipped_on_discord() {
+    weekly_summary_on_a_holiday(Platform::Discord).await;
+}
+
+#[tokio::test]
+async fn the_home_tab_and_me_show_the_holidays_ahead_by_name() {
+    let mut t = london_team(Platform::Slack).await;
+    t.command("U1", "C1", "holidays add 2019-12-24 Christmas Eve").await;
+    reply(&t);
+    t.command("U1", "C1", "standup edit daily holidays=2019-12-27").await;
+    reply(&t);
+    // Past holidays and those beyond the next 30 days are left out.
+    t.command("U1", "C1", "holidays add 2020-03-02 Far away").await;
+    reply(&t);
+    let event = unhurried::domain::events::InboundEvent::HomeOpened {
+        workspace: crate::support::WORKSPACE.into(),
+        id: "home-1".into(),
+        user: "U2".into(),
+    };
+    t.bot.handle(event).await.unwrap();
+    let homes = t.chat.homes();
+    let home = &homes.last().expect("a home view").1;
+    assert!(
+        home.contains(
+            "Holidays ahead:\n• Tue 24 Dec 2019 — holiday: Christmas Eve\n• Fri 27 Dec 2019 — holiday (daily)"
+        ),
+        "{home}"
+    );
+    assert!(!home.contains("Far away"), "{home}");
+
+    // `/async me` is the same overview, on Discord too.
+    let mut t = london_team(Platform::Discord).await;
+    t.command("1", "C1", "holidays add 2019-12-24 Christmas Eve").await;
+    reply(&t);
+    t.command("2", "C1", "me").await;
+    let me = reply(&t);
+    assert!(me.ends_with("Holidays ahead:\n• Tue 24 Dec 2019 — holiday: Christmas Eve"), "{me}");
+}

@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{Timelike as _, Utc};
 use secrecy::SecretString;
 use unhurried::adapters::clock::ManualClock;
+use unhurried::adapters::database::Database;
 use unhurried::adapters::slack::{self, SlackPlatform};
 use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::bot::Bot;
@@ -30,7 +31,7 @@ const KILLS: usize = 6;
 
 /// Prompts the double kept, per member's DM (whatever the client was answered): the only DMs
 /// the bot sends in this test are the prompts.
-fn prompts_per_member(double: &SlackDouble) -> BTreeMap<String, usize> {
+pub(crate) fn prompts_per_member(double: &SlackDouble) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for post in double.posted() {
         if post.channel.starts_with('D') {
@@ -40,14 +41,14 @@ fn prompts_per_member(double: &SlackDouble) -> BTreeMap<String, usize> {
     counts
 }
 
-/// Seeds a standup of [`MEMBERS`] members whose prompt is due now, as an admin would have set it
-/// up ten minutes before the process started.
-async fn seed(double: &SlackDouble, url: &str) {
+/// Seeds a standup of `members` members whose prompt is due now, as an admin would have set it
+/// up ten minutes before the process started, in the database at `url` (SQLite or PostgreSQL).
+pub(crate) async fn seed(double: &SlackDouble, url: &str, members: usize) {
     let now = Utc::now();
     let offset = (-8..=14).find(|h| (11..14).contains(&(now + chrono::Duration::hours(*h)).hour())).unwrap();
     let zone = etc_zone(offset);
     let at = (now + chrono::Duration::hours(offset)).time().with_second(0).unwrap().with_nanosecond(0).unwrap();
-    let users: Vec<String> = (0..MEMBERS).map(|n| format!("U{n:04}")).collect();
+    let users: Vec<String> = (0..members).map(|n| format!("U{n:05}")).collect();
     for user in &users {
         double.add_user(user, user, &zone);
     }
@@ -55,7 +56,8 @@ async fn seed(double: &SlackDouble, url: &str) {
     let mut settings = Settings::defaults();
     settings.slack.api_url = double.api_url.clone();
     settings.workspace.days = Weekdays::ALL;
-    let store = Arc::new(SqliteStore::open(url).await.unwrap());
+    settings.database.url = url.to_owned();
+    let store = Database::open(&settings.database).await.unwrap().store();
     let clock = Arc::new(ManualClock::new(now - chrono::Duration::minutes(10)));
     let client = slack::client(&double.api_url).unwrap();
     let platform = SlackPlatform::new(client, &SecretString::from(BOT_TOKEN));
@@ -76,6 +78,7 @@ async fn seed(double: &SlackDouble, url: &str) {
         digest_tz: Timezone::UTC,
         reminder: None,
         skipped_dates: vec![],
+        digest_when_empty: Default::default(),
     };
     seed_standup(&bot, workspace_id, &spec).await.unwrap();
 }
@@ -85,7 +88,7 @@ async fn kill_9_during_a_fan_out_again_and_again_prompts_every_member_exactly_on
     let double = SlackDouble::start().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    seed(&double, &format!("sqlite://{}", db.display())).await;
+    seed(&double, &format!("sqlite://{}", db.display()), MEMBERS).await;
     let command = || {
         let mut command = for_serve(&double, &db);
         // Fast enough that a few hundred prompts take a few seconds; the lease stays the default

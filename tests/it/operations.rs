@@ -265,6 +265,7 @@ async fn seed_fan_out(double: &SlackDouble, db: &Path, members: usize) {
         digest_tz: Timezone::UTC,
         reminder: None,
         skipped_dates: vec![],
+        digest_when_empty: Default::default(),
     };
     seed_standup(&bot, workspace_id, &spec).await.unwrap();
     drop(bot);

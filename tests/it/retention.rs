@@ -151,7 +151,7 @@ async fn handled_inbox_rows_go_after_their_retention_and_recent_keys_still_recog
 
     let left: Vec<String> =
         sqlx::query_scalar("SELECT delivery_id FROM inbox ORDER BY id").fetch_all(pool(&t)).await.unwrap();
-    assert_eq!(left, vec![format!("message:C1:{recent}"), "message:C1:old-pending".to_owned()]);
+    assert_eq!(left, vec![format!("message:{recent}:C1"), "message:C1:old-pending".to_owned()]);
     let keys: Vec<String> =
         sqlx::query_scalar("SELECT delivery_id FROM inbound_deliveries").fetch_all(pool(&t)).await.unwrap();
     assert_eq!(keys, vec!["E2"]);

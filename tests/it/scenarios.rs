@@ -433,6 +433,25 @@ async fn every_scenario_keeps_the_invariants_and_its_transcript() {
     }
 }
 
+/// The same scenarios through `simulate --db postgres://…`: every feature's store calls on
+/// PostgreSQL give, message for message, what they give on SQLite (the snapshot above), and the
+/// invariants hold.
+#[tokio::test]
+async fn every_scenario_gives_the_same_transcript_on_postgresql() {
+    for file in scenario_files() {
+        let scenario = Scenario::load(&file).unwrap_or_else(|e| panic!("{e}"));
+        let settings = Settings::defaults();
+        let on_sqlite = unhurried::simulation::run(scenario.clone(), settings.clone(), None).await.unwrap();
+        let url = unhurried::adapters::postgres::testing::fresh_schema_url().await.unwrap();
+        let on_postgres = unhurried::simulation::run(scenario.clone(), settings.clone(), Some(url)).await.unwrap();
+        check_invariants(&file, &scenario, settings, &on_postgres.transcript);
+        let render = |run: &unhurried::simulation::SimulationRun| {
+            unhurried::simulation::pretty::render(&scenario, &run.transcript)
+        };
+        assert_eq!(render(&on_sqlite), render(&on_postgres), "{}", file.display());
+    }
+}
+
 #[test]
 fn a_broken_invariant_is_named_in_the_failure() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo.toml");

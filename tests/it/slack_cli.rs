@@ -339,6 +339,7 @@ async fn serve_sends_each_standup_prompt_at_the_members_local_time() {
             digest_tz: Timezone::UTC,
             reminder: None,
             skipped_dates: vec![],
+            digest_when_empty: Default::default(),
         };
         seed_standup(&bot, workspace_id, &spec).await.unwrap();
         (store.standups(workspace_id).await.unwrap()[0].id, members)

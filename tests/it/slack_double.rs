@@ -92,6 +92,8 @@ struct Shared {
     throttles: Mutex<HashMap<String, VecDeque<u64>>>,
     /// Users known to users.info: id → (name, tz).
     users: Mutex<HashMap<String, (String, String)>>,
+    /// Users users.info calls workspace admins.
+    admins: Mutex<Vec<String>>,
     /// The bot token's scopes.
     scopes: Mutex<Vec<String>>,
     /// What broke the OpenAPI description, one line per problem.
@@ -174,6 +176,15 @@ impl SlackDouble {
     /// Makes users.info know `user`.
     pub fn add_user(&self, user: &str, name: &str, tz: &str) {
         self.shared.users.lock().unwrap().insert(user.into(), (name.into(), tz.into()));
+    }
+
+    /// Makes users.info call `user` a workspace admin (`true`) or not.
+    pub fn set_admin(&self, user: &str, admin: bool) {
+        let mut admins = self.shared.admins.lock().unwrap();
+        admins.retain(|u| u != user);
+        if admin {
+            admins.push(user.to_owned());
+        }
     }
 
     /// Grants the bot token exactly these scopes instead of the manifest's.
@@ -508,7 +519,7 @@ fn answer(shared: &Shared, method: &str, params: &Map<String, Value>) -> Value {
         }
         "users.info" => match shared.users.lock().unwrap().get(&param("user")) {
             Some((name, tz)) => json!({"ok": true, "user": {"id": param("user"), "name": name, "real_name": name,
-                "tz": tz, "is_admin": false, "is_owner": false, "is_bot": false,
+                "tz": tz, "is_admin": shared.admins.lock().unwrap().contains(&param("user")), "is_owner": false, "is_bot": false,
                 "profile": {"display_name": name, "real_name": name}}}),
             None => json!({"ok": false, "error": "user_not_found"}),
         },

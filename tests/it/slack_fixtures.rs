@@ -123,7 +123,7 @@ fn the_app_manifest_asks_for_what_the_adapter_uses() {
     ] {
         assert!(listed(scope), "scope {scope}");
     }
-    for event in ["app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"] {
+    for event in ["app_home_opened", "app_mention", "message.channels", "message.groups", "message.im", "user_change"] {
         assert!(listed(event), "event {event}");
     }
     for setting in [

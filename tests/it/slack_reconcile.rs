@@ -129,7 +129,7 @@ async fn a_message_a_crash_left_mid_send_is_looked_for_and_then_posted_once() {
     h.bot.send(workspace, vec![post("C1", "digest")]).await.unwrap();
     // A crash after the message was taken, before Slack got it: the next process only knows it
     // was `sending`.
-    let taken = h.store.take_deliverable(h.clock.now(), 10).await.unwrap();
+    let taken = h.store.take_deliverable("test", h.clock.now(), chrono::Duration::seconds(30), 10).await.unwrap();
     assert_eq!(taken.len(), 1);
     let restarted = restart(&h).await;
     restarted.deliverer().deliver_all().await.unwrap();
@@ -144,7 +144,7 @@ async fn a_post_slack_kept_just_before_a_crash_is_not_posted_again_after_the_res
     let h = SlackHarness::start().await;
     let workspace = h.bot.workspace_id("T1").await.unwrap();
     h.bot.send(workspace, vec![post("C1", "digest")]).await.unwrap();
-    let taken = h.store.take_deliverable(h.clock.now(), 10).await.unwrap();
+    let taken = h.store.take_deliverable("test", h.clock.now(), chrono::Duration::seconds(30), 10).await.unwrap();
     let tag = OutboxTag { id: taken[0].id, queued_at: taken[0].queued_at };
     // The worker's call went through; the process died before recording it.
     h.bot.chat.send(tag, &taken[0].message).await.unwrap();

@@ -113,7 +113,11 @@ impl SlackHarness {
 
     /// The oldest event recorded in the inbox and not yet handled.
     pub async fn pending(&self) -> Option<InboundEvent> {
-        self.store.next_delivery(self.clock.now()).await.unwrap().map(|delivery| delivery.event)
+        self.store
+            .next_delivery("test", self.clock.now(), chrono::Duration::seconds(30))
+            .await
+            .unwrap()
+            .map(|delivery| delivery.event)
     }
 
     /// Moves the clock and runs due jobs.

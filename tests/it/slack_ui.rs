@@ -31,6 +31,7 @@ pub async fn prompted() -> SlackHarness {
         digest_tz: "Europe/Berlin".parse::<Timezone>().unwrap(),
         reminder: None,
         skipped_dates: vec![],
+        digest_when_empty: Default::default(),
     };
     seed_standup(&h.bot, workspace_id, &spec).await.unwrap();
     h.advance(31 * 60).await;

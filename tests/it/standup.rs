@@ -43,6 +43,7 @@ pub fn spec(members: &[&str], digest_tz: &str, reminder: Option<Duration>) -> St
         digest_tz: digest_tz.parse::<Timezone>().unwrap(),
         reminder,
         skipped_dates: Vec::new(),
+        digest_when_empty: Default::default(),
     }
 }
 

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serenity::all::{ChannelId, GuildId, Message, MessageType, Permissions, RoleId, UserId};
+use serenity::all::{ChannelId, GuildId, GuildMemberUpdateEvent, Message, MessageType, Permissions, RoleId, UserId};
 use serenity::http::HttpError;
 
-use crate::domain::events::ChatMessage;
+use crate::domain::events::{ChatMessage, InboundEvent};
 use crate::ports::SendError;
 
 /// The workspace of a DM whose author the adapter has never seen in a guild (and the bot is in
@@ -123,6 +123,32 @@ pub fn guild_permissions(
         .filter(|(id, _)| *id == everyone || member_roles.contains(id))
         .fold(Permissions::empty(), |all, (_, permissions)| all | *permissions);
     if owner || granted.contains(Permissions::ADMINISTRATOR) { Permissions::all() } else { granted }
+}
+
+/// A member's changed profile (GUILD_MEMBER_UPDATE) as the engine's event: the name they go by
+/// in the guild (nickname, else global name, else username) and whether their roles give them
+/// Manage Server. `guild_roles` and `owner` come from the gateway cache; `id` is the event's key,
+/// unique per gateway session and dispatch. Bots are left out.
+pub fn member_update(
+    update: &GuildMemberUpdateEvent,
+    guild_roles: &[(RoleId, Permissions)],
+    owner: bool,
+    id: String,
+) -> Option<InboundEvent> {
+    if update.user.bot {
+        return None;
+    }
+    let permissions = guild_permissions(update.guild_id, guild_roles, &update.roles, owner);
+    let name =
+        update.nick.clone().or_else(|| update.user.global_name.clone()).unwrap_or_else(|| update.user.name.clone());
+    Some(InboundEvent::ProfileChanged {
+        workspace: update.guild_id.to_string(),
+        id,
+        user: update.user.id.to_string(),
+        name,
+        tz: None,
+        is_admin: permissions.contains(Permissions::MANAGE_GUILD),
+    })
 }
 
 /// Parses a platform id the engine hands back (a snowflake as text).

@@ -6,13 +6,13 @@
 use std::sync::Arc;
 
 use serenity::all::{
-    Command, Context, CreateInteractionResponse, EventHandler, Guild, GuildChannel, GuildId, Interaction, Message,
-    Ready,
+    Command, Context, CreateInteractionResponse, EventHandler, Guild, GuildChannel, GuildId, GuildMemberUpdateEvent,
+    Interaction, Member, Message, Ready,
 };
 use serenity::builder::Builder as _;
 
 use super::commands;
-use super::convert::{Directory, chat_message, error_text};
+use super::convert::{Directory, chat_message, error_text, member_update};
 use super::intake::{Answer, Intake, Outcome};
 use crate::config::Settings;
 use crate::domain::events::InboundEvent;
@@ -22,12 +22,21 @@ pub struct Handler {
     intake: Arc<Intake>,
     directory: Arc<Directory>,
     global_commands: bool,
+    /// The gateway session (READY's `session_id`) and how many member updates it brought: the
+    /// key of a member update, which has no id of its own. A RESUME keeps the session, so a
+    /// replayed update is applied again (it says the same); a new session never reuses a key.
+    member_updates: std::sync::Mutex<(String, u64)>,
 }
 
 impl Handler {
     /// A handler feeding `intake`; `directory` is the one the intake and the platform share.
     pub fn new(intake: Arc<Intake>, directory: Arc<Directory>, settings: &Settings) -> Self {
-        Handler { intake, directory, global_commands: settings.discord.global_commands }
+        Handler {
+            intake,
+            directory,
+            global_commands: settings.discord.global_commands,
+            member_updates: std::sync::Mutex::default(),
+        }
     }
 
     async fn register_commands(&self, ctx: &Context, guilds: &[GuildId]) {
@@ -49,6 +58,7 @@ impl Handler {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to the Discord gateway");
+        *self.member_updates.lock().expect("member updates lock") = (ready.session_id.clone(), 0);
         for guild in &ready.guilds {
             self.directory.add_guild(guild.id.get());
         }
@@ -71,6 +81,42 @@ impl EventHandler for Handler {
     async fn thread_create(&self, _ctx: Context, thread: GuildChannel) {
         if let Some(parent) = thread.parent_id {
             self.directory.add_thread(thread.id.get(), parent.get());
+        }
+    }
+
+    /// A member's roles or nickname changed (sent with the GUILD_MEMBERS intent): their admin
+    /// flag and name follow at once. The guild's roles come from the gateway cache, else from
+    /// REST (as `DiscordPlatform::profile` reads them); if neither answers, the engine's daily
+    /// profile read catches up.
+    async fn guild_member_update(
+        &self,
+        ctx: Context,
+        _old: Option<Member>,
+        _new: Option<Member>,
+        update: GuildMemberUpdateEvent,
+    ) {
+        let cached = ctx.cache.guild(update.guild_id).map(|guild| {
+            let roles: Vec<_> = guild.roles.values().map(|r| (r.id, r.permissions)).collect();
+            (roles, guild.owner_id == update.user.id)
+        });
+        let (roles, owner) = match cached {
+            Some(known) => known,
+            None => match ctx.http.get_guild_roles(update.guild_id).await {
+                Ok(roles) => (roles.into_iter().map(|r| (r.id, r.permissions)).collect(), false),
+                Err(error) => {
+                    tracing::warn!(error = %error_text(&error), guild = %update.guild_id,
+                        "could not read the guild's roles for a member update; the daily profile read catches up");
+                    return;
+                }
+            },
+        };
+        let id = {
+            let mut updates = self.member_updates.lock().expect("member updates lock");
+            updates.1 += 1;
+            format!("{}:{}", updates.0, updates.1)
+        };
+        if let Some(event) = member_update(&update, &roles, owner, id) {
+            self.intake.forward(event).await;
         }
     }
 

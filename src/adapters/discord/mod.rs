@@ -143,10 +143,16 @@ pub fn http_client(token: &SecretString, settings: &Settings) -> Http {
 }
 
 /// The intents to ask for: GUILDS, GUILD_MESSAGES, DIRECT_MESSAGES and, when the application
-/// may have it, MESSAGE_CONTENT. Asking for a privileged intent the application lacks closes the
+/// may have them, GUILD_MEMBERS and MESSAGE_CONTENT. Asking for a privileged intent the application lacks closes the
 /// gateway (4014), so without it the bot runs on mentions and DMs only, with one warning.
 pub fn intents_for(flags: Option<ApplicationFlags>) -> GatewayIntents {
-    let base = GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+    let mut base = GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+    // Member updates (role changes) keep admin flags true at once; without the intent the daily
+    // profile read does, a day late at most.
+    let members = ApplicationFlags::GATEWAY_GUILD_MEMBERS | ApplicationFlags::GATEWAY_GUILD_MEMBERS_LIMITED;
+    if flags.is_some_and(|f| f.intersects(members)) {
+        base |= GatewayIntents::GUILD_MEMBERS;
+    }
     let content = ApplicationFlags::GATEWAY_MESSAGE_CONTENT | ApplicationFlags::GATEWAY_MESSAGE_CONTENT_LIMITED;
     if flags.is_some_and(|f| f.intersects(content)) {
         base | GatewayIntents::MESSAGE_CONTENT

@@ -1,6 +1,7 @@
 //! Purpose: Slack's payloads (slack-morphism types) into the bot's platform-neutral events.
-//! Only new human messages, `/async` commands and opening the Home tab become events: edits, deletions, joins, bot
-//! posts and the bot's own messages are dropped here, so features never see them.
+//! Only new human messages, `/async` commands, opening the Home tab and a member's changed profile
+//! (`user_change`) become events: edits, deletions, joins, bot posts and the bot's own messages are
+//! dropped here, so features never see them.
 
 use slack_morphism::prelude::*;
 
@@ -54,8 +55,41 @@ pub fn push_event(callback: &SlackPushEventCallback, bot_user: Option<&str>) -> 
             });
             Converted { kind: "app_home_opened", event }
         }
+        SlackEventCallbackBody::UserChange(change) => {
+            let user = &change.user;
+            let flags = &user.flags;
+            let event = (!flags.is_bot.unwrap_or(false) && Some(user.id.0.as_str()) != bot_user).then(|| {
+                let profile = user.profile.as_ref();
+                InboundEvent::ProfileChanged {
+                    workspace: workspace.clone(),
+                    id: callback.event_id.to_string(),
+                    user: user.id.to_string(),
+                    name: display_name(
+                        profile.and_then(|p| p.display_name.as_deref()),
+                        profile.and_then(|p| p.real_name.as_deref()),
+                        user.real_name.as_deref(),
+                        user.name.as_deref(),
+                    )
+                    .to_owned(),
+                    tz: user.tz.clone().filter(|tz| !tz.is_empty()),
+                    is_admin: flags.is_admin.unwrap_or(false) || flags.is_owner.unwrap_or(false),
+                }
+            });
+            Converted { kind: "user_change", event }
+        }
         _ => Converted { kind: "other", event: None },
     }
+}
+
+/// The name a member goes by on Slack: their display name, else their full name (the profile's,
+/// else the user's), else their handle; empty when Slack gives none of them.
+pub(crate) fn display_name<'a>(
+    display_name: Option<&'a str>,
+    profile_real_name: Option<&'a str>,
+    real_name: Option<&'a str>,
+    handle: Option<&'a str>,
+) -> &'a str {
+    [display_name, profile_real_name, real_name, handle].into_iter().flatten().find(|n| !n.is_empty()).unwrap_or("")
 }
 
 fn message_event(workspace: &str, message: &SlackMessageEvent, bot_user: Option<&str>) -> Option<InboundEvent> {

@@ -61,16 +61,18 @@ struct Envelope<'a> {
     event: Option<Event<'a>>,
 }
 
-/// The fields of `message`, `app_mention` and `app_home_opened` events the bot reads; every other
-/// field (blocks, attachments, edits' old and new text, profiles) is skipped unread.
+/// The fields of `message`, `app_mention`, `app_home_opened` and `user_change` events the bot
+/// reads; every other field (blocks, attachments, edits' old and new text) is skipped unread.
 #[derive(Debug, Deserialize)]
 struct Event<'a> {
     #[serde(rename = "type", borrow, default)]
     kind: Text<'a>,
     #[serde(borrow, default)]
     subtype: Text<'a>,
+    /// The author's id (`message`, `app_mention`, `app_home_opened`), or the member's whole
+    /// record (`user_change`).
     #[serde(borrow, default)]
-    user: Text<'a>,
+    user: User<'a>,
     /// Present on anything a bot posted: only whether it is there matters.
     #[serde(default)]
     bot_id: Option<IgnoredAny>,
@@ -97,6 +99,107 @@ struct Event<'a> {
     tab: Text<'a>,
 }
 
+/// The `user` of an event: an id, or (`user_change`) the member's record.
+#[derive(Debug, Default)]
+enum User<'a> {
+    /// Absent, or of no shape the bot reads.
+    #[default]
+    Absent,
+    /// A user id.
+    Id(Cow<'a, str>),
+    /// A member's record.
+    Record(Box<UserRecord<'a>>),
+}
+
+impl User<'_> {
+    /// The user id, where the event gives one as a string.
+    fn get(&self) -> Option<&str> {
+        match self {
+            User::Id(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// The fields of a member's record (`user_change`) the bot reads: who, what they are called,
+/// their zone and whether they are an admin.
+#[derive(Debug, Deserialize)]
+struct UserRecord<'a> {
+    #[serde(borrow, default)]
+    id: Text<'a>,
+    #[serde(borrow, default)]
+    name: Text<'a>,
+    #[serde(borrow, default)]
+    real_name: Text<'a>,
+    #[serde(borrow, default)]
+    tz: Text<'a>,
+    #[serde(default, deserialize_with = "true_or_absent")]
+    is_admin: bool,
+    #[serde(default, deserialize_with = "true_or_absent")]
+    is_owner: bool,
+    #[serde(default, deserialize_with = "true_or_absent")]
+    is_bot: bool,
+    #[serde(borrow, default)]
+    profile: Option<UserProfile<'a>>,
+}
+
+/// The names in a member's profile.
+#[derive(Debug, Deserialize)]
+struct UserProfile<'a> {
+    #[serde(borrow, default)]
+    display_name: Text<'a>,
+    #[serde(borrow, default)]
+    real_name: Text<'a>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for User<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = User<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a user id or a user's record")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(User::Id(Cow::Borrowed(text)))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(User::Id(Cow::Owned(text.to_owned())))
+            }
+            fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+                Ok(User::Id(Cow::Owned(text)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, entries: A) -> Result<Self::Value, A::Error> {
+                let record = UserRecord::deserialize(serde::de::value::MapAccessDeserializer::new(entries))?;
+                Ok(User::Record(Box::new(record)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+                while items.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(User::Absent)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(User::Absent)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(User::Absent)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(User::Absent)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(User::Absent)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(User::Absent)
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(User::Absent)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// The links of an attached file.
 #[derive(Debug, Deserialize)]
 struct File<'a> {
@@ -107,9 +210,8 @@ struct File<'a> {
 }
 
 /// A string field, borrowed from the body unless it holds an escape. Events the bot does not read
-/// use some of the same names for other things (`user` is an object in `user_change`, `channel`
-/// in `channel_created`): anything but a string reads as absent, so no such event makes the body
-/// unreadable.
+/// use some of the same names for other things (`channel` is an object in `channel_created`):
+/// anything but a string reads as absent, so no such event makes the body unreadable.
 #[derive(Debug, Default)]
 struct Text<'a>(Option<Cow<'a, str>>);
 
@@ -239,8 +341,32 @@ pub fn convert(callback: &Callback<'_>, bot_user: Option<&str>) -> Converted {
             });
             Converted { kind: "app_home_opened", event }
         }
+        "user_change" => Converted { kind: "user_change", event: user_change(workspace, callback, bot_user) },
         _ => Converted { kind: "other", event: None },
     }
+}
+
+fn user_change(workspace: &str, callback: &Callback<'_>, bot_user: Option<&str>) -> Option<InboundEvent> {
+    let User::Record(user) = &callback.event.user else { return None };
+    let id = user.id.get()?;
+    if user.is_bot || Some(id) == bot_user {
+        return None;
+    }
+    let profile = user.profile.as_ref();
+    let name = convert::display_name(
+        profile.and_then(|p| p.display_name.get()),
+        profile.and_then(|p| p.real_name.get()),
+        user.real_name.get(),
+        user.name.get(),
+    );
+    Some(InboundEvent::ProfileChanged {
+        workspace: workspace.to_owned(),
+        id: callback.event_id.clone().into_owned(),
+        user: id.to_owned(),
+        name: name.to_owned(),
+        tz: user.tz.get().filter(|tz| !tz.is_empty()).map(str::to_owned),
+        is_admin: user.is_admin || user.is_owner,
+    })
 }
 
 fn message(workspace: &str, event: &Event<'_>, bot_user: Option<&str>) -> Option<InboundEvent> {
@@ -428,6 +554,50 @@ mod tests {
             assert!(typed.is_some(), "{case}: slack-morphism reads it");
             assert_eq!(fast, typed, "{case}");
         }
+    }
+
+    /// Slack's documented `user_change` example (tests/data/slack_user_change.json), with `edit`
+    /// applied to its user record.
+    fn user_change(edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> String {
+        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/slack_user_change.json"));
+        let mut body: serde_json::Value = serde_json::from_str(text).unwrap();
+        edit(body["event"]["user"].as_object_mut().unwrap());
+        body.to_string()
+    }
+
+    #[test]
+    fn a_changed_profile_converts_as_slack_morphism_converts_it() {
+        let cases = [
+            ("Slack's example", user_change(|_| {})),
+            ("an admin with a display name", {
+                user_change(|u| {
+                    u.insert("is_admin".into(), true.into());
+                    u["profile"]["display_name"] = "Some \"S\" User".into();
+                })
+            }),
+            ("an owner", user_change(|u| drop(u.insert("is_owner".into(), true.into())))),
+            ("no zone", user_change(|u| drop(u.remove("tz")))),
+            ("no profile", user_change(|u| drop(u.remove("profile")))),
+            ("a bot", user_change(|u| drop(u.insert("is_bot".into(), true.into())))),
+            ("the bot itself", user_change(|u| drop(u.insert("id".into(), "UBOT".into())))),
+        ];
+        for (case, body) in cases {
+            let (fast, typed) = both(&body);
+            assert!(typed.is_some(), "{case}: slack-morphism reads it");
+            assert_eq!(fast, typed, "{case}");
+        }
+        let (fast, _) = both(&user_change(|u| drop(u.insert("is_owner".into(), true.into()))));
+        assert_eq!(
+            fast.unwrap().event,
+            Some(InboundEvent::ProfileChanged {
+                workspace: "T123ABC456".into(),
+                id: "Ev123ABC456".into(),
+                user: "U1234567".into(),
+                name: "Some User".into(),
+                tz: Some("America/Los_Angeles".into()),
+                is_admin: true,
+            })
+        );
     }
 
     #[test]

@@ -21,10 +21,10 @@ use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 use tokio::time::Instant;
 
-use crate::adapters::slack::blocks;
 use crate::adapters::slack::failures::{self, classify, describe};
 use crate::adapters::slack::reconcile::{self, DmChannels, Place};
 use crate::adapters::slack::response_urls::ResponseUrls;
+use crate::adapters::slack::{blocks, convert};
 use crate::domain::events::{Destination, Form, OutgoingMessage};
 use crate::domain::platform::Platform;
 use crate::ports::{ChatPlatform, OutboxTag, Profile, SendError};
@@ -286,13 +286,16 @@ impl ChatPlatform for SlackPlatform {
         };
         let user = response.user;
         let flags = &user.flags;
-        let name = user
-            .profile
-            .as_ref()
-            .and_then(|p| p.display_name.clone().filter(|n| !n.is_empty()).or_else(|| p.real_name.clone()))
-            .or(user.real_name.clone())
-            .or(user.name.clone())
-            .unwrap_or_else(|| user.id.to_string());
+        let profile = user.profile.as_ref();
+        let name = match convert::display_name(
+            profile.and_then(|p| p.display_name.as_deref()),
+            profile.and_then(|p| p.real_name.as_deref()),
+            user.real_name.as_deref(),
+            user.name.as_deref(),
+        ) {
+            "" => user.id.to_string(),
+            name => name.to_owned(),
+        };
         Ok(Some(Profile {
             name,
             tz: user.tz.clone(),

@@ -23,6 +23,7 @@ struct MemberRow {
     nudge_opt_out: bool,
     is_admin: bool,
     unreachable_since: Option<i64>,
+    profile_read_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -48,7 +49,7 @@ impl From<ChannelRow> for ChannelRecord {
 
 const MEMBER_COLUMNS: &str =
     "id, workspace_id, platform_user_id, display_name, tz, tz_source, tz_notice_sent, hours, days,
-     brief_on, nudge_opt_out, is_admin, unreachable_since";
+     brief_on, nudge_opt_out, is_admin, unreachable_since, profile_read_at";
 
 impl SqliteStore {
     async fn member_record(&self, row: MemberRow) -> anyhow::Result<MemberRecord> {
@@ -75,6 +76,7 @@ impl SqliteStore {
             nudge_opt_out: row.nudge_opt_out,
             is_admin: row.is_admin,
             unreachable_since: row.unreachable_since.map(instant).transpose()?,
+            profile_read_at: row.profile_read_at.map(instant).transpose()?,
         })
     }
 }
@@ -174,7 +176,8 @@ impl DirectoryStore for SqliteStore {
                  brief_on = COALESCE(?, brief_on), display_name = COALESCE(?, display_name),
                  is_admin = COALESCE(?, is_admin), tz_notice_sent = COALESCE(?, tz_notice_sent),
                  nudge_opt_out = COALESCE(?, nudge_opt_out),
-                 unreachable_since = CASE WHEN ? THEN ? ELSE unreachable_since END
+                 unreachable_since = CASE WHEN ? THEN ? ELSE unreachable_since END,
+                 profile_read_at = COALESCE(?, profile_read_at)
              WHERE id = ?",
         )
         .bind(tz)
@@ -188,6 +191,7 @@ impl DirectoryStore for SqliteStore {
         .bind(changes.nudge_opt_out)
         .bind(changes.unreachable_since.is_some())
         .bind(changes.unreachable_since.flatten().map(secs))
+        .bind(changes.profile_read_at.map(secs))
         .bind(member_id)
         .execute(&mut *tx)
         .await?;

@@ -11,43 +11,23 @@
 //!   the platform's markup.
 //!
 //! Decisions they logged stay, as the team's record, without their name. Words shorter than
-//! [`MIN_WORDS`] characters are erased where they were written, but not searched for elsewhere
-//! (they would match other people's text). SQLite's `secure_delete` is on for every connection
-//! (`SqliteStore::connect`), so erased text is overwritten in the file, not left in free space;
-//! the `-wal` file keeps old pages until the next checkpoint (`serve` checkpoints when it stops).
-
-use std::collections::BTreeSet;
+//! `MIN_WORDS` characters are erased where they were written, but not searched for elsewhere
+//! (they would match other people's text). What is searched for and what replaces it is shared
+//! with PostgreSQL (`adapters/erasure.rs`); this file is SQLite's SQL. SQLite's `secure_delete`
+//! is on for every connection (`SqliteStore::connect`), so erased text is overwritten in the
+//! file, not left in free space; the `-wal` file keeps old pages until the next checkpoint
+//! (`serve` checkpoints when it stops).
 
 use anyhow::Context as _;
-use serde_json::Value;
 use sqlx::SqliteConnection;
 
 use super::SqliteStore;
-use crate::domain::markup::markup_for;
+use crate::adapters::erasure::FORMER_MEMBER;
+pub use crate::adapters::erasure::ForgettableMember;
+use crate::adapters::erasure::{
+    Needle, TEXT_COLUMNS, json_escaped, lanes_to, needles, scrubbed_digest, scrubbed_json, their_words,
+};
 use crate::domain::platform::Platform;
-
-/// What a forgotten member is shown as.
-pub const FORMER_MEMBER: &str = "former member";
-
-/// What erased words are replaced with where they were quoted.
-const ERASED: &str = "(erased)";
-
-/// Shortest text searched for in other rows (shorter ones would match unrelated text).
-pub const MIN_WORDS: usize = 4;
-
-/// Shortest display name searched for in other rows.
-const MIN_NAME: usize = 3;
-
-/// A member `unhurried forget` found by platform user id.
-#[derive(Debug, Clone)]
-pub struct ForgettableMember {
-    /// Store id.
-    pub id: i64,
-    /// `slack` or `discord`.
-    pub platform: String,
-    /// The platform's id of the workspace.
-    pub workspace: String,
-}
 
 impl SqliteStore {
     /// Members (one per workspace) with this platform user id, not yet forgotten.
@@ -61,12 +41,6 @@ impl SqliteStore {
         .await?;
         Ok(rows.into_iter().map(|(id, platform, workspace)| ForgettableMember { id, platform, workspace }).collect())
     }
-}
-
-/// One text to find and what replaces it.
-struct Needle {
-    find: String,
-    replace: &'static str,
 }
 
 /// Erases member `member_id` in the transaction of `conn`.
@@ -85,7 +59,7 @@ pub(super) async fn erase_member(conn: &mut SqliteConnection, member_id: i64) ->
     let platform: Platform = platform.parse()?;
     // Overflow and freed pages are zeroed too while erasing (connections use FAST otherwise).
     sqlx::raw_sql("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
-    let words = their_words(conn, member_id, &workspace, &user).await?;
+    let words = words_of(conn, member_id, &workspace, &user).await?;
     let needles = needles(platform, &user, &name, &words);
 
     erase_own_rows(conn, member_id, workspace_id, &user).await?;
@@ -94,15 +68,8 @@ pub(super) async fn erase_member(conn: &mut SqliteConnection, member_id: i64) ->
     scrub_digests(conn, member_id, &needles).await?;
     scrub_jobs(conn, &needles).await?;
     // Other people's text that mentions or names them (a question to them, an answer naming them).
-    for (table, column) in [
-        ("decisions", "text"),
-        ("open_questions", "text"),
-        ("answers", "text"),
-        ("inbox", "error"),
-        ("outbox", "error"),
-        ("jobs", "last_error"),
-    ] {
-        for needle in needles.iter().filter(|n| n.replace == FORMER_MEMBER) {
+    for (table, column) in TEXT_COLUMNS {
+        for needle in needles.iter().filter(|n| n.names_them()) {
             let sql = format!("UPDATE {table} SET {column} = replace({column}, ?1, ?2) WHERE instr({column}, ?1) > 0");
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&needle.find).bind(needle.replace).execute(&mut *conn).await?;
         }
@@ -113,13 +80,12 @@ pub(super) async fn erase_member(conn: &mut SqliteConnection, member_id: i64) ->
 
 /// Everything they typed that the store kept: answers, questions they asked, and the text of
 /// every event they sent (messages, commands, form submissions).
-async fn their_words(
+async fn words_of(
     conn: &mut SqliteConnection,
     member_id: i64,
     workspace: &str,
     user: &str,
-) -> anyhow::Result<BTreeSet<String>> {
-    let mut words: BTreeSet<String> = BTreeSet::new();
+) -> anyhow::Result<std::collections::BTreeSet<String>> {
     let answers: Vec<String> =
         sqlx::query_scalar("SELECT a.text FROM answers a JOIN standup_runs r ON r.id = a.run_id WHERE r.member_id = ?")
             .bind(member_id)
@@ -129,36 +95,8 @@ async fn their_words(
         .bind(member_id)
         .fetch_all(&mut *conn)
         .await?;
-    words.extend(answers);
-    words.extend(questions);
-    for event in events_of(conn, workspace, user).await? {
-        if let Ok(value) = serde_json::from_str::<Value>(&event.1) {
-            collect_their_strings(&value, user, false, &mut words);
-        }
-    }
-    // Each line too (a digest or a brief may quote one line of a longer text), and each without
-    // its mentions (a digest shows `<@U1>` as `@name`).
-    let lines: Vec<String> = words.iter().flat_map(|w| w.lines().map(str::trim).map(str::to_owned)).collect();
-    words.extend(lines);
-    let unmentioned: Vec<String> = words.iter().map(|w| without_markup_tokens(w)).collect();
-    words.extend(unmentioned);
-    words.retain(|w| w.chars().count() >= MIN_WORDS);
-    Ok(words)
-}
-
-/// `text` without its `<…>` tokens (mentions, links), spaces collapsed.
-fn without_markup_tokens(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut depth = 0usize;
-    for c in text.chars() {
-        match c {
-            '<' => depth += 1,
-            '>' if depth > 0 => depth -= 1,
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    let events = events_of(conn, workspace, user).await?.into_iter().map(|(_, event)| event);
+    Ok(their_words(answers.into_iter().chain(questions), events, user))
 }
 
 /// Inbox rows of `workspace` whose event mentions `user` anywhere: (id, event JSON).
@@ -168,104 +106,6 @@ async fn events_of(conn: &mut SqliteConnection, workspace: &str, user: &str) -> 
         .bind(json_escaped(user))
         .fetch_all(&mut *conn)
         .await?)
-}
-
-/// The strings of every JSON object that is about `user` (has a field equal to their id):
-/// the text they sent, their answers.
-fn collect_their_strings(value: &Value, user: &str, theirs: bool, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(fields) => {
-            let theirs = theirs || fields.values().any(|v| v.as_str() == Some(user));
-            for (key, field) in fields {
-                if key == "user" || key == "workspace" || key == "id" || key == "channel" {
-                    continue;
-                }
-                collect_their_strings(field, user, theirs, out);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|item| collect_their_strings(item, user, theirs, out)),
-        Value::String(text) if theirs && !text.is_empty() => {
-            out.insert(text.clone());
-        }
-        _ => {}
-    }
-}
-
-/// Every form in which their id, name and words may have been stored: as typed, as the
-/// platform's markup renders user text and literal text. Longest first, so a text is replaced
-/// before a part of it is.
-fn needles(platform: Platform, user: &str, name: &str, words: &BTreeSet<String>) -> Vec<Needle> {
-    let markup = markup_for(platform);
-    let mut seen = BTreeSet::new();
-    let mut needles = Vec::new();
-    let mut add = |find: String, replace: &'static str| {
-        if !find.is_empty() && seen.insert(find.clone()) {
-            needles.push(Needle { find, replace });
-        }
-    };
-    for mention in [format!("<@{user}>"), format!("<@!{user}>"), markup.mention(user)] {
-        add(mention, FORMER_MEMBER);
-    }
-    add(user.to_owned(), FORMER_MEMBER);
-    if name.chars().count() >= MIN_NAME && name != FORMER_MEMBER {
-        for form in [name.to_owned(), markup.literal(name), format!("@{name}")] {
-            add(form, FORMER_MEMBER);
-        }
-    }
-    for text in words {
-        for form in [text.clone(), markup.user_text(text), markup.literal(text)] {
-            add(form, ERASED);
-        }
-    }
-    needles.sort_by_key(|n| std::cmp::Reverse(n.find.len()));
-    needles
-}
-
-/// Replaces every needle in `text`.
-fn replace_all(text: &str, needles: &[Needle]) -> String {
-    let mut out = text.to_owned();
-    for needle in needles {
-        if out.contains(&needle.find) {
-            out = out.replace(&needle.find, needle.replace);
-        }
-    }
-    out
-}
-
-/// Replaces needles in every string of a JSON value, and blanks every object about `user` (one
-/// with a field equal to their id: their event, a message to them).
-fn scrub_value(value: &mut Value, user: Option<&str>, needles: &[Needle]) {
-    match value {
-        Value::Object(fields) => {
-            let about_them = user.is_some_and(|user| fields.values().any(|v| v.as_str() == Some(user)));
-            for field in fields.values_mut() {
-                if about_them {
-                    blank(field);
-                } else {
-                    scrub_value(field, user, needles);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|item| scrub_value(item, user, needles)),
-        Value::String(text) => *text = replace_all(text, needles),
-        _ => {}
-    }
-}
-
-/// Empties every string in a value, keeping its shape (it still parses as what it was).
-fn blank(value: &mut Value) {
-    match value {
-        Value::String(text) => text.clear(),
-        Value::Array(items) => items.iter_mut().for_each(blank),
-        Value::Object(fields) => fields.values_mut().for_each(blank),
-        _ => {}
-    }
-}
-
-/// A needle as it appears inside a JSON string.
-fn json_escaped(text: &str) -> String {
-    let quoted = serde_json::to_string(text).unwrap_or_default();
-    quoted[1..quoted.len().saturating_sub(1).max(1)].to_owned()
 }
 
 /// Rows of `table` whose `column` holds any needle (as stored in JSON), restricted by `scope`.
@@ -301,13 +141,7 @@ async fn rewrite_json(
     needles: &[Needle],
 ) -> anyhow::Result<()> {
     for (id, text) in rows {
-        let scrubbed = match serde_json::from_str::<Value>(&text) {
-            Ok(mut value) => {
-                scrub_value(&mut value, user, needles);
-                serde_json::to_string(&value)?
-            }
-            Err(_) => replace_all(&text, needles),
-        };
+        let scrubbed = scrubbed_json(&text, user, needles)?;
         let sql = format!("UPDATE {table} SET {column} = ? WHERE id = ?");
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scrubbed).bind(id).execute(&mut *conn).await?;
     }
@@ -345,7 +179,7 @@ async fn erase_own_rows(
         sqlx::query(sql).bind(member_id).execute(&mut *conn).await.with_context(|| sql.to_owned())?;
     }
     // Messages to them: not sent any more, and not kept once sent.
-    let lanes = [format!("{workspace_id}/dm:{user}"), format!("{workspace_id}/ephemeral:%:{user}")];
+    let lanes = lanes_to(workspace_id, user);
     sqlx::query("DELETE FROM outbox WHERE (lane = ?1 OR lane LIKE ?2) AND state = 'pending' AND maybe_sent = 0")
         .bind(&lanes[0])
         .bind(&lanes[1])
@@ -397,21 +231,9 @@ async fn scrub_digests(conn: &mut SqliteConnection, member_id: i64, needles: &[N
         .await?;
     let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, content FROM digests").fetch_all(&mut *conn).await?;
     for (id, content) in rows {
-        let Ok(mut value) = serde_json::from_str::<Value>(&content) else { continue };
-        let before = value.clone();
-        if let Some(entries) = value.get_mut("entries").and_then(Value::as_array_mut) {
-            for entry in entries.iter_mut() {
-                if entry.get("run_id").and_then(Value::as_i64).is_some_and(|run| runs.contains(&run)) {
-                    entry["name"] = Value::from(FORMER_MEMBER);
-                    entry["answers"] = Value::Array(Vec::new());
-                    entry["blocker"] = Value::Null;
-                }
-            }
-        }
-        scrub_value(&mut value, None, needles);
-        if value != before {
+        if let Some(scrubbed) = scrubbed_digest(&content, &runs, needles)? {
             sqlx::query("UPDATE digests SET content = ? WHERE id = ?")
-                .bind(serde_json::to_string(&value)?)
+                .bind(scrubbed)
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;

@@ -19,7 +19,7 @@ const OPERATIONS_DOC: &str = "docs/operations.md";
 
 /// The migrations embedded in this build.
 pub(crate) fn migrator() -> sqlx::migrate::Migrator {
-    sqlx::migrate!("./migrations")
+    sqlx::migrate!("./migrations/sqlite")
 }
 
 /// The newest migration this build knows: the schema version it writes.
@@ -123,6 +123,8 @@ impl SqliteStore {
     /// file and empties the log (`wal_checkpoint(TRUNCATE)`), then closes the connections. The
     /// file alone is then the whole database.
     pub async fn close_cleanly(&self) -> anyhow::Result<()> {
+        // Back to the pool, which waits for every connection it lent out before it closes.
+        drop(self.intake.lock().await.take());
         if self.path.is_some() {
             let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
                 .fetch_one(&self.pool)
@@ -133,6 +135,7 @@ impl SqliteStore {
             }
         }
         self.pool.close().await;
+        self.intake_pool.close().await;
         Ok(())
     }
 

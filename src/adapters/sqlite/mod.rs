@@ -3,7 +3,7 @@
 //! busy timeout), migrations embedded in the binary, and a lock file so that a second process on
 //! the same database refuses to start.
 //!
-//! Instants are stored as INTEGER Unix seconds (UTC); see `migrations/0001_init.sql`.
+//! Instants are stored as INTEGER Unix seconds (UTC); see `migrations/sqlite/0001_init.sql`.
 
 mod digests;
 mod directory;
@@ -32,6 +32,7 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Sqlite;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -40,6 +41,7 @@ use tokio::sync::Mutex;
 pub use self::erasure::ForgettableMember;
 pub use self::maintenance::{Restored, RowCounts, check_backup, restore_from, schema_version};
 use self::scope::{Conn, Scope, WriteTx};
+pub(crate) use crate::adapters::stored::{instant, secs};
 use crate::health::StoreHealth;
 use crate::ports::{InstanceGuard, Store, StoreError, UnitOfWork};
 
@@ -49,6 +51,11 @@ const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(5);
 /// Connections in the pool. SQLite has one writer at a time; a few readers help `/healthz` and
 /// the HTTP handlers while the bot loop writes.
 const POOL_SIZE: u32 = 4;
+
+/// The name of the thread of intake's own connection (sqlx runs each connection on a thread of
+/// its own): what intake costs shows apart from the consumer's connections in a profile or in
+/// `/proc/<pid>/task/*/stat` (the ingest benchmark's `cpu_by_thread`).
+const INTAKE_THREAD: &str = "sqlite-intake";
 
 /// The SQLite implementation of [`Store`].
 #[derive(Clone)]
@@ -65,6 +72,12 @@ pub struct SqliteStore {
     scope: Option<Arc<Scope>>,
     /// Failed writes and ticks, reported by [`Store::ping`] (`/healthz`).
     health: Arc<StoreHealth>,
+    /// Intake's own connection (a pool of one), for the group commit of the inbox writer.
+    intake_pool: SqlitePool,
+    /// That connection, kept between batches: taking it from its pool and giving it back costs a
+    /// round trip to its thread each time (sqlx pings a connection when it returns). `None` until
+    /// the first batch, and after a failed one.
+    intake: Arc<Mutex<Option<PoolConnection<Sqlite>>>>,
 }
 
 impl SqliteStore {
@@ -90,12 +103,28 @@ impl SqliteStore {
             options = options.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Normal);
         }
         let path = (!in_memory).then(|| options.get_filename().to_path_buf());
+        let intake_pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_lazy_with(options.clone().thread_name(|_| INTAKE_THREAD.to_owned()));
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_SIZE)
+            // Every ping is a round trip to the connection's own thread (two context switches):
+            // before each acquire it bought nothing for a file on a local disk, and a connection
+            // whose commit or rollback failed is closed, never pooled (`scope`).
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|e| maintenance::explain(path.as_deref(), anyhow::Error::new(e).context("cannot open it")))?;
-        Ok(SqliteStore { pool, path, write_gate: Arc::new(Mutex::new(())), scope: None, health: Arc::default() })
+        Ok(SqliteStore {
+            pool,
+            path,
+            write_gate: Arc::new(Mutex::new(())),
+            scope: None,
+            health: Arc::default(),
+            intake_pool,
+            intake: Arc::default(),
+        })
     }
 
     /// Applies the migrations embedded from `migrations/`; refuses a database a newer version has
@@ -146,16 +175,6 @@ impl SqliteStore {
         }
         Ok(Conn::Pooled(self.pool.acquire().await.context("cannot get a database connection")?))
     }
-}
-
-/// Unix seconds of an instant, as stored.
-pub(crate) fn secs(instant: DateTime<Utc>) -> i64 {
-    instant.timestamp()
-}
-
-/// An instant from stored Unix seconds.
-pub(crate) fn instant(secs: i64) -> anyhow::Result<DateTime<Utc>> {
-    DateTime::from_timestamp(secs, 0).with_context(|| format!("stored instant {secs} is out of range"))
 }
 
 /// An exclusive OS lock on `<database>.lock`, released when the process exits however it exits.
@@ -212,6 +231,16 @@ impl Store for SqliteStore {
         let scope = Arc::new(Scope::new(self.health.clone()));
         let view = SqliteStore { scope: Some(scope.clone()), ..self.clone() };
         Ok(Box::new(scope::SqliteUnit { view: Arc::new(view), scope }))
+    }
+
+    async fn renew_claims(&self, worker: &str, now: DateTime<Utc>, lease: chrono::Duration) -> anyhow::Result<u64> {
+        // Only jobs are claimed on SQLite (one process consumes and sends).
+        self.write(
+            sqlx::query("UPDATE jobs SET lease_until = ? WHERE state = 'claimed' AND claimed_by = ?")
+                .bind(secs(now + lease))
+                .bind(worker),
+        )
+        .await
     }
 
     async fn ping(&self) -> anyhow::Result<()> {

@@ -4,7 +4,7 @@
 
 use anyhow::Context as _;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
 use super::{SqliteStore, instant, secs};
@@ -65,7 +65,15 @@ impl OutboxStore for SqliteStore {
         Ok(())
     }
 
-    async fn take_deliverable(&self, now: DateTime<Utc>, limit: u32) -> anyhow::Result<Vec<QueuedMessage>> {
+    async fn take_deliverable(
+        &self,
+        _worker: &str,
+        now: DateTime<Utc>,
+        _lease: Duration,
+        limit: u32,
+    ) -> anyhow::Result<Vec<QueuedMessage>> {
+        // No claim beyond 'sending': the instance lock makes this process the only sender, and
+        // what a crash leaves 'sending' is recovered at the next start.
         let mut tx = self.begin_write().await?;
         let rows: Vec<TakenRow> = sqlx::query_as(
             "SELECT next.id, next.workspace_id, w.platform, w.platform_id AS workspace, next.message, next.attempts,
@@ -104,7 +112,13 @@ impl OutboxStore for SqliteStore {
             .collect()
     }
 
-    async fn record_delivery_result(&self, id: i64, result: &Delivery, now: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn record_delivery_result(
+        &self,
+        id: i64,
+        _worker: &str,
+        result: &Delivery,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let query = match result {
             // A private reply is not kept once delivered: it is never edited or looked up again,
             // and it names its reader (so an erasure's own confirmation leaves no trace).

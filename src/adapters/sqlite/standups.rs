@@ -24,6 +24,7 @@ struct StandupRow {
     reminder_secs: Option<i64>,
     skipped_dates: String,
     paused: bool,
+    digest_when_empty: String,
     created_at: i64,
 }
 
@@ -43,7 +44,7 @@ struct RunRow {
 
 const STANDUP_SELECT: &str = "SELECT s.id, s.workspace_id, s.name, c.platform_channel_id AS channel, s.questions,
      s.blocker_question, s.recurrence, s.digest_at, s.digest_tz, s.reminder_secs, s.skipped_dates, s.paused,
-     s.created_at FROM standups s JOIN channels c ON c.id = s.channel_id";
+     s.digest_when_empty, s.created_at FROM standups s JOIN channels c ON c.id = s.channel_id";
 
 pub(super) const RUN_COLUMNS: &str =
     "id, standup_id, member_id, local_date, prompt_at, state, prompted_at, reminded_at, answered_at, next_question";
@@ -104,6 +105,10 @@ impl SqliteStore {
             reminder: row.reminder_secs.map(Duration::seconds),
             skipped_dates: skipped.iter().map(|d| parse_date(d)).collect::<anyhow::Result<_>>()?,
             paused: row.paused,
+            digest_when_empty: row
+                .digest_when_empty
+                .parse()
+                .map_err(|_| anyhow::anyhow!("standup {} has digest_when_empty '{}'", row.id, row.digest_when_empty))?,
             created_at: instant(row.created_at)?,
             members,
         })
@@ -145,11 +150,12 @@ impl SqliteStore {
         let skipped: Vec<String> = standup.skipped_dates.iter().map(NaiveDate::to_string).collect();
         let sql = if create {
             "INSERT INTO standups (name, channel_id, questions, blocker_question, recurrence, digest_at, digest_tz,
-                 reminder_secs, skipped_dates, paused, workspace_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, name) DO NOTHING RETURNING id"
+                 reminder_secs, skipped_dates, paused, digest_when_empty, workspace_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, name) DO NOTHING RETURNING id"
         } else {
             "UPDATE standups SET name = ?, channel_id = ?, questions = ?, blocker_question = ?, recurrence = ?,
-                 digest_at = ?, digest_tz = ?, reminder_secs = ?, skipped_dates = ?, paused = ?
+                 digest_at = ?, digest_tz = ?, reminder_secs = ?, skipped_dates = ?, paused = ?,
+                 digest_when_empty = ?
              WHERE workspace_id = ? AND id = ? RETURNING id"
         };
         let query = sqlx::query_scalar::<_, i64>(sql)
@@ -163,6 +169,7 @@ impl SqliteStore {
             .bind(standup.reminder.map(|d| d.num_seconds()))
             .bind(serde_json::to_string(&skipped)?)
             .bind(standup.paused)
+            .bind(standup.digest_when_empty.as_str())
             .bind(standup.workspace_id);
         let query = if create { query.bind(secs(standup.created_at)) } else { query.bind(standup.id) };
         let Some(id) = query.fetch_optional(&mut *tx).await? else {

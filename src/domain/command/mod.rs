@@ -21,13 +21,17 @@ use super::calendar::{Timezone, ValueError, Weekdays, WorkingHours};
 use lexer::{date, split_word};
 
 pub use lexer::MAX_STANDUP_NAME;
-pub use options::{StandupOptions, WeeklyAt};
+pub use options::{DigestWhenEmpty, StandupOptions, WeeklyAt};
 pub use standup::{MAX_PREVIEW_DAYS, MAX_QUESTIONS, StandupCommand};
 pub use suggest::suggest_zones;
 pub use table::{Access, COMMANDS, CommandSpec, GROUPS, OptionKind, OptionSpec, Style, command_text, usage};
 
 /// One parsed `/async` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per command typed; `standup create/edit` carries every option"
+)]
 pub enum Command {
     /// `help` (and empty input): show [`usage`].
     Help,

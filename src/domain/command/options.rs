@@ -37,6 +37,43 @@ pub struct StandupOptions {
     pub holidays: Option<Vec<NaiveDate>>,
     /// `weekly_summary=fri 16:00` (digest zone), or `weekly_summary=off` (`Some(None)`).
     pub weekly_summary: Option<Option<WeeklyAt>>,
+    /// `digest_when_empty=skip|post`: whether a digest with nothing to report is posted.
+    pub digest_when_empty: Option<DigestWhenEmpty>,
+}
+
+/// What a standup's digest does when it has nothing to report (no answers, nobody still to
+/// come, away or skipping, no decisions, open questions or converted pings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DigestWhenEmpty {
+    /// Post one short line saying so (the default).
+    #[default]
+    Post,
+    /// Post nothing.
+    Skip,
+}
+
+impl DigestWhenEmpty {
+    /// The word in commands and in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DigestWhenEmpty::Post => "post",
+            DigestWhenEmpty::Skip => "skip",
+        }
+    }
+}
+
+impl std::str::FromStr for DigestWhenEmpty {
+    type Err = CommandError;
+
+    fn from_str(text: &str) -> Result<Self, CommandError> {
+        match text.trim().to_lowercase().as_str() {
+            "post" => Ok(DigestWhenEmpty::Post),
+            "skip" => Ok(DigestWhenEmpty::Skip),
+            _ => Err(CommandError::new(format!(
+                "`{text}` is not post or skip: write digest_when_empty=skip (post nothing when there is nothing to report) or digest_when_empty=post."
+            ))),
+        }
+    }
 }
 
 /// A weekly moment: a weekday and a time of day (a standup's weekly summary, in its digest zone).
@@ -77,7 +114,7 @@ impl StandupOptions {
 }
 
 /// Option keys of `standup create/edit`, with an example value each for error hints.
-const OPTION_KEYS: [(&str, &str); 12] = [
+const OPTION_KEYS: [(&str, &str); 13] = [
     ("at", "09:30"),
     ("days", "mon-fri"),
     ("cron", "\"0 30 9 * * Mon-Fri\""),
@@ -90,6 +127,7 @@ const OPTION_KEYS: [(&str, &str); 12] = [
     ("members", "@ana,@bo"),
     ("holidays", "2026-12-24,2026-12-31"),
     ("weekly_summary", "\"fri 16:00\""),
+    ("digest_when_empty", "skip"),
 ];
 
 /// Reads `key=value` words into options, then checks the rules that span several keys.
@@ -174,6 +212,7 @@ fn set_option(options: &mut StandupOptions, key: &str, value: &str) -> Result<()
         "holidays" => options.holidays = Some(parse_holidays(value)?),
         "weekly_summary" if value.eq_ignore_ascii_case("off") => options.weekly_summary = Some(None),
         "weekly_summary" => options.weekly_summary = Some(Some(value.parse()?)),
+        "digest_when_empty" => options.digest_when_empty = Some(value.parse()?),
         _ => unreachable!("canonical_key returns only known keys"),
     }
     Ok(())

@@ -110,6 +110,10 @@ const MANAGE: &[OptionSpec] = &[
     keyed("members", "members to add, as @mentions", "<@U1>,<@U2>"),
     keyed("holidays", "this standup's own days off, YYYY-MM-DD,…, or none", "2026-12-24,2026-12-31"),
     keyed("weekly_summary", "weekly participation post, like fri 16:00 (digest zone), or off", "fri 16:00"),
+    OptionSpec {
+        choices: &["skip", "post"],
+        ..keyed("digest_when_empty", "a digest with nothing to report: skip it, or post one line", "skip")
+    },
 ];
 
 /// A group of subcommands (`standup …`): its word, other spellings, what it is, and how text
@@ -342,7 +346,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         options: MANAGE,
         access: Access::Admin,
         help: "create a standup (admin)",
-        usage: "standup create|edit <name> at=09:30 days=mon-fri channel=#team questions=\"Yesterday?|Today?|Blockers?\" blocker=3 digest=17:00 digest_tz=Europe/Berlin reminder=2h members=@ana,@bo holidays=2026-12-24 weekly_summary=\"fri 16:00\"` (or `cron=\"0 30 9 * * Mon-Fri\"` instead of at/days)",
+        usage: "standup create|edit <name> at=09:30 days=mon-fri channel=#team questions=\"Yesterday?|Today?|Blockers?\" blocker=3 digest=17:00 digest_tz=Europe/Berlin reminder=2h members=@ana,@bo holidays=2026-12-24 weekly_summary=\"fri 16:00\" digest_when_empty=skip` (or `cron=\"0 30 9 * * Mon-Fri\"` instead of at/days)",
         parse: |rest| super::standup::parse_manage("create", rest).map(Command::Standup),
     },
     CommandSpec {

@@ -257,8 +257,22 @@ fn standup_create_reads_every_option() {
             members: Some(vec!["U1".into(), "U2".into()]),
             holidays: None,
             weekly_summary: None,
+            digest_when_empty: None,
         }
     );
+}
+
+#[test]
+fn digest_when_empty_reads_skip_or_post_and_nothing_else() {
+    use super::DigestWhenEmpty;
+    let edit = |text: &str| match standup(&format!("standup edit daily {text}")) {
+        StandupCommand::Edit { options, .. } => options.digest_when_empty,
+        other => panic!("not an edit: {other:?}"),
+    };
+    assert_eq!(edit("digest_when_empty=skip"), Some(DigestWhenEmpty::Skip));
+    assert_eq!(edit("digest_when_empty=POST"), Some(DigestWhenEmpty::Post));
+    let error = parse("standup edit daily digest_when_empty=never").unwrap_err().0;
+    assert!(error.contains("digest_when_empty=skip") && !error.contains('\n'), "{error}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use crate::context::Context;
 use crate::domain::calendar::Timezone;
 use crate::domain::classifier::is_no_blocker;
-use crate::domain::command::DigestAction;
+use crate::domain::command::{DigestAction, DigestWhenEmpty};
 use crate::domain::events::{Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::{mentioned_users, slack};
 use crate::domain::member::Member;
@@ -282,7 +282,8 @@ async fn classify_member(
 }
 
 /// Composes and posts a digest under `key` (exactly once per key), marking its answers. `late`:
-/// when the digest was due, if it is posted late.
+/// when the digest was due, if it is posted late. `false`: nothing to report, and the standup
+/// skips such digests (`digest_when_empty=skip`), so nothing was posted.
 async fn post(
     bot: &Context,
     standup: &StandupRecord,
@@ -290,8 +291,14 @@ async fn post(
     date: NaiveDate,
     now: DateTime<Utc>,
     late: Option<DateTime<Utc>>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let (mut content, runs) = gather(bot, standup, date, now).await?;
+    if content.is_empty() && standup.digest_when_empty == DigestWhenEmpty::Skip {
+        // Nothing recorded either: no answers are marked, and the next digest's "since the
+        // last digest" still reaches back to the last one posted.
+        tracing::debug!(standup = %standup.name, %date, "nothing to report; digest_when_empty=skip");
+        return Ok(false);
+    }
     content.late_since = late;
     let chunks: Vec<OutgoingMessage> = render(bot.markup, &content)
         .into_iter()
@@ -307,7 +314,7 @@ async fn post(
         chunks: &chunks,
     };
     bot.store.record_digest(&digest, now).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Re-renders a posted digest after an answer in it changed, and edits its messages.
@@ -353,11 +360,22 @@ pub async fn command(
     let now = bot.now();
     let date = local_date_of(digest_tz(&standup), now);
     Ok(Reply::text(match action {
-        DigestAction::Preview => render(bot.markup, &gather(bot, &standup, date, now).await?.0).join("\n"),
+        DigestAction::Preview => {
+            let content = gather(bot, &standup, date, now).await?.0;
+            let mut text = render(bot.markup, &content).join("\n");
+            if content.is_empty() && standup.digest_when_empty == DigestWhenEmpty::Skip {
+                text = format!("{text}\n{}", texts::would_skip());
+            }
+            text
+        }
         DigestAction::Now => {
             // A manual digest has its own key, so the scheduled one for today still posts later.
-            post(bot, &standup, &format!("{date} now {}", now.timestamp()), date, now, None).await?;
-            texts::posted(bot.markup, &standup.name, &standup.channel)
+            let key = format!("{date} now {}", now.timestamp());
+            if post(bot, &standup, &key, date, now, None).await? {
+                texts::posted(bot.markup, &standup.name, &standup.channel)
+            } else {
+                texts::skipped_empty(bot.markup, &standup.name)
+            }
         }
     }))
 }

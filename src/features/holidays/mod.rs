@@ -121,6 +121,41 @@ pub async fn names(bot: &Context, standup: &StandupRecord) -> anyhow::Result<Has
     Ok(names)
 }
 
+/// How far ahead a member's overview (`/async me`, the Slack Home tab) looks for holidays, in days.
+const UPCOMING_DAYS: i64 = 30;
+
+/// Most holidays a member's overview lists.
+const UPCOMING_MAX: usize = 5;
+
+/// The days off a member will see in the next [`UPCOMING_DAYS`] from `today` (their local date):
+/// the workspace's holidays by name, and their standups' own days off (naming the standups), as
+/// lines `Fri 25 Dec 2026 — holiday: Christmas Day`.
+pub async fn upcoming(
+    bot: &Context,
+    workspace_id: i64,
+    standups: &[StandupRecord],
+    today: NaiveDate,
+) -> anyhow::Result<Vec<String>> {
+    let until = today + Duration::days(UPCOMING_DAYS);
+    let mut days: std::collections::BTreeMap<NaiveDate, (Option<String>, Vec<&str>)> = Default::default();
+    for holiday in bot.store.holidays(workspace_id, today).await?.into_iter().filter(|h| h.date <= until) {
+        let slot = &mut days.entry(holiday.date).or_default().0;
+        if slot.as_deref().is_none_or(str::is_empty) {
+            *slot = Some(holiday.name);
+        }
+    }
+    for standup in standups {
+        for date in standup.skipped_dates.iter().filter(|d| (today..=until).contains(*d)) {
+            days.entry(*date).or_default().1.push(&standup.name);
+        }
+    }
+    Ok(days
+        .into_iter()
+        .take(UPCOMING_MAX)
+        .map(|(date, (name, standups))| texts::upcoming(bot.markup, date, name.as_deref(), &standups))
+        .collect())
+}
+
 /// Whether `date` is a holiday of the workspace (either source); its name if so.
 pub async fn holiday_on(bot: &Context, workspace_id: i64, date: NaiveDate) -> anyhow::Result<Option<String>> {
     let holidays = bot.store.holidays(workspace_id, date).await?;

@@ -7,33 +7,50 @@ use chrono::NaiveDate;
 use crate::context::Context;
 use crate::domain::calendar::{Timezone, Weekdays, WorkingHours};
 use crate::domain::markup::TimeStyle;
+use crate::domain::member::Member;
 use crate::features::commands::{CommandContext, Reply};
 use crate::features::texts::preferences as texts;
-use crate::features::{brief, decisions, standup};
-use crate::ports::MemberChanges;
+use crate::features::{brief, decisions, holidays, standup};
+use crate::ports::{MemberChanges, StandupRecord};
 
 /// `/async me`.
 pub async fn me(bot: &Context, ctx: &CommandContext<'_>) -> anyhow::Result<Reply> {
-    let standups = standup::standup_names_of(bot, ctx.member.id).await?;
+    let records = bot.store.standups_of(ctx.member.id).await?;
+    let standups: Vec<String> = records.iter().map(|s| s.name.clone()).collect();
     let next = ctx
         .member
         .availability
         .next_working_start(bot.now())
         .map(|start| (start, bot.markup.time(start, TimeStyle::DateTime)));
-    Ok(Reply::text(texts::me(&ctx.member, &standups, next)))
+    let holidays = upcoming_holidays(bot, ctx.workspace_id, &ctx.member, &records).await?;
+    Ok(Reply::text(texts::me(&ctx.member, &standups, next, &holidays)))
+}
+
+/// The days off ahead of a member, from their own local date.
+async fn upcoming_holidays(
+    bot: &Context,
+    workspace_id: i64,
+    member: &Member,
+    standups: &[StandupRecord],
+) -> anyhow::Result<Vec<String>> {
+    let today = crate::domain::schedule::local_date_of(member.tz(), bot.now());
+    holidays::upcoming(bot, workspace_id, standups, today).await
 }
 
 /// How many recent decisions the home page shows.
 const HOME_DECISIONS: u32 = 5;
 
-/// The member's home page: zone, hours, next prompts in their local time, recent decisions.
+/// The member's home page: zone, hours, holidays ahead, next prompts in their local time, recent
+/// decisions.
 pub async fn home(bot: &Context, workspace: &str, user: &str) -> anyhow::Result<()> {
     let workspace_id = bot.workspace_id(workspace).await?;
     let member = bot.member(workspace_id, workspace, user).await?;
-    let standups = standup::standup_names_of(bot, member.id).await?;
+    let records = bot.store.standups_of(member.id).await?;
+    let standups: Vec<String> = records.iter().map(|s| s.name.clone()).collect();
     let next = member.availability.next_working_start(bot.now()).map(|s| (s, bot.markup.time(s, TimeStyle::DateTime)));
+    let holidays = upcoming_holidays(bot, workspace_id, &member, &records).await?;
     let mut prompts = Vec::new();
-    for record in bot.store.standups_of(member.id).await? {
+    for record in &records {
         let prefix = standup::schedule::prompt_prefix(record.id, member.id);
         if let Some((due, _)) = bot.store.pending_job(&prefix).await? {
             prompts.push(texts::home_prompt(bot.markup, &record.name, due));
@@ -46,7 +63,7 @@ pub async fn home(bot: &Context, workspace: &str, user: &str) -> anyhow::Result<
         .iter()
         .map(|d| crate::features::texts::decisions::line(bot.markup, d))
         .collect();
-    let text = texts::home(&texts::me(&member, &standups, next), &prompts, &decisions);
+    let text = texts::home(&texts::me(&member, &standups, next, &holidays), &prompts, &decisions);
     if let Err(error) = bot.chat.publish_home(user, &text).await {
         tracing::warn!(%error, "could not publish the home page");
     }

@@ -8,13 +8,14 @@ use chrono::{Duration, NaiveDate, NaiveTime};
 
 use crate::context::Context;
 use crate::domain::calendar::{Timezone, Weekdays};
-use crate::domain::command::{MAX_QUESTIONS, StandupOptions};
+use crate::domain::command::{DigestWhenEmpty, MAX_QUESTIONS, StandupOptions};
 use crate::domain::markup::TimeStyle;
 use crate::domain::member::Member;
 use crate::domain::schedule::{Recurrence, local_date_of};
 use crate::features::commands::CommandContext;
 use crate::features::digest;
 use crate::features::stats::weekly;
+use crate::features::texts::digest as digest_texts;
 use crate::features::texts::standup::{self as texts, SkipOutcome};
 use crate::ports::{RunKey, RunState, StandupRecord};
 
@@ -78,6 +79,8 @@ pub struct StandupSpec {
     pub reminder: Option<Duration>,
     /// Dates without a standup.
     pub skipped_dates: Vec<NaiveDate>,
+    /// Whether a digest with nothing to report posts one line or nothing.
+    pub digest_when_empty: DigestWhenEmpty,
 }
 
 /// Checks the rules a standup must keep; the error is the sentence the user sees.
@@ -122,6 +125,7 @@ async fn create(bot: &Context, workspace_id: i64, spec: &StandupSpec) -> anyhow:
         reminder: spec.reminder,
         skipped_dates: spec.skipped_dates.clone(),
         paused: false,
+        digest_when_empty: spec.digest_when_empty,
         created_at: bot.now(),
         members,
     };
@@ -193,6 +197,7 @@ pub async fn create_command(
         digest_tz: options.digest_tz.unwrap_or(bot.settings.workspace.timezone),
         reminder: options.reminder.unwrap_or(bot.settings.standup.reminder),
         skipped_dates: options.holidays.clone().unwrap_or_default(),
+        digest_when_empty: options.digest_when_empty.unwrap_or_default(),
     };
     Ok(match create(bot, ctx.workspace_id, &spec).await? {
         Ok(standup) => {
@@ -203,6 +208,7 @@ pub async fn create_command(
                 &spec.channel,
                 standup.members.len(),
             );
+            let created = with_note(created, options.digest_when_empty.map(digest_texts::when_empty_set));
             let created = with_note(created, weekly::apply(bot, &standup, options.weekly_summary).await?);
             with_note(created, after_hours_note(bot, &standup).await?)
         }
@@ -273,11 +279,15 @@ pub async fn edit(
     if let Some(days_off) = &options.holidays {
         after.skipped_dates.clone_from(days_off);
     }
+    if let Some(when_empty) = options.digest_when_empty {
+        after.digest_when_empty = when_empty;
+    }
     let digest_changed = after.digest_at != standup.digest_at
         || after.digest_tz != standup.digest_tz
         || after.skipped_dates != standup.skipped_dates;
     save(bot, &standup, &after, digest_changed || after.recurrence != standup.recurrence).await?;
     let updated = texts::changed(bot.markup, &after.name, "is updated");
+    let updated = with_note(updated, options.digest_when_empty.map(digest_texts::when_empty_set));
     // The summary follows the digest zone, so it is placed again after any change.
     let updated = with_note(updated, weekly::apply(bot, &after, options.weekly_summary).await?);
     Ok(with_note(updated, after_hours_note(bot, &after).await?))

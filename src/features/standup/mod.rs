@@ -159,8 +159,3 @@ pub async fn reschedule_member(bot: &Context, _workspace_id: i64, member_id: i64
     }
     Ok(())
 }
-
-/// Names of the standups a member takes part in (for `/async me`).
-pub async fn standup_names_of(bot: &Context, member_id: i64) -> anyhow::Result<Vec<String>> {
-    Ok(bot.store.standups_of(member_id).await?.into_iter().map(|s| s.name).collect())
-}

@@ -2,8 +2,10 @@
 //! them, from its own plan ([`plan_date`]), runs included.
 
 use crate::context::Context;
+use crate::domain::command::DigestWhenEmpty;
 use crate::domain::markup::TimeStyle;
 use crate::domain::schedule::{local_date_of, utc_offset_at};
+use crate::features::texts::digest as digest_texts;
 use crate::features::texts::holidays as holiday_texts;
 use crate::features::texts::standup as texts;
 use crate::ports::{RunState, StandupRecord};
@@ -47,6 +49,9 @@ pub async fn preview(bot: &Context, standup: &StandupRecord, days: Option<u32>) 
         }
         let name = if member.name.is_empty() { member.user.clone() } else { member.name.clone() };
         lines.push(texts::preview_line(bot.markup, &name, tz.name(), &entries));
+    }
+    if standup.digest_when_empty == DigestWhenEmpty::Skip {
+        lines.push(digest_texts::preview_skips_empty());
     }
     Ok(lines.join("\n"))
 }

@@ -85,11 +85,18 @@ async fn schedule_from(bot: &Context, standup: &StandupRecord, when: WeeklyAt, f
     Ok(())
 }
 
-/// Posts a due summary (unless the standup is paused) and schedules the next.
+/// Posts a due summary (unless the standup is paused or the day is a holiday) and schedules the
+/// next.
 pub async fn run_job(bot: &Context, job: WeeklySummaryJob, _now: DateTime<Utc>) -> anyhow::Result<JobOutcome> {
     let Some(standup) = bot.store.standup(job.standup_id).await? else { return Ok(JobOutcome::Done) };
     let Some(when) = bot.store.weekly_summary(standup.id).await? else { return Ok(JobOutcome::Done) };
-    if !standup.paused {
+    // On a holiday (the workspace's or the standup's own day off, in the digest zone) nothing is
+    // posted, as no digest is; the next week's summary follows.
+    let holiday = crate::features::holidays::observed(bot, &standup).await?.skipped_dates.contains(&job.date);
+    if holiday {
+        tracing::info!(standup = %standup.name, date = %job.date, "weekly summary skipped: a holiday");
+    }
+    if !standup.paused && !holiday {
         // The week ends at the summary's own time, so a summary posted late counts the same days.
         let end = local_to_instant(digest_tz(&standup), job.date, when.at);
         let facts = |since, until| bot.store.run_facts(standup.workspace_id, Some(standup.id), since, until);

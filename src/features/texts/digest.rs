@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::command::DigestWhenEmpty;
 use crate::domain::markup::Markup;
 
 /// The first line.
@@ -58,6 +59,34 @@ pub fn empty(markup: &dyn Markup, standup: &str, date: NaiveDate, shown: i64) ->
     } else {
         format!("{head}: no answers.")
     }
+}
+
+/// `standup create|edit … digest_when_empty=…` done.
+pub fn when_empty_set(when_empty: DigestWhenEmpty) -> String {
+    match when_empty {
+        DigestWhenEmpty::Skip => {
+            "A digest with nothing to report is now skipped: nothing is posted that day.".to_owned()
+        }
+        DigestWhenEmpty::Post => "A digest with nothing to report now posts one line saying so.".to_owned(),
+    }
+}
+
+/// `digest now` found nothing to report and the standup skips such digests.
+pub fn skipped_empty(markup: &dyn Markup, standup: &str) -> String {
+    format!(
+        "Nothing to report in the {} digest, and it is set to digest_when_empty=skip: nothing was posted.",
+        markup.literal(standup)
+    )
+}
+
+/// The last line of `standup preview` for a standup that skips empty digests.
+pub fn preview_skips_empty() -> String {
+    "Digest: not posted on a day with nothing to report (digest_when_empty=skip).".to_owned()
+}
+
+/// Said under `digest preview` when there is nothing to report and the standup skips such digests.
+pub fn would_skip() -> String {
+    "(Nothing to report: with digest_when_empty=skip, this digest would not be posted.)".to_owned()
 }
 
 /// The digest comes after its time (the bot was down): `due` as the platform renders it.

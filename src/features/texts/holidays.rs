@@ -26,6 +26,19 @@ pub fn preview_word(markup: &dyn Markup, name: &str) -> String {
     if name.is_empty() { "holiday".to_owned() } else { format!("holiday: {}", markup.user_text(name)) }
 }
 
+/// A day off to come in a member's overview (`/async me`, the Home tab): a workspace holiday
+/// (`Fri 25 Dec 2026 — holiday: Christmas Day`) or only some standups' day off
+/// (`Thu 24 Dec 2026 — holiday (daily)`).
+pub fn upcoming(markup: &dyn Markup, date: NaiveDate, workspace_holiday: Option<&str>, standups: &[&str]) -> String {
+    match workspace_holiday {
+        Some(name) => format!("• {} — {}", day(date), preview_word(markup, name)),
+        None => {
+            let standups: Vec<String> = standups.iter().map(|s| markup.literal(s)).collect();
+            format!("• {} — holiday ({})", day(date), standups.join(", "))
+        }
+    }
+}
+
 /// `/async holidays list`: the holidays to come (lines already rendered) and the feed, if any.
 pub fn list(lines: &[String], total: usize, calendar: Option<&str>) -> String {
     let mut text = if lines.is_empty() {

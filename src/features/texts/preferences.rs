@@ -77,8 +77,13 @@ pub fn who_line(markup: &dyn Markup, member: &Member, now: DateTime<Utc>, next_s
     format!("{name} — {} local ({}), {status}", local.format("%a %H:%M"), member.availability.tz.name())
 }
 
-/// `/async me`.
-pub fn me(member: &Member, standups: &[String], next_start: Option<(DateTime<Utc>, String)>) -> String {
+/// `/async me`, with the days off to come (lines of [`crate::features::texts::holidays::upcoming`]).
+pub fn me(
+    member: &Member,
+    standups: &[String],
+    next_start: Option<(DateTime<Utc>, String)>,
+    holidays: &[String],
+) -> String {
     let a = &member.availability;
     let zone = if member.tz_is_default {
         format!("{} (the workspace default — set yours with `/async tz <zone>`)", a.tz.name())
@@ -100,6 +105,9 @@ pub fn me(member: &Member, standups: &[String], next_start: Option<(DateTime<Utc
     ];
     if let Some((_, rendered)) = next_start {
         lines.push(format!("Next working period starts {rendered}"));
+    }
+    if !holidays.is_empty() {
+        lines.push(format!("Holidays ahead:\n{}", holidays.join("\n")));
     }
     lines.join("\n")
 }
