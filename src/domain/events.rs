@@ -110,6 +110,15 @@ pub enum InboundEvent {
         /// Whether the platform makes them an admin (Slack admin or owner, Discord Manage Server).
         is_admin: bool,
     },
+    /// The platform says what some role grants changed (a Discord role's permissions edited or the
+    /// role deleted): every known member of the workspace may have gained or lost admin rights,
+    /// so their profiles are read again.
+    RolesChanged {
+        /// Platform id of the workspace.
+        workspace: String,
+        /// The platform's id of the event, for de-duplication.
+        id: String,
+    },
     /// A DM the delivery workers can never deliver (DMs closed, account deactivated). They
     /// record it here so the consumer decides what it means for the member.
     DmUndeliverable {
@@ -132,6 +141,7 @@ impl InboundEvent {
             InboundEvent::FormRequest(f) => &f.workspace,
             InboundEvent::HomeOpened { workspace, .. }
             | InboundEvent::ProfileChanged { workspace, .. }
+            | InboundEvent::RolesChanged { workspace, .. }
             | InboundEvent::DmUndeliverable { workspace, .. } => workspace,
         }
     }
@@ -152,6 +162,7 @@ impl InboundEvent {
             InboundEvent::FormRequest(f) => format!("form:{}", f.id),
             InboundEvent::HomeOpened { id, .. } => format!("home:{id}"),
             InboundEvent::ProfileChanged { id, .. } => format!("profile:{id}"),
+            InboundEvent::RolesChanged { id, .. } => format!("roles:{id}"),
             InboundEvent::DmUndeliverable { id, .. } => format!("undeliverable:{id}"),
         }
     }
