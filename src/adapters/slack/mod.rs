@@ -18,6 +18,7 @@
 pub mod blocks;
 pub mod convert;
 pub mod events;
+pub mod files;
 pub mod failures;
 pub mod intake;
 pub mod interactions;
