@@ -19,7 +19,7 @@
 
 mod conversations;
 pub mod faults;
-pub mod files;
+mod files;
 mod response_url;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -39,7 +39,7 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use unhurried::ports::Clock;
 
-pub use self::conversations::{Posted, PostedFile};
+pub use self::conversations::Posted;
 pub use self::faults::Fault;
 use self::faults::{Connection, FaultyListener};
 

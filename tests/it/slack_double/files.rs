@@ -104,7 +104,7 @@ fn files_param(value: &Value) -> Option<Vec<Value>> {
 }
 
 /// `files.getUploadURLExternal`: a new file id and its upload URL.
-pub fn get_upload_url(shared: &Shared, params: &Map<String, Value>) -> Value {
+pub(super) fn get_upload_url(shared: &Shared, params: &Map<String, Value>) -> Value {
     let name = params.get("filename").and_then(Value::as_str).unwrap_or_default().to_owned();
     let length = match params.get("length") {
         Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
@@ -119,7 +119,7 @@ pub fn get_upload_url(shared: &Shared, params: &Map<String, Value>) -> Value {
 }
 
 /// The POST of a file's bytes to its upload URL.
-pub async fn receive(
+pub(super) async fn receive(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -160,7 +160,7 @@ pub async fn receive(
 
 /// `files.completeUploadExternal`: each file must have been uploaded whole; shared in
 /// `channel_id` as one message with the comment as its text.
-pub fn complete(shared: &Shared, params: &Map<String, Value>) -> Value {
+pub(super) fn complete(shared: &Shared, params: &Map<String, Value>) -> Value {
     let wanted = params.get("files").and_then(files_param).unwrap_or_default();
     let mut files = Vec::new();
     {
