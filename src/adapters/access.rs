@@ -9,8 +9,8 @@ use crate::adapters::stored::instant;
 use crate::domain::calendar::Weekdays;
 use crate::domain::events::InboundEvent;
 use crate::ports::access::{
-    AnswerData, DateRange, DecisionData, EventData, MemberData, MembershipData, MessageCount, NoticeData,
-    PingData, ProfileData, QuestionAsked, QuestionToThem, RunData, ScheduledData,
+    AnswerData, DateRange, DecisionData, EventData, MemberData, MembershipData, MessageCount, NoticeData, PingData,
+    ProfileData, QuestionAsked, QuestionToThem, RunData, ScheduledData,
 };
 
 /// The member's row with their workspace.
@@ -183,7 +183,12 @@ pub(crate) fn build(rows: Rows) -> anyhow::Result<MemberData> {
     let standups = rows
         .standups
         .into_iter()
-        .map(|s| MembershipData { questions: questions(&s.questions), standup: s.standup, channel: s.channel, paused: s.paused })
+        .map(|s| MembershipData {
+            questions: questions(&s.questions),
+            standup: s.standup,
+            channel: s.channel,
+            paused: s.paused,
+        })
         .collect();
     let mut runs = Vec::with_capacity(rows.runs.len());
     for run in rows.runs {
@@ -248,7 +253,13 @@ pub(crate) fn build(rows: Rows) -> anyhow::Result<MemberData> {
     for q in rows.questions {
         let (asked_at, answered_at) = (instant(q.asked_at)?, maybe(q.answered_at)?);
         if q.theirs {
-            questions_asked.push(QuestionAsked { channel: q.channel, message: q.message, text: q.text, asked_at, answered_at });
+            questions_asked.push(QuestionAsked {
+                channel: q.channel,
+                message: q.message,
+                text: q.text,
+                asked_at,
+                answered_at,
+            });
         } else {
             questions_to_them.push(QuestionToThem { channel: q.channel, message: q.message, asked_at, answered_at });
         }

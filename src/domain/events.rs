@@ -399,7 +399,8 @@ mod tests {
 
     #[test]
     fn a_tagged_file_name_carries_the_outbox_id_before_its_extension() {
-        let named = |filename: &str| Attachment { filename: filename.into(), content_type: String::new(), text: String::new() };
+        let named =
+            |filename: &str| Attachment { filename: filename.into(), content_type: String::new(), text: String::new() };
         assert_eq!(named("unhurried-export.json").tagged_name(42), "unhurried-export-42.json");
         assert_eq!(named("data").tagged_name(7), "data-7");
         assert_eq!(named(".json").tagged_name(7), ".json-7");

@@ -98,11 +98,15 @@ pub fn parse_multipart(content_type: &str, body: &[u8]) -> Option<(Value, Vec<Fi
         let head = std::str::from_utf8(&section[..split]).ok()?;
         let content = section[split + 4..].strip_suffix(b"\r\n")?;
         let header = |name: &str| {
-            head.lines().find_map(|l| l.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()))
+            head.lines()
+                .find_map(|l| l.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()))
         };
         let disposition = header("content-disposition")?;
         let param = |key: &str| {
-            disposition.split(';').map(str::trim).find_map(|p| p.strip_prefix(&format!("{key}=")).map(|v| v.trim_matches('"').to_owned()))
+            disposition
+                .split(';')
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix(&format!("{key}=")).map(|v| v.trim_matches('"').to_owned()))
         };
         let field = param("name")?;
         if field == "payload_json" {
@@ -411,7 +415,8 @@ fn create_message(shared: &Shared, channel: &str, body: &Value, files: &[FilePar
     }
     let mut attachments = Vec::new();
     for file in files {
-        let Some(n) = file.field.strip_prefix("files[").and_then(|f| f.strip_suffix(']')).and_then(|n| n.parse::<u64>().ok())
+        let Some(n) =
+            file.field.strip_prefix("files[").and_then(|f| f.strip_suffix(']')).and_then(|n| n.parse::<u64>().ok())
         else {
             return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (files)");
         };

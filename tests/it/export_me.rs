@@ -37,14 +37,21 @@ async fn export_me_sends_her_data_as_a_json_file_by_dm_and_nothing_of_bob() {
     assert_eq!(sent.len(), 2, "{sent:#?}");
     let reply = sent.iter().find(|e| e.kind == "ephemeral").expect("a private reply");
     assert_eq!(reply.to.as_deref(), Some(ALICE));
-    assert!(reply.text.starts_with("Sent you a DM with your data as a file (unhurried-export.json, "), "{}", reply.text);
+    assert!(
+        reply.text.starts_with("Sent you a DM with your data as a file (unhurried-export.json, "),
+        "{}",
+        reply.text
+    );
     assert!(reply.file.is_none(), "the file goes by DM only");
 
     let dm = sent.iter().find(|e| e.kind == "dm").expect("a DM");
     assert_eq!((dm.to.as_deref(), dm.purpose), (Some(ALICE), "command_reply"));
     assert!(dm.text.starts_with("Here is everything unhurried stores about you"), "{}", dm.text);
     let file = dm.file.as_ref().expect("the file");
-    assert_eq!((file.name.as_str(), file.first_line.as_str(), file.bytes), ("unhurried-export.json", "{", file.text.len()));
+    assert_eq!(
+        (file.name.as_str(), file.first_line.as_str(), file.bytes),
+        ("unhurried-export.json", "{", file.text.len())
+    );
     let json: serde_json::Value = serde_json::from_str(&file.text).unwrap();
     assert_eq!(json["format"], 1);
     assert_eq!(json["exported_at"], "2026-03-30T09:00:00Z");

@@ -192,7 +192,9 @@ async fn on_discord_the_file_goes_by_dm_as_one_multipart_create_with_its_nonce()
     }
     seed_standup(&h.bot, workspace, &spec(&["111", "222"], "UTC", None)).await.unwrap();
     h.advance("2026-03-30T09:31:00Z").await;
-    for (user, words) in [("111", ["ana wrote the parser", "ana tests it", "none"]), ("222", ["ben hid the walrus", "ben naps", "none"])] {
+    for (user, words) in
+        [("111", ["ana wrote the parser", "ana tests it", "none"]), ("222", ["ben hid the walrus", "ben naps", "none"])]
+    {
         let submission = StandupSubmission {
             workspace: GUILD.into(),
             id: format!("sub-{user}"),

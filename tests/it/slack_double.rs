@@ -496,8 +496,14 @@ fn answer(shared: &Shared, method: &str, params: &Map<String, Value>) -> Value {
             if let Some(metadata) = &metadata {
                 message["metadata"] = metadata.clone();
             }
-            let posted =
-                Posted { channel: channel.clone(), ts: ts.clone(), thread_ts, text: param("text"), metadata, files: Vec::new() };
+            let posted = Posted {
+                channel: channel.clone(),
+                ts: ts.clone(),
+                thread_ts,
+                text: param("text"),
+                metadata,
+                files: Vec::new(),
+            };
             shared.posted.lock().unwrap().push(posted);
             json!({"ok": true, "channel": channel, "ts": ts, "message": message})
         }

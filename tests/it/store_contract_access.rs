@@ -61,14 +61,14 @@ async fn two_members_side_by_side(store: &SharedStore) -> (i64, i64, i64) {
         members: vec![alice, bob],
     };
     let standup_id = store.create_standup(&standup, channel).await.unwrap().unwrap();
-    let words = [(alice, "U1", ["alice shipped the importer", "alice reviews PRs", "none"]), (bob, "U2", [
-        "bob fixed the flaky test",
-        "bob pairs with carol",
-        "bob waits for the API keys",
-    ])];
+    let words = [
+        (alice, "U1", ["alice shipped the importer", "alice reviews PRs", "none"]),
+        (bob, "U2", ["bob fixed the flaky test", "bob pairs with carol", "bob waits for the API keys"]),
+    ];
     for (member, user, answers) in words {
         let key = RunKey { standup_id, member_id: member, local_date: date("2026-03-30") };
-        let prompt = OutgoingMessage::new(Destination::Dm { user: user.into() }, Purpose::StandupPrompt, "Time for daily");
+        let prompt =
+            OutgoingMessage::new(Destination::Dm { user: user.into() }, Purpose::StandupPrompt, "Time for daily");
         store.prompt_run(&key, "Europe/Berlin", workspace, &prompt, at("2026-03-30T07:30:00Z")).await.unwrap();
         let run = store.run(&key).await.unwrap().unwrap().id;
         for (index, text) in answers.iter().enumerate() {
@@ -95,7 +95,9 @@ async fn two_members_side_by_side(store: &SharedStore) -> (i64, i64, i64) {
         };
         store.record_nudge(&ping).await.unwrap();
     }
-    for (asker, asked, text) in [(alice, bob, "where are the deploy keys kept?"), (bob, alice, "alice, is the importer idempotent?")] {
+    for (asker, asked, text) in
+        [(alice, bob, "where are the deploy keys kept?"), (bob, alice, "alice, is the importer idempotent?")]
+    {
         let question = NewQuestion {
             workspace_id: workspace,
             channel: "C1".into(),
@@ -109,8 +111,8 @@ async fn two_members_side_by_side(store: &SharedStore) -> (i64, i64, i64) {
     }
     store.record_offhours_mention(workspace, alice, at("2026-03-30T20:00:00Z")).await.unwrap();
     store.claim_offhours_notice(bob, alice, "2026-03-30", at("2026-03-30T20:00:00Z")).await.unwrap();
-    let events = [("U1", "1.1", "alice says the build is green"), ("U2", "1.2", "bob says hi <@U1> got a sec?")]
-        .map(|(user, id, text)| NewDelivery {
+    let events = [("U1", "1.1", "alice says the build is green"), ("U2", "1.2", "bob says hi <@U1> got a sec?")].map(
+        |(user, id, text)| NewDelivery {
             platform: Platform::Slack,
             event: InboundEvent::Message(ChatMessage {
                 workspace: "T1".into(),
@@ -121,7 +123,8 @@ async fn two_members_side_by_side(store: &SharedStore) -> (i64, i64, i64) {
                 thread: None,
                 is_dm: false,
             }),
-        });
+        },
+    );
     store.record_deliveries(&events, at("2026-03-30T13:00:00Z")).await.unwrap();
     let command = NewDelivery {
         platform: Platform::Slack,

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use serenity::all::{
-    AutoArchiveDuration, ChannelId, CreateAllowedMentions, CreateAttachment, CreateMessage, CreateThread, EditMessage, GuildId,
-    MessageId, Permissions, RoleId, UserId,
+    AutoArchiveDuration, ChannelId, CreateAllowedMentions, CreateAttachment, CreateMessage, CreateThread, EditMessage,
+    GuildId, MessageId, Permissions, RoleId, UserId,
 };
 use serenity::builder::{Builder as _, CreateInteractionResponseFollowup, EditInteractionResponse};
 use serenity::cache::Cache;
@@ -124,7 +124,12 @@ impl DiscordPlatform {
 
     /// Creates `builder` (made by [`create_message`] from `message`) in `channel`, with the
     /// message's file if it has one.
-    async fn post(&self, channel: ChannelId, builder: CreateMessage, message: &OutgoingMessage) -> Result<String, SendError> {
+    async fn post(
+        &self,
+        channel: ChannelId,
+        builder: CreateMessage,
+        message: &OutgoingMessage,
+    ) -> Result<String, SendError> {
         self.creator.create(channel, &builder, message.attachment.as_ref().map(upload)).await
     }
 
@@ -245,8 +250,12 @@ impl ChatPlatform for DiscordPlatform {
     async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
         // Discord would refuse it (serenity before sending): never worth a retry.
         check_length(&message.text)?;
-        if message.attachment.is_some() && matches!(message.to, Destination::Ephemeral { .. } | Destination::Update { .. }) {
-            return Err(SendError::Refused("files are sent only as new messages, never privately or as an edit".into()));
+        if message.attachment.is_some()
+            && matches!(message.to, Destination::Ephemeral { .. } | Destination::Update { .. })
+        {
+            return Err(SendError::Refused(
+                "files are sent only as new messages, never privately or as an edit".into(),
+            ));
         }
         match &message.to {
             Destination::Dm { user } => {

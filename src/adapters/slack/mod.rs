@@ -18,8 +18,8 @@
 pub mod blocks;
 pub mod convert;
 pub mod events;
-pub mod files;
 pub mod failures;
+pub mod files;
 pub mod intake;
 pub mod interactions;
 pub mod payload;

@@ -229,14 +229,21 @@ impl SlackPlatform {
 
     /// A message with a file: shared in the conversation (a DM's `D…` one, opened if needed),
     /// paced like a post. Slack has no private or edited file messages: those are refused.
-    async fn share_file(&self, tag: OutboxTag, message: &OutgoingMessage, file: &Attachment) -> Result<String, SendError> {
+    async fn share_file(
+        &self,
+        tag: OutboxTag,
+        message: &OutgoingMessage,
+        file: &Attachment,
+    ) -> Result<String, SendError> {
         let session = self.client.open_session(&self.token);
         let (channel, thread) = match &message.to {
             Destination::Dm { user } => (self.dm_channels.of(&session, user).await?, None),
             Destination::Post { channel } => (channel.clone(), None),
             Destination::ThreadReply { channel, thread } => (channel.clone(), Some(thread.as_str())),
             Destination::Ephemeral { .. } | Destination::Update { .. } => {
-                return Err(SendError::Refused("Slack sends files only as new messages, never privately or as an edit".into()));
+                return Err(SendError::Refused(
+                    "Slack sends files only as new messages, never privately or as an edit".into(),
+                ));
             }
         };
         self.wait_for_channel(&channel).await;

@@ -134,7 +134,14 @@ mod tests {
 
     #[test]
     fn missing_scopes_are_named_in_the_order_the_bot_lists_them() {
-        let r = report(Some(&["chat:write", "commands", "channels:history", "groups:history", "app_mentions:read", "files:write"]));
+        let r = report(Some(&[
+            "chat:write",
+            "commands",
+            "channels:history",
+            "groups:history",
+            "app_mentions:read",
+            "files:write",
+        ]));
         assert_eq!(r.missing(), Some(vec!["im:history", "im:write", "users:read"]));
         assert!(!r.is_complete());
         assert!(r.to_string().contains("missing scopes: im:history, im:write, users:read"), "{r}");

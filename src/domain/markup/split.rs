@@ -45,7 +45,14 @@ pub fn split_for(platform: Platform, message: OutgoingMessage) -> Vec<OutgoingMe
             let actions = if index == last { message.actions.clone() } else { Vec::new() };
             // A file is never cut: it goes whole with the last piece, like the buttons.
             let attachment = if index == last { message.attachment.clone() } else { None };
-            OutgoingMessage { to, purpose: message.purpose, text, mentions: message.mentions.clone(), actions, attachment }
+            OutgoingMessage {
+                to,
+                purpose: message.purpose,
+                text,
+                mentions: message.mentions.clone(),
+                actions,
+                attachment,
+            }
         })
         .collect()
 }

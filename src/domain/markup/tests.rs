@@ -361,7 +361,8 @@ fn a_file_is_never_cut_and_goes_whole_with_the_last_piece() {
     let long = (0..8).map(|n| format!("paragraph {n}\n{}", "word ".repeat(80))).collect::<Vec<_>>().join("\n\n");
     let pieces = split_for(
         Platform::Discord,
-        OutgoingMessage::new(Destination::Dm { user: "1".into() }, Purpose::CommandReply, long).with_attachment(file.clone()),
+        OutgoingMessage::new(Destination::Dm { user: "1".into() }, Purpose::CommandReply, long)
+            .with_attachment(file.clone()),
     );
     assert!(pieces.len() > 1);
     let with_file: Vec<usize> = (0..pieces.len()).filter(|&i| pieces[i].attachment.is_some()).collect();

@@ -46,7 +46,11 @@ pub enum ExportError {
 }
 
 /// The export of `data` made at `now` as a JSON file, if it is at most `limit` bytes.
-pub fn export_file(data: &MemberData, now: DateTime<Utc>, limit: usize) -> anyhow::Result<Result<Attachment, ExportError>> {
+pub fn export_file(
+    data: &MemberData,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> anyhow::Result<Result<Attachment, ExportError>> {
     let file = ExportFile { about: ABOUT, format: FORMAT, exported_at: now, data };
     let mut text = serde_json::to_string_pretty(&file)?;
     text.push('\n');

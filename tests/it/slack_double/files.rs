@@ -71,7 +71,8 @@ pub fn violations(call: &ApiCall) -> Option<Vec<String>> {
         let fine = match name.as_str() {
             "length" => value.as_u64().is_some() || value.as_str().is_some_and(|t| t.parse::<u64>().is_ok()),
             "files" => files_param(value).is_some_and(|files| {
-                !files.is_empty() && files.iter().all(|f| f["id"].is_string() && (f["title"].is_null() || f["title"].is_string()))
+                !files.is_empty()
+                    && files.iter().all(|f| f["id"].is_string() && (f["title"].is_null() || f["title"].is_string()))
             }),
             _ => value.is_string(),
         };
@@ -222,14 +223,23 @@ mod checker {
         assert!(found(&nameless).contains("lacks required parameter filename"));
         let sizeless = call("files.getUploadURLExternal", "GET", "", json!({"filename": "a", "length": "twelve"}));
         assert!(found(&sizeless).contains("parameter length"));
-        let channels_as_list =
-            call("files.completeUploadExternal", "POST", "application/json", json!({"files": [{"id": "F1"}], "channel": "D1"}));
+        let channels_as_list = call(
+            "files.completeUploadExternal",
+            "POST",
+            "application/json",
+            json!({"files": [{"id": "F1"}], "channel": "D1"}),
+        );
         assert!(found(&channels_as_list).contains("undeclared parameter channel"));
-        let no_ids = call("files.completeUploadExternal", "POST", "application/json", json!({"files": [{"title": "a"}]}));
+        let no_ids =
+            call("files.completeUploadExternal", "POST", "application/json", json!({"files": [{"title": "a"}]}));
         assert!(found(&no_ids).contains("parameter files"));
         let mut anonymous = get.clone();
         anonymous.bearer = None;
         assert!(found(&anonymous).contains("no bot token"));
-        assert_eq!(violations(&call("chat.postMessage", "POST", "application/json", json!({}))), None, "not these methods");
+        assert_eq!(
+            violations(&call("chat.postMessage", "POST", "application/json", json!({}))),
+            None,
+            "not these methods"
+        );
     }
 }
