@@ -155,42 +155,6 @@ fn threaded_replies(double: &SlackDouble, channel: &str, ts: &str) -> usize {
     posts.iter().filter(|c| c.params["channel"] == channel && c.params["thread_ts"] == ts).count()
 }
 
-/// A thread's name and nice value, from its `/proc/.../stat` line (the name may hold spaces).
-#[cfg(target_os = "linux")]
-fn name_and_nice(stat_path: &std::path::Path) -> (String, i64) {
-    let stat = std::fs::read_to_string(stat_path).unwrap();
-    let (open, close) = (stat.find('(').unwrap(), stat.rfind(')').unwrap());
-    // After the name: state is field 3, nice field 19.
-    let nice = stat[close + 1..].split_whitespace().nth(16).unwrap().parse().unwrap();
-    (stat[open + 1..close].to_owned(), nice)
-}
-
-#[cfg(target_os = "linux")]
-#[tokio::test]
-async fn serve_runs_the_consumer_at_the_lowest_cpu_priority_and_intake_at_the_usual_one() {
-    let double = SlackDouble::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let served = Served::start(for_serve(&double, &dir.path().join("db"))).await;
-    let pid = served.child.id().unwrap();
-    let (_, ours) = name_and_nice(std::path::Path::new("/proc/self/stat"));
-    let threads: Vec<(u32, String, i64)> = std::fs::read_dir(format!("/proc/{pid}/task"))
-        .unwrap()
-        .map(|task| {
-            let task = task.unwrap();
-            let (name, nice) = name_and_nice(&task.path().join("stat"));
-            (task.file_name().to_str().unwrap().parse().unwrap(), name, nice)
-        })
-        .collect();
-    let logs = served.stop().await;
-    // The main thread runs the consumer; tokio's workers run the HTTP routes and the inbox writer.
-    let main = threads.iter().find(|(tid, ..)| *tid == pid).unwrap();
-    assert_eq!(main.2, 19, "the consumer's thread: {threads:?}\n{logs}");
-    let workers: Vec<i64> =
-        threads.iter().filter(|(_, name, _)| name == "tokio-rt-worker").map(|(.., nice)| *nice).collect();
-    assert!(!workers.is_empty(), "{threads:?}");
-    assert!(workers.iter().all(|nice| *nice == ours), "intake keeps the test's own priority {ours}: {threads:?}");
-}
-
 #[tokio::test]
 async fn serve_over_http_verifies_every_request_and_turns_a_retried_ping_into_one_threaded_reply() {
     let double = SlackDouble::start().await;
