@@ -83,7 +83,6 @@ async fn serve_inner(
         // opened, so a production database whose tokens are missing by mistake is untouched.
         return crate::playground::serve(settings, playground, shutdown_signal()).await;
     }
-    consumer_yields_to_intake();
     let (database, _instance) = Database::open_for_serve(&settings.database).await?;
     let store = database.store();
     let enabled = enabled_platforms(&secrets);
@@ -275,25 +274,6 @@ async fn finish_within(
         ),
     }
     Ok(())
-}
-
-/// The consumer's thread priority: the lowest (nice 19).
-#[cfg(target_os = "linux")]
-const CONSUMER_NICE: i32 = 19;
-
-/// Gives the thread `serve` runs on the lowest CPU priority, so that when the CPU is busy, intake
-/// comes before the consumer. That thread is the consumer's (the main thread, which blocks on
-/// `serve`); tokio's worker threads, started before, keep the normal priority and run intake — the
-/// HTTP routes, the sockets, the inbox writer — whose every delivery is a platform waiting for its
-/// ack (Slack gives 3 s, then retries). The consumer is not waited on by anyone: what it has not
-/// handled yet is on disk, and it catches up as soon as intake leaves it the CPU. With a core to
-/// spare nothing changes. Threads started from here on (the pool's first SQLite connection)
-/// inherit the priority. Linux only: elsewhere `setpriority` would lower the whole process.
-fn consumer_yields_to_intake() {
-    #[cfg(target_os = "linux")]
-    if let Err(error) = rustix::process::setpriority_process(None, CONSUMER_NICE) {
-        tracing::warn!(%error, "could not lower the consumer's CPU priority; intake and consumer share the CPU evenly");
-    }
 }
 
 /// The one consumer: inbox rows as they are recorded, due jobs every tick, one at a time, so an
