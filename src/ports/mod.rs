@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod participation;
 pub mod records;
 pub mod retention;
+pub mod shards;
 pub mod standups;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub use records::{
     NudgeState, NudgeStore, OpenQuestion, QuestionStore, StatsCounts,
 };
 pub use retention::{Expired, RetentionStore};
+pub use shards::ShardStore;
 pub use standups::{AnswerRecord, DigestRecord, NewDigest, RunKey, RunRecord, RunState, StandupRecord, StandupStore};
 
 /// Where the bot reads the current instant. The system clock in production, a manual clock in
@@ -90,6 +92,7 @@ pub trait Store:
     + RetentionStore
     + ParticipationStore
     + HistoryStore
+    + ShardStore
     + Send
     + Sync
 {
