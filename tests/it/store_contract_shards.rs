@@ -3,7 +3,6 @@
 //! shard count changes, and the count of live workers that sets each one's fair share.
 
 use chrono::{DateTime, Duration, Utc};
-use unhurried::ports::ShardStore as _;
 
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
