@@ -163,16 +163,9 @@ async fn serve_inner(
             Some(worker) => discord::Sharding::Leased { worker: worker.to_owned() },
             None => discord::Sharding::All,
         };
-        let (platform, connection) = discord::connect(
-            token,
-            &settings,
-            store.clone(),
-            clock.clone(),
-            inbox.clone(),
-            metrics.clone(),
-            sharding,
-        )
-        .await?;
+        let (platform, connection) =
+            discord::connect(token, &settings, store.clone(), clock.clone(), inbox.clone(), metrics.clone(), sharding)
+                .await?;
         if let Some(key) = interactions_key {
             discord_routes = Some(connection.interactions_routes(key));
             tracing::info!("Discord HTTP interactions: POST /discord/interactions");

@@ -45,11 +45,12 @@ fn discord_serve(double: &DiscordDouble, database_url: &str) -> tokio::process::
     command
 }
 
-/// A ping (`hi <@222>`) by member 111 in `guild`'s `channel`.
-fn ping(id: &str, guild: &str, channel: &str) -> Value {
+/// A ping (`hi <@222>`) by `author` in `guild`'s `channel` (one sender is nudged once per
+/// `nudge.cooldown`, so each ping here has a sender of its own).
+fn ping(id: &str, guild: &str, channel: &str, author: &str) -> Value {
     json!({
         "id": id, "channel_id": channel, "guild_id": guild, "content": "hi <@222>",
-        "author": {"id": "111", "username": "user111", "discriminator": "0", "avatar": null},
+        "author": {"id": author, "username": format!("user{author}"), "discriminator": "0", "avatar": null},
         "timestamp": "2026-03-30T08:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
         "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
         "pinned": false, "type": 0
@@ -123,7 +124,7 @@ async fn two_replicas_split_two_shards_and_the_survivor_takes_over_a_killed_ones
     // A ping in a guild of each shard reaches the replica holding it: one nudge each.
     for shard in 0..2 {
         let (guild, channel) = place(shard);
-        dispatch_in_guild(&double, ping(&format!("700{shard}"), guild, channel)).await;
+        dispatch_in_guild(&double, ping(&format!("700{shard}"), guild, channel, &format!("11{shard}"))).await;
     }
     for shard in 0..2 {
         let (_, channel) = place(shard);
@@ -147,7 +148,7 @@ async fn two_replicas_split_two_shards_and_the_survivor_takes_over_a_killed_ones
 
     // A ping in a guild of the taken-over shard is handled, once.
     let (guild, channel) = place(victim_shard);
-    dispatch_in_guild(&double, ping("7100", guild, channel)).await;
+    dispatch_in_guild(&double, ping("7100", guild, channel, "120")).await;
     poll("the nudge on the taken-over shard", Duration::from_secs(30), async || {
         nudges_on(&double, channel, "7100") == 1
     })
@@ -213,7 +214,7 @@ async fn on_sqlite_one_process_opens_every_shard_discord_recommends() {
     .await;
     for shard in 0..2 {
         let (guild, channel) = place(shard);
-        dispatch_in_guild(&double, ping(&format!("800{shard}"), guild, channel)).await;
+        dispatch_in_guild(&double, ping(&format!("800{shard}"), guild, channel, &format!("13{shard}"))).await;
     }
     for shard in 0..2 {
         let (_, channel) = place(shard);

@@ -280,7 +280,9 @@ impl Keeper {
     /// One store call, bounded by the heartbeat: a store that hangs must not keep a session
     /// past its lease.
     async fn bounded<T>(&self, call: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
-        tokio::time::timeout(self.every, call).await.map_err(|_| anyhow::anyhow!("the database did not answer in time"))?
+        tokio::time::timeout(self.every, call)
+            .await
+            .map_err(|_| anyhow::anyhow!("the database did not answer in time"))?
     }
 
     /// Renew, stop what was lost, give up what is beyond the fair share, claim up to it.
@@ -299,7 +301,11 @@ impl Keeper {
                     .map(|(shard, _)| *shard)
                     .collect();
                 for shard in ending {
-                    tracing::warn!(shard, total = self.total, "Discord shard lease could not be renewed; its session stops");
+                    tracing::warn!(
+                        shard,
+                        total = self.total,
+                        "Discord shard lease could not be renewed; its session stops"
+                    );
                     if let Some(session) = sessions.remove(&shard) {
                         self.kit.stop(shard, session).await;
                     }
@@ -336,8 +342,9 @@ impl Keeper {
             }
             self.bounded(self.store.release_shards(&self.worker, &extra)).await?;
         } else if running < share {
-            let claimed =
-                self.bounded(self.store.claim_shards(&self.worker, self.total, now, self.lease, share - running)).await?;
+            let claimed = self
+                .bounded(self.store.claim_shards(&self.worker, self.total, now, self.lease, share - running))
+                .await?;
             for shard in claimed {
                 self.start(&mut sessions, shard, until).await;
             }
