@@ -154,6 +154,8 @@ pub struct Gateway {
     /// Set once the first assignment round is done (before it, `/readyz` waits).
     assigned: Arc<AtomicBool>,
     stop: watch::Sender<bool>,
+    /// Set at shutdown: from then on `/readyz` says the gateway is closed.
+    closed: AtomicBool,
     keeper: std::sync::Mutex<Option<JoinHandle<()>>>,
     kit: Arc<SessionKit>,
     sharding: Sharding,
@@ -197,12 +199,25 @@ impl Gateway {
                 Some(tokio::spawn(keeper.run(stopped)))
             }
         };
-        Ok(Gateway { sessions, total, assigned, stop, keeper: std::sync::Mutex::new(keeper), kit, sharding, store })
+        Ok(Gateway {
+            sessions,
+            total,
+            assigned,
+            stop,
+            closed: AtomicBool::new(false),
+            keeper: std::sync::Mutex::new(keeper),
+            kit,
+            sharding,
+            store,
+        })
     }
 
     /// For `/readyz`: `Ok` once the first assignment is done and every session held is connected
     /// (a process that holds no shard — others hold them all — is ready).
     pub async fn check(&self) -> Result<(), String> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err("the gateway sessions are closed".to_owned());
+        }
         if !self.assigned.load(Ordering::SeqCst) {
             return Err("no gateway session yet".to_owned());
         }
@@ -228,6 +243,7 @@ impl Gateway {
 
     /// Stops assigning, closes every session and releases this process's leases.
     pub async fn shutdown(&self) {
+        self.closed.store(true, Ordering::SeqCst);
         let _ = self.stop.send(true);
         let keeper = self.keeper.lock().expect("keeper lock").take();
         if let Some(keeper) = keeper
