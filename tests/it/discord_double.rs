@@ -64,6 +64,9 @@ enum Command {
     Reconnect,
 }
 
+/// An identified session of a shard: its connection, the shard count, where its events go.
+type ShardRoute = (u64, u64, mpsc::UnboundedSender<Command>);
+
 #[derive(Default)]
 struct Shared {
     requests: Mutex<Vec<Recorded>>,
@@ -87,7 +90,7 @@ struct Shared {
     gateway_url: Mutex<String>,
     commands: tokio::sync::Mutex<Option<mpsc::UnboundedReceiver<Command>>>,
     /// The identified session of each shard: (connection, shard count, its commands).
-    shard_sessions: Mutex<HashMap<u64, (u64, u64, mpsc::UnboundedSender<Command>)>>,
+    shard_sessions: Mutex<HashMap<u64, ShardRoute>>,
     /// Identified sessions open now, and the most ever open at once, per shard.
     open_sessions: Mutex<HashMap<u64, usize>>,
     most_open_sessions: Mutex<HashMap<u64, usize>>,
