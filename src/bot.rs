@@ -308,6 +308,7 @@ async fn dispatch(ctx: &Context, event: InboundEvent) -> anyhow::Result<()> {
             let profile = crate::ports::Profile { name, tz, is_admin, is_bot: false };
             features::profiles::on_changed(ctx, &workspace, &user, &profile).await
         }
+        InboundEvent::RolesChanged { workspace, .. } => features::profiles::on_roles_changed(ctx, &workspace).await,
         InboundEvent::DmUndeliverable { workspace, user, .. } => {
             features::dm_undeliverable(ctx, &workspace, &user).await
         }

@@ -1,6 +1,7 @@
 //! Purpose: an in-process chat platform for `unhurried simulate` and whole-bot tests. It records
-//! every message the bot sends, with the virtual time, as the transcript of SPEC §8, and answers
-//! profile lookups from the scenario's members.
+//! every message the bot sends, with the virtual time, as the transcript of SPEC §8 (a file sent
+//! with a message as its name, size and first line), and answers profile lookups from the
+//! scenario's members.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -39,6 +40,30 @@ pub struct TranscriptEntry {
     /// Buttons under the message.
     #[serde(skip)]
     pub actions: Vec<MessageAction>,
+    /// The file sent with it (`/async export-me`), left out of the transcript when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<TranscriptFile>,
+}
+
+/// A file as the transcript shows it: its name, its size and its first line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TranscriptFile {
+    /// The file's name.
+    pub name: String,
+    /// Its size in bytes.
+    pub bytes: usize,
+    /// Its first line (a JSON file's `{`), enough to see what it is.
+    pub first_line: String,
+    /// Its whole content, for tests to read.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl TranscriptFile {
+    /// How a file is shown beside its message: `📎 name (N bytes)`.
+    pub fn label(&self) -> String {
+        format!("📎 {} ({} bytes)", self.name, self.bytes)
+    }
 }
 
 /// The simulated platform.
@@ -141,6 +166,12 @@ impl ChatPlatform for SimulatedPlatform {
             message_id: message_id.clone(),
             mentions: message.mentions.clone(),
             actions: message.actions.clone(),
+            file: message.attachment.as_ref().map(|file| TranscriptFile {
+                name: file.filename.clone(),
+                bytes: file.len(),
+                first_line: file.text.lines().next().unwrap_or_default().to_owned(),
+                text: file.text.clone(),
+            }),
         });
         self.delivered.lock().expect("delivered lock").insert(tag.id, message_id.clone());
         Ok(message_id)

@@ -110,6 +110,15 @@ pub enum InboundEvent {
         /// Whether the platform makes them an admin (Slack admin or owner, Discord Manage Server).
         is_admin: bool,
     },
+    /// The platform says what some role grants changed (a Discord role's permissions edited or the
+    /// role deleted): every known member of the workspace may have gained or lost admin rights,
+    /// so their profiles are read again.
+    RolesChanged {
+        /// Platform id of the workspace.
+        workspace: String,
+        /// The platform's id of the event, for de-duplication.
+        id: String,
+    },
     /// A DM the delivery workers can never deliver (DMs closed, account deactivated). They
     /// record it here so the consumer decides what it means for the member.
     DmUndeliverable {
@@ -132,6 +141,7 @@ impl InboundEvent {
             InboundEvent::FormRequest(f) => &f.workspace,
             InboundEvent::HomeOpened { workspace, .. }
             | InboundEvent::ProfileChanged { workspace, .. }
+            | InboundEvent::RolesChanged { workspace, .. }
             | InboundEvent::DmUndeliverable { workspace, .. } => workspace,
         }
     }
@@ -152,6 +162,7 @@ impl InboundEvent {
             InboundEvent::FormRequest(f) => format!("form:{}", f.id),
             InboundEvent::HomeOpened { id, .. } => format!("home:{id}"),
             InboundEvent::ProfileChanged { id, .. } => format!("profile:{id}"),
+            InboundEvent::RolesChanged { id, .. } => format!("roles:{id}"),
             InboundEvent::DmUndeliverable { id, .. } => format!("undeliverable:{id}"),
         }
     }
@@ -308,12 +319,55 @@ pub struct OutgoingMessage {
     /// Buttons under the message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<MessageAction>,
+    /// A file sent with the message (`/async export-me`); the text introduces it. Absent from
+    /// messages stored before files existed, which still read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// A text file sent with a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The file's name as the member sees it (`unhurried-export.json`); a platform may add the
+    /// outbox id before the extension to find the file again ([`Attachment::tagged_name`]).
+    pub filename: String,
+    /// Its media type (`application/json`).
+    pub content_type: String,
+    /// Its content.
+    pub text: String,
+}
+
+impl Attachment {
+    /// The file name with `-{id}` before its extension (`unhurried-export-42.json`): unique per
+    /// outbox message, so a platform that cannot tag a file message otherwise finds it by name.
+    pub fn tagged_name(&self, id: i64) -> String {
+        match self.filename.rsplit_once('.') {
+            Some((stem, extension)) if !stem.is_empty() => format!("{stem}-{id}.{extension}"),
+            _ => format!("{}-{id}", self.filename),
+        }
+    }
+
+    /// Its size in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
 }
 
 impl OutgoingMessage {
     /// A message that pings nobody.
     pub fn new(to: Destination, purpose: Purpose, text: impl Into<String>) -> Self {
-        OutgoingMessage { to, purpose, text: text.into(), mentions: Vec::new(), actions: Vec::new() }
+        OutgoingMessage { to, purpose, text: text.into(), mentions: Vec::new(), actions: Vec::new(), attachment: None }
+    }
+
+    /// The same message with a file.
+    pub fn with_attachment(mut self, attachment: Attachment) -> Self {
+        self.attachment = Some(attachment);
+        self
     }
 
     /// The same message with buttons.
@@ -326,5 +380,41 @@ impl OutgoingMessage {
     pub fn pinging(mut self, users: impl IntoIterator<Item = String>) -> Self {
         self.mentions.extend(users);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_stored_before_files_existed_still_reads_and_one_without_a_file_is_stored_as_before() {
+        let stored = r#"{"to":{"kind":"dm","user":"U1"},"purpose":"brief","text":"hi","mentions":[]}"#;
+        let message: OutgoingMessage = serde_json::from_str(stored).unwrap();
+        assert_eq!(message, OutgoingMessage::new(Destination::Dm { user: "U1".into() }, Purpose::Brief, "hi"));
+        assert_eq!(serde_json::to_string(&message).unwrap(), stored, "no attachment key when there is none");
+    }
+
+    #[test]
+    fn a_message_with_a_file_keeps_it_through_storage() {
+        let file = Attachment {
+            filename: "unhurried-export.json".into(),
+            content_type: "application/json".into(),
+            text: "{\"a\": 1}\n".into(),
+        };
+        let message = OutgoingMessage::new(Destination::Dm { user: "U1".into() }, Purpose::CommandReply, "here")
+            .with_attachment(file);
+        let stored = serde_json::to_string(&message).unwrap();
+        assert_eq!(serde_json::from_str::<OutgoingMessage>(&stored).unwrap(), message);
+    }
+
+    #[test]
+    fn a_tagged_file_name_carries_the_outbox_id_before_its_extension() {
+        let named =
+            |filename: &str| Attachment { filename: filename.into(), content_type: String::new(), text: String::new() };
+        assert_eq!(named("unhurried-export.json").tagged_name(42), "unhurried-export-42.json");
+        assert_eq!(named("data").tagged_name(7), "data-7");
+        assert_eq!(named(".json").tagged_name(7), ".json-7");
+        assert_eq!(named("a.b.txt").tagged_name(1), "a.b-1.txt");
     }
 }

@@ -64,6 +64,7 @@ async fn route(bot: &Context, ctx: &CommandContext<'_>, parsed: Command) -> anyh
         Command::Who => preferences::who(bot, ctx).await,
         Command::Brief(on) => preferences::set_brief(bot, ctx, on).await,
         Command::ForgetMe => preferences::forget_me(bot, ctx).await,
+        Command::ExportMe => preferences::export_me::export_me(bot, ctx).await,
         Command::Standup(standup_command) => standup::command(bot, ctx, standup_command).await,
         Command::Digest { action, standup } => digest::command(bot, ctx, action, &standup).await,
         Command::Nudge(mode) => nudge::command(bot, ctx, mode).await,

@@ -1,6 +1,7 @@
 //! Purpose: members' profiles that stay true (issue 11) — the zone, display name and admin flag
 //! the platform reports are read again when the platform says a member changed (Slack
-//! `user_change`, a Discord member update: [`on_changed`]) and otherwise at most once a day, when
+//! `user_change`, a Discord member update: [`on_changed`]; a Discord role's permissions edited:
+//! [`on_roles_changed`]) and otherwise at most once a day, when
 //! the member is seen ([`is_stale`], [`refresh`], called by `Context::member`). A zone the member
 //! set with `/async tz` (source `command`) always wins over the platform's.
 
@@ -73,6 +74,17 @@ pub async fn on_changed(bot: &Context, workspace: &str, user: &str, profile: &Pr
     let workspace_id = bot.workspace_id(workspace).await?;
     let Some(record) = bot.store.find_member(workspace_id, user).await? else { return Ok(()) };
     apply(bot, &record, Some(profile)).await?;
+    Ok(())
+}
+
+/// The platform says what a role grants changed: every known member of the workspace is read
+/// again (a team's worth of profile reads), so admin rights follow the role at once instead of
+/// within a day. A member the platform cannot answer for now keeps their stored profile.
+pub async fn on_roles_changed(bot: &Context, workspace: &str) -> anyhow::Result<()> {
+    let workspace_id = bot.workspace_id(workspace).await?;
+    for record in bot.store.members(workspace_id).await? {
+        refresh(bot, workspace, &record).await?;
+    }
     Ok(())
 }
 

@@ -257,7 +257,12 @@ impl Workspace<'_> {
             }
             let at: DateTime<Utc> = entry.at.parse().unwrap_or(self.now);
             let edit = edits.get(entry.message_id.as_str());
-            let text = edit.map_or(&entry.text, |e| &e.text);
+            let mut text = edit.map_or(&entry.text, |e| &e.text).clone();
+            // A file shows as its name under the text, as the clients show an attachment.
+            if let Some(file) = &entry.file {
+                text.push('\n');
+                text.push_str(&file.label());
+            }
             messages.push((
                 at,
                 (n, 2, 0),
@@ -269,7 +274,7 @@ impl Workspace<'_> {
                     bot: true,
                     at: entry.at.clone(),
                     time: local(at, zone),
-                    html: to_html(text, &reader_at(at)),
+                    html: to_html(&text, &reader_at(at)),
                     private,
                     edited: edit.is_some(),
                     purpose: Some(entry.purpose),

@@ -2,6 +2,7 @@
 //! store and the chat platform. Features hold them as `Arc<dyn …>`; adapters implement them (SQLite today, PostgreSQL
 //! later beside it), so no feature knows which database or clock it runs on.
 
+pub mod access;
 pub mod chat;
 pub mod directory;
 pub mod history;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use access::{AccessStore, MemberData};
 pub use chat::{ChatPlatform, OutboxTag, Profile, SendError};
 pub use directory::{ChannelRecord, DirectoryStore, MemberChanges, MemberRecord};
 pub use history::{HistoryAnswer, HistoryQuery, HistoryStore};
@@ -93,6 +95,7 @@ pub trait Store:
     + ParticipationStore
     + HistoryStore
     + ShardStore
+    + AccessStore
     + Send
     + Sync
 {

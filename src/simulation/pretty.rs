@@ -59,7 +59,11 @@ pub fn render(scenario: &Scenario, transcript: &[TranscriptEntry]) -> String {
             }
             _ => "?".to_owned(),
         };
-        let text = entry.text.replace('\n', " ⏎ ");
+        let mut text = entry.text.replace('\n', " ⏎ ");
+        if let Some(file) = &entry.file {
+            text.push_str(" ⏎ ");
+            text.push_str(&file.label());
+        }
         out.push_str(&format!(
             "{} UTC │ {} {:<18} │ {:<16} │ {:<26} │ {}\n",
             at.format("%a %m-%d %H:%M"),

@@ -56,7 +56,90 @@ pub struct Recorded {
     pub method: String,
     /// Path after `/api/v10`.
     pub path: String,
+    /// The JSON body, or a multipart request's `payload_json`.
     pub body: Value,
+    /// A multipart request's files.
+    pub files: Vec<FilePart>,
+}
+
+/// A file part of a multipart request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilePart {
+    /// The form field (`files[0]`).
+    pub field: String,
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl FilePart {
+    /// The content as text.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.bytes.clone()).expect("a text file")
+    }
+}
+
+/// A `multipart/form-data` body as Discord reads it: the `payload_json` part (the message) and
+/// the file parts; `None` if it is not well formed (no closing boundary, a part without a name,
+/// a file without a filename, or no `payload_json`).
+pub fn parse_multipart(content_type: &str, body: &[u8]) -> Option<(Value, Vec<FilePart>)> {
+    let boundary = content_type.strip_prefix("multipart/form-data")?.split("boundary=").nth(1)?.trim_matches('"');
+    let delimiter = format!("--{boundary}").into_bytes();
+    let mut sections = split_bytes(body, &delimiter);
+    let _preamble = sections.next()?;
+    let (mut payload, mut files, mut closed) = (None, Vec::new(), false);
+    for section in sections {
+        if section.starts_with(b"--") {
+            closed = true;
+            break;
+        }
+        let section = section.strip_prefix(b"\r\n")?;
+        let split = section.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let head = std::str::from_utf8(&section[..split]).ok()?;
+        let content = section[split + 4..].strip_suffix(b"\r\n")?;
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|l| l.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()))
+        };
+        let disposition = header("content-disposition")?;
+        let param = |key: &str| {
+            disposition
+                .split(';')
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix(&format!("{key}=")).map(|v| v.trim_matches('"').to_owned()))
+        };
+        let field = param("name")?;
+        if field == "payload_json" {
+            payload = Some(serde_json::from_slice(content).ok()?);
+        } else {
+            files.push(FilePart {
+                field,
+                filename: param("filename")?,
+                content_type: header("content-type").unwrap_or("application/octet-stream").to_owned(),
+                bytes: content.to_vec(),
+            });
+        }
+    }
+    closed.then_some(())?;
+    Some((payload?, files))
+}
+
+/// The pieces of `bytes` between occurrences of `delimiter`.
+fn split_bytes<'a>(bytes: &'a [u8], delimiter: &'a [u8]) -> impl Iterator<Item = &'a [u8]> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.windows(delimiter.len()).position(|w| w == delimiter) {
+            Some(at) => {
+                rest = Some(&current[at + delimiter.len()..]);
+                Some(&current[..at])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
 }
 
 enum Command {
@@ -438,10 +521,34 @@ fn message_json(shared: &Shared, channel: &str, body: &Value) -> Value {
     })
 }
 
-/// `POST /channels/{channel}/messages`: Discord's length and nonce rules, then the message.
-fn create_message(shared: &Shared, channel: &str, body: &Value) -> Response {
+/// Discord's limit on one file without boosts, in bytes.
+pub const FILE_LIMIT: usize = 10 * 1024 * 1024;
+
+/// `POST /channels/{channel}/messages`: Discord's length, file and nonce rules, then the message.
+/// Files come as `files[n]` parts, each named by the `attachments` entry of id `n`.
+fn create_message(shared: &Shared, channel: &str, body: &Value, files: &[FilePart]) -> Response {
     if body["content"].as_str().is_some_and(|c| c.chars().count() > 2000) {
         return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (content: Must be 2000 or fewer in length.)");
+    }
+    let mut attachments = Vec::new();
+    for file in files {
+        let Some(n) =
+            file.field.strip_prefix("files[").and_then(|f| f.strip_suffix(']')).and_then(|n| n.parse::<u64>().ok())
+        else {
+            return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (files)");
+        };
+        let described = body["attachments"].as_array().into_iter().flatten().any(|a| a["id"].as_u64() == Some(n));
+        if !described {
+            return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (attachments: no entry for a file)");
+        }
+        if file.bytes.len() > FILE_LIMIT {
+            return error(StatusCode::PAYLOAD_TOO_LARGE, 40005, "Request entity too large");
+        }
+        let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
+        attachments.push(json!({"id": id.to_string(), "filename": file.filename, "size": file.bytes.len(),
+            "url": format!("https://cdn.discordapp.com/attachments/{channel}/{id}/{}", file.filename),
+            "proxy_url": format!("https://media.discordapp.net/attachments/{channel}/{id}/{}", file.filename),
+            "content_type": file.content_type}));
     }
     let nonce = match &body["nonce"] {
         Value::String(text) if text.chars().count() <= 25 => Some(text.clone()),
@@ -456,6 +563,7 @@ fn create_message(shared: &Shared, channel: &str, body: &Value) -> Response {
         return ok(first.clone());
     }
     let mut message = message_json(shared, channel, body);
+    message["attachments"] = Value::Array(attachments);
     if let Some(nonce) = &body.get("nonce").filter(|n| !n.is_null()) {
         message["nonce"] = (*nonce).clone();
     }
@@ -495,13 +603,29 @@ fn ok(value: Value) -> Response {
     axum::Json(value).into_response()
 }
 
-async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, body: Bytes) -> Response {
+async fn serve_rest(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().strip_prefix("/api/v10").unwrap_or(uri.path()).to_owned();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let multipart = content_type.starts_with("multipart/form-data");
+    let (body, files) = if multipart {
+        match parse_multipart(content_type, &body) {
+            Some(parsed) => parsed,
+            None => return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (multipart)"),
+        }
+    } else {
+        (serde_json::from_slice(&body).unwrap_or(Value::Null), Vec::new())
+    };
     shared.requests.lock().unwrap().push(Recorded {
         method: method.to_string(),
         path: path.clone(),
         body: body.clone(),
+        files: files.clone(),
     });
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (method.as_str(), segments.as_slice()) {
@@ -553,7 +677,7 @@ async fn serve_rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri,
             if recipient.is_some_and(|user| shared.closed_dms.lock().unwrap().contains(&user)) {
                 return error(StatusCode::FORBIDDEN, 50007, "Cannot send messages to this user");
             }
-            create_message(&shared, channel, &body)
+            create_message(&shared, channel, &body, &files)
         }
         ("PATCH", ["channels", channel, "messages", _]) => ok(message_json(&shared, channel, &body)),
         ("POST", ["channels", channel, "messages", message, "threads"]) => {

@@ -226,6 +226,63 @@ async fn a_discord_role_change_makes_and_unmakes_an_admin_through_the_real_gatew
     h.disconnect().await;
 }
 
+/// GUILD_ROLE_UPDATE as the Discord gateway sends it (with GUILDS).
+fn role_update(role: &str, permissions: u64) -> serde_json::Value {
+    json!({
+        "guild_id": crate::discord_double::GUILD,
+        "role": {
+            "id": role, "name": "ops", "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+            "hoist": false, "icon": null, "unicode_emoji": null,
+            "position": 1, "permissions": permissions.to_string(), "managed": false, "mentionable": false, "flags": 0
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_discord_roles_permissions_edited_or_the_role_deleted_moves_admin_rights_at_once() {
+    use crate::discord_double::GUILD;
+    use crate::discord_gateway::{Harness, message_create};
+    const MANAGE_GUILD: u64 = 1 << 5;
+    const SEND_MESSAGES: u64 = 1 << 11;
+    let mut h = Harness::start(|double| {
+        double.set_role(GUILD, "320", 0);
+        double.give_role(GUILD, "201", "320");
+    })
+    .await;
+    h.double.dispatch("MESSAGE_CREATE", message_create("6001", "201", "the release notes are in the doc"));
+    h.handle_next().await;
+    let now = "2026-03-30T08:00:00Z".parse().unwrap();
+    let workspace_id = h.store.ensure_workspace(Platform::Discord, GUILD, now).await.unwrap();
+    let is_admin = |store: std::sync::Arc<unhurried::adapters::sqlite::SqliteStore>| async move {
+        store.find_member(workspace_id, "201").await.unwrap().expect("met").is_admin
+    };
+    assert!(!is_admin(h.store.clone()).await, "role 320 grants nothing yet");
+
+    // Role 320 is given Manage Server: its member is an admin at once, without a member update.
+    h.double.set_role(GUILD, "320", MANAGE_GUILD);
+    h.double.dispatch("GUILD_ROLE_UPDATE", role_update("320", MANAGE_GUILD));
+    let event = h.handle_next().await;
+    assert!(matches!(event, InboundEvent::RolesChanged { ref workspace, .. } if workspace == GUILD), "{event:?}");
+    assert!(is_admin(h.store.clone()).await, "Manage Server through role 320");
+
+    // Taken away again: no longer an admin.
+    h.double.set_role(GUILD, "320", SEND_MESSAGES);
+    h.double.dispatch("GUILD_ROLE_UPDATE", role_update("320", SEND_MESSAGES));
+    h.handle_next().await;
+    assert!(!is_admin(h.store.clone()).await);
+
+    // Given back, then the role deleted: the rights go with it.
+    h.double.set_role(GUILD, "320", MANAGE_GUILD);
+    h.double.dispatch("GUILD_ROLE_UPDATE", role_update("320", MANAGE_GUILD));
+    h.handle_next().await;
+    assert!(is_admin(h.store.clone()).await);
+    h.double.set_role(GUILD, "320", 0);
+    h.double.dispatch("GUILD_ROLE_DELETE", json!({"guild_id": GUILD, "role_id": "320"}));
+    assert!(matches!(h.handle_next().await, InboundEvent::RolesChanged { .. }));
+    assert!(!is_admin(h.store.clone()).await);
+    h.disconnect().await;
+}
+
 #[test]
 fn the_guild_members_intent_is_asked_for_only_when_the_application_may_have_it() {
     use serenity::all::{ApplicationFlags, GatewayIntents};

@@ -467,6 +467,7 @@ fn a_broken_invariant_is_named_in_the_failure() {
         message_id: "1".into(),
         mentions: Vec::new(),
         actions: Vec::new(),
+        file: None,
     }];
     let panic = std::panic::catch_unwind(|| check_invariants(&path, &scenario, Settings::defaults(), &transcript))
         .expect_err("a raw mass mention breaks a rule");

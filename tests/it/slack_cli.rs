@@ -52,7 +52,10 @@ async fn check_names_the_scopes_the_token_lacks_and_fails() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("bot user unhurried (UBOT)"), "{stdout}");
-    assert!(stdout.contains("missing scopes: groups:history, im:history, im:write, users:read"), "{stdout}");
+    assert!(
+        stdout.contains("missing scopes: files:write, groups:history, im:history, im:write, users:read"),
+        "{stdout}"
+    );
     assert_eq!(double.calls().len(), 1, "one auth.test");
 }
 

@@ -7,7 +7,7 @@
 //! and `conversations.replies`, with their metadata under `include_all_metadata`; it can answer
 //! a call with a 500 or a dropped connection *after* acting on it ([`faults`]), hold the
 //! workspace to a post rate (429 with `Retry-After` beyond it), and serves slash commands'
-//! `response_url`s ([`response_url`]). Its `ts` are read off a clock a test can give it, so
+//! `response_url`s ([`response_url`]) and file uploads ([`files`]). Its `ts` are read off a clock a test can give it, so
 //! `oldest` windows line up with the bot's manual clock.
 //!
 //! Every call is checked against Slack's OpenAPI description as it arrives ([`spec_violations`]):
@@ -19,6 +19,7 @@
 
 mod conversations;
 pub mod faults;
+mod files;
 mod response_url;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -122,6 +123,8 @@ struct Shared {
     /// Handed-out `response_url`s by `team/id/secret`.
     response_urls: Mutex<HashMap<String, response_url::UrlState>>,
     api_port: AtomicUsize,
+    /// Announced uploads by file id.
+    uploads: Mutex<HashMap<String, files::Upload>>,
 }
 
 /// The running double.
@@ -159,6 +162,7 @@ impl SlackDouble {
         let router = Router::new()
             .route("/api/{method}", any(web_api))
             .route("/commands/{team}/{id}/{secret}", post(response_url::answer))
+            .route("/upload/v1/{id}", post(files::receive))
             .with_state(shared.clone());
         let api_task = tokio::spawn(async move {
             let service = router.into_make_service_with_connect_info::<Connection>();
@@ -492,7 +496,14 @@ fn answer(shared: &Shared, method: &str, params: &Map<String, Value>) -> Value {
             if let Some(metadata) = &metadata {
                 message["metadata"] = metadata.clone();
             }
-            let posted = Posted { channel: channel.clone(), ts: ts.clone(), thread_ts, text: param("text"), metadata };
+            let posted = Posted {
+                channel: channel.clone(),
+                ts: ts.clone(),
+                thread_ts,
+                text: param("text"),
+                metadata,
+                files: Vec::new(),
+            };
             shared.posted.lock().unwrap().push(posted);
             json!({"ok": true, "channel": channel, "ts": ts, "message": message})
         }
@@ -504,6 +515,8 @@ fn answer(shared: &Shared, method: &str, params: &Map<String, Value>) -> Value {
         "conversations.history" => conversations::history(&shared.posted.lock().unwrap(), params),
         "conversations.replies" => conversations::replies(&shared.posted.lock().unwrap(), params),
         "conversations.open" => conversations::open(params),
+        "files.getUploadURLExternal" => files::get_upload_url(shared, params),
+        "files.completeUploadExternal" => files::complete(shared, params),
         // Slack answers with the view it stored: ours plus its id, team and hash.
         "views.open" | "views.publish" => {
             let mut view = params.get("view").cloned().unwrap_or_else(|| json!({}));
@@ -638,6 +651,7 @@ fn scope_needed(method: &str, channel: &str) -> Option<String> {
     match method {
         "conversations.history" | "conversations.replies" => Some(history(channel).to_owned()),
         "conversations.open" => Some("im:write".to_owned()),
+        "files.getUploadURLExternal" | "files.completeUploadExternal" => Some(files::SCOPE.to_owned()),
         _ => required_scope(method),
     }
 }
@@ -674,6 +688,10 @@ pub fn spec_violations(call: &ApiCall) -> Vec<String> {
     if call.method == "response_url" {
         // Not a Web API method: a slash command's reply URL, with its own documented fields.
         return response_url::violations(&call.content_type, &call.params, call.bearer.as_deref());
+    }
+    if let Some(problems) = files::violations(call) {
+        // Not in the published description (it predates them): checked against Slack's docs.
+        return problems;
     }
     let mut flag = |problem: String| problems.push(format!("{} {}: {problem}", call.verb, call.method));
     if call.method == "apps.connections.open" {

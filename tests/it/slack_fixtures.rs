@@ -117,6 +117,7 @@ fn the_app_manifest_asks_for_what_the_adapter_uses() {
         "channels:history",
         "chat:write",
         "commands",
+        "files:write",
         "groups:history",
         "im:history",
         "users:read",

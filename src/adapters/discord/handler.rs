@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serenity::all::{
     Command, Context, CreateInteractionResponse, EventHandler, Guild, GuildChannel, GuildId, GuildMemberUpdateEvent,
-    Interaction, Member, Message, Ready,
+    Interaction, Member, Message, Ready, Role, RoleId,
 };
 use serenity::builder::Builder as _;
 
@@ -22,10 +22,11 @@ pub struct Handler {
     intake: Arc<Intake>,
     directory: Arc<Directory>,
     global_commands: bool,
-    /// The gateway session (READY's `session_id`) and how many member updates it brought: the
-    /// key of a member update, which has no id of its own. A RESUME keeps the session, so a
-    /// replayed update is applied again (it says the same); a new session never reuses a key.
-    member_updates: std::sync::Mutex<(String, u64)>,
+    /// The gateway session (READY's `session_id`) and how many member and role updates it
+    /// brought: the key of such an update, which has no id of its own. A RESUME keeps the
+    /// session, so a replayed update is applied again (it says the same); a new session never
+    /// reuses a key.
+    updates: std::sync::Mutex<(String, u64)>,
 }
 
 impl Handler {
@@ -35,8 +36,21 @@ impl Handler {
             intake,
             directory,
             global_commands: settings.discord.global_commands,
-            member_updates: std::sync::Mutex::default(),
+            updates: std::sync::Mutex::default(),
         }
+    }
+
+    /// The key of the next member or role update of this gateway session.
+    fn update_key(&self) -> String {
+        let mut updates = self.updates.lock().expect("updates lock");
+        updates.1 += 1;
+        format!("{}:{}", updates.0, updates.1)
+    }
+
+    /// A role's grants changed in `guild`: the engine reads its known members' profiles again.
+    async fn roles_changed(&self, guild: GuildId) {
+        let event = InboundEvent::RolesChanged { workspace: guild.to_string(), id: self.update_key() };
+        self.intake.forward(event).await;
     }
 
     async fn register_commands(&self, ctx: &Context, guilds: &[GuildId]) {
@@ -62,7 +76,7 @@ impl Handler {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to the Discord gateway");
-        *self.member_updates.lock().expect("member updates lock") = (ready.session_id.clone(), 0);
+        *self.updates.lock().expect("updates lock") = (ready.session_id.clone(), 0);
         for guild in &ready.guilds {
             self.directory.add_guild(guild.id.get());
         }
@@ -114,14 +128,23 @@ impl EventHandler for Handler {
                 }
             },
         };
-        let id = {
-            let mut updates = self.member_updates.lock().expect("member updates lock");
-            updates.1 += 1;
-            format!("{}:{}", updates.0, updates.1)
-        };
-        if let Some(event) = member_update(&update, &roles, owner, id) {
+        if let Some(event) = member_update(&update, &roles, owner, self.update_key()) {
             self.intake.forward(event).await;
         }
+    }
+
+    /// A role was edited (sent with GUILDS). Only a change of what it grants matters: a renamed
+    /// or recoloured role (the cache knows the old one) changes nobody's rights.
+    async fn guild_role_update(&self, _ctx: Context, old: Option<Role>, new: Role) {
+        if old.is_some_and(|old| old.permissions == new.permissions) {
+            return;
+        }
+        self.roles_changed(new.guild_id).await;
+    }
+
+    /// A role was deleted: whoever had rights through it has lost them.
+    async fn guild_role_delete(&self, _ctx: Context, guild: GuildId, _role: RoleId, _old: Option<Role>) {
+        self.roles_changed(guild).await;
     }
 
     async fn message(&self, _ctx: Context, message: Message) {

@@ -12,8 +12,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serenity::all::{ChannelId, CreateMessage, Message, Nonce};
-use serenity::http::{ErrorResponse, Http, HttpError, LightMethod, Request, Route};
+use serenity::all::{ChannelId, CreateAttachment, CreateMessage, Message, Nonce};
+use serenity::http::{ErrorResponse, Http, HttpError, LightMethod, Multipart, MultipartUpload, Request, Route};
 
 use super::convert::{self, send_error};
 use crate::ports::{OutboxTag, SendError};
@@ -41,11 +41,26 @@ impl Creator {
         Creator { http, direct }
     }
 
-    /// Creates `builder` (which carries the nonce) in `channel`; the message's id.
-    pub async fn create(&self, channel: ChannelId, builder: &CreateMessage) -> Result<String, SendError> {
-        let body =
-            serde_json::to_vec(builder).map_err(|e| SendError::Refused(format!("unserialisable message: {e}")))?;
-        let request = Request::new(Route::ChannelMessages { channel_id: channel }, LightMethod::Post).body(Some(body));
+    /// Creates `builder` (which carries the nonce) in `channel`; the message's id. With a file
+    /// (`upload`, also added to `builder` with `add_file` so its `attachments` name it), the
+    /// request is multipart as serenity sends it: the message as `payload_json`, the file as
+    /// `files[0]`.
+    pub async fn create(
+        &self,
+        channel: ChannelId,
+        builder: &CreateMessage,
+        upload: Option<CreateAttachment>,
+    ) -> Result<String, SendError> {
+        let unserialisable = |e: serde_json::Error| SendError::Refused(format!("unserialisable message: {e}"));
+        let request = Request::new(Route::ChannelMessages { channel_id: channel }, LightMethod::Post);
+        let request = match upload {
+            None => request.body(Some(serde_json::to_vec(builder).map_err(unserialisable)?)),
+            Some(file) => request.multipart(Some(Multipart {
+                upload: MultipartUpload::Attachments(vec![file]),
+                fields: Vec::new(),
+                payload_json: Some(serde_json::to_string(builder).map_err(unserialisable)?),
+            })),
+        };
         let response = match tokio::time::timeout(CALL_TIMEOUT, self.execute(request)).await {
             Ok(Ok(response)) => response,
             Ok(Err(error)) => return Err(send_error(&error)),

@@ -2,8 +2,9 @@
 //! Discord call that fits it; every message carries `allowed_mentions` naming exactly the users
 //! the engine meant to ping, so repeated user text can never ping anyone else. Every create
 //! carries the outbox id as an enforced nonce ([`messages`]), so a message whose fate is unknown
-//! is simply sent again: [`ChatPlatform::find_sent`] keeps its default (`None`). A message over
-//! 2,000 characters is refused for good before anything is sent.
+//! is simply sent again: [`ChatPlatform::find_sent`] keeps its default (`None`). A message with a
+//! file is the same create, multipart (`payload_json` and the file), with the same nonce. A
+//! message over 2,000 characters is refused for good before anything is sent.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use serenity::all::{
-    AutoArchiveDuration, ChannelId, CreateAllowedMentions, CreateMessage, CreateThread, EditMessage, GuildId,
-    MessageId, Permissions, RoleId, UserId,
+    AutoArchiveDuration, ChannelId, CreateAllowedMentions, CreateAttachment, CreateMessage, CreateThread, EditMessage,
+    GuildId, MessageId, Permissions, RoleId, UserId,
 };
 use serenity::builder::{Builder as _, CreateInteractionResponseFollowup, EditInteractionResponse};
 use serenity::http::Http;
@@ -20,7 +21,7 @@ use serenity::http::Http;
 use super::convert::{self, Directory, channel_id, check_length, error_text, send_error, snowflake, user_id};
 use super::forms;
 use super::messages::{self, CALL_TIMEOUT, Creator};
-use crate::domain::events::{Destination, OutgoingMessage, Purpose};
+use crate::domain::events::{Attachment, Destination, OutgoingMessage, Purpose};
 use crate::domain::markup::discord::ALLOWED_MENTIONS_MAX_USERS;
 use crate::domain::platform::Platform;
 use crate::ports::{ChatPlatform, OutboxTag, Profile, SendError};
@@ -125,8 +126,15 @@ impl DiscordPlatform {
         Ok(channel)
     }
 
-    async fn post(&self, channel: ChannelId, builder: CreateMessage) -> Result<String, SendError> {
-        self.creator.create(channel, &builder).await
+    /// Creates `builder` (made by [`create_message`] from `message`) in `channel`, with the
+    /// message's file if it has one.
+    async fn post(
+        &self,
+        channel: ChannelId,
+        builder: CreateMessage,
+        message: &OutgoingMessage,
+    ) -> Result<String, SendError> {
+        self.creator.create(channel, &builder, message.attachment.as_ref().map(upload)).await
     }
 
     /// Posts in the thread started from `parent`, starting it if needed; where threads are
@@ -141,7 +149,7 @@ impl DiscordPlatform {
         let channel = channel_id(channel)?;
         let parent = snowflake(parent)?;
         if self.directory.thread_parent(parent).is_some() {
-            return self.post(ChannelId::new(parent), create_message(tag, message)).await;
+            return self.post(ChannelId::new(parent), create_message(tag, message), message).await;
         }
         let thread = CreateThread::new(THREAD_NAME).auto_archive_duration(AutoArchiveDuration::OneDay);
         let started = channel.create_thread_from_message(&*self.http, MessageId::new(parent), thread);
@@ -152,17 +160,17 @@ impl DiscordPlatform {
         match started {
             Ok(thread) => {
                 self.directory.add_thread(thread.id.get(), channel.get());
-                self.post(thread.id, create_message(tag, message)).await
+                self.post(thread.id, create_message(tag, message), message).await
             }
             Err(error) => match convert::error_code(&error) {
                 Some((_, THREAD_ALREADY_EXISTS)) => {
                     self.directory.add_thread(parent, channel.get());
-                    self.post(ChannelId::new(parent), create_message(tag, message)).await
+                    self.post(ChannelId::new(parent), create_message(tag, message), message).await
                 }
                 Some((status, _)) if status == 403 || status == 400 => {
                     tracing::debug!(error = %error_text(&error), "cannot start a thread; replying to the message instead");
                     let reply = create_message(tag, message).reference_message((channel, MessageId::new(parent)));
-                    self.post(channel, reply).await
+                    self.post(channel, reply, message).await
                 }
                 _ => Err(send_error(&error)),
             },
@@ -211,14 +219,22 @@ pub fn allowed_mentions(message: &OutgoingMessage) -> CreateAllowedMentions {
     CreateAllowedMentions::new().users(users.take(ALLOWED_MENTIONS_MAX_USERS).map(UserId::new))
 }
 
+/// The upload of a message's file: its bytes under its name.
+fn upload(file: &Attachment) -> CreateAttachment {
+    CreateAttachment::bytes(file.text.as_bytes(), file.filename.as_str())
+}
+
 /// A new message with the engine's text and its mentions, tagged with its outbox id as an enforced
-/// nonce, plus the answer button on standup prompts and reminders.
+/// nonce, plus its file and the answer button on standup prompts and reminders.
 fn create_message(tag: OutboxTag, message: &OutgoingMessage) -> CreateMessage {
-    let builder = CreateMessage::new()
+    let mut builder = CreateMessage::new()
         .content(&message.text)
         .allowed_mentions(allowed_mentions(message))
         .nonce(messages::nonce(tag))
         .enforce_nonce(true);
+    if let Some(file) = &message.attachment {
+        builder = builder.add_file(upload(file));
+    }
     if matches!(message.purpose, Purpose::StandupPrompt | Purpose::StandupReminder) {
         builder.components(vec![forms::answer_button(message)])
     } else {
@@ -235,12 +251,21 @@ impl ChatPlatform for DiscordPlatform {
     async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
         // Discord would refuse it (serenity before sending): never worth a retry.
         check_length(&message.text)?;
+        if message.attachment.is_some()
+            && matches!(message.to, Destination::Ephemeral { .. } | Destination::Update { .. })
+        {
+            return Err(SendError::Refused(
+                "files are sent only as new messages, never privately or as an edit".into(),
+            ));
+        }
         match &message.to {
             Destination::Dm { user } => {
                 let channel = self.dm_channel(user).await?;
-                self.post(channel, create_message(tag, message)).await
+                self.post(channel, create_message(tag, message), message).await
             }
-            Destination::Post { channel } => self.post(channel_id(channel)?, create_message(tag, message)).await,
+            Destination::Post { channel } => {
+                self.post(channel_id(channel)?, create_message(tag, message), message).await
+            }
             Destination::ThreadReply { channel, thread } => self.thread_reply(tag, channel, thread, message).await,
             Destination::Ephemeral { channel, user } => self.ephemeral(channel, user, message).await,
             Destination::Update { channel, message: id } => {

@@ -10,6 +10,7 @@
 //! - whatever must happen once is a unique key or a claimed row whose state the unit of work
 //!   checks before it commits, never a check inside one process.
 
+mod access;
 mod digests;
 mod directory;
 mod erasure;

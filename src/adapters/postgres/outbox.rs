@@ -138,7 +138,9 @@ impl OutboxStore for PgStore {
             // and it names its reader (so an erasure's own confirmation leaves no trace).
             Delivery::Sent(platform_ref) => sqlx::query(
                 "UPDATE outbox SET state = 'sent', sent_at = $1, platform_ref = $2, maybe_sent = FALSE,
-                     message = CASE WHEN urgent THEN '{}' ELSE message END,
+                     message = CASE WHEN urgent THEN '{}'
+                                    WHEN strpos(message, '\"attachment\":') > 0 THEN (message::jsonb - 'attachment')::text
+                                    ELSE message END,
                      lane = CASE WHEN urgent THEN NULL ELSE lane END,
                      claimed_by = NULL, lease_until = NULL
                  WHERE id = $3 AND state = 'sending' AND claimed_by = $4",

@@ -19,6 +19,7 @@ pub mod blocks;
 pub mod convert;
 pub mod events;
 pub mod failures;
+pub mod files;
 pub mod intake;
 pub mod interactions;
 pub mod payload;

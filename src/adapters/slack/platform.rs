@@ -3,7 +3,8 @@
 //! id as message metadata so it can be found again ([`reconcile`]); private replies through the
 //! command's `response_url`, else `chat.postEphemeral`, else a DM ([`response_urls`]); edits with
 //! `chat.update`. Buttons ride along as Block Kit, forms open with `views.open` and the App Home
-//! is drawn with `views.publish`.
+//! is drawn with `views.publish`. A message with a file is uploaded and shared with the text as
+//! its comment ([`files`]), and found again by the file's name.
 //!
 //! Nothing waits here for a rate limit: a 429 goes back to the delivery worker as
 //! [`SendError::RateLimited`], which holds back only that conversation. Posts to one channel are
@@ -22,10 +23,10 @@ use slack_morphism::prelude::*;
 use tokio::time::Instant;
 
 use crate::adapters::slack::failures::{self, classify, describe};
-use crate::adapters::slack::reconcile::{self, DmChannels, Place};
+use crate::adapters::slack::reconcile::{self, DmChannels, Place, Wanted};
 use crate::adapters::slack::response_urls::ResponseUrls;
-use crate::adapters::slack::{blocks, convert};
-use crate::domain::events::{Destination, Form, OutgoingMessage};
+use crate::adapters::slack::{blocks, convert, files};
+use crate::domain::events::{Attachment, Destination, Form, OutgoingMessage};
 use crate::domain::platform::Platform;
 use crate::ports::{ChatPlatform, OutboxTag, Profile, SendError};
 
@@ -226,6 +227,29 @@ impl SlackPlatform {
         }
     }
 
+    /// A message with a file: shared in the conversation (a DM's `D…` one, opened if needed),
+    /// paced like a post. Slack has no private or edited file messages: those are refused.
+    async fn share_file(
+        &self,
+        tag: OutboxTag,
+        message: &OutgoingMessage,
+        file: &Attachment,
+    ) -> Result<String, SendError> {
+        let session = self.client.open_session(&self.token);
+        let (channel, thread) = match &message.to {
+            Destination::Dm { user } => (self.dm_channels.of(&session, user).await?, None),
+            Destination::Post { channel } => (channel.clone(), None),
+            Destination::ThreadReply { channel, thread } => (channel.clone(), Some(thread.as_str())),
+            Destination::Ephemeral { .. } | Destination::Update { .. } => {
+                return Err(SendError::Refused(
+                    "Slack sends files only as new messages, never privately or as an edit".into(),
+                ));
+            }
+        };
+        self.wait_for_channel(&channel).await;
+        files::share(&session, tag, &channel, thread, &message.text, file).await
+    }
+
     async fn update(&self, channel: &str, ts: &str, message: &OutgoingMessage) -> Result<String, SendError> {
         let request =
             SlackApiChatUpdateRequest::new(channel.to_owned().into(), Self::content(message), ts.to_owned().into());
@@ -235,7 +259,7 @@ impl SlackPlatform {
 }
 
 /// Runs a writing call within [`CALL_TIMEOUT`] and sorts its failure.
-async fn within_time<T>(call: impl Future<Output = Result<T, SlackClientError>>) -> Result<T, SendError> {
+pub(super) async fn within_time<T>(call: impl Future<Output = Result<T, SlackClientError>>) -> Result<T, SendError> {
     match tokio::time::timeout(CALL_TIMEOUT, call).await {
         Ok(Ok(answer)) => Ok(answer),
         Ok(Err(error)) => Err(classify(&error)),
@@ -251,6 +275,9 @@ impl ChatPlatform for SlackPlatform {
 
     async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
         // Counted and timed by `metrics::Metered`, like every platform's sends.
+        if let Some(file) = &message.attachment {
+            return self.share_file(tag, message, file).await;
+        }
         match &message.to {
             Destination::Dm { user: channel } | Destination::Post { channel } => {
                 self.post(tag, channel, None, message).await
@@ -261,8 +288,9 @@ impl ChatPlatform for SlackPlatform {
         }
     }
 
-    /// Posts, DMs and thread replies are looked for by their metadata; an edit is the same
-    /// whether made once or twice, and a private reply cannot be listed, so those are resent.
+    /// Posts, DMs and thread replies are looked for by their metadata, a file message by its
+    /// file's name (which carries the outbox id); an edit is the same whether made once or twice,
+    /// and a private reply cannot be listed, so those are resent.
     async fn find_sent(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<Option<String>, SendError> {
         let session = self.client.open_session(&self.token);
         let place = match &message.to {
@@ -274,7 +302,11 @@ impl ChatPlatform for SlackPlatform {
             Destination::Update { .. } | Destination::Ephemeral { .. } => return Ok(None),
         };
         let bot_user = self.bot_user.get().map(String::as_str);
-        reconcile::find(&session, &place, tag, bot_user).await
+        let wanted = match &message.attachment {
+            Some(file) => Wanted::File(file.tagged_name(tag.id)),
+            None => Wanted::Tagged(tag.id),
+        };
+        reconcile::find(&session, &place, tag, &wanted, bot_user).await
     }
 
     async fn profile(&self, _workspace: &str, user: &str) -> anyhow::Result<Option<Profile>> {

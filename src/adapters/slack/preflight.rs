@@ -17,12 +17,14 @@ use crate::adapters::slack::BotIdentity;
 
 /// The bot token scopes unhurried uses, as `config/slack-app-manifest.yml` asks for them.
 /// `conversations.history`/`replies` (reconciling a post whose fate is unknown) read with the
-/// `*:history` scopes; `im:write` opens a DM's conversation to read it.
+/// `*:history` scopes; `im:write` opens a DM's conversation to read it; `files:write` uploads
+/// and shares the file of `/async export-me`.
 pub const BOT_SCOPES: &[&str] = &[
     "app_mentions:read",
     "channels:history",
     "chat:write",
     "commands",
+    "files:write",
     "groups:history",
     "im:history",
     "im:write",
@@ -132,7 +134,14 @@ mod tests {
 
     #[test]
     fn missing_scopes_are_named_in_the_order_the_bot_lists_them() {
-        let r = report(Some(&["chat:write", "commands", "channels:history", "groups:history", "app_mentions:read"]));
+        let r = report(Some(&[
+            "chat:write",
+            "commands",
+            "channels:history",
+            "groups:history",
+            "app_mentions:read",
+            "files:write",
+        ]));
         assert_eq!(r.missing(), Some(vec!["im:history", "im:write", "users:read"]));
         assert!(!r.is_complete());
         assert!(r.to_string().contains("missing scopes: im:history, im:write, users:read"), "{r}");

@@ -1,5 +1,6 @@
 //! Purpose: exactly once through ambiguous failures. Every post carries message metadata
-//! (`event_type` [`OUTBOX_EVENT_TYPE`], the outbox id in `event_payload`), so when a post's fate
+//! (`event_type` [`OUTBOX_EVENT_TYPE`], the outbox id in `event_payload`), and a file message, which
+//! cannot carry metadata, a file whose name carries the outbox id ([`Wanted::File`]), so when a post's fate
 //! is unknown (a timeout, a reset, a 5xx, a crash mid-send) the bot asks Slack whether the
 //! conversation has it before posting again: `conversations.history` for posts and DMs,
 //! `conversations.replies` for thread replies, with `include_all_metadata` and `oldest` a minute
@@ -70,7 +71,7 @@ struct Cursor {
     next_cursor: Option<String>,
 }
 
-/// A listed message: its `ts`, its author and its metadata, whatever shape that has.
+/// A listed message: its `ts`, its author, its metadata (whatever shape that has) and its files.
 #[derive(Debug, Deserialize)]
 pub struct Listed {
     /// Slack's id of the message.
@@ -79,6 +80,38 @@ pub struct Listed {
     pub user: Option<String>,
     /// Message metadata, present with `include_all_metadata`.
     pub metadata: Option<Value>,
+    /// Files shared with the message.
+    #[serde(default)]
+    pub files: Vec<ListedFile>,
+}
+
+/// A file of a listed message, as much as the bot reads.
+#[derive(Debug, Deserialize)]
+pub struct ListedFile {
+    /// Slack's id of the file (`F…`).
+    pub id: String,
+    /// Its name.
+    pub name: Option<String>,
+}
+
+/// What a sent copy is recognised by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wanted {
+    /// A post's metadata naming this outbox id.
+    Tagged(i64),
+    /// A file of this name (which carries the outbox id): a file message has no metadata.
+    File(String),
+}
+
+impl Wanted {
+    /// The platform's id of `message` if it is the bot's copy: a post's `ts`, a file's id (what
+    /// the send answered).
+    fn found_in(&self, message: &Listed, bot_user: Option<&str>) -> Option<String> {
+        match self {
+            Wanted::Tagged(id) => carries(message, *id, bot_user).then(|| message.ts.clone()),
+            Wanted::File(name) => shares(message, name, bot_user),
+        }
+    }
 }
 
 /// Whether `message` is the bot's copy of outbox message `id`. `bot_user`, when known, must be
@@ -100,16 +133,31 @@ pub fn carries(message: &Listed, id: i64, bot_user: Option<&str>) -> bool {
     same_id && by_us
 }
 
+/// The id of the file named `name` that `message` shares, if it is the bot's message (when
+/// `bot_user` is known): the copy of a file message.
+pub fn shares(message: &Listed, name: &str, bot_user: Option<&str>) -> Option<String> {
+    let by_us = match (bot_user, message.user.as_deref()) {
+        (Some(bot), Some(author)) => bot == author,
+        _ => true,
+    };
+    if !by_us {
+        return None;
+    }
+    message.files.iter().find(|f| f.name.as_deref() == Some(name)).map(|f| f.id.clone())
+}
+
 /// The `oldest` bound of a search for `tag`: a minute before it was queued, as a Slack ts.
 pub fn oldest(tag: OutboxTag) -> String {
     format!("{}.000000", tag.queued_at.timestamp() - LOOKBACK_SECS)
 }
 
-/// The `ts` of the bot's copy of `tag` in `place`, if Slack has one.
+/// The platform's id of the bot's copy of `tag` in `place` (recognised as `wanted`), if Slack
+/// has one.
 pub async fn find(
     session: &SlackClientSession<'_, SlackClientHyperHttpsConnector>,
     place: &Place,
     tag: OutboxTag,
+    wanted: &Wanted,
     bot_user: Option<&str>,
 ) -> Result<Option<String>, SendError> {
     let (method, channel, thread) = match place {
@@ -141,8 +189,8 @@ pub async fn find(
             }
             Err(_) => return Err(SendError::Transient(format!("Slack did not answer {method} in time"))),
         };
-        if let Some(found) = page.messages.iter().find(|m| carries(m, tag.id, bot_user)) {
-            return Ok(Some(found.ts.clone()));
+        if let Some(found) = page.messages.iter().find_map(|m| wanted.found_in(m, bot_user)) {
+            return Ok(Some(found));
         }
         cursor = page.response_metadata.and_then(|m| m.next_cursor).filter(|c| !c.is_empty());
         if !page.has_more || cursor.is_none() {
@@ -210,7 +258,7 @@ mod tests {
     use super::*;
 
     fn listed(user: &str, metadata: Value) -> Listed {
-        Listed { ts: "1.2".into(), user: Some(user.into()), metadata: Some(metadata) }
+        Listed { ts: "1.2".into(), user: Some(user.into()), metadata: Some(metadata), files: Vec::new() }
     }
 
     #[test]
@@ -232,8 +280,22 @@ mod tests {
             serde_json::json!({"event_type": "unhurried_outbox", "event_payload": {"outbox_id": "42"}}),
         );
         assert!(!carries(&other_install, 42, Some("UBOT")));
-        let bare = Listed { ts: "1.2".into(), user: Some("UBOT".into()), metadata: None };
+        let bare = Listed { ts: "1.2".into(), user: Some("UBOT".into()), metadata: None, files: Vec::new() };
         assert!(!carries(&bare, 42, None));
+    }
+
+    #[test]
+    fn a_file_message_is_recognised_by_its_file_name_and_answers_the_file_id() {
+        let page = r#"{"ts": "5.6", "user": "UBOT", "text": "Here is", "files": [
+            {"id": "F1", "name": "unhurried-export-41.json"}, {"id": "F2", "name": "unhurried-export-42.json"}]}"#;
+        let message: Listed = serde_json::from_str(page).unwrap();
+        let wanted = Wanted::File("unhurried-export-42.json".into());
+        assert_eq!(wanted.found_in(&message, Some("UBOT")), Some("F2".into()));
+        assert_eq!(Wanted::File("unhurried-export-4.json".into()).found_in(&message, Some("UBOT")), None);
+        assert_eq!(wanted.found_in(&message, Some("UOTHER")), None, "another bot's file of that name");
+        assert_eq!(Wanted::Tagged(42).found_in(&message, Some("UBOT")), None, "no metadata");
+        let plain: Listed = serde_json::from_str(r#"{"ts": "1.2", "user": "UBOT"}"#).unwrap();
+        assert_eq!(wanted.found_in(&plain, None), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //!
 //! Instants are stored as INTEGER Unix seconds (UTC); see `migrations/sqlite/0001_init.sql`.
 
+mod access;
 mod digests;
 mod directory;
 mod erasure;

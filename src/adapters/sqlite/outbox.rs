@@ -121,10 +121,13 @@ impl OutboxStore for SqliteStore {
     ) -> anyhow::Result<()> {
         let query = match result {
             // A private reply is not kept once delivered: it is never edited or looked up again,
-            // and it names its reader (so an erasure's own confirmation leaves no trace).
+            // and it names its reader (so an erasure's own confirmation leaves no trace). Nor is
+            // a file (a member's export): only the message that carried it.
             Delivery::Sent(platform_ref) => sqlx::query(
                 "UPDATE outbox SET state = 'sent', sent_at = ?, platform_ref = ?, maybe_sent = 0,
-                     message = CASE WHEN urgent = 1 THEN '{}' ELSE message END,
+                     message = CASE WHEN urgent = 1 THEN '{}'
+                                    WHEN instr(message, '\"attachment\":') > 0 THEN json_remove(message, '$.attachment')
+                                    ELSE message END,
                      lane = CASE WHEN urgent = 1 THEN NULL ELSE lane END
                  WHERE id = ?",
             )

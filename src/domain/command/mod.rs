@@ -82,6 +82,8 @@ pub enum Command {
     Stats(Option<u32>),
     /// `forget-me`: delete my data.
     ForgetMe,
+    /// `export-me`: send me everything stored about me, as a file by DM (the right of access).
+    ExportMe,
 }
 
 impl Command {
@@ -104,6 +106,7 @@ impl Command {
             Command::Decisions(_) => &["decisions"],
             Command::Stats(_) => &["stats"],
             Command::ForgetMe => &["forget-me"],
+            Command::ExportMe => &["export-me"],
             Command::Holidays(holidays) => holidays.path(),
         }
     }

@@ -246,6 +246,14 @@ pub static COMMANDS: &[CommandSpec] = &[
         parse: |rest| nothing_after("forget-me", rest).map(|()| Command::ForgetMe),
     },
     CommandSpec {
+        path: &["export-me"],
+        options: &[],
+        access: Access::Anyone,
+        help: "everything stored about me, as a JSON file by DM",
+        usage: "export-me",
+        parse: |rest| nothing_after("export-me", rest).map(|()| Command::ExportMe),
+    },
+    CommandSpec {
         path: &["decide"],
         options: &[OptionSpec {
             example: "We ship on Tuesdays",

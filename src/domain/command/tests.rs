@@ -56,6 +56,7 @@ fn keywords_are_case_insensitive() {
     assert_eq!(ok("ME"), Command::Me);
     assert_eq!(ok("Who"), Command::Who);
     assert_eq!(ok("Forget-Me"), Command::ForgetMe);
+    assert_eq!(ok("Export-ME"), Command::ExportMe);
     assert_eq!(ok("BRIEF Off"), Command::Brief(false));
     assert_eq!(standup("Standup LIST"), StandupCommand::List);
     assert_eq!(ok("nudge DRY-RUN"), Command::Nudge(NudgeMode::DryRun));
@@ -63,7 +64,7 @@ fn keywords_are_case_insensitive() {
 
 #[test]
 fn commands_without_arguments_refuse_extra_words() {
-    for text in ["me please", "who is on", "forget-me now", "standup list all"] {
+    for text in ["me please", "who is on", "forget-me now", "export-me everyone", "standup list all"] {
         assert!(err(text).contains("takes nothing after it"), "{text}");
     }
 }
@@ -449,6 +450,7 @@ fn only_management_commands_require_an_admin() {
         "decisions",
         "stats",
         "forget-me",
+        "export-me",
         "nudge me off",
         "holidays list",
     ];
@@ -485,6 +487,7 @@ fn usage_names_every_command_and_fits_one_message() {
         "decisions",
         "stats",
         "forget-me",
+        "export-me",
         "cron=",
         "nudge me off|on",
         "holidays add",

@@ -43,7 +43,16 @@ pub fn split_for(platform: Platform, message: OutgoingMessage) -> Vec<OutgoingMe
                 (to, _) => to.clone(),
             };
             let actions = if index == last { message.actions.clone() } else { Vec::new() };
-            OutgoingMessage { to, purpose: message.purpose, text, mentions: message.mentions.clone(), actions }
+            // A file is never cut: it goes whole with the last piece, like the buttons.
+            let attachment = if index == last { message.attachment.clone() } else { None };
+            OutgoingMessage {
+                to,
+                purpose: message.purpose,
+                text,
+                mentions: message.mentions.clone(),
+                actions,
+                attachment,
+            }
         })
         .collect()
 }

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::discord::{AllowedMentions, mentioned_user_ids};
 use super::*;
-use crate::domain::events::{Destination, MessageAction, OutgoingMessage, Purpose};
+use crate::domain::events::{Attachment, Destination, MessageAction, OutgoingMessage, Purpose};
 
 const SLACK_INJECTION: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shared/fixtures/slack/injection/mrkdwn_injection_cases.json");
@@ -345,6 +345,29 @@ fn split_for_keeps_a_message_that_fits_and_cuts_a_long_one_between_paragraphs() 
     let on_slack = split_for(Platform::Slack, outgoing(Destination::Dm { user: "U1".into() }, text.clone()));
     assert_eq!(on_slack.len(), 1, "one Slack message of sections");
     assert!(slack_sections(&on_slack[0].text).len() <= SLACK_MAX_BLOCKS);
+}
+
+#[test]
+fn a_file_is_never_cut_and_goes_whole_with_the_last_piece() {
+    let file = Attachment {
+        filename: "unhurried-export.json".into(),
+        content_type: "application/json".into(),
+        text: format!("{{\"answers\": \"{}\"}}", "x".repeat(50_000)),
+    };
+    let short = OutgoingMessage::new(Destination::Dm { user: "1".into() }, Purpose::CommandReply, "Your data")
+        .with_attachment(file.clone());
+    assert_eq!(split_for(Platform::Discord, short.clone()), [short], "the file's size does not count as text");
+
+    let long = (0..8).map(|n| format!("paragraph {n}\n{}", "word ".repeat(80))).collect::<Vec<_>>().join("\n\n");
+    let pieces = split_for(
+        Platform::Discord,
+        OutgoingMessage::new(Destination::Dm { user: "1".into() }, Purpose::CommandReply, long)
+            .with_attachment(file.clone()),
+    );
+    assert!(pieces.len() > 1);
+    let with_file: Vec<usize> = (0..pieces.len()).filter(|&i| pieces[i].attachment.is_some()).collect();
+    assert_eq!(with_file, [pieces.len() - 1], "one whole copy, on the last piece");
+    assert_eq!(pieces.last().unwrap().attachment.as_ref(), Some(&file));
 }
 
 #[test]

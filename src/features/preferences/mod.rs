@@ -1,6 +1,8 @@
 //! Purpose: a member's own settings — zone (with close-match suggestions), working hours and days,
 //! out of office, the personal brief, `who`, `me` and `forget-me`. Every change that moves a
-//! member's schedule reschedules their pending prompts and brief.
+//! member's schedule reschedules their pending prompts and brief. `export-me` is in [`export_me`].
+
+pub mod export_me;
 
 use chrono::NaiveDate;
 

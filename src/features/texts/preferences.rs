@@ -1,4 +1,4 @@
-//! Texts of `/async me`, `tz`, `hours`, `ooo`, `who`, `brief`, `forget-me`.
+//! Texts of `/async me`, `tz`, `hours`, `ooo`, `who`, `brief`, `forget-me`, `export-me`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -58,6 +58,56 @@ pub fn forgotten() -> String {
     "Done: you are erased. Your settings and everything you wrote are deleted, and your past standup answers \
      now read \"former member\"."
         .to_owned()
+}
+
+/// The DM that carries a member's export.
+pub fn export_dm() -> String {
+    "Here is everything unhurried stores about you in this workspace, as a JSON file: your profile and \
+     settings, standups, runs and answers, decisions you logged, pings, questions, and what you sent the \
+     bot. Other members' words are not in it."
+        .to_owned()
+}
+
+/// The private reply to `/async export-me` once the file is on its way; `unreachable`: DMs to
+/// them failed before.
+pub fn export_sent(file: &str, bytes: usize, unreachable: bool) -> String {
+    let size = readable_size(bytes);
+    if unreachable {
+        format!(
+            "Sending you a DM with your data as a file ({file}, {size}). DMs to you failed before: if it does not \
+             arrive, allow direct messages from the bot and type `/async export-me` again."
+        )
+    } else {
+        format!("Sent you a DM with your data as a file ({file}, {size}).")
+    }
+}
+
+/// `/async export-me` when the file would be too large to send.
+pub fn export_too_large(bytes: usize, limit: usize) -> String {
+    format!(
+        "Your data makes a file of {}, more than the {} a file by DM may be here, so nothing was sent. Ask a \
+         workspace admin for a copy.",
+        readable_size(bytes),
+        readable_size(limit)
+    )
+}
+
+/// `/async export-me` for a member the store does not know (any more).
+pub fn nothing_to_export() -> String {
+    "unhurried stores nothing about you in this workspace.".to_owned()
+}
+
+/// A size in bytes as people read it: `812 bytes`, `12.4 KiB`, `8.0 MiB`.
+fn readable_size(bytes: usize) -> String {
+    const KIB: f64 = 1024.0;
+    let value = bytes as f64;
+    if value < KIB {
+        format!("{bytes} bytes")
+    } else if value < KIB * KIB {
+        format!("{:.1} KiB", value / KIB)
+    } else {
+        format!("{:.1} MiB", value / KIB / KIB)
+    }
 }
 
 /// One line of `/async who`.

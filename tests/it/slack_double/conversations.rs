@@ -1,7 +1,7 @@
 //! What the double remembers of the bot's posts, and the methods that list them:
 //! `conversations.history` (top level, newest first), `conversations.replies` (a thread, oldest
 //! first) and `conversations.open` (a member's DM). Metadata is listed only with
-//! `include_all_metadata`, as Slack does. Also the per-workspace post limit for fan-out tests.
+//! `include_all_metadata`, as Slack does; a message that shares files lists them under `files`. Also the per-workspace post limit for fan-out tests.
 
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,31 @@ pub struct Posted {
     pub text: String,
     /// The message metadata it was posted with.
     pub metadata: Option<Value>,
+    /// Files shared with it (`files.completeUploadExternal`).
+    pub files: Vec<PostedFile>,
+}
+
+/// A file shared in a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostedFile {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    /// What was uploaded.
+    pub bytes: Vec<u8>,
+}
+
+impl PostedFile {
+    /// The content as text.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.bytes.clone()).expect("a text file")
+    }
+}
+
+/// A file as Slack lists it in a message or answers it.
+pub fn file_json(file: &PostedFile) -> Value {
+    json!({"id": file.id, "name": file.name, "title": file.title, "size": file.bytes.len(),
+        "mimetype": "application/json", "filetype": "json", "user": BOT_USER, "is_external": false})
 }
 
 /// The bot user and bot id the double's `auth.test` names.
@@ -53,6 +78,10 @@ fn listed(posted: &Posted, with_metadata: bool) -> Value {
     }
     if let (true, Some(metadata)) = (with_metadata, &posted.metadata) {
         message["metadata"] = metadata.clone();
+    }
+    if !posted.files.is_empty() {
+        message["files"] = posted.files.iter().map(file_json).collect();
+        message["upload"] = json!(true);
     }
     message
 }
