@@ -210,6 +210,8 @@ pub struct DiscordSettings {
     pub api_url: String,
     /// Register `/async` globally instead of per guild.
     pub global_commands: bool,
+    /// Gateway shards in all (`"auto"`: `None`, Discord's recommendation from `GET /gateway/bot`).
+    pub shards: Option<u32>,
 }
 
 /// Credentials, read from the environment only. `Debug` never shows their values.
@@ -384,6 +386,18 @@ impl Settings {
             }
         }
         Ok(layered)
+    }
+}
+
+/// `discord.shards`: `auto` (Discord's recommendation) or a count from 1 to 65,536.
+fn parse_shards(text: &str) -> Result<Option<u32>, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("auto") {
+        return Ok(None);
+    }
+    match text.parse::<u32>() {
+        Ok(count) if (1..=65_536).contains(&count) => Ok(Some(count)),
+        _ => Err(format!("must be auto or a shard count from 1 to 65536, found '{text}'")),
     }
 }
 
@@ -652,6 +666,7 @@ impl Layered {
             discord: DiscordSettings {
                 api_url: self.url("discord.api_url")?,
                 global_commands: self.boolean("discord.global_commands"),
+                shards: self.parsed("discord.shards", parse_shards)?,
             },
             retention: self.retention()?,
         })

@@ -159,8 +159,13 @@ async fn serve_inner(
         chats.push(Arc::new(MeteredPlatform::new(Arc::new(platform), metrics.clone())));
     }
     if let Some(token) = &secrets.discord_token {
+        let sharding = match database.worker() {
+            Some(worker) => discord::Sharding::Leased { worker: worker.to_owned() },
+            None => discord::Sharding::All,
+        };
         let (platform, connection) =
-            discord::connect(token, &settings, store.clone(), clock.clone(), inbox.clone(), metrics.clone()).await?;
+            discord::connect(token, &settings, store.clone(), clock.clone(), inbox.clone(), metrics.clone(), sharding)
+                .await?;
         if let Some(key) = interactions_key {
             discord_routes = Some(connection.interactions_routes(key));
             tracing::info!("Discord HTTP interactions: POST /discord/interactions");

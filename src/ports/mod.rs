@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod participation;
 pub mod records;
 pub mod retention;
+pub mod shards;
 pub mod standups;
 
 use std::sync::Arc;
@@ -34,6 +35,7 @@ pub use records::{
     NudgeState, NudgeStore, OpenQuestion, QuestionStore, StatsCounts,
 };
 pub use retention::{Expired, RetentionStore};
+pub use shards::ShardStore;
 pub use standups::{AnswerRecord, DigestRecord, NewDigest, RunKey, RunRecord, RunState, StandupRecord, StandupStore};
 
 /// Where the bot reads the current instant. The system clock in production, a manual clock in
@@ -92,6 +94,7 @@ pub trait Store:
     + RetentionStore
     + ParticipationStore
     + HistoryStore
+    + ShardStore
     + AccessStore
     + Send
     + Sync

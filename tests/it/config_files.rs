@@ -55,6 +55,8 @@ fn every_kind_of_bad_setting_is_rejected_with_origin_key_and_reason() {
             "at most half of database.lease (30s)",
         ),
         ("[workspace]\nadmins = [1, 2]\n", "workspace.admins", "list of strings"),
+        ("[discord]\nshards = \"0\"\n", "discord.shards", "must be auto or a shard count from 1 to 65536"),
+        ("[discord]\nshards = \"many\"\n", "discord.shards", "must be auto or a shard count"),
         ("[retention]\nopen_questions = \"1d\"\n", "retention.open_questions", "at least 3d"),
         ("[nudge]\ngrace = \"10s\"\n[log\n", "-", "not valid TOML at line 3"),
     ];

@@ -147,6 +147,9 @@ enum Command {
     Reconnect,
 }
 
+/// An identified session of a shard: its connection, the shard count, where its events go.
+type ShardRoute = (u64, u64, mpsc::UnboundedSender<Command>);
+
 #[derive(Default)]
 struct Shared {
     requests: Mutex<Vec<Recorded>>,
@@ -169,6 +172,14 @@ struct Shared {
     seq: AtomicU64,
     gateway_url: Mutex<String>,
     commands: tokio::sync::Mutex<Option<mpsc::UnboundedReceiver<Command>>>,
+    /// The identified session of each shard: (connection, shard count, its commands).
+    shard_sessions: Mutex<HashMap<u64, ShardRoute>>,
+    /// Identified sessions open now, and the most ever open at once, per shard.
+    open_sessions: Mutex<HashMap<u64, usize>>,
+    most_open_sessions: Mutex<HashMap<u64, usize>>,
+    connections: AtomicU64,
+    /// `GET /gateway/bot`'s shard count; 0: not answered (404), as a stand-in may do.
+    recommended_shards: AtomicU64,
 }
 
 /// How long Discord keeps an enforced nonce ("the past few minutes").
@@ -275,6 +286,46 @@ impl DiscordDouble {
         self.commands.send(Command::Dispatch(event, data)).unwrap();
     }
 
+    /// Sends a DISPATCH of an event in `data["guild_id"]` on the session of the guild's shard,
+    /// `(guild_id >> 22) % shards`, as Discord routes it (sessions of several shards only; one
+    /// shard takes [`Self::dispatch`]). `false` while no session of that shard is identified.
+    pub fn dispatch_in_guild(&self, event: &'static str, data: Value) -> bool {
+        let guild: u64 = data["guild_id"].as_str().and_then(|g| g.parse().ok()).expect("an event with a guild_id");
+        let sessions = self.shared.shard_sessions.lock().unwrap();
+        let Some(total) = sessions.values().next().map(|(_, total, _)| *total) else { return false };
+        match sessions.get(&shard_of(guild, total)) {
+            Some((_, _, commands)) => commands.send(Command::Dispatch(event, data)).is_ok(),
+            None => false,
+        }
+    }
+
+    /// The `shard` array of every IDENTIFY, in order.
+    pub fn identified_shards(&self) -> Vec<[u64; 2]> {
+        self.gateway_log()
+            .iter()
+            .filter(|f| f["op"] == 2)
+            .filter_map(|f| Some([f["d"]["shard"][0].as_u64()?, f["d"]["shard"][1].as_u64()?]))
+            .collect()
+    }
+
+    /// The shards with an identified session open now.
+    pub fn open_shards(&self) -> Vec<u64> {
+        let open = self.shared.open_sessions.lock().unwrap();
+        let mut shards: Vec<u64> = open.iter().filter(|(_, n)| **n > 0).map(|(s, _)| *s).collect();
+        shards.sort_unstable();
+        shards
+    }
+
+    /// The most identified sessions of `shard` that were ever open at once.
+    pub fn most_open_sessions(&self, shard: u64) -> usize {
+        self.shared.most_open_sessions.lock().unwrap().get(&shard).copied().unwrap_or(0)
+    }
+
+    /// Answers `GET /gateway/bot` with this shard count.
+    pub fn recommend_shards(&self, shards: u64) {
+        self.shared.recommended_shards.store(shards, Ordering::SeqCst);
+    }
+
     /// Sends op 7 RECONNECT; the client should come back with RESUME.
     pub fn reconnect(&self) {
         self.commands.send(Command::Reconnect).unwrap();
@@ -316,6 +367,29 @@ impl DiscordDouble {
     }
 }
 
+/// The shard Discord sends a guild's events on.
+pub fn shard_of(guild: u64, shards: u64) -> u64 {
+    (guild >> 22) % shards.max(1)
+}
+
+/// One identified session of a shard while it is open: registered at IDENTIFY, counted in the
+/// open sessions, and removed when the connection ends however it ends.
+struct ShardSession {
+    shared: Arc<Shared>,
+    connection: u64,
+    shard: u64,
+}
+
+impl Drop for ShardSession {
+    fn drop(&mut self) {
+        let mut sessions = self.shared.shard_sessions.lock().unwrap();
+        if sessions.get(&self.shard).is_some_and(|(connection, _, _)| *connection == self.connection) {
+            sessions.remove(&self.shard);
+        }
+        *self.shared.open_sessions.lock().unwrap().entry(self.shard).or_default() -= 1;
+    }
+}
+
 fn text(value: Value) -> WsMessage {
     WsMessage::Text(value.to_string().into())
 }
@@ -327,10 +401,25 @@ async fn serve_gateway(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
         return;
     }
     // One connection at a time serves the test's commands; a reconnecting client's new
-    // connection takes them over once the old one has ended.
+    // connection takes them over once the old one has ended. A session that identifies with a
+    // shard also takes the events of its shard's guilds (`dispatch_in_guild`).
+    let connection = shared.connections.fetch_add(1, Ordering::SeqCst);
     let mut commands = None;
+    let (shard_tx, mut shard_rx) = mpsc::unbounded_channel();
+    let mut shard_session: Option<ShardSession> = None;
     loop {
-        let frame = if let Some(receiver) = commands.as_mut() {
+        let frame = if shard_session.is_some() && commands.is_none() {
+            tokio::select! {
+                frame = rx.next() => frame,
+                command = shard_rx.recv() => {
+                    if let Some(Command::Dispatch(event, data)) = command {
+                        let s = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                        let _ = tx.send(text(json!({"op": 0, "s": s, "t": event, "d": data}))).await;
+                    }
+                    continue;
+                }
+            }
+        } else if let Some(receiver) = commands.as_mut() {
             tokio::select! {
                 frame = rx.next() => frame,
                 command = receiver_recv(receiver) => {
@@ -365,11 +454,37 @@ async fn serve_gateway(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
             Some(1) => Some(json!({"op": 11})),
             Some(2) => {
                 let s = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                let (shard, total) =
+                    (frame["d"]["shard"][0].as_u64().unwrap_or(0), frame["d"]["shard"][1].as_u64().unwrap_or(1));
+                // With one shard READY names the test's guild, as before; with several, every
+                // guild of this shard.
+                let guilds: Vec<Value> = if total > 1 {
+                    let all = shared.guilds.lock().unwrap();
+                    all.iter()
+                        .filter(|g| g.id.parse().is_ok_and(|id: u64| shard_of(id, total) == shard))
+                        .map(|g| json!({"id": g.id, "unavailable": true}))
+                        .collect()
+                } else {
+                    vec![json!({"id": GUILD, "unavailable": true})]
+                };
+                if shard_session.is_none() {
+                    shared.shard_sessions.lock().unwrap().insert(shard, (connection, total, shard_tx.clone()));
+                    let open = {
+                        let mut open = shared.open_sessions.lock().unwrap();
+                        let count = open.entry(shard).or_default();
+                        *count += 1;
+                        *count
+                    };
+                    let mut most = shared.most_open_sessions.lock().unwrap();
+                    let most = most.entry(shard).or_default();
+                    *most = (*most).max(open);
+                    shard_session = Some(ShardSession { shared: shared.clone(), connection, shard });
+                }
                 Some(json!({"op": 0, "s": s, "t": "READY", "d": {
                     "v": 10,
                     "user": {"id": BOT, "username": "unhurried", "discriminator": "0", "avatar": null, "bot": true},
-                    "guilds": [{"id": GUILD, "unavailable": true}],
-                    "session_id": "session-1",
+                    "guilds": guilds,
+                    "session_id": format!("session-{connection}"),
                     "resume_gateway_url": gateway_url,
                     "application": {"id": APP, "flags": 1 << 18}
                 }}))
@@ -383,7 +498,9 @@ async fn serve_gateway(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
         if let Some(reply) = reply {
             let _ = tx.send(text(reply)).await;
         }
-        if commands.is_none() && matches!(frame["op"].as_u64(), Some(2 | 6)) {
+        // A session of several shards takes only its shard's events (`dispatch_in_guild`).
+        let sharded = frame["d"]["shard"][1].as_u64().is_some_and(|total| total > 1);
+        if commands.is_none() && !sharded && matches!(frame["op"].as_u64(), Some(2 | 6)) {
             commands = shared.commands.lock().await.take();
         }
     }
@@ -513,6 +630,11 @@ async fn serve_rest(
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (method.as_str(), segments.as_slice()) {
         ("GET", ["gateway"]) => ok(json!({"url": shared.gateway_url.lock().unwrap().clone()})),
+        ("GET", ["gateway", "bot"]) if shared.recommended_shards.load(Ordering::SeqCst) > 0 => ok(json!({
+            "url": shared.gateway_url.lock().unwrap().clone(),
+            "shards": shared.recommended_shards.load(Ordering::SeqCst),
+            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        })),
         ("GET", ["applications" | "oauth2", "@me"]) | ("GET", ["oauth2", "applications", "@me"]) => ok(json!({
             "id": APP, "name": "unhurried", "icon": null, "description": "", "bot_public": false,
             "bot_require_code_grant": false, "verify_key": "00", "owner": null, "team": null, "flags": 1 << 18

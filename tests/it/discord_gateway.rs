@@ -11,7 +11,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 use unhurried::adapters::clock::ManualClock;
-use unhurried::adapters::discord::{self, DiscordConnection};
+use unhurried::adapters::discord::{self, DiscordConnection, Sharding};
 use unhurried::adapters::sqlite::SqliteStore;
 use unhurried::bot::Bot;
 use unhurried::config::Settings;
@@ -47,7 +47,9 @@ impl Harness {
         let clock = Arc::new(ManualClock::new("2026-03-30T08:00:00Z".parse().unwrap()));
         let inbox = InboxWriter::start(store.clone(), clock.clone(), Arc::new(Notify::new()));
         let (platform, connection) =
-            discord::connect(&token, &settings, store.clone(), clock.clone(), inbox, Default::default()).await.unwrap();
+            discord::connect(&token, &settings, store.clone(), clock.clone(), inbox, Default::default(), Sharding::All)
+                .await
+                .unwrap();
         let bot = Bot::new(store.clone(), clock.clone(), platform, Arc::new(settings));
         bot.start().await.unwrap();
         double

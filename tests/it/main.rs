@@ -15,6 +15,7 @@ mod discord_fixtures;
 mod discord_gateway;
 #[cfg(feature = "discord-interactions-endpoint")]
 mod discord_interactions;
+mod discord_shards;
 mod erasure;
 mod exactly_once;
 mod export;
@@ -55,6 +56,7 @@ mod store;
 mod store_contract_access;
 mod store_contract_people;
 mod store_contract_records;
+mod store_contract_shards;
 mod store_faults;
 mod stores;
 mod support;

@@ -55,6 +55,10 @@ impl Handler {
 
     async fn register_commands(&self, ctx: &Context, guilds: &[GuildId]) {
         if self.global_commands {
+            // One registration is enough: shard 0's session makes it (every shard count has one).
+            if ctx.shard_id.0 != 0 {
+                return;
+            }
             if let Err(error) = Command::set_global_commands(&ctx.http, vec![commands::definition()]).await {
                 tracing::warn!(error = %error_text(&error), "could not register /async globally");
             }

@@ -18,6 +18,7 @@
 pub mod commands;
 pub mod convert;
 pub mod forms;
+pub mod gateway;
 pub mod handler;
 pub mod intake;
 #[cfg(feature = "discord-interactions-endpoint")]
@@ -29,12 +30,10 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use secrecy::{ExposeSecret as _, SecretString};
-use serenity::all::{
-    ApplicationFlags, ClientBuilder, GatewayIntents, GuildInfo, HttpBuilder, Permissions, RoleId, ShardManager, UserId,
-};
+use serenity::all::{ApplicationFlags, GatewayIntents, GuildInfo, HttpBuilder, Permissions, RoleId, UserId};
 use serenity::http::Http;
-use tokio::task::JoinHandle;
 
+pub use gateway::Sharding;
 pub use platform::DiscordPlatform;
 
 use crate::config::Settings;
@@ -74,10 +73,9 @@ pub fn interactions_key(public_key: Option<&SecretString>) -> anyhow::Result<Opt
     }
 }
 
-/// A running gateway connection.
+/// The running gateway sessions (one per shard this process holds).
 pub struct DiscordConnection {
-    shards: Arc<ShardManager>,
-    task: JoinHandle<()>,
+    gateway: Arc<gateway::Gateway>,
     /// Shared with the gateway handler, for the HTTP interactions endpoint.
     #[cfg(feature = "discord-interactions-endpoint")]
     intake: Arc<intake::Intake>,
@@ -96,23 +94,26 @@ impl DiscordConnection {
         match key {}
     }
 
-    /// For `/readyz`: up while every gateway shard is connected.
+    /// For `/readyz`: up while every gateway shard this process holds is connected.
     pub fn readiness_check(&self) -> Arc<dyn crate::adapters::readiness::ConnectionCheck> {
-        Arc::new(GatewayCheck { shards: self.shards.clone() })
+        Arc::new(GatewayCheck { gateway: self.gateway.clone() })
     }
 
-    /// Closes the gateway connection and waits for the client task to end.
+    /// The shards whose gateway sessions run in this process now.
+    pub async fn held_shards(&self) -> Vec<u32> {
+        self.gateway.held().await
+    }
+
+    /// Closes every gateway session, waits for their clients to end and releases this process's
+    /// shard leases.
     pub async fn shutdown(self) {
-        self.shards.shutdown_all().await;
-        if let Err(error) = self.task.await {
-            tracing::warn!(error = %error, "the Discord client task failed");
-        }
+        self.gateway.shutdown().await;
     }
 }
 
-/// The gateway session as `/readyz` sees it.
+/// The gateway sessions as `/readyz` sees them.
 struct GatewayCheck {
-    shards: Arc<ShardManager>,
+    gateway: Arc<gateway::Gateway>,
 }
 
 #[async_trait::async_trait]
@@ -122,14 +123,7 @@ impl crate::adapters::readiness::ConnectionCheck for GatewayCheck {
     }
 
     async fn check(&self) -> Result<(), String> {
-        let runners = self.shards.runners.lock().await;
-        if runners.is_empty() {
-            return Err("no gateway session yet".to_owned());
-        }
-        match runners.values().find(|runner| runner.stage != serenity::gateway::ConnectionStage::Connected) {
-            Some(runner) => Err(format!("gateway session {}", runner.stage)),
-            None => Ok(()),
-        }
+        self.gateway.check().await
     }
 }
 
@@ -165,10 +159,31 @@ pub fn intents_for(flags: Option<ApplicationFlags>) -> GatewayIntents {
     }
 }
 
-/// Connects to Discord: checks the token, registers `/async` once READY arrives, and records
-/// inbound events in the inbox through `inbox`, counting them in `metrics`. Returns the platform the engine sends through and the connection.
-/// `store` and `clock` are the engine's: the standup answer button reads the questions of the
-/// member's open run from them (nothing else is read, nothing written but the workspace row).
+/// The number of gateway shards: `discord.shards`, else Discord's recommendation
+/// (`GET /gateway/bot`); a stand-in (`discord.api_url` not Discord's) that does not answer it
+/// gets 1.
+pub async fn shard_count(http: &Http, settings: &Settings) -> anyhow::Result<u32> {
+    if let Some(shards) = settings.discord.shards {
+        return Ok(shards);
+    }
+    match http.get_bot_gateway().await {
+        Ok(gateway) => Ok(gateway.shards.max(1)),
+        Err(error) if settings.discord.api_url.trim_end_matches('/') != DISCORD_API_URL => {
+            tracing::info!(error = %convert::error_text(&error), "the Discord stand-in gives no shard count; using 1");
+            Ok(1)
+        }
+        Err(error) => Err(anyhow::anyhow!(convert::error_text(&error)))
+            .context("reading Discord's recommended shard count (set discord.shards to skip it)"),
+    }
+}
+
+/// Connects to Discord: checks the token, starts one gateway session per shard this process
+/// holds (`sharding`: every shard, or those leased through `store`), registers `/async` once
+/// READY arrives, and records inbound events in the inbox through `inbox`, counting them in
+/// `metrics`. Returns the platform the engine sends through (one REST client, shared) and the
+/// connection. `store` and `clock` are the engine's: the standup answer button reads the
+/// questions of the member's open run from them, and shard leases are kept in it.
+#[allow(clippy::too_many_arguments, reason = "the wiring serve does, each part named")]
 pub async fn connect(
     token: &SecretString,
     settings: &Settings,
@@ -176,6 +191,7 @@ pub async fn connect(
     clock: Arc<dyn Clock>,
     inbox: InboxWriter,
     metrics: Arc<crate::adapters::metrics::Metrics>,
+    sharding: Sharding,
 ) -> anyhow::Result<(Arc<DiscordPlatform>, DiscordConnection)> {
     let http = http_client(token, settings);
     let app = http
@@ -186,23 +202,25 @@ pub async fn connect(
     let intents = intents_for(app.flags);
     let directory = Arc::new(convert::Directory::default());
     let interactions = Arc::new(platform::Interactions::default());
-    let forms = forms::FormSource { store, clock };
+    let total = shard_count(&http, settings).await?;
+    let forms = forms::FormSource { store: store.clone(), clock: clock.clone() };
     let intake = Arc::new(intake::Intake::new(inbox, directory.clone(), interactions.clone(), forms, metrics));
-    let handler = handler::Handler::new(intake.clone(), directory.clone(), settings);
-    let mut client = ClientBuilder::new_with_http(http, intents)
-        .event_handler(handler)
-        .await
-        .context("building the Discord client")?;
-    let platform = Arc::new(DiscordPlatform::new(client.http.clone(), client.cache.clone(), directory, interactions));
-    let shards = client.shard_manager.clone();
-    let task = tokio::spawn(async move {
-        if let Err(error) = client.start().await {
-            tracing::error!(error = %convert::error_text(&error), "the Discord gateway client stopped");
-        }
-    });
+    let caches = Arc::new(gateway::GuildCaches::default());
+    let http = Arc::new(http);
+    let platform = Arc::new(DiscordPlatform::new(http, caches.clone(), directory.clone(), interactions));
+    let kit = gateway::SessionKit {
+        token: token.clone(),
+        settings: settings.clone(),
+        intents,
+        application: app.id,
+        intake: intake.clone(),
+        directory,
+        caches,
+        next_slot: std::sync::Mutex::new(tokio::time::Instant::now()),
+    };
+    let gateway = Arc::new(gateway::Gateway::start(kit, total, sharding, store, clock).await?);
     let connection = DiscordConnection {
-        shards,
-        task,
+        gateway,
         #[cfg(feature = "discord-interactions-endpoint")]
         intake,
     };

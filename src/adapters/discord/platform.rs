@@ -16,7 +16,6 @@ use serenity::all::{
     GuildId, MessageId, Permissions, RoleId, UserId,
 };
 use serenity::builder::{Builder as _, CreateInteractionResponseFollowup, EditInteractionResponse};
-use serenity::cache::Cache;
 use serenity::http::Http;
 
 use super::convert::{self, Directory, channel_id, check_length, error_text, send_error, snowflake, user_id};
@@ -89,7 +88,7 @@ impl Interactions {
 /// Discord as the engine sees it.
 pub struct DiscordPlatform {
     http: Arc<Http>,
-    cache: Arc<Cache>,
+    caches: Arc<super::gateway::GuildCaches>,
     directory: Arc<Directory>,
     interactions: Arc<Interactions>,
     /// DM channel per user: Discord returns the same channel each time, so one call is enough.
@@ -107,9 +106,14 @@ async fn within_time<T>(call: impl Future<Output = serenity::Result<T>>) -> Resu
 
 impl DiscordPlatform {
     /// A platform on this REST client, sharing what the gateway handler learns.
-    pub fn new(http: Arc<Http>, cache: Arc<Cache>, directory: Arc<Directory>, interactions: Arc<Interactions>) -> Self {
+    pub fn new(
+        http: Arc<Http>,
+        caches: Arc<super::gateway::GuildCaches>,
+        directory: Arc<Directory>,
+        interactions: Arc<Interactions>,
+    ) -> Self {
         let creator = Creator::new(http.clone());
-        DiscordPlatform { http, cache, directory, interactions, dm_channels: Mutex::new(HashMap::new()), creator }
+        DiscordPlatform { http, caches, directory, interactions, dm_channels: Mutex::new(HashMap::new()), creator }
     }
 
     async fn dm_channel(&self, user: &str) -> Result<ChannelId, SendError> {
@@ -196,10 +200,7 @@ impl DiscordPlatform {
     /// Whether a member with `roles` may manage the guild (SPEC §7: Manage Server). The guild's
     /// roles and owner come from the gateway cache (GUILD_CREATE); without it, from REST.
     async fn is_admin(&self, guild: GuildId, roles: &[RoleId], user: u64) -> anyhow::Result<bool> {
-        let cached = self.cache.guild(guild).map(|g| {
-            let roles: Vec<(RoleId, Permissions)> = g.roles.values().map(|r| (r.id, r.permissions)).collect();
-            (g.owner_id.get() == user, roles)
-        });
+        let cached = self.caches.guild_roles(guild).map(|(owner, roles)| (owner == user, roles));
         let (owner, guild_roles) = match cached {
             Some(known) => known,
             None => {

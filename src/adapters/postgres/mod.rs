@@ -25,6 +25,7 @@ mod participation;
 mod records;
 mod retention;
 mod scope;
+mod shards;
 mod standups;
 pub mod testing;
 

@@ -21,6 +21,7 @@ mod participation;
 mod records;
 mod retention;
 mod scope;
+mod shards;
 mod standups;
 
 use std::fs::{File, OpenOptions};
