@@ -31,10 +31,9 @@ fi
 python3 scripts/year_scenario.py "$DAYS" >"$WORK/scenario.toml"
 EVENTS=$(grep -c '^\[\[event\]\]' "$WORK/scenario.toml")
 
-# `simulate` delivers through the same workers as `serve`, whose Slack pacing
-# (delivery.slack_posts_per_second, 10) waits in real time although the clock is virtual: with it a
-# year took 83 minutes instead of 9. Sizes do not depend on it (the same figures either way,
-# docs/performance.md), so it is lifted.
+# `simulate` used to pace its simulated Slack posts (delivery.slack_posts_per_second, 10) in real
+# time although its clock is virtual: a year took 83 minutes instead of 9. It no longer does (the
+# simulated platform is not paced); the variable below keeps older builds comparable.
 simulate() { # name, then extra environment
     local name=$1
     shift

@@ -135,6 +135,11 @@ impl ChatPlatform for SimulatedPlatform {
         self.platform
     }
 
+    /// A simulated workspace has no rate limit to keep, and its clock is virtual.
+    fn paced(&self) -> bool {
+        false
+    }
+
     async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError> {
         let (kind, channel, thread, to) = match &message.to {
             Destination::Dm { user } => {

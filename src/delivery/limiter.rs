@@ -3,7 +3,8 @@
 //! into 429s in the first place. A 429 that still comes holds back only its own lane, for its
 //! `Retry-After` (the store's `not_before`): other conversations and private replies go on.
 //! Private replies are never paced. Discord needs none of this here: serenity reads its buckets
-//! from the response headers and waits per route before a 429 happens.
+//! from the response headers and waits per route before a 429 happens. Which platform is paced
+//! is the platform's to say (`ChatPlatform::paced`): the simulated one is not.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -11,7 +12,6 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::domain::platform::Platform;
 
 /// Paces posts per workspace.
 pub struct Limiter {
@@ -27,11 +27,9 @@ impl Limiter {
         Limiter { spacing: Duration::from_secs(1) / posts_per_second.max(1), next_slot: Mutex::new(HashMap::new()) }
     }
 
-    /// Waits for this post's slot in its workspace (Slack only), and takes it.
-    pub async fn wait_for_post(&self, platform: Platform, workspace_id: i64) {
-        if platform != Platform::Slack {
-            return;
-        }
+    /// Waits for this post's slot in its workspace, and takes it (for platforms that are
+    /// [`paced`](crate::ports::ChatPlatform::paced)).
+    pub async fn wait_for_post(&self, workspace_id: i64) {
         let slot = {
             let mut next = self.next_slot.lock().expect("limiter lock");
             let now = Instant::now();
@@ -46,18 +44,30 @@ impl Limiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::platform::Platform;
 
     #[tokio::test(start_paused = true)]
-    async fn posts_to_one_slack_workspace_are_spaced_and_other_workspaces_and_discord_do_not_wait() {
+    async fn posts_to_one_workspace_are_spaced_and_other_workspaces_do_not_wait() {
         let limiter = Limiter::new(10);
         let started = Instant::now();
         for _ in 0..3 {
-            limiter.wait_for_post(Platform::Slack, 1).await;
+            limiter.wait_for_post(1).await;
         }
         assert_eq!(started.elapsed(), Duration::from_millis(200), "three posts, 100 ms apart");
         let other = Instant::now();
-        limiter.wait_for_post(Platform::Slack, 2).await;
-        limiter.wait_for_post(Platform::Discord, 1).await;
+        limiter.wait_for_post(2).await;
         assert_eq!(other.elapsed(), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_simulated_platform_is_not_paced_even_as_slack() {
+        use crate::adapters::clock::ManualClock;
+        use crate::adapters::simulated::SimulatedPlatform;
+        use crate::ports::ChatPlatform;
+        let clock = std::sync::Arc::new(ManualClock::new(chrono::Utc::now()));
+        for platform in [Platform::Slack, Platform::Discord] {
+            let simulated = SimulatedPlatform::new(platform, clock.clone(), Default::default());
+            assert!(!simulated.paced(), "{platform}: a virtual clock needs no real-time spacing");
+        }
     }
 }

@@ -178,8 +178,8 @@ impl Inner {
                 }
             }
         }
-        if !is_private(&message.to) {
-            self.limiter.wait_for_post(queued.platform, queued.workspace_id).await;
+        if !is_private(&message.to) && chat.paced() {
+            self.limiter.wait_for_post(queued.workspace_id).await;
         }
         let outcome = match chat.send(tag, message).await {
             Ok(platform_ref) => policy::Outcome::Record(Delivery::Sent(platform_ref)),

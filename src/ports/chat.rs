@@ -65,6 +65,14 @@ pub trait ChatPlatform: Send + Sync {
     /// Which platform this is (decides markup and limits).
     fn platform(&self) -> Platform;
 
+    /// Whether the delivery workers space posts to one workspace (`delivery.slack_posts_per_second`):
+    /// Slack's published limits need it; Discord's are kept by serenity's own limiter, and a
+    /// simulated platform has none (its clock is virtual, so real-time spacing would only slow
+    /// `simulate` and the playground down).
+    fn paced(&self) -> bool {
+        self.platform() == Platform::Slack
+    }
+
     /// Sends a message tagged with its outbox id; returns the platform's id of the sent message
     /// (for later edits and threads).
     async fn send(&self, tag: OutboxTag, message: &OutgoingMessage) -> Result<String, SendError>;
