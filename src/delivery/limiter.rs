@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-
 /// Paces posts per workspace.
 pub struct Limiter {
     /// The gap between two posts to one Slack workspace.
