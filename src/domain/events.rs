@@ -146,6 +146,23 @@ impl InboundEvent {
         }
     }
 
+    /// The conversation whose events must be handled in the order they arrived, if any: a
+    /// channel's messages (a ping, then the question that makes its nudge unnecessary), a
+    /// member's commands, answers and profile changes. Several processes never handle two events
+    /// of one lane at once (the PostgreSQL inbox); events of different lanes go in parallel.
+    pub fn lane(&self) -> Option<String> {
+        match self {
+            InboundEvent::Message(m) => Some(format!("channel:{}", m.channel)),
+            InboundEvent::Command(c) => Some(format!("user:{}", c.user)),
+            InboundEvent::StandupSubmission(s) => Some(format!("user:{}", s.user)),
+            InboundEvent::FormRequest(f) => Some(format!("user:{}", f.user)),
+            InboundEvent::ProfileChanged { user, .. } | InboundEvent::DmUndeliverable { user, .. } => {
+                Some(format!("user:{user}"))
+            }
+            InboundEvent::HomeOpened { .. } | InboundEvent::RolesChanged { .. } => None,
+        }
+    }
+
     /// The event's own key, the same however often and however it is delivered: Slack's HTTP
     /// retries, an envelope on a second socket, an `app_mention` and the `message` event of one
     /// post, a Discord dispatch replayed after RESUME. The inbox keeps one row per key.

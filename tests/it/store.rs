@@ -434,3 +434,44 @@ async fn standups_whose_names_differ_only_by_case_keep_the_oldest_name_and_the_o
     assert!(taken.is_err(), "the index refuses a name that differs by case alone");
     assert_eq!(store.standup_named(1, "Retro").await.unwrap().unwrap().name, "retro");
 }
+
+/// Several processes on PostgreSQL: one conversation's events are handled in order (a worker
+/// does not take an event while an older one of its channel is being handled elsewhere), other
+/// conversations go on in parallel, and an older event waiting for a retry does not hold its lane.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_two_workers_never_handle_two_events_of_one_conversation_at_once() {
+    let t = crate::stores::TestStore::fresh(unhurried::adapters::database::StoreKind::Postgres).await;
+    let store = &t.store;
+    let now = at("2026-03-30T07:30:00Z");
+    let lease = Duration::seconds(30);
+    let in_channel = |channel: &str, id: &str| {
+        let InboundEvent::Message(mut m) = message("T1", id) else { unreachable!() };
+        m.channel = channel.into();
+        NewDelivery { platform: Platform::Slack, event: InboundEvent::Message(m) }
+    };
+    let batch = [in_channel("C1", "1.0001"), in_channel("C1", "1.0002"), in_channel("C2", "1.0003")];
+    assert_eq!(store.record_deliveries(&batch, now).await.unwrap(), [true, true, true]);
+    let id_of = |taken: Option<unhurried::ports::PendingDelivery>| match taken.map(|d| d.event) {
+        Some(InboundEvent::Message(m)) => Some(m.id),
+        _ => None,
+    };
+
+    // a takes C1's first; b may not take C1's second while it is in hand, but takes C2's.
+    assert_eq!(id_of(store.next_delivery("a", now, lease).await.unwrap()).as_deref(), Some("1.0001"));
+    assert_eq!(id_of(store.next_delivery("b", now, lease).await.unwrap()).as_deref(), Some("1.0003"));
+    assert!(store.next_delivery("c", now, lease).await.unwrap().is_none(), "C1's second waits for its first");
+
+    // Once a's is handled, C1's second goes to whoever asks.
+    let first = t.integer("SELECT min(id) FROM inbox").await;
+    let unit = store.begin().await.unwrap();
+    assert!(unit.store().mark_handled(first, "a", now).await.unwrap());
+    unit.commit().await.unwrap();
+    let second = store.next_delivery("c", now, lease).await.unwrap().expect("C1's second");
+    let second_id = second.id;
+    assert_eq!(id_of(Some(second)).as_deref(), Some("1.0002"));
+
+    // An older event waiting for a retry does not hold its lane (as on one process).
+    store.record_deliveries(&[in_channel("C1", "1.0004")], now).await.unwrap();
+    store.mark_attempt_failed(second_id, "busy", Some(now + Duration::minutes(1)), now).await.unwrap();
+    assert_eq!(id_of(store.next_delivery("c", now, lease).await.unwrap()).as_deref(), Some("1.0004"));
+}

@@ -2,7 +2,9 @@
 //! unique key (platform, workspace, delivery id) is the de-duplication, whichever process received
 //! the delivery. Consumers of several processes claim rows with `FOR UPDATE SKIP LOCKED` and a
 //! lease; the unit of work marks its row handled only if it is still pending and still its own,
-//! so an event's effects commit once even if a lapsed claim let two workers handle it.
+//! so an event's effects commit once even if a lapsed claim let two workers handle it. A row is
+//! not taken while an older row of its lane (its conversation: `InboundEvent::lane`) is due and
+//! unhandled, so one conversation's events are handled in order whichever process takes them.
 
 use std::collections::HashSet;
 
@@ -15,7 +17,7 @@ use super::{PgStore, instant, secs};
 use crate::domain::events::InboundEvent;
 use crate::ports::{InboxStore, NewDelivery, PendingDelivery};
 
-/// The most rows one INSERT statement carries (7 parameters each, below PostgreSQL's 65,535).
+/// The most rows one INSERT statement carries (8 parameters each, below PostgreSQL's 65,535).
 const MAX_STATEMENT_ROWS: usize = 1_000;
 
 #[async_trait]
@@ -25,23 +27,31 @@ impl InboxStore for PgStore {
             .iter()
             .map(|delivery| {
                 let event = serde_json::to_string(&delivery.event)?;
-                Ok((delivery.platform.as_str(), delivery.event.workspace(), delivery.event.delivery_id(), event))
+                let event_ref = &delivery.event;
+                Ok((
+                    delivery.platform.as_str(),
+                    event_ref.workspace(),
+                    event_ref.delivery_id(),
+                    event,
+                    event_ref.lane(),
+                ))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let mut tx = self.begin_write().await?;
         let mut fresh = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(MAX_STATEMENT_ROWS) {
             let mut insert = QueryBuilder::<Postgres>::new(
-                "INSERT INTO inbox (platform, workspace, delivery_id, event, state, not_before, received_at) ",
+                "INSERT INTO inbox (platform, workspace, delivery_id, event, state, not_before, received_at, lane) ",
             );
-            insert.push_values(chunk, |mut row, (platform, workspace, delivery_id, event)| {
+            insert.push_values(chunk, |mut row, (platform, workspace, delivery_id, event, lane)| {
                 row.push_bind(*platform)
                     .push_bind(*workspace)
                     .push_bind(delivery_id.as_str())
                     .push_bind(event.as_str())
                     .push("'pending'")
                     .push_bind(secs(now))
-                    .push_bind(secs(now));
+                    .push_bind(secs(now))
+                    .push_bind(lane.as_deref());
             });
             // RETURNING names exactly the rows this statement inserted: a key seen before (a
             // retry, or the same delivery at another process) or twice in the batch is not new.
@@ -49,7 +59,7 @@ impl InboxStore for PgStore {
             let inserted: Vec<(String, String, String)> =
                 insert.build_query_as().fetch_all(&mut *tx).await.context("cannot record a delivery")?;
             let mut inserted: HashSet<(String, String, String)> = inserted.into_iter().collect();
-            fresh.extend(chunk.iter().map(|(platform, workspace, delivery_id, _)| {
+            fresh.extend(chunk.iter().map(|(platform, workspace, delivery_id, _, _)| {
                 // The first occurrence of a key repeated in the batch is the new one.
                 inserted.remove(&((*platform).to_owned(), (*workspace).to_owned(), delivery_id.clone()))
             }));
@@ -68,8 +78,16 @@ impl InboxStore for PgStore {
         let row: Option<(i64, String, String, i64)> = sqlx::query_as(
             "UPDATE inbox SET claimed_by = $1, lease_until = $2
              WHERE id = (
-                 SELECT id FROM inbox
+                 SELECT id FROM inbox next
                  WHERE state = 'pending' AND not_before <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+                   -- Not past an older event of its conversation that is due (being handled by
+                   -- another process, or about to be). One waiting for a retry does not hold its
+                   -- lane, as with one process.
+                   AND (lane IS NULL OR NOT EXISTS (
+                       SELECT 1 FROM inbox older
+                       WHERE older.platform = next.platform AND older.workspace = next.workspace
+                         AND older.lane = next.lane AND older.state = 'pending' AND older.id < next.id
+                         AND older.not_before <= $3))
                  ORDER BY not_before, id LIMIT 1
                  FOR UPDATE SKIP LOCKED)
              RETURNING id, platform, event, attempts",
