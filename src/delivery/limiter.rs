@@ -4,7 +4,9 @@
 //! `Retry-After` (the store's `not_before`): other conversations and private replies go on.
 //! Private replies are never paced. Discord needs none of this here: serenity reads its buckets
 //! from the response headers and waits per route before a 429 happens. Which platform is paced
-//! is the platform's to say (`ChatPlatform::paced`): the simulated one is not.
+//! is the platform's to say (`ChatPlatform::paced`): the simulated one is not. Where several
+//! processes share a PostgreSQL store, slots come from the store instead
+//! (`OutboxStore::take_post_slot`), so together they keep the rate.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -24,6 +26,11 @@ impl Limiter {
     /// A limiter allowing `posts_per_second` posts per Slack workspace.
     pub fn new(posts_per_second: u32) -> Self {
         Limiter { spacing: Duration::from_secs(1) / posts_per_second.max(1), next_slot: Mutex::new(HashMap::new()) }
+    }
+
+    /// The gap between two posts to one workspace.
+    pub fn spacing(&self) -> Duration {
+        self.spacing
     }
 
     /// Waits for this post's slot in its workspace, and takes it (for platforms that are

@@ -179,7 +179,7 @@ impl Inner {
             }
         }
         if !is_private(&message.to) && chat.paced() {
-            self.limiter.wait_for_post(queued.workspace_id).await;
+            self.wait_for_post_slot(queued.workspace_id).await;
         }
         let outcome = match chat.send(tag, message).await {
             Ok(platform_ref) => policy::Outcome::Record(Delivery::Sent(platform_ref)),
@@ -188,6 +188,21 @@ impl Inner {
             }
         };
         self.finish(&queued, outcome).await
+    }
+
+    /// Waits for this post's slot in its workspace: shared by every process on the store where
+    /// several may post (`take_post_slot`), else this process's own limiter. Pacing only avoids
+    /// 429s (which are handled anyway), so a store that cannot answer now falls back to the
+    /// process's own limiter rather than holding the message.
+    async fn wait_for_post_slot(&self, workspace_id: i64) {
+        match self.store.take_post_slot(workspace_id, self.limiter.spacing()).await {
+            Ok(Some(wait)) => tokio::time::sleep(wait).await,
+            Ok(None) => self.limiter.wait_for_post(workspace_id).await,
+            Err(error) => {
+                tracing::warn!(error = %format!("{error:#}"), "could not take a shared post slot; pacing in this process");
+                self.limiter.wait_for_post(workspace_id).await;
+            }
+        }
     }
 
     async fn finish(&self, queued: &QueuedMessage, outcome: policy::Outcome) -> anyhow::Result<()> {

@@ -145,6 +145,20 @@ pub trait OutboxStore: Send + Sync {
     /// The earliest instant a message becomes deliverable, to sleep until it.
     async fn next_delivery_at(&self) -> anyhow::Result<Option<DateTime<Utc>>>;
 
+    /// Where several processes share the store: takes the next post slot of the workspace,
+    /// `spacing` after the one taken before it by any process, and answers how long to wait for
+    /// it (measured on the store's own clock, so processes' clocks need not agree). `None`: no
+    /// other process can post through this store (SQLite's instance lock), so the caller paces
+    /// in memory.
+    async fn take_post_slot(
+        &self,
+        workspace_id: i64,
+        spacing: std::time::Duration,
+    ) -> anyhow::Result<Option<std::time::Duration>> {
+        let _ = (workspace_id, spacing);
+        Ok(None)
+    }
+
     /// Counts by state and the age of the oldest undelivered message.
     async fn outbox_stats(&self) -> anyhow::Result<OutboxStats>;
 

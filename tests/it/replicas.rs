@@ -16,6 +16,11 @@ const LEASE_SECS: u64 = 3;
 
 /// Starts `count` replicas of `serve` on the database at `url`.
 async fn replicas(double: &SlackDouble, url: &str, count: usize) -> Vec<Served> {
+    paced_replicas(double, url, count, 200).await
+}
+
+/// Starts `count` replicas pacing Slack posts to `posts_per_second` (together).
+async fn paced_replicas(double: &SlackDouble, url: &str, count: usize, posts_per_second: u32) -> Vec<Served> {
     let mut started = Vec::new();
     for _ in 0..count {
         let mut command = for_serve(double, std::path::Path::new("not-used.db"));
@@ -23,7 +28,7 @@ async fn replicas(double: &SlackDouble, url: &str, count: usize) -> Vec<Served> 
             .env("UNHURRIED_DATABASE__URL", url)
             .env("UNHURRIED_DATABASE__LEASE", format!("{LEASE_SECS}s"))
             .env("UNHURRIED_DATABASE__HEARTBEAT", "1s")
-            .env("UNHURRIED_DELIVERY__SLACK_POSTS_PER_SECOND", "200")
+            .env("UNHURRIED_DELIVERY__SLACK_POSTS_PER_SECOND", posts_per_second.to_string())
             .env("RUST_LOG", "info");
         started.push(Served::start(command).await);
     }
@@ -66,6 +71,30 @@ async fn fan_out_with_a_replica_killed(count: usize, members: usize) {
         "{count} replicas, {members} prompts: killed one at {prompted_at_kill}; the rest were out {:.1} s later",
         finished_after.as_secs_f64()
     );
+}
+
+/// `delivery.slack_posts_per_second` is the workspace's rate for all replicas together: they take
+/// post slots from the database, so two replicas against a workspace that allows 20 posts a
+/// second (429 beyond) are never told to slow down, and every member is prompted once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_share_the_slack_post_rate_instead_of_doubling_it() {
+    const RATE: u32 = 20;
+    const MEMBERS: usize = 80;
+    let double = SlackDouble::start().await;
+    double.limit_posts_per_second(RATE);
+    let url = fresh_schema_url().await.unwrap();
+    seed(&double, &url, MEMBERS).await;
+    let running = paced_replicas(&double, &url, 2, RATE).await;
+    wait_for_prompts(&double, MEMBERS, Duration::from_secs(60)).await;
+    let mut logs = String::new();
+    for replica in running {
+        logs.push_str(&replica.stop().await);
+    }
+    let counts = prompts_per_member(&double);
+    assert_eq!(counts.len(), MEMBERS, "prompted {} of {MEMBERS}:\n{logs}", counts.len());
+    assert!(counts.values().all(|n| *n == 1), "prompted more than once: {counts:?}");
+    let limited = double.calls().iter().filter(|c| c.status == 429).count();
+    assert_eq!(limited, 0, "429s from the workspace: the replicas posted faster than {RATE}/s together\n{logs}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -475,3 +475,28 @@ async fn on_postgresql_two_workers_never_handle_two_events_of_one_conversation_a
     store.mark_attempt_failed(second_id, "busy", Some(now + Duration::minutes(1)), now).await.unwrap();
     assert_eq!(id_of(store.next_delivery("c", now, lease).await.unwrap()).as_deref(), Some("1.0004"));
 }
+
+/// Post slots shared by processes: each is `spacing` after the one before it in its workspace,
+/// measured on the database's clock; another workspace has its own. On SQLite there is one
+/// process, which paces in memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn post_slots_are_shared_on_postgresql_and_paced_in_memory_on_sqlite() {
+    use unhurried::adapters::database::StoreKind;
+    let minute = StdDuration::from_secs(60);
+    let sqlite = crate::stores::TestStore::fresh(StoreKind::Sqlite).await;
+    assert_eq!(sqlite.store.take_post_slot(1, minute).await.unwrap(), None);
+
+    let t = crate::stores::TestStore::fresh(StoreKind::Postgres).await;
+    let waits: Vec<StdDuration> = {
+        let mut waits = Vec::new();
+        for _ in 0..3 {
+            waits.push(t.store.take_post_slot(1, minute).await.unwrap().expect("shared on PostgreSQL"));
+        }
+        waits
+    };
+    // The calls take far less than a second; each wait is what is left of the slots before it.
+    assert_eq!(waits[0], StdDuration::ZERO, "the first post goes at once");
+    assert!(waits[1] > minute - StdDuration::from_secs(1) && waits[1] <= minute, "{waits:?}");
+    assert!(waits[2] > 2 * minute - StdDuration::from_secs(1) && waits[2] <= 2 * minute, "{waits:?}");
+    assert_eq!(t.store.take_post_slot(2, minute).await.unwrap(), Some(StdDuration::ZERO), "its own slots");
+}

@@ -204,6 +204,31 @@ impl OutboxStore for PgStore {
         Ok(platform_ref.flatten())
     }
 
+    async fn take_post_slot(
+        &self,
+        workspace_id: i64,
+        spacing: std::time::Duration,
+    ) -> anyhow::Result<Option<std::time::Duration>> {
+        // One upsert: the slot is the later of now and the previous slot, plus nothing; the row
+        // keeps the one after it. `clock_timestamp()` is the server's clock, the same for all.
+        let spacing_us = i64::try_from(spacing.as_micros()).unwrap_or(i64::MAX);
+        let mut tx = self.begin_write().await?;
+        let wait_us: i64 = sqlx::query_scalar(
+            "WITH now AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT AS us)
+             INSERT INTO post_pacing AS p (workspace_id, next_slot_us) SELECT $1, now.us + $2 FROM now
+             ON CONFLICT (workspace_id)
+                 DO UPDATE SET next_slot_us = GREATEST(p.next_slot_us, EXCLUDED.next_slot_us - $2) + $2
+             RETURNING GREATEST(next_slot_us - $2 - (SELECT us FROM now), 0)",
+        )
+        .bind(workspace_id)
+        .bind(spacing_us)
+        .fetch_one(&mut *tx)
+        .await
+        .context("cannot take a post slot")?;
+        tx.commit().await?;
+        Ok(Some(std::time::Duration::from_micros(wait_us.unsigned_abs())))
+    }
+
     async fn next_delivery_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
         // A lapsing lease is a delivery time too: that message is taken again then.
         let next: Option<i64> = sqlx::query_scalar(
