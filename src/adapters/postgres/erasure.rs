@@ -217,6 +217,13 @@ async fn scrub_inbox(
     .bind(workspace)
     .execute(&mut *conn)
     .await?;
+    // Their lane (the order of their own commands and answers) names them too.
+    sqlx::query("UPDATE inbox SET lane = $2 WHERE workspace = $3 AND lane = $1")
+        .bind(format!("user:{user}"))
+        .bind(format!("user:forgotten-{member_id}"))
+        .bind(workspace)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
